@@ -1,0 +1,70 @@
+/**
+ * App JWTs: a chat app's backend vouches for one of its users.
+ * HS256 with the app's secret; iss = app id, sub = user id, name, aud = rooms,
+ * exp required and at most an hour ahead.
+ */
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import { LIMITS } from '../../shared/limits.js';
+import { AppRegistry, type App } from '../apps/AppRegistry.js';
+import { Errors } from '../errors.js';
+
+export const APP_TOKEN_AUDIENCE = 'rooms';
+export const APP_TOKEN_MAX_LIFETIME_SECONDS = 3600;
+/** Tolerated clock difference between the app's servers and ours. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+export interface AppUser {
+	app: App;
+	userId: string;
+	/** `app:userId`, the identity rooms are owned by. */
+	identity: string;
+	name: string;
+}
+
+const Claims = z.object({
+	iss: z.string(),
+	sub: z.string().min(1).max(128),
+	name: z.string().trim().min(1).max(LIMITS.nameMaxLength),
+	exp: z.number(),
+});
+
+export function verifyAppToken(token: string, apps: AppRegistry): AppUser {
+	const unverified = jwt.decode(token, { json: true });
+	const app = typeof unverified?.iss === 'string' ? apps.get(unverified.iss) : undefined;
+	if (!app) throw Errors.authInvalid('unknown app or malformed token');
+
+	let payload: jwt.JwtPayload;
+	try {
+		payload = jwt.verify(token, app.secret, {
+			algorithms: ['HS256'],
+			audience: APP_TOKEN_AUDIENCE,
+			issuer: app.id,
+			clockTolerance: CLOCK_TOLERANCE_SECONDS,
+		}) as jwt.JwtPayload;
+	} catch (error) {
+		if (error instanceof jwt.TokenExpiredError) throw Errors.authExpired();
+		throw Errors.authInvalid(`invalid app token: ${(error as Error).message}`);
+	}
+	const claims = Claims.safeParse(payload);
+	if (!claims.success) throw Errors.authInvalid('app token needs sub, name and exp claims');
+	const nowSeconds = Math.floor(Date.now() / 1000);
+	if (claims.data.exp > nowSeconds + APP_TOKEN_MAX_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) {
+		throw Errors.authInvalid('app tokens may live at most one hour');
+	}
+	if (!AppRegistry.isValidUserId(app, claims.data.sub)) {
+		throw Errors.authInvalid(`sub is not a valid ${app.name} user id`);
+	}
+	return { app, userId: claims.data.sub, identity: `${app.id}:${claims.data.sub}`, name: claims.data.name };
+}
+
+/** Signs an app token, as a chat app's backend would (CLI and tests). */
+export function signAppToken(app: Pick<App, 'id' | 'secret'>, userId: string, name: string, lifetimeSeconds = 300): string {
+	return jwt.sign({ name }, app.secret, {
+		algorithm: 'HS256',
+		issuer: app.id,
+		subject: userId,
+		audience: APP_TOKEN_AUDIENCE,
+		expiresIn: lifetimeSeconds,
+	});
+}

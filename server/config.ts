@@ -1,0 +1,144 @@
+/**
+ * Configuration from environment variables, validated at start. A bad value
+ * stops the server with a message naming the variable.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { LIMITS } from '../shared/limits.js';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const ip = z.union([z.ipv4(), z.ipv6()]);
+
+const EnvSchema = z.object({
+	/** HTTP port. Default 3000; 0 picks a free port. */
+	PORT: port.default(3000),
+	/** Address the HTTP server binds. Default all interfaces. */
+	ROOMS_HOST: z.string().min(1).default('0.0.0.0'),
+	/** Base of invite links. Default `http://localhost:$PORT`. */
+	ROOMS_PUBLIC_URL: z.url().optional(),
+	/** SQLite database, generated secrets. Default `./data`. */
+	ROOMS_DATA_DIR: z.string().min(1).default('./data'),
+	/** JSON array of apps or `@/path/to/apps.json`. Default: generated. */
+	ROOMS_APPS: z.string().min(1).optional(),
+	/** mediasoup workers. Default: CPU count. */
+	ROOMS_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
+	/** Server-wide cap on a room's seats, 2..50. Default 50. */
+	ROOMS_MAX_PARTICIPANTS: z.coerce.number().int().min(LIMITS.minParticipants).max(LIMITS.maxParticipants)
+		.default(LIMITS.maxParticipants),
+	/** RTC (UDP/TCP) port range of the workers. Default 40000..49999. */
+	ROOMS_RTC_MIN_PORT: port.refine((p) => p > 0).default(40000),
+	ROOMS_RTC_MAX_PORT: port.refine((p) => p > 0).default(49999),
+	/** IP the RTC sockets bind. Default: 127.0.0.1 plus every LAN IPv4 address. */
+	ROOMS_LISTEN_IP: ip.optional(),
+	/** IP announced in ICE candidates (public IP behind NAT). Default: the listen IP. */
+	ROOMS_ANNOUNCED_IP: ip.optional(),
+	/** JSON array of RTCIceServer (STUN/TURN) handed to browsers. Default none. */
+	ROOMS_ICE_SERVERS: z.string().optional(),
+	/** Participant token lifetime in seconds. Default 600. */
+	ROOMS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
+	/** Allow unencrypted plain-RTP transports, for load-test tools only. Default false. */
+	ROOMS_PLAIN_TRANSPORTS: bool.default(false),
+	/** Requests per minute per IP on the public invite endpoints. Default 300. */
+	ROOMS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+	/** TLS certificate and key (PEM files) for HTTPS. Default: plain HTTP. */
+	ROOMS_TLS_CERT: z.string().min(1).optional(),
+	ROOMS_TLS_KEY: z.string().min(1).optional(),
+	/** pino level. Default info. */
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+	port: number;
+	host: string;
+	/** Undefined until the port is known (PORT=0), then `http://localhost:<port>`. */
+	publicUrl: string | undefined;
+	dataDir: string;
+	appsSource: string | undefined;
+	workers: number;
+	maxParticipants: number;
+	rtcMinPort: number;
+	rtcMaxPort: number;
+	listenIps: { ip: string; announcedIp?: string }[];
+	iceServers: { urls: string | string[]; username?: string; credential?: string }[];
+	tokenTtlSeconds: number;
+	plainTransports: boolean;
+	rateLimitPerMinute: number;
+	tls: { certFile: string; keyFile: string } | undefined;
+	logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+	override name = 'ConfigError';
+}
+
+const IceServers = z.array(z.strictObject({
+	urls: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+	username: z.string().optional(),
+	credential: z.string().optional(),
+}));
+
+function lanIpv4Addresses(): string[] {
+	return Object.values(os.networkInterfaces()).flat()
+		.filter((info) => info !== undefined && info.family === 'IPv4' && !info.internal)
+		.map((info) => info!.address);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+	// Empty variables count as unset, as in most twelve-factor tools.
+	const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+	const parsed = EnvSchema.safeParse(present);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0]!;
+		throw new ConfigError(`invalid ${String(issue.path[0])}: ${issue.message}`);
+	}
+	const e = parsed.data;
+	if (e.ROOMS_RTC_MIN_PORT > e.ROOMS_RTC_MAX_PORT) {
+		throw new ConfigError('invalid ROOMS_RTC_MIN_PORT: must not be above ROOMS_RTC_MAX_PORT');
+	}
+	if (Boolean(e.ROOMS_TLS_CERT) !== Boolean(e.ROOMS_TLS_KEY)) {
+		throw new ConfigError('invalid ROOMS_TLS_CERT: ROOMS_TLS_CERT and ROOMS_TLS_KEY go together');
+	}
+	let iceServers: Config['iceServers'] = [];
+	if (e.ROOMS_ICE_SERVERS) {
+		let json: unknown;
+		try {
+			json = JSON.parse(e.ROOMS_ICE_SERVERS);
+		} catch {
+			throw new ConfigError('invalid ROOMS_ICE_SERVERS: not JSON');
+		}
+		const servers = IceServers.safeParse(json);
+		if (!servers.success) throw new ConfigError(`invalid ROOMS_ICE_SERVERS: ${servers.error.issues[0]!.message}`);
+		iceServers = servers.data;
+	}
+	const unspecified = e.ROOMS_LISTEN_IP === '0.0.0.0' || e.ROOMS_LISTEN_IP === '::';
+	if (unspecified && !e.ROOMS_ANNOUNCED_IP) {
+		throw new ConfigError('invalid ROOMS_ANNOUNCED_IP: required when ROOMS_LISTEN_IP is a wildcard address');
+	}
+	let listenIps: { ip: string; announcedIp?: string }[];
+	if (e.ROOMS_LISTEN_IP) listenIps = [{ ip: e.ROOMS_LISTEN_IP, announcedIp: e.ROOMS_ANNOUNCED_IP }];
+	else if (e.ROOMS_ANNOUNCED_IP) listenIps = [{ ip: '0.0.0.0', announcedIp: e.ROOMS_ANNOUNCED_IP }];
+	// Loopback for browsers on this host, each LAN address for the others.
+	else listenIps = ['127.0.0.1', ...lanIpv4Addresses()].map((address) => ({ ip: address }));
+	const scheme = e.ROOMS_TLS_CERT ? 'https' : 'http';
+
+	return {
+		port: e.PORT,
+		host: e.ROOMS_HOST,
+		publicUrl: (e.ROOMS_PUBLIC_URL ?? (e.PORT === 0 ? undefined : `${scheme}://localhost:${e.PORT}`))?.replace(/\/+$/, ''),
+		dataDir: path.resolve(e.ROOMS_DATA_DIR),
+		appsSource: e.ROOMS_APPS,
+		workers: e.ROOMS_WORKERS,
+		maxParticipants: e.ROOMS_MAX_PARTICIPANTS,
+		rtcMinPort: e.ROOMS_RTC_MIN_PORT,
+		rtcMaxPort: e.ROOMS_RTC_MAX_PORT,
+		listenIps: listenIps.map(({ ip: address, announcedIp }) => (announcedIp ? { ip: address, announcedIp } : { ip: address })),
+		iceServers,
+		tokenTtlSeconds: e.ROOMS_TOKEN_TTL_SECONDS,
+		plainTransports: e.ROOMS_PLAIN_TRANSPORTS,
+		rateLimitPerMinute: e.ROOMS_RATE_LIMIT_PER_MINUTE,
+		tls: e.ROOMS_TLS_CERT ? { certFile: e.ROOMS_TLS_CERT, keyFile: e.ROOMS_TLS_KEY! } : undefined,
+		logLevel: e.LOG_LEVEL,
+	};
+}

@@ -1,0 +1,29 @@
+import { ErrorCode } from '../shared/errors.js';
+
+/**
+ * The one error class of the domain: a fixed code and a message safe to show
+ * to the caller. Edges map the code to an HTTP status or an ack.
+ */
+export class RoomsError extends Error {
+	override name = 'RoomsError';
+	constructor(readonly code: ErrorCode, message: string) {
+		super(message);
+	}
+}
+
+export const Errors = {
+	invalidPayload: (message: string) => new RoomsError(ErrorCode.INVALID_PAYLOAD, message),
+	roomNotFound: () => new RoomsError(ErrorCode.ROOM_NOT_FOUND, 'room not found'),
+	inviteNotFound: () => new RoomsError(ErrorCode.INVITE_NOT_FOUND, 'no room has this invite link'),
+	roomEnded: () => new RoomsError(ErrorCode.ROOM_ENDED, 'the room has ended'),
+	roomFull: () => new RoomsError(ErrorCode.ROOM_FULL, 'the room is full'),
+	roomLocked: () => new RoomsError(ErrorCode.ROOM_LOCKED, 'the room is locked'),
+	signedInOnly: () => new RoomsError(ErrorCode.SIGNED_IN_ONLY, 'only people signed in through an app can join'),
+	notJoined: () => new RoomsError(ErrorCode.NOT_JOINED, 'join the room first'),
+	alreadyJoined: () => new RoomsError(ErrorCode.ALREADY_JOINED, 'already joined'),
+	notFound: (what: string) => new RoomsError(ErrorCode.NOT_FOUND, `${what} not found`),
+	forbidden: (message: string) => new RoomsError(ErrorCode.FORBIDDEN, message),
+	authInvalid: (message = 'invalid credentials') => new RoomsError(ErrorCode.AUTH_INVALID, message),
+	authExpired: () => new RoomsError(ErrorCode.AUTH_EXPIRED, 'credentials expired'),
+	unavailable: (message: string) => new RoomsError(ErrorCode.UNAVAILABLE, message),
+};

@@ -1,0 +1,107 @@
+/** The Express app: REST API v1, health, metrics and (when built) the web app. */
+import express, { type Express } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import { ErrorCode } from '../../shared/errors.js';
+import { CreateRoomBody, InviteCode, JoinBody } from '../../shared/schemas.js';
+import type { AppRegistry } from '../apps/AppRegistry.js';
+import { Errors } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { RoomService } from '../rooms/RoomService.js';
+import { appUser, requireApp } from './appAuth.js';
+import { errorHandler, sendError } from './errorResponses.js';
+import { parseBody } from './validate.js';
+
+export interface HttpAppDeps {
+	rooms: RoomService;
+	apps: AppRegistry;
+	metrics: Metrics;
+	logger: Logger;
+	rateLimitPerMinute: number;
+	/** Whether the service can take rooms now (a live worker and an open store). */
+	isReady: () => boolean;
+}
+
+function parseCode(raw: string): string {
+	// A malformed code cannot name a room; answer as for an unknown one.
+	if (!InviteCode.safeParse(raw).success) throw Errors.inviteNotFound();
+	return raw;
+}
+
+export function createHttpApp(deps: HttpAppDeps): Express {
+	const { rooms, apps, metrics, logger } = deps;
+	const app = express();
+	app.disable('x-powered-by');
+	app.set('trust proxy', 'loopback');
+	app.use(helmet({
+		contentSecurityPolicy: {
+			directives: {
+				// Media comes from the SFU and the camera as blob/mediastream URLs.
+				'media-src': ["'self'", 'blob:', 'mediastream:'],
+				'connect-src': ["'self'", 'ws:', 'wss:'],
+			},
+		},
+		// Invite links must not leak their code to other sites through Referer.
+		referrerPolicy: { policy: 'no-referrer' },
+	}));
+	app.use((req, res, next) => {
+		res.on('finish', () => {
+			const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+			metrics.httpRequests.inc({ method: req.method, route, status: res.statusCode });
+		});
+		next();
+	});
+
+	app.get('/healthz', (_req, res) => {
+		res.json({ status: 'ok' });
+	});
+	app.get('/readyz', (_req, res) => {
+		if (deps.isReady()) res.json({ status: 'ready' });
+		else sendError(res, ErrorCode.UNAVAILABLE, 'no live media worker or store');
+	});
+	app.get('/metrics', async (_req, res) => {
+		res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+	});
+
+	const api = express.Router();
+	api.use(express.json({ limit: '16kb' }));
+
+	const publicLimiter = rateLimit({
+		windowMs: 60_000,
+		limit: deps.rateLimitPerMinute,
+		standardHeaders: 'draft-8',
+		legacyHeaders: false,
+		handler: (_req, res) => sendError(res, ErrorCode.RATE_LIMITED, 'too many requests; slow down'),
+	});
+
+	api.get('/invites/:code', publicLimiter, (req, res) => {
+		res.json(rooms.invite(parseCode(String(req.params.code))));
+	});
+	api.post('/invites/:code/join', publicLimiter, (req, res) => {
+		const code = parseCode(String(req.params.code));
+		const body = parseBody(JoinBody, req.body);
+		res.json(rooms.join(code, body));
+	});
+
+	const owner = requireApp(apps);
+	api.post('/rooms', owner, (req, res) => {
+		const body = parseBody(CreateRoomBody, req.body);
+		const user = appUser(req);
+		const created = rooms.createRoom(user, body);
+		metrics.roomsCreated.inc();
+		logger.info({ roomId: created.room.id, app: user.app.id }, 'room created');
+		res.status(201).json(created);
+	});
+	api.get('/rooms', owner, (req, res) => {
+		res.json({ rooms: rooms.listRooms(appUser(req)) });
+	});
+	api.get('/rooms/:id', owner, (req, res) => {
+		res.json({ room: rooms.getRoom(appUser(req), String(req.params.id)) });
+	});
+	api.use((_req, res) => sendError(res, ErrorCode.NOT_FOUND, 'no such API endpoint'));
+
+	app.use('/api/v1', api);
+	app.use(errorHandler(logger));
+	return app;
+}

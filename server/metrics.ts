@@ -1,0 +1,47 @@
+/** Prometheus metrics, one registry per server instance. */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { WorkerPool } from './media/WorkerPool.js';
+import type { RoomManager } from './rooms/RoomManager.js';
+
+export class Metrics {
+	readonly registry = new Registry();
+	readonly httpRequests = new Counter({
+		name: 'rooms_http_requests_total',
+		help: 'HTTP requests by method, route and status',
+		labelNames: ['method', 'route', 'status'] as const,
+		registers: [this.registry],
+	});
+	readonly signalingRequests = new Counter({
+		name: 'rooms_signaling_requests_total',
+		help: 'Socket.IO requests by name and result code',
+		labelNames: ['request', 'result'] as const,
+		registers: [this.registry],
+	});
+	readonly roomsCreated = new Counter({
+		name: 'rooms_created_total',
+		help: 'Rooms created through the API',
+		registers: [this.registry],
+	});
+
+	constructor(manager: RoomManager, workers: WorkerPool) {
+		collectDefaultMetrics({ register: this.registry });
+		new Gauge({
+			name: 'rooms_live',
+			help: 'Rooms with a router on this node',
+			registers: [this.registry],
+			collect() { this.set(manager.liveRooms.length); },
+		});
+		new Gauge({
+			name: 'rooms_participants',
+			help: 'Participants seated in live rooms',
+			registers: [this.registry],
+			collect() { this.set(manager.liveRooms.reduce((sum, room) => sum + room.participantCount, 0)); },
+		});
+		new Gauge({
+			name: 'rooms_mediasoup_workers_live',
+			help: 'Live mediasoup workers',
+			registers: [this.registry],
+			collect() { this.set(workers.liveWorkers); },
+		});
+	}
+}

@@ -1,0 +1,81 @@
+/**
+ * The registry of live rooms on this node. A room goes live when its first
+ * participant connects and closes when the last one leaves. Opening is
+ * serialised per room: two simultaneous first joins share one router.
+ */
+import { CloseReason } from '../../shared/errors.js';
+import { Errors } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { WorkerPool } from '../media/WorkerPool.js';
+import type { RoomStore } from '../store/RoomStore.js';
+import { Room, type RoomMediaOptions } from './Room.js';
+
+export class RoomManager {
+	readonly #live = new Map<string, Room>();
+	readonly #opening = new Map<string, Promise<Room>>();
+	readonly #store: RoomStore;
+	readonly #workers: WorkerPool;
+	readonly #mediaOptions: RoomMediaOptions;
+	readonly #logger: Logger;
+	#closed = false;
+
+	constructor(store: RoomStore, workers: WorkerPool, mediaOptions: RoomMediaOptions, logger: Logger) {
+		this.#store = store;
+		this.#workers = workers;
+		this.#mediaOptions = mediaOptions;
+		this.#logger = logger;
+	}
+
+	get(roomId: string): Room | undefined {
+		return this.#live.get(roomId);
+	}
+
+	get liveRooms(): Room[] {
+		return [...this.#live.values()];
+	}
+
+	participantCount(roomId: string): number {
+		return this.#live.get(roomId)?.participantCount ?? 0;
+	}
+
+	/** The live room, opened on the least-loaded worker if it is not live yet. */
+	async open(roomId: string): Promise<Room> {
+		if (this.#closed) throw Errors.unavailable('server is shutting down');
+		const live = this.#live.get(roomId);
+		if (live && !live.closed) return live;
+		let opening = this.#opening.get(roomId);
+		if (!opening) {
+			opening = this.#create(roomId).finally(() => this.#opening.delete(roomId));
+			this.#opening.set(roomId, opening);
+		}
+		return opening;
+	}
+
+	async #create(roomId: string): Promise<Room> {
+		const record = this.#store.getRoom(roomId);
+		if (!record) throw Errors.roomNotFound();
+		if (record.status === 'ended') throw Errors.roomEnded();
+		const router = await this.#workers.createRouter();
+		let room: Room;
+		try {
+			room = await Room.open(record, router, this.#mediaOptions, this.#logger);
+		} catch (error) {
+			router.close();
+			throw error;
+		}
+		this.#live.set(roomId, room);
+		room.on('empty', () => room.close(CloseReason.LEFT));
+		room.on('close', () => {
+			if (this.#live.get(roomId) === room) this.#live.delete(roomId);
+		});
+		room.logger.info({ workerLoad: this.#workers.liveWorkers }, 'room live');
+		return room;
+	}
+
+	close(): void {
+		if (this.#closed) return;
+		this.#closed = true;
+		for (const room of this.#live.values()) room.close(CloseReason.SERVER_SHUTDOWN);
+		this.#live.clear();
+	}
+}

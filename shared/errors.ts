@@ -1,0 +1,44 @@
+/**
+ * Error codes seen by HTTP and Socket.IO clients. The server's domain throws
+ * these; only the edges (HTTP routes, socket handlers) choose a status.
+ */
+export const ErrorCode = {
+	INVALID_PAYLOAD: 'INVALID_PAYLOAD',
+	AUTH_INVALID: 'AUTH_INVALID',
+	AUTH_EXPIRED: 'AUTH_EXPIRED',
+	FORBIDDEN: 'FORBIDDEN',
+	NOT_FOUND: 'NOT_FOUND',
+	ROOM_NOT_FOUND: 'ROOM_NOT_FOUND',
+	INVITE_NOT_FOUND: 'INVITE_NOT_FOUND',
+	ROOM_ENDED: 'ROOM_ENDED',
+	ROOM_FULL: 'ROOM_FULL',
+	ROOM_LOCKED: 'ROOM_LOCKED',
+	SIGNED_IN_ONLY: 'SIGNED_IN_ONLY',
+	NOT_JOINED: 'NOT_JOINED',
+	ALREADY_JOINED: 'ALREADY_JOINED',
+	MEDIA_ERROR: 'MEDIA_ERROR',
+	RATE_LIMITED: 'RATE_LIMITED',
+	UNAVAILABLE: 'UNAVAILABLE',
+	INTERNAL: 'INTERNAL',
+	TIMEOUT: 'TIMEOUT',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ErrorBody {
+	code: ErrorCode;
+	message: string;
+}
+
+/** Why a participant's session ended; sent to the client so it can say so. */
+export const CloseReason = {
+	LEFT: 'left',
+	REPLACED: 'replaced',
+	DISCONNECTED: 'disconnected',
+	REMOVED: 'removed',
+	ROOM_ENDED: 'room-ended',
+	SERVER_SHUTDOWN: 'server-shutdown',
+	MEDIA_FAILURE: 'media-failure',
+} as const;
+
+export type CloseReason = (typeof CloseReason)[keyof typeof CloseReason];

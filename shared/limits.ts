@@ -1,0 +1,19 @@
+/** Limits shared by the server's validation and the browser's forms. */
+export const LIMITS = {
+	/** Display names: trimmed, 1..64 characters. */
+	nameMaxLength: 64,
+	/** Room titles: trimmed, 1..120 characters. */
+	titleMaxLength: 120,
+	/** A room holds at least 2 and at most 50 people. */
+	minParticipants: 2,
+	maxParticipants: 50,
+	/** Chat messages: 1..2000 characters. */
+	chatMaxLength: 2000,
+	/** Invite codes are 12 characters of a 31-symbol alphabet: over 59 bits. */
+	inviteCodeLength: 12,
+	/** Socket.IO request timeout used by clients, in milliseconds. */
+	requestTimeoutMs: 10_000,
+} as const;
+
+/** No look-alike characters (0/o, 1/l/i), lower case, URL-safe. */
+export const INVITE_CODE_ALPHABET = '23456789abcdefghjkmnpqrstuvwxyz';
