@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Server as SocketServer } from 'socket.io';
 import { AppRegistry, loadServerSecret } from './apps/AppRegistry.js';
 import { ParticipantTokens } from './auth/participantTokens.js';
@@ -18,6 +20,14 @@ import { RoomManager } from './rooms/RoomManager.js';
 import { RoomService } from './rooms/RoomService.js';
 import { attachSignaling } from './signaling/SignalingServer.js';
 import { SqliteRoomStore } from './store/SqliteRoomStore.js';
+
+/** The folder holding package.json, whether this runs from server/ or from dist/server/. */
+function findProjectRoot(): string {
+	let dir = path.dirname(fileURLToPath(import.meta.url));
+	while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+	return dir;
+}
+const projectRoot = findProjectRoot();
 
 export class RoomsServer {
 	readonly config: Config;
@@ -77,6 +87,8 @@ export class RoomsServer {
 			metrics: this.metrics,
 			logger,
 			rateLimitPerMinute: config.rateLimitPerMinute,
+			webDistDir: path.join(projectRoot, 'dist', 'web'),
+			webHosts: config.webHosts,
 			isReady: () => !this.#closed && workers.liveWorkers > 0 && this.store.isOpen(),
 		});
 		this.#httpServer = config.tls

@@ -45,6 +45,8 @@ const EnvSchema = z.object({
 	/** TLS certificate and key (PEM files) for HTTPS. Default: plain HTTP. */
 	ROOMS_TLS_CERT: z.string().min(1).optional(),
 	ROOMS_TLS_KEY: z.string().min(1).optional(),
+	/** Let people create rooms from the landing page. Default true. */
+	ROOMS_WEB_HOSTS: bool.default(true),
 	/** pino level. Default info. */
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -66,6 +68,7 @@ export interface Config {
 	plainTransports: boolean;
 	rateLimitPerMinute: number;
 	tls: { certFile: string; keyFile: string } | undefined;
+	webHosts: boolean;
 	logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -139,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		plainTransports: e.ROOMS_PLAIN_TRANSPORTS,
 		rateLimitPerMinute: e.ROOMS_RATE_LIMIT_PER_MINUTE,
 		tls: e.ROOMS_TLS_CERT ? { certFile: e.ROOMS_TLS_CERT, keyFile: e.ROOMS_TLS_KEY! } : undefined,
+		webHosts: e.ROOMS_WEB_HOSTS,
 		logLevel: e.LOG_LEVEL,
 	};
 }

@@ -25,6 +25,12 @@ export const CreateRoomBody = z.strictObject({
 });
 export type CreateRoomBody = z.infer<typeof CreateRoomBody>;
 
+/** Creating a room from the landing page, as the built-in `web` app. */
+export const WebRoomBody = z.strictObject({
+	name: displayName,
+	title: z.string().trim().min(1).max(LIMITS.titleMaxLength).optional(),
+});
+
 export const JoinBody = z.strictObject({
 	name: displayName,
 	/** An app's JWT for its signed-in user (needed for `signed-in` rooms). */

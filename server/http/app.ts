@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { ErrorCode } from '../../shared/errors.js';
-import { CreateRoomBody, InviteCode, JoinBody } from '../../shared/schemas.js';
+import { CreateRoomBody, InviteCode, JoinBody, WebRoomBody } from '../../shared/schemas.js';
 import type { AppRegistry } from '../apps/AppRegistry.js';
 import { Errors } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -12,6 +12,7 @@ import type { RoomService } from '../rooms/RoomService.js';
 import { appUser, requireApp } from './appAuth.js';
 import { errorHandler, sendError } from './errorResponses.js';
 import { parseBody } from './validate.js';
+import { webAppRouter } from './webApp.js';
 
 export interface HttpAppDeps {
 	rooms: RoomService;
@@ -21,6 +22,10 @@ export interface HttpAppDeps {
 	rateLimitPerMinute: number;
 	/** Whether the service can take rooms now (a live worker and an open store). */
 	isReady: () => boolean;
+	/** The built web app, served when present. */
+	webDistDir: string;
+	/** Whether people may create rooms from the landing page (the built-in `web` app). */
+	webHosts: boolean;
 }
 
 function parseCode(raw: string): string {
@@ -99,9 +104,23 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 	api.get('/rooms/:id', owner, (req, res) => {
 		res.json({ room: rooms.getRoom(appUser(req), String(req.params.id)) });
 	});
+	api.post('/rooms/:id/end', owner, (req, res) => {
+		const room = rooms.endRoom(appUser(req), String(req.params.id));
+		logger.info({ roomId: room.id }, 'room ended');
+		res.json({ room });
+	});
+	if (deps.webHosts) {
+		api.post('/web/rooms', publicLimiter, (req, res) => {
+			const { name, title } = parseBody(WebRoomBody, req.body);
+			res.status(201).json(rooms.createWebRoom(name, title));
+		});
+	}
 	api.use((_req, res) => sendError(res, ErrorCode.NOT_FOUND, 'no such API endpoint'));
 
 	app.use('/api/v1', api);
+	const web = webAppRouter(deps.webDistDir);
+	if (web) app.use(web);
+	else logger.warn({ dir: deps.webDistDir }, 'web app not built; run npm run build');
 	app.use(errorHandler(logger));
 	return app;
 }

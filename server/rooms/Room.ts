@@ -105,12 +105,16 @@ export class Room extends EventEmitter<RoomEvents> {
 			if (this.#record.locked && claims.role !== 'host') throw Errors.roomLocked();
 			if (this.#participants.size >= this.#record.maxParticipants) throw Errors.roomFull();
 		}
-		if (previous) this.#remove(previous, CloseReason.REPLACED);
+		if (previous) {
+			// The others keep the person; only the old session's media goes away.
+			this.#participants.delete(previous.id);
+			previous.close(CloseReason.REPLACED);
+		}
 
 		const participant = new Participant(claims, rtpCapabilities, connection, this.logger);
 		const others = this.participants();
 		this.#participants.set(participant.id, participant);
-		this.broadcast('participant.joined', participant.view(), participant.id);
+		if (!previous) this.broadcast('participant.joined', participant.view(), participant.id);
 		participant.logger.info({ seats: this.#participants.size, replaced: Boolean(previous) }, 'participant joined');
 		return {
 			self: participant.view(),

@@ -4,13 +4,13 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { customAlphabet, nanoid } from 'nanoid';
-import type { InviteView, JoinResponse, ParticipantView, RoomView } from '../../shared/protocol.js';
+import { CloseReason } from '../../shared/errors.js';
+import type { IceServer, InviteView, JoinResponse, ParticipantView, RoomView } from '../../shared/protocol.js';
 import { INVITE_CODE_ALPHABET, LIMITS } from '../../shared/limits.js';
 import type { CreateRoomBody, JoinBody, Role } from '../../shared/schemas.js';
 import type { AppRegistry } from '../apps/AppRegistry.js';
 import { type AppUser, verifyAppToken } from '../auth/appTokens.js';
 import type { ParticipantTokens } from '../auth/participantTokens.js';
-import type { IceServer } from '../../shared/protocol.js';
 import { Errors } from '../errors.js';
 import type { RoomRecord, RoomStore } from '../store/RoomStore.js';
 import type { RoomManager } from './RoomManager.js';
@@ -53,7 +53,7 @@ export class RoomService {
 		private readonly options: RoomServiceOptions,
 	) {}
 
-	createRoom(owner: AppUser, body: CreateRoomBody): { room: RoomView; inviteUrl: string; hostUrl: string } {
+	createRoom(owner: Pick<AppUser, 'identity' | 'name'>, body: CreateRoomBody): { room: RoomView; inviteUrl: string; hostUrl: string } {
 		const hostKey = nanoid(32);
 		const now = new Date().toISOString();
 		const record: RoomRecord = {
@@ -77,6 +77,15 @@ export class RoomService {
 		return { room: roomView(record), inviteUrl, hostUrl: `${inviteUrl}#host=${hostKey}` };
 	}
 
+	/**
+	 * A room created from the landing page. Its owner is a fresh identity of
+	 * the built-in `web` app: the creator manages it through the host link.
+	 */
+	createWebRoom(name: string, title?: string): { room: RoomView; inviteUrl: string; hostUrl: string } {
+		const owner = { identity: `web:${nanoid()}`, name };
+		return this.createRoom(owner, title ? { title } : {});
+	}
+
 	inviteUrl(code: string): string {
 		return `${this.options.publicUrl()}/r/${code}`;
 	}
@@ -86,11 +95,25 @@ export class RoomService {
 	}
 
 	getRoom(owner: AppUser, roomId: string): RoomView & { inviteUrl: string; participants: ParticipantView[] } {
+		const record = this.#ownedRecord(owner, roomId);
+		const participants = this.manager.get(roomId)?.participants().map((participant) => participant.view()) ?? [];
+		return { ...roomView(record), inviteUrl: this.inviteUrl(record.code), participants };
+	}
+
+	/** Ends the room for everyone; its link answers ROOM_ENDED from then on. Idempotent. */
+	endRoom(owner: AppUser, roomId: string): RoomView {
+		const record = this.#ownedRecord(owner, roomId);
+		if (record.status === 'ended') return roomView(record);
+		const ended = this.store.updateRoom(roomId, { status: 'ended', endedAt: new Date().toISOString() })!;
+		this.manager.get(roomId)?.close(CloseReason.ROOM_ENDED);
+		return roomView(ended);
+	}
+
+	#ownedRecord(owner: AppUser, roomId: string): RoomRecord {
 		const record = this.store.getRoom(roomId);
 		// Someone else's room looks exactly like a missing one.
 		if (!record || record.ownerIdentity !== owner.identity) throw Errors.roomNotFound();
-		const participants = this.manager.get(roomId)?.participants().map((participant) => participant.view()) ?? [];
-		return { ...roomView(record), inviteUrl: this.inviteUrl(record.code), participants };
+		return record;
 	}
 
 	#openRecordByCode(code: string): RoomRecord {

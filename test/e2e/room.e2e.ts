@@ -1,0 +1,130 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { api, appToken, createRoom, startServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+test.beforeAll(async () => {
+	server = await startServer({ ROOMS_PLAIN_TRANSPORTS: 'false' });
+});
+test.afterAll(async () => {
+	await server?.close();
+});
+
+async function joinAs(browser: Browser, url: string, name: string): Promise<Page> {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	page.on('dialog', (dialog) => {
+		throw new Error(`unexpected dialog: ${dialog.message()}`);
+	});
+	await page.goto(url);
+	await page.getByLabel('Your name').fill(name);
+	await page.getByRole('button', { name: 'Join room' }).click();
+	await expect(page.getByRole('button', { name: 'Leave room' })).toBeVisible();
+	return page;
+}
+
+/** Frames decoded so far by the camera video of `participantName`'s tile, or -1 without one. */
+async function decodedFrames(page: Page, participantName: string): Promise<{ frames: number; width: number }> {
+	return page.locator('figure.tile', { hasText: participantName }).first().evaluate((tile) => {
+		const video = tile.querySelector('video');
+		if (!video) return { frames: -1, width: 0 };
+		return { frames: video.getVideoPlaybackQuality().totalVideoFrames, width: video.videoWidth };
+	});
+}
+
+test('three people join by link and see, hear and leave each other', async ({ browser }) => {
+	const { inviteUrl } = await createRoom(server.url, { title: 'Sunday call' });
+	const names = ['Ana', 'Bo', 'Cy'];
+	const pages: Page[] = [];
+	for (const name of names) pages.push(await joinAs(browser, inviteUrl, name));
+
+	for (const [index, page] of pages.entries()) {
+		await expect(page.locator('figure.tile')).toHaveCount(3);
+		for (const other of names.filter((_, i) => i !== index)) {
+			await expect.poll(async () => (await decodedFrames(page, other)).width, { message: `${other}'s video decodes for ${names[index]}` })
+				.toBeGreaterThan(0);
+			const before = (await decodedFrames(page, other)).frames;
+			await expect.poll(async () => (await decodedFrames(page, other)).frames, { message: `${other}'s frames keep coming` })
+				.toBeGreaterThan(before + 5);
+		}
+	}
+	await pages[0]!.screenshot({ path: 'test-results/e2e/in-room-3.png' });
+
+	// Mute shows on the others' tiles, and unmute clears it.
+	const [ana, bo, cy] = pages as [Page, Page, Page];
+	const anaOnBo = bo.locator('figure.tile', { hasText: 'Ana' });
+	await expect(anaOnBo.getByRole('img', { name: 'Microphone off' })).toHaveCount(0);
+	await ana.getByRole('button', { name: 'Mute microphone' }).click();
+	await expect(ana.getByRole('button', { name: 'Unmute microphone' })).toBeVisible();
+	await expect(anaOnBo.getByRole('img', { name: 'Microphone off' })).toBeVisible();
+	await expect(cy.locator('figure.tile', { hasText: 'Ana' }).getByRole('img', { name: 'Microphone off' })).toBeVisible();
+	await ana.getByRole('button', { name: 'Unmute microphone' }).click();
+	await expect(anaOnBo.getByRole('img', { name: 'Microphone off' })).toHaveCount(0);
+
+	// Chat reaches the others as text.
+	await bo.getByRole('button', { name: 'Chat' }).click();
+	await bo.getByRole('textbox', { name: 'Message everyone' }).fill('hello from Bo');
+	await bo.getByRole('button', { name: 'Send' }).click();
+	await ana.getByRole('button', { name: 'Chat' }).click();
+	await expect(ana.getByRole('complementary', { name: 'Chat' })).toContainText('hello from Bo');
+
+	// Leaving removes the tile for the others and shows an end screen.
+	await cy.getByRole('button', { name: 'Leave room' }).click();
+	await expect(cy.getByText('You left the room.')).toBeVisible();
+	await expect(ana.locator('figure.tile')).toHaveCount(2);
+	await expect(bo.locator('figure.tile')).toHaveCount(2);
+	await expect(ana.getByText('Cy left')).toBeVisible();
+
+	for (const page of pages) await page.context().close();
+});
+
+test('the join page explains links that cannot be joined', async ({ page }) => {
+	await page.goto(`${server.url}/r/zzzzzzzzzzzz`);
+	await expect(page.getByRole('alert')).toContainText('This link does not lead to a room');
+	await page.goto(`${server.url}/r/not-a-code`);
+	await expect(page.getByRole('alert')).toContainText('This link does not lead to a room');
+
+	const { room, inviteUrl } = await createRoom(server.url, { title: 'Over' });
+	const ended = await api(server.url, 'POST', `/api/v1/rooms/${room.id}/end`, { token: appToken('messenger', 'u-host', 'Hana') });
+	expect(ended.status).toBe(200);
+	await page.goto(inviteUrl);
+	await expect(page.getByRole('alert')).toHaveText('This room has ended.');
+	await expect(page.getByRole('link', { name: 'Go to the start page' })).toBeVisible();
+});
+
+test('a display name that looks like HTML is shown as text', async ({ browser }) => {
+	const { inviteUrl } = await createRoom(server.url);
+	const hostile = '<img src=x onerror=alert(1)>';
+	const ana = await joinAs(browser, inviteUrl, 'Ana');
+	const mallory = await joinAs(browser, inviteUrl, hostile);
+	const tile = ana.locator('figure.tile').filter({ hasText: hostile });
+	await expect(tile.locator('.name')).toHaveText(hostile);
+	await expect(ana.locator('figure.tile img')).toHaveCount(0);
+	await mallory.context().close();
+	await ana.context().close();
+});
+
+test('the landing page creates a room and makes its creator the host', async ({ page }) => {
+	await page.goto(server.url);
+	await page.getByLabel('Your name').fill('Wren');
+	await page.getByRole('button', { name: 'Create a room' }).click();
+	await expect(page).toHaveURL(/\/r\/[a-z0-9]{12}$/);
+	// The host credential has left the address bar.
+	expect(new URL(page.url()).hash).toBe('');
+	await expect(page.getByText('You are joining as the host.')).toBeVisible();
+	await page.getByRole('button', { name: 'Join room' }).click();
+	await expect(page.locator('figure.tile', { hasText: 'Wren (you)' })).toContainText('Host');
+});
+
+test('the controls fit a phone-sized screen and switch language', async ({ browser }) => {
+	const { inviteUrl } = await createRoom(server.url);
+	const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'fr-FR' });
+	const page = await context.newPage();
+	await page.goto(inviteUrl);
+	await page.getByLabel('Votre nom').fill('Zoé');
+	await page.getByRole('button', { name: 'Rejoindre le salon' }).click();
+	const leave = page.getByRole('button', { name: 'Quitter le salon' });
+	await expect(leave).toBeVisible();
+	const box = await leave.boundingBox();
+	expect(box!.x + box!.width).toBeLessThanOrEqual(360);
+	await context.close();
+});

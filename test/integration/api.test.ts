@@ -1,0 +1,259 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import jwt from 'jsonwebtoken';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INVITE_CODE_ALPHABET, LIMITS } from '../../shared/limits.js';
+import { TEST_APPS, api, appToken, createRoom, startServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+beforeAll(async () => {
+	server = await startServer();
+});
+afterAll(async () => {
+	await server?.close();
+});
+
+const messenger = TEST_APPS[0]!;
+
+function sign(claims: Record<string, unknown>, options: jwt.SignOptions = {}, secret = messenger.secret): string {
+	return jwt.sign({ name: 'Hana', ...claims }, secret, { algorithm: 'HS256', ...options });
+}
+
+describe('POST /api/v1/rooms', () => {
+	it('creates a room for the app user and returns invite and host links', async () => {
+		const response = await api(server.url, 'POST', '/api/v1/rooms', {
+			token: appToken('messenger', 'u-1', 'Hana'),
+			body: { title: 'Book club', maxParticipants: 8 },
+		});
+		expect(response.status).toBe(201);
+		const { room, inviteUrl, hostUrl } = response.body;
+		expect(room).toMatchObject({ title: 'Book club', maxParticipants: 8, audience: 'link', locked: false, status: 'open' });
+		expect(room.owner).toEqual({ identity: 'messenger:u-1', name: 'Hana' });
+		expect(room.code).toMatch(new RegExp(`^[${INVITE_CODE_ALPHABET}]{${LIMITS.inviteCodeLength}}$`));
+		expect(inviteUrl).toBe(`${server.url}/r/${room.code}`);
+		// The host credential is only in the fragment, never in path or query.
+		const host = new URL(hostUrl);
+		expect(`${host.origin}${host.pathname}${host.search}`).toBe(inviteUrl);
+		expect(host.hash).toMatch(/^#host=[\w-]{32}$/);
+	});
+
+	it('defaults the title to the host name and the seats to the server cap', async () => {
+		const { room } = await createRoom(server.url, {}, { app: 'whatsapp', user: '+15551234567', name: 'Ana' });
+		expect(room).toMatchObject({ title: "Ana's room", maxParticipants: 50 });
+	});
+
+	it('gives each room a different code', async () => {
+		const codes = new Set<string>();
+		for (let i = 0; i < 20; i++) codes.add((await createRoom(server.url)).room.code);
+		expect(codes.size).toBe(20);
+	});
+
+	it.each([
+		['maxParticipants below 2', { maxParticipants: 1 }],
+		['maxParticipants above 50', { maxParticipants: 51 }],
+		['maxParticipants not an integer', { maxParticipants: 2.5 }],
+		['an unknown audience', { audience: 'everyone' }],
+		['an empty title', { title: '   ' }],
+		['an over-long title', { title: 'x'.repeat(LIMITS.titleMaxLength + 1) }],
+		['an unknown field', { colour: 'red' }],
+	])('rejects %s with INVALID_PAYLOAD and creates nothing', async (_label, body) => {
+		const token = appToken('messenger', 'u-bad-body', 'Hana');
+		const response = await api(server.url, 'POST', '/api/v1/rooms', { token, body });
+		expect(response.status).toBe(400);
+		expect(response.body.error.code).toBe('INVALID_PAYLOAD');
+		const list = await api(server.url, 'GET', '/api/v1/rooms', { token });
+		expect(list.body.rooms).toEqual([]);
+	});
+
+	it('rejects a body that is not JSON with INVALID_PAYLOAD', async () => {
+		const response = await api(server.url, 'POST', '/api/v1/rooms', {
+			token: appToken('messenger', 'u-1', 'Hana'),
+			rawBody: '{"title": ',
+		});
+		expect(response.status).toBe(400);
+		expect(response.body.error.code).toBe('INVALID_PAYLOAD');
+	});
+
+	it('rejects a WhatsApp user id that is not an E.164 number', async () => {
+		const response = await api(server.url, 'POST', '/api/v1/rooms', { token: appToken('whatsapp', '5551234', 'Ana'), body: {} });
+		expect(response.status).toBe(401);
+		expect(response.body.error.code).toBe('AUTH_INVALID');
+	});
+});
+
+describe('app authentication', () => {
+	const now = () => Math.floor(Date.now() / 1000);
+	const cases: [string, () => string, string][] = [
+		['no token', () => '', 'AUTH_INVALID'],
+		['alg none', () => jwt.sign({ name: 'Hana', iss: 'messenger', sub: 'u-1', aud: 'rooms', exp: now() + 60 }, '', { algorithm: 'none' }), 'AUTH_INVALID'],
+		['the wrong secret', () => sign({}, { issuer: 'messenger', subject: 'u-1', audience: 'rooms', expiresIn: 60 }, 'not-the-secret-at-all-0123456789abcdef'), 'AUTH_INVALID'],
+		['another app\'s secret', () => sign({}, { issuer: 'messenger', subject: 'u-1', audience: 'rooms', expiresIn: 60 }, TEST_APPS[1]!.secret), 'AUTH_INVALID'],
+		['no audience', () => sign({}, { issuer: 'messenger', subject: 'u-1', expiresIn: 60 }), 'AUTH_INVALID'],
+		['another audience', () => sign({}, { issuer: 'messenger', subject: 'u-1', audience: 'payments', expiresIn: 60 }), 'AUTH_INVALID'],
+		['an unknown app', () => sign({}, { issuer: 'telegram', subject: 'u-1', audience: 'rooms', expiresIn: 60 }), 'AUTH_INVALID'],
+		['no exp', () => sign({}, { issuer: 'messenger', subject: 'u-1', audience: 'rooms' }), 'AUTH_INVALID'],
+		['a lifetime over an hour', () => sign({}, { issuer: 'messenger', subject: 'u-1', audience: 'rooms', expiresIn: 7200 }), 'AUTH_INVALID'],
+		['no sub', () => sign({}, { issuer: 'messenger', audience: 'rooms', expiresIn: 60 }), 'AUTH_INVALID'],
+		['HS512 instead of HS256', () => sign({}, { issuer: 'messenger', subject: 'u-1', audience: 'rooms', expiresIn: 60, algorithm: 'HS512' }), 'AUTH_INVALID'],
+		['an expired token', () => sign({ exp: now() - 120 }, { issuer: 'messenger', subject: 'u-1', audience: 'rooms' }), 'AUTH_EXPIRED'],
+		['garbage', () => 'not.a.jwt', 'AUTH_INVALID'],
+	];
+
+	it.each(cases)('answers 401 for %s and creates nothing', async (_label, token, code) => {
+		const response = await api(server.url, 'POST', '/api/v1/rooms', { token: token(), body: {} });
+		expect(response.status).toBe(401);
+		expect(response.body.error.code).toBe(code);
+		const list = await api(server.url, 'GET', '/api/v1/rooms', { token: appToken('messenger', 'u-1', 'Hana') });
+		expect(list.body.rooms.every((room: { createdAt: string }) => Date.parse(room.createdAt) < Date.now() + 1)).toBe(true);
+	});
+
+	it('never logs or echoes the token', async () => {
+		const token = sign({}, { issuer: 'messenger', subject: 'u-1', audience: 'payments', expiresIn: 60 });
+		const response = await api(server.url, 'GET', '/api/v1/rooms', { token });
+		expect(JSON.stringify(response.body)).not.toContain(token);
+	});
+});
+
+describe('GET /api/v1/rooms and /rooms/:id', () => {
+	it('lists only the caller\'s rooms, newest first', async () => {
+		const a = await createRoom(server.url, { title: 'first' }, { app: 'messenger', user: 'u-list', name: 'Lee' });
+		const b = await createRoom(server.url, { title: 'second' }, { app: 'messenger', user: 'u-list', name: 'Lee' });
+		await createRoom(server.url, { title: 'other' }, { app: 'messenger', user: 'u-other', name: 'Oz' });
+		const response = await api(server.url, 'GET', '/api/v1/rooms', { token: appToken('messenger', 'u-list', 'Lee') });
+		expect(response.status).toBe(200);
+		expect(response.body.rooms.map((room: { id: string }) => room.id).sort()).toEqual([a.room.id, b.room.id].sort());
+	});
+
+	it('shows one room with its participants to its owner only', async () => {
+		const { room } = await createRoom(server.url, {}, { app: 'messenger', user: 'u-get', name: 'Gus' });
+		const own = await api(server.url, 'GET', `/api/v1/rooms/${room.id}`, { token: appToken('messenger', 'u-get', 'Gus') });
+		expect(own.status).toBe(200);
+		expect(own.body.room).toMatchObject({ id: room.id, participants: [] });
+		const sameAppOtherUser = await api(server.url, 'GET', `/api/v1/rooms/${room.id}`, { token: appToken('messenger', 'u-x', 'X') });
+		expect(sameAppOtherUser.status).toBe(404);
+		const otherApp = await api(server.url, 'GET', `/api/v1/rooms/${room.id}`, { token: appToken('whatsapp', '+15550000001', 'Y') });
+		expect(otherApp.status).toBe(404);
+		expect(otherApp.body.error.code).toBe('ROOM_NOT_FOUND');
+	});
+});
+
+describe('invites', () => {
+	it('describes an open room to anyone with the code', async () => {
+		const { room } = await createRoom(server.url, { title: 'Family', maxParticipants: 6 });
+		const response = await api(server.url, 'GET', `/api/v1/invites/${room.code}`);
+		expect(response.status).toBe(200);
+		expect(response.body).toEqual({
+			code: room.code, title: 'Family', hostName: 'Hana', status: 'open',
+			participantCount: 0, maxParticipants: 6, locked: false, audience: 'link',
+		});
+	});
+
+	it.each(['zzzzzzzzzzzz', 'short', '../../../etc', 'AAAAAAAAAAAA'])('answers 404 INVITE_NOT_FOUND for %s', async (code) => {
+		const response = await api(server.url, 'GET', `/api/v1/invites/${encodeURIComponent(code)}`);
+		expect(response.status).toBe(404);
+		expect(response.body.error.code).toBe('INVITE_NOT_FOUND');
+	});
+
+	it('answers 410 ROOM_ENDED for an ended room, for the page and for joins', async () => {
+		const { room } = await createRoom(server.url);
+		const end = await api(server.url, 'POST', `/api/v1/rooms/${room.id}/end`, { token: appToken('messenger', 'u-host', 'Hana') });
+		expect(end.status).toBe(200);
+		expect(end.body.room.status).toBe('ended');
+		expect((await api(server.url, 'GET', `/api/v1/invites/${room.code}`)).body.error.code).toBe('ROOM_ENDED');
+		const join = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Late' } });
+		expect(join.status).toBe(410);
+		expect(join.body.error.code).toBe('ROOM_ENDED');
+	});
+
+	it('issues a guest token with ICE servers for a valid name', async () => {
+		const { room } = await createRoom(server.url);
+		const response = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: '  Bo  ' } });
+		expect(response.status).toBe(200);
+		expect(response.body.role).toBe('guest');
+		expect(response.body.iceServers).toEqual([]);
+		const claims = jwt.decode(response.body.token) as Record<string, unknown>;
+		expect(claims).toMatchObject({ rid: room.id, name: 'Bo', role: 'guest' });
+	});
+
+	it.each([
+		['an empty name', { name: '   ' }],
+		['an over-long name', { name: 'n'.repeat(LIMITS.nameMaxLength + 1) }],
+		['a name with control characters', { name: 'a\u0000b' }],
+		['no name', {}],
+		['a name that is not a string', { name: 42 }],
+		['an unknown field', { name: 'Bo', role: 'host' }],
+	])('rejects %s with INVALID_PAYLOAD', async (_label, body) => {
+		const { room } = await createRoom(server.url);
+		const response = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body });
+		expect(response.status).toBe(400);
+		expect(response.body.error.code).toBe('INVALID_PAYLOAD');
+	});
+
+	it('makes the holder of the host link the host, and refuses a wrong host key', async () => {
+		const { room, hostUrl } = await createRoom(server.url);
+		const hostKey = new URL(hostUrl).hash.slice('#host='.length);
+		const host = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Hana', hostKey } });
+		expect(host.status).toBe(200);
+		expect(host.body.role).toBe('host');
+		const forged = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Mal', hostKey: 'x'.repeat(32) } });
+		expect(forged.status).toBe(401);
+		expect(forged.body.error.code).toBe('AUTH_INVALID');
+	});
+
+	it('admits only signed-in people to a signed-in room, and the owner as host', async () => {
+		const { room } = await createRoom(server.url, { audience: 'signed-in' });
+		const guest = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Guest' } });
+		expect(guest.status).toBe(403);
+		expect(guest.body.error.code).toBe('SIGNED_IN_ONLY');
+		const member = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, {
+			body: { name: 'Ana', appToken: appToken('whatsapp', '+15551234567', 'Ana') },
+		});
+		expect(member.status).toBe(200);
+		expect(jwt.decode(member.body.token)).toMatchObject({ role: 'guest', identity: 'whatsapp:+15551234567', appName: 'WhatsApp' });
+		const owner = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, {
+			body: { name: 'Hana', appToken: appToken('messenger', 'u-host', 'Hana') },
+		});
+		expect(owner.body.role).toBe('host');
+	});
+
+	it('answers unknown API paths with a JSON 404', async () => {
+		const response = await api(server.url, 'GET', '/api/v1/nothing-here');
+		expect(response.status).toBe(404);
+		expect(response.body.error.code).toBe('NOT_FOUND');
+	});
+});
+
+describe('health', () => {
+	it('reports live and ready, and exposes Prometheus metrics', async () => {
+		expect((await api(server.url, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
+		expect((await api(server.url, 'GET', '/readyz')).body).toEqual({ status: 'ready' });
+		const metrics = await fetch(`${server.url}/metrics`).then((response) => response.text());
+		expect(metrics).toMatch(/rooms_mediasoup_workers_live 1/);
+		expect(metrics).toMatch(/rooms_created_total \d+/);
+	});
+});
+
+describe('persistence', () => {
+	it('resolves an invite and its owner after a restart on the same data directory', async () => {
+		const own = await startServer({ ROOMS_APPS: '' });
+		let restarted: TestServer | undefined;
+		try {
+			const apps = JSON.parse(fs.readFileSync(path.join(own.dataDir, 'apps.json'), 'utf8'));
+			expect(apps.map((app: { id: string }) => app.id)).toEqual(['messenger', 'whatsapp', 'instagram', 'portal']);
+			expect(fs.statSync(path.join(own.dataDir, 'apps.json')).mode & 0o077).toBe(0);
+			const portal = apps.find((app: { id: string }) => app.id === 'portal');
+			const token = () => jwt.sign({ name: 'Pat' }, portal.secret, { algorithm: 'HS256', issuer: 'portal', subject: 'p-1', audience: 'rooms', expiresIn: 60 });
+			const created = await api(own.url, 'POST', '/api/v1/rooms', { token: token(), body: { title: 'Yesterday' } });
+			expect(created.status).toBe(201);
+
+			restarted = await own.restart();
+			const invite = await api(restarted.url, 'GET', `/api/v1/invites/${created.body.room.code}`);
+			expect(invite.status).toBe(200);
+			expect(invite.body.title).toBe('Yesterday');
+			const list = await api(restarted.url, 'GET', '/api/v1/rooms', { token: token() });
+			expect(list.body.rooms.map((room: { id: string }) => room.id)).toEqual([created.body.room.id]);
+		} finally {
+			await (restarted ?? own).close();
+		}
+	});
+});

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignalingError } from '../../web/src/signaling/SignalingClient.js';
+import { api, appToken, createRoom, joinToken, startServer, type TestServer } from '../support/server.js';
+import { SyntheticParticipant, eventually } from '../support/SyntheticParticipant.js';
+
+let server: TestServer;
+beforeAll(async () => {
+	server = await startServer();
+});
+afterAll(async () => {
+	await server?.close();
+});
+
+async function workerCounts() {
+	const [worker] = server.server.workers.workers;
+	const dump = await worker!.dump();
+	return { routers: dump.routerIds.length };
+}
+
+describe('seat cap', () => {
+	it('admits exactly maxParticipants of many concurrent joins', async () => {
+		const seats = 4;
+		const { room } = await createRoom(server.url, { maxParticipants: seats });
+		// Tokens first (the room is empty, so all are issued), then every join at once.
+		const tokens = await Promise.all(Array.from({ length: 10 }, (_, i) => joinToken(server.url, room.code, `P${i}`)));
+		const connected = await Promise.all(tokens.map((token) => SyntheticParticipant.connect(server.url, token, { join: false })));
+		const results = await Promise.allSettled(connected.map((participant) => participant.join()));
+		const admitted = results.filter((result) => result.status === 'fulfilled').length;
+		const refused = results.flatMap((result) => (result.status === 'rejected' ? [(result.reason as SignalingError).code] : []));
+		expect(admitted).toBe(seats);
+		expect(refused).toEqual(Array(10 - seats).fill('ROOM_FULL'));
+		expect(server.server.manager.get(room.id)!.participantCount).toBe(seats);
+
+		// The join page and the join endpoint now say the room is full.
+		expect((await api(server.url, 'GET', `/api/v1/invites/${room.code}`)).body.participantCount).toBe(seats);
+		const late = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Late' } });
+		expect(late.status).toBe(409);
+		expect(late.body.error.code).toBe('ROOM_FULL');
+		for (const participant of connected) participant.close();
+	});
+});
+
+describe('cleanup', () => {
+	it('closes every transport, producer and consumer when people leave, and the router with the last one', async () => {
+		const { room } = await createRoom(server.url);
+		const people = await Promise.all(['Ana', 'Bo', 'Cy'].map(async (name) =>
+			SyntheticParticipant.connect(server.url, await joinToken(server.url, room.code, name))));
+		const [ana, bo, cy] = people as [SyntheticParticipant, SyntheticParticipant, SyntheticParticipant];
+		const producerId = await ana.sendAudio();
+		await bo.waitFor('producer.new');
+		await cy.waitFor('producer.new');
+		await bo.receive(producerId);
+		await cy.receive(producerId);
+
+		const live = server.server.manager.get(room.id)!;
+		const dumpBefore = await live.router.dump();
+		expect(dumpBefore.transportIds).toHaveLength(3);
+		expect(Object.keys(dumpBefore.mapProducerIdConsumerIds)).toEqual([producerId]);
+		expect(dumpBefore.mapProducerIdConsumerIds[producerId]).toHaveLength(2);
+
+		ana.close();
+		await eventually(async () => {
+			const dump = await live.router.dump();
+			return dump.transportIds.length === 2 && Object.keys(dump.mapProducerIdConsumerIds).length === 0
+				&& Object.keys(dump.mapConsumerIdProducerId).length === 0;
+		}, 3000, 'the leaver\'s transport, producer and both consumers to close');
+
+		bo.close();
+		cy.close();
+		await eventually(() => live.closed && server.server.manager.get(room.id) === undefined, 3000, 'the room to close');
+		expect(live.router.closed).toBe(true);
+		await eventually(async () => (await workerCounts()).routers === 0, 3000, 'no routers left on the worker');
+	});
+
+	it('closes a room whose only connection never joined', async () => {
+		const { room } = await createRoom(server.url);
+		const lurker = await SyntheticParticipant.connect(server.url, await joinToken(server.url, room.code, 'Lurker'), { join: false });
+		expect(server.server.manager.get(room.id)).toBeDefined();
+		lurker.close();
+		await eventually(() => server.server.manager.get(room.id) === undefined, 3000, 'the room to close');
+	});
+
+	it('disconnects everyone with ROOM_ENDED when the owner ends the room', async () => {
+		const { room } = await createRoom(server.url);
+		const ana = await SyntheticParticipant.connect(server.url, await joinToken(server.url, room.code, 'Ana'));
+		await ana.sendAudio();
+		const ended = await api(server.url, 'POST', `/api/v1/rooms/${room.id}/end`, { token: appToken('messenger', 'u-host', 'Hana') });
+		expect(ended.status).toBe(200);
+		await ana.waitFor('session.closed', (event) => event.reason === 'room-ended');
+		await eventually(() => !ana.signaling.socket.connected, 2000, 'the socket to close');
+		expect(server.server.manager.get(room.id)).toBeUndefined();
+		ana.close();
+	});
+});
+
+describe('worker failure', () => {
+	it('closes the rooms of a dead worker, replaces the worker, and lets people rejoin', async () => {
+		const own = await startServer();
+		try {
+			const { room } = await createRoom(own.url);
+			const ana = await SyntheticParticipant.connect(own.url, await joinToken(own.url, room.code, 'Ana'));
+			const [worker] = own.server.workers.workers;
+			process.kill(worker!.pid, 'SIGKILL');
+			await ana.waitFor('session.closed', (event) => event.reason === 'media-failure');
+			await eventually(() => own.server.workers.liveWorkers === 1 && own.server.workers.workers[0] !== worker, 5000, 'a new worker');
+			expect((await api(own.url, 'GET', '/readyz')).status).toBe(200);
+			const again = await SyntheticParticipant.connect(own.url, await joinToken(own.url, room.code, 'Ana'));
+			expect(again.joined.self.name).toBe('Ana');
+			again.close();
+			ana.close();
+		} finally {
+			await own.close();
+		}
+	});
+});

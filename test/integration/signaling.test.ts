@@ -1,0 +1,202 @@
+import { io } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SignalingError } from '../../web/src/signaling/SignalingClient.js';
+import { createRoom, joinToken, startServer, type TestServer } from '../support/server.js';
+import { SyntheticParticipant, eventually } from '../support/SyntheticParticipant.js';
+
+let server: TestServer;
+const open: SyntheticParticipant[] = [];
+beforeAll(async () => {
+	server = await startServer();
+});
+afterEach(() => {
+	for (const participant of open.splice(0)) participant.close();
+});
+afterAll(async () => {
+	await server?.close();
+});
+
+async function participant(code: string, name: string, options: { join?: boolean } = {}): Promise<SyntheticParticipant> {
+	const joined = await SyntheticParticipant.connect(server.url, await joinToken(server.url, code, name), options);
+	open.push(joined);
+	return joined;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<string> {
+	try {
+		await promise;
+	} catch (error) {
+		if (error instanceof SignalingError) return error.code;
+		throw error;
+	}
+	throw new Error('expected a rejection');
+}
+
+describe('media forwarding', () => {
+	it('forwards one participant\'s RTP to the two others through the SFU', async () => {
+		const { room } = await createRoom(server.url);
+		const ana = await participant(room.code, 'Ana');
+		const bo = await participant(room.code, 'Bo');
+		const cy = await participant(room.code, 'Cy');
+		expect(cy.joined.participants.map((p) => p.name).sort()).toEqual(['Ana', 'Bo']);
+
+		const producerId = await ana.sendAudio({ packetsPerSecond: 100 });
+		const announced = await bo.waitFor('producer.new', (p) => p.id === producerId);
+		expect(announced).toMatchObject({ participantId: ana.id, kind: 'audio', source: 'mic', paused: false });
+		await cy.waitFor('producer.new', (p) => p.id === producerId);
+
+		const boConsumer = await bo.receive(producerId);
+		await cy.receive(producerId);
+		await eventually(() => bo.receivedPackets >= 20 && cy.receivedPackets >= 20, 5000, 'RTP at both receivers');
+
+		// The SFU's own counters agree: the consumer sent what the producer received.
+		const live = server.server.manager.get(room.id)!;
+		const consumer = live.participant(bo.id).consumer(boConsumer);
+		const stats = await consumer.getStats();
+		const outbound = stats.find((s) => s.type === 'outbound-rtp');
+		expect(outbound?.packetCount).toBeGreaterThan(0);
+	});
+
+	it('tells the others when a producer is muted, unmuted and closed', async () => {
+		const { room } = await createRoom(server.url);
+		const ana = await participant(room.code, 'Ana');
+		const bo = await participant(room.code, 'Bo');
+		const producerId = await ana.sendAudio();
+		await bo.waitFor('producer.new', (p) => p.id === producerId);
+		const consumerId = await bo.receive(producerId);
+
+		await ana.signaling.request('producer.pause', { producerId });
+		await bo.waitFor('producer.paused', (p) => p.producerId === producerId && p.participantId === ana.id);
+		const before = bo.receivedPackets;
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		// A paused producer forwards nothing (allow what was already in flight).
+		expect(bo.receivedPackets - before).toBeLessThanOrEqual(3);
+
+		await ana.signaling.request('producer.resume', { producerId });
+		await bo.waitFor('producer.resumed', (p) => p.producerId === producerId);
+		await eventually(() => bo.receivedPackets > before + 5, 3000, 'RTP after unmute');
+
+		await ana.signaling.request('producer.close', { producerId });
+		await bo.waitFor('producer.closed', (p) => p.producerId === producerId);
+		await bo.waitFor('consumer.closed', (p) => p.consumerId === consumerId);
+	});
+
+	it('sends existing producers to a late joiner', async () => {
+		const { room } = await createRoom(server.url);
+		const ana = await participant(room.code, 'Ana');
+		const producerId = await ana.sendAudio();
+		const late = await participant(room.code, 'Late');
+		expect(late.joined.producers).toEqual([expect.objectContaining({ id: producerId, participantId: ana.id })]);
+		await late.receive(producerId);
+		await eventually(() => late.receivedPackets > 5, 3000, 'RTP at the late joiner');
+	});
+});
+
+describe('membership', () => {
+	it('announces joins and leaves to the others', async () => {
+		const { room } = await createRoom(server.url);
+		const ana = await participant(room.code, 'Ana');
+		const bo = await participant(room.code, 'Bo');
+		await ana.waitFor('participant.joined', (p) => p.id === bo.id && p.name === 'Bo' && p.role === 'guest');
+		await bo.signaling.request('room.leave', {});
+		await ana.waitFor('participant.left', (p) => p.participantId === bo.id && p.reason === 'left');
+		await bo.waitFor('session.closed', (p) => p.reason === 'left');
+		await eventually(() => !bo.signaling.socket.connected, 2000, 'socket closed after leaving');
+	});
+
+	it('treats a dropped socket as leaving', async () => {
+		const { room } = await createRoom(server.url);
+		const ana = await participant(room.code, 'Ana');
+		const bo = await participant(room.code, 'Bo');
+		bo.signaling.close();
+		await ana.waitFor('participant.left', (p) => p.participantId === bo.id && p.reason === 'disconnected');
+	});
+
+	it('lets a participant reconnect with a refreshed token and keep one seat', async () => {
+		const { room } = await createRoom(server.url, { maxParticipants: 2 });
+		const ana = await participant(room.code, 'Ana');
+		const bo = await participant(room.code, 'Bo');
+		const { token } = await bo.signaling.request('session.refresh', {});
+		const again = await SyntheticParticipant.connect(server.url, token);
+		open.push(again);
+		expect(again.id).toBe(bo.id);
+		await bo.waitFor('session.closed', (p) => p.reason === 'replaced');
+		expect(server.server.manager.get(room.id)!.participantCount).toBe(2);
+		expect(ana.events.filter((e) => e.event === 'participant.left')).toEqual([]);
+	});
+
+	it('relays chat to the others without echoing it back', async () => {
+		const { room } = await createRoom(server.url);
+		const ana = await participant(room.code, 'Ana');
+		const bo = await participant(room.code, 'Bo');
+		const sent = await ana.signaling.request('chat.send', { text: '  hello <b>there</b>  ' });
+		expect(sent).toMatchObject({ participantId: ana.id, name: 'Ana', text: 'hello <b>there</b>' });
+		await bo.waitFor('chat.message', (m) => m.id === sent.id && m.text === 'hello <b>there</b>');
+		expect(ana.events.some((e) => e.event === 'chat.message')).toBe(false);
+	});
+});
+
+describe('validation and authorization', () => {
+	it('refuses a handshake without a valid participant token', async () => {
+		for (const auth of [{}, { token: 'nope' }, { token: 42 }]) {
+			const socket = io(server.url, { auth, transports: ['websocket'], reconnection: false });
+			const error = await new Promise<Error & { data?: { code: string } }>((resolve) => socket.once('connect_error', resolve));
+			socket.close();
+			expect(error.data?.code).toBe('AUTH_INVALID');
+		}
+	});
+
+	it('answers bad payloads with INVALID_PAYLOAD and keeps serving', async () => {
+		const { room } = await createRoom(server.url);
+		const ana = await participant(room.code, 'Ana');
+		const emit = (name: string, payload: unknown) =>
+			(ana.signaling.socket.timeout(2000) as any).emitWithAck(name, payload);
+		for (const payload of [null, 'text', 42, [], { direction: 'sideways' }, { direction: 'send', extra: 1 }]) {
+			expect(await emit('transport.create', payload)).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+		}
+		expect(await emit('producer.create', { transportId: 'x', kind: 'audio', source: 'mic', rtpParameters: { codecs: [] } }))
+			.toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+		expect(await emit('chat.send', { text: 'x'.repeat(5000) })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+		// An event without an ack is ignored rather than crashing anything.
+		ana.signaling.socket.emit('chat.send' as any, { text: 'no ack' });
+		// Malformed RTP parameters are refused by mediasoup and mapped to INVALID_PAYLOAD.
+		const transport = await ana.signaling.request('transport.create', { direction: 'send', type: 'plain' });
+		expect(await emit('producer.create', {
+			transportId: transport.id, kind: 'audio', source: 'mic', rtpParameters: { codecs: [{ mimeType: 'audio/nonsense' }] },
+		})).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+		expect(await ana.signaling.request('chat.send', { text: 'still here' })).toMatchObject({ text: 'still here' });
+	});
+
+	it('refuses media requests before joining', async () => {
+		const { room } = await createRoom(server.url);
+		const ana = await participant(room.code, 'Ana', { join: false });
+		expect(await rejection(ana.signaling.request('transport.create', { direction: 'send' }))).toBe('NOT_JOINED');
+		expect(await rejection(ana.signaling.request('chat.send', { text: 'hi' }))).toBe('NOT_JOINED');
+	});
+
+	it('finds ids only among the caller\'s own objects', async () => {
+		const { room } = await createRoom(server.url);
+		const ana = await participant(room.code, 'Ana');
+		const bo = await participant(room.code, 'Bo');
+		const producerId = await ana.sendAudio();
+		const anaTransport = await ana.signaling.request('transport.create', { direction: 'recv', type: 'plain' });
+		expect(await rejection(bo.signaling.request('producer.pause', { producerId }))).toBe('NOT_FOUND');
+		expect(await rejection(bo.signaling.request('producer.close', { producerId }))).toBe('NOT_FOUND');
+		expect(await rejection(bo.signaling.request('consumer.create', { transportId: anaTransport.id, producerId }))).toBe('NOT_FOUND');
+		expect(await rejection(ana.signaling.request('consumer.create', { transportId: anaTransport.id, producerId }))).toBe('NOT_FOUND');
+	});
+
+	it('refuses plain RTP transports unless the server enables them', async () => {
+		const strict = await startServer({ ROOMS_PLAIN_TRANSPORTS: 'false' });
+		try {
+			const { room } = await createRoom(strict.url);
+			const ana = await SyntheticParticipant.connect(strict.url, await joinToken(strict.url, room.code, 'Ana'));
+			open.push(ana);
+			expect(await rejection(ana.signaling.request('transport.create', { direction: 'send', type: 'plain' }))).toBe('FORBIDDEN');
+			const webrtc = await ana.signaling.request('transport.create', { direction: 'send' });
+			expect(webrtc).toMatchObject({ type: 'webrtc', iceCandidates: expect.arrayContaining([expect.objectContaining({ ip: '127.0.0.1', protocol: 'udp' })]) });
+		} finally {
+			await strict.close();
+		}
+	});
+});

@@ -1,0 +1,140 @@
+/**
+ * A participant without a browser: real signalling, and real RTP over plain
+ * UDP transports (the server must allow them: ROOMS_PLAIN_TRANSPORTS=true).
+ * Used by integration tests and the load benchmark.
+ */
+import dgram from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+import type { JoinedRoom, ServerToClientEvents } from '../../shared/protocol.js';
+import { SignalingClient } from '../../web/src/signaling/SignalingClient.js';
+
+const OPUS_PAYLOAD_TYPE = 100;
+
+export interface RecordedEvent {
+	event: keyof ServerToClientEvents;
+	payload: any;
+}
+
+/** A 12-byte RTP header followed by a small payload. */
+function rtpPacket(sequence: number, timestamp: number, ssrc: number): Buffer {
+	const packet = Buffer.alloc(12 + 40);
+	packet[0] = 0x80; // version 2
+	packet[1] = OPUS_PAYLOAD_TYPE;
+	packet.writeUInt16BE(sequence & 0xffff, 2);
+	packet.writeUInt32BE(timestamp >>> 0, 4);
+	packet.writeUInt32BE(ssrc, 8);
+	packet.fill(0xf8, 12); // stands for an Opus frame; the SFU forwards payloads as they are
+	return packet;
+}
+
+export class SyntheticParticipant {
+	readonly signaling: SignalingClient;
+	readonly events: RecordedEvent[] = [];
+	joined!: JoinedRoom;
+	/** RTP packets that reached this participant's receive socket. */
+	receivedPackets = 0;
+	#sendTimer: NodeJS.Timeout | undefined;
+	#sendSocket: dgram.Socket | undefined;
+	#recvSocket: dgram.Socket | undefined;
+	#recvTransportId: string | undefined;
+
+	private constructor(signaling: SignalingClient) {
+		this.signaling = signaling;
+		signaling.socket.onAny((event: keyof ServerToClientEvents, payload: unknown) => this.events.push({ event, payload }));
+	}
+
+	/** Connects and, unless told otherwise, takes a seat. */
+	static async connect(url: string, token: string, options: { join?: boolean } = {}): Promise<SyntheticParticipant> {
+		const participant = new SyntheticParticipant(new SignalingClient(url, token, { reconnection: false }));
+		await participant.signaling.connect();
+		if (options.join ?? true) await participant.join();
+		return participant;
+	}
+
+	async join(): Promise<JoinedRoom> {
+		const { routerRtpCapabilities } = await this.signaling.request('room.capabilities', {});
+		// The router's own capabilities: this participant can receive every codec the room offers.
+		this.joined = await this.signaling.request('room.join', { rtpCapabilities: routerRtpCapabilities as any });
+		return this.joined;
+	}
+
+	get id(): string {
+		return this.joined.self.id;
+	}
+
+	/** Produces an Opus stream and sends `packetsPerSecond` RTP packets to the SFU. */
+	async sendAudio(options: { ssrc?: number; packetsPerSecond?: number } = {}): Promise<string> {
+		const ssrc = options.ssrc ?? (Math.floor(Math.random() * 0xffffff) + 1);
+		const transport = await this.signaling.request('transport.create', { direction: 'send', type: 'plain' });
+		const { id } = await this.signaling.request('producer.create', {
+			transportId: transport.id,
+			kind: 'audio',
+			source: 'mic',
+			rtpParameters: {
+				codecs: [{ mimeType: 'audio/opus', payloadType: OPUS_PAYLOAD_TYPE, clockRate: 48000, channels: 2 }],
+				encodings: [{ ssrc }],
+			},
+		});
+		const socket = dgram.createSocket('udp4');
+		this.#sendSocket = socket;
+		let sequence = 0;
+		const intervalMs = 1000 / (options.packetsPerSecond ?? 50);
+		this.#sendTimer = setInterval(() => {
+			socket.send(rtpPacket(sequence, sequence * 960, ssrc), transport.port!, transport.ip!);
+			sequence++;
+		}, intervalMs);
+		return id;
+	}
+
+	stopSending(): void {
+		clearInterval(this.#sendTimer);
+	}
+
+	/** Consumes a producer over a plain receive transport and resumes it. */
+	async receive(producerId: string): Promise<string> {
+		if (!this.#recvTransportId) {
+			const socket = dgram.createSocket('udp4');
+			socket.on('message', () => this.receivedPackets++);
+			await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+			this.#recvSocket = socket;
+			const transport = await this.signaling.request('transport.create', { direction: 'recv', type: 'plain' });
+			await this.signaling.request('transport.connect', {
+				transportId: transport.id,
+				ip: '127.0.0.1',
+				port: (socket.address() as AddressInfo).port,
+			});
+			this.#recvTransportId = transport.id;
+		}
+		const consumer = await this.signaling.request('consumer.create', { transportId: this.#recvTransportId, producerId });
+		await this.signaling.request('consumer.resume', { consumerId: consumer.id });
+		return consumer.id;
+	}
+
+	/** Resolves with the first recorded event matching, waiting up to `timeoutMs`. */
+	async waitFor(event: keyof ServerToClientEvents, predicate: (payload: any) => boolean = () => true, timeoutMs = 5000): Promise<any> {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			const found = this.events.find((recorded) => recorded.event === event && predicate(recorded.payload));
+			if (found) return found.payload;
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+		throw new Error(`timed out waiting for ${event}`);
+	}
+
+	close(): void {
+		this.stopSending();
+		this.#sendSocket?.close();
+		this.#recvSocket?.close();
+		this.signaling.close();
+	}
+}
+
+/** Polls until `check` returns true, or fails after `timeoutMs`. */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (await check()) return;
+		await new Promise((resolve) => setTimeout(resolve, 25));
+	}
+	throw new Error(`timed out waiting for ${what}`);
+}

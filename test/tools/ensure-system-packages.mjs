@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// The tests need Debian's Chromium (end-to-end) and libssl-dev (the worker
+// build). Installs what is missing with apt-get when running as root, and
+// fails loudly otherwise: tests never skip for want of a package.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+
+const needed = [
+	{ pkg: 'chromium', present: () => fs.existsSync('/usr/bin/chromium') },
+	{ pkg: 'libssl-dev', present: () => fs.existsSync('/usr/include/openssl/ssl.h') },
+];
+const missing = needed.filter(({ present }) => !present()).map(({ pkg }) => pkg);
+if (missing.length === 0) process.exit(0);
+
+if (process.getuid?.() !== 0) {
+	console.error(`[rooms] missing system packages: ${missing.join(' ')}. Install them: sudo apt-get install -y ${missing.join(' ')}`);
+	process.exit(1);
+}
+console.log(`[rooms] installing ${missing.join(' ')} with apt-get`);
+const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+const run = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env }).status === 0;
+if (!run(['update', '-qq']) || !run(['install', '-y', '-qq', '--no-install-recommends', ...missing])) {
+	console.error(`[rooms] apt-get could not install ${missing.join(' ')}`);
+	process.exit(1);
+}
+const still = needed.filter(({ present }) => !present()).map(({ pkg }) => pkg);
+if (still.length > 0) {
+	console.error(`[rooms] still missing after apt-get: ${still.join(' ')}`);
+	process.exit(1);
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config.js';
+
+describe('loadConfig', () => {
+	it('has working defaults with no environment at all', () => {
+		const config = loadConfig({});
+		expect(config).toMatchObject({
+			port: 3000,
+			publicUrl: 'http://localhost:3000',
+			maxParticipants: 50,
+			rtcMinPort: 40000,
+			rtcMaxPort: 49999,
+			plainTransports: false,
+			logLevel: 'info',
+			iceServers: [],
+		});
+		expect(config.workers).toBeGreaterThanOrEqual(1);
+		expect(config.listenIps[0]).toEqual({ ip: '127.0.0.1' });
+	});
+
+	it.each([
+		['PORT', { PORT: 'eighty' }],
+		['PORT', { PORT: '70000' }],
+		['ROOMS_WORKERS', { ROOMS_WORKERS: '0' }],
+		['ROOMS_MAX_PARTICIPANTS', { ROOMS_MAX_PARTICIPANTS: '51' }],
+		['ROOMS_MAX_PARTICIPANTS', { ROOMS_MAX_PARTICIPANTS: '1' }],
+		['ROOMS_RTC_MIN_PORT', { ROOMS_RTC_MIN_PORT: '50000', ROOMS_RTC_MAX_PORT: '40000' }],
+		['ROOMS_LISTEN_IP', { ROOMS_LISTEN_IP: 'localhost' }],
+		['ROOMS_ANNOUNCED_IP', { ROOMS_LISTEN_IP: '0.0.0.0' }],
+		['ROOMS_PUBLIC_URL', { ROOMS_PUBLIC_URL: 'not a url' }],
+		['ROOMS_ICE_SERVERS', { ROOMS_ICE_SERVERS: '[{"url":"stun:x"}]' }],
+		['ROOMS_ICE_SERVERS', { ROOMS_ICE_SERVERS: '{' }],
+		['ROOMS_TLS_CERT', { ROOMS_TLS_CERT: '/cert.pem' }],
+		['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+		['ROOMS_PLAIN_TRANSPORTS', { ROOMS_PLAIN_TRANSPORTS: 'yes' }],
+	])('stops with a message naming %s for %j', (variable, env) => {
+		expect(() => loadConfig(env)).toThrowError(ConfigError);
+		expect(() => loadConfig(env)).toThrowError(new RegExp(`invalid ${variable}`));
+	});
+
+	it('announces a public IP for a wildcard listen address', () => {
+		const config = loadConfig({ ROOMS_LISTEN_IP: '0.0.0.0', ROOMS_ANNOUNCED_IP: '203.0.113.7' });
+		expect(config.listenIps).toEqual([{ ip: '0.0.0.0', announcedIp: '203.0.113.7' }]);
+	});
+
+	it('derives the public URL from PORT and strips a trailing slash from ROOMS_PUBLIC_URL', () => {
+		expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+		expect(loadConfig({ ROOMS_PUBLIC_URL: 'https://rooms.example/' }).publicUrl).toBe('https://rooms.example');
+	});
+});

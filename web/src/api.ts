@@ -1,0 +1,27 @@
+/** The few HTTP calls the browser makes, with the server's error codes kept. */
+import type { ErrorBody } from '../../shared/errors.js';
+import type { InviteView, JoinResponse } from '../../shared/protocol.js';
+
+export class ApiError extends Error {
+	constructor(readonly code: string, message: string, readonly status: number) {
+		super(message);
+	}
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+	const response = await fetch(path, {
+		method,
+		headers: body === undefined ? {} : { 'content-type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const json = await response.json().catch(() => ({})) as T & { error?: ErrorBody };
+	if (!response.ok) throw new ApiError(json.error?.code ?? 'INTERNAL', json.error?.message ?? response.statusText, response.status);
+	return json;
+}
+
+export const api = {
+	invite: (code: string) => call<InviteView>('GET', `/api/v1/invites/${encodeURIComponent(code)}`),
+	join: (code: string, body: { name: string; hostKey?: string; appToken?: string }) =>
+		call<JoinResponse>('POST', `/api/v1/invites/${encodeURIComponent(code)}/join`, body),
+	createWebRoom: (name: string) => call<{ inviteUrl: string; hostUrl: string }>('POST', '/api/v1/web/rooms', { name }),
+};

@@ -1,0 +1,114 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { InviteView } from '../../../shared/protocol.js';
+import { LIMITS } from '../../../shared/limits.js';
+import { ApiError, api } from '../api.js';
+import { RoomClient } from '../room/RoomClient.js';
+import { SignalingError } from '../signaling/SignalingClient.js';
+import { LanguageSwitcher, useI18n } from '../ui/I18n.js';
+import { ErrorScreen } from './ErrorScreen.js';
+import { InRoom } from './InRoom.js';
+import { usePreview } from './usePreview.js';
+
+export const NAME_STORAGE_KEY = 'rooms.name';
+
+/** Reads credentials from the URL fragment once, then removes them from the address bar and history. */
+function takeFragmentCredentials(): { hostKey?: string; appToken?: string } {
+	const params = new URLSearchParams(window.location.hash.slice(1));
+	const hostKey = params.get('host') ?? undefined;
+	const appToken = params.get('app') ?? undefined;
+	if (hostKey || appToken) history.replaceState(null, '', window.location.pathname);
+	return { ...(hostKey ? { hostKey } : {}), ...(appToken ? { appToken } : {}) };
+}
+
+export function JoinPage({ code }: { code: string }) {
+	const { t } = useI18n();
+	const [credentials] = useState(takeFragmentCredentials);
+	const [invite, setInvite] = useState<InviteView>();
+	const [error, setError] = useState<{ code: string; message?: string }>();
+	const [name, setName] = useState(() => localStorage.getItem(NAME_STORAGE_KEY) ?? '');
+	const [joining, setJoining] = useState(false);
+	const [client, setClient] = useState<RoomClient>();
+	const preview = usePreview(!client);
+	const videoRef = useRef<HTMLVideoElement>(null);
+
+	useEffect(() => {
+		api.invite(code).then(setInvite, (failure: unknown) =>
+			setError(failure instanceof ApiError ? { code: failure.code, message: failure.message } : { code: 'INTERNAL', message: String(failure) }));
+	}, [code]);
+
+	useEffect(() => {
+		if (videoRef.current) videoRef.current.srcObject = preview.videoTrack ? new MediaStream([preview.videoTrack]) : null;
+	}, [preview.videoTrack, invite]);
+
+	const join = async (event: FormEvent) => {
+		event.preventDefault();
+		setJoining(true);
+		localStorage.setItem(NAME_STORAGE_KEY, name.trim());
+		try {
+			const response = await api.join(code, { name: name.trim(), ...credentials });
+			const tracks = preview.handOver();
+			const room = new RoomClient({
+				serverUrl: window.location.origin,
+				token: response.token,
+				iceServers: response.iceServers,
+				micTrack: tracks.audioTrack,
+				cameraTrack: tracks.videoTrack,
+				micOn: tracks.micOn,
+				cameraOn: tracks.cameraOn,
+			});
+			await room.start();
+			setClient(room);
+		} catch (failure) {
+			setJoining(false);
+			if (failure instanceof ApiError || failure instanceof SignalingError) setError({ code: failure.code, message: failure.message });
+			else setError({ code: 'INTERNAL', message: String(failure) });
+		}
+	};
+
+	if (client) return <InRoom client={client} inviteUrl={`${window.location.origin}/r/${code}`} />;
+	if (error) return <ErrorScreen code={error.code} message={error.message} />;
+	if (!invite) return <main className="page notice"><p aria-busy="true">{t('join.loading')}</p></main>;
+
+	return (
+		<main className="page join">
+			<header className="topbar"><h1>{invite.title}</h1><LanguageSwitcher /></header>
+			<p>{t('join.hostedBy', { name: invite.hostName })} · {t('join.inRoom', { count: invite.participantCount, max: invite.maxParticipants })}</p>
+			{credentials.hostKey && <p className="hint">{t('join.asHost')}</p>}
+			<section className="preview" aria-label={t('join.camera')}>
+				{preview.videoTrack && preview.cameraOn
+					? <video ref={videoRef} autoPlay playsInline muted className="mirrored" />
+					: <div className="avatar large" aria-hidden="true">{name.trim().slice(0, 1).toUpperCase() || '?'}</div>}
+			</section>
+			{preview.denied && <p role="status" className="hint">{t('join.mediaDenied')}</p>}
+			<form onSubmit={join} className="card">
+				<div className="devices">
+					<label>
+						<span>{t('join.camera')}</span>
+						<select value={preview.videoDeviceId ?? ''} onChange={(e) => preview.selectDevice('videoinput', e.target.value)}>
+							{preview.videoDevices.length === 0 && <option value="">{t('join.noDevice')}</option>}
+							{preview.videoDevices.map((device, i) => <option key={device.deviceId} value={device.deviceId}>{device.label || `${t('join.camera')} ${i + 1}`}</option>)}
+						</select>
+					</label>
+					<label className="toggle">
+						<input type="checkbox" checked={preview.cameraOn} disabled={!preview.videoTrack} onChange={(e) => preview.setCameraOn(e.target.checked)} />
+						<span>{t('join.cameraOn')}</span>
+					</label>
+					<label>
+						<span>{t('join.microphone')}</span>
+						<select value={preview.audioDeviceId ?? ''} onChange={(e) => preview.selectDevice('audioinput', e.target.value)}>
+							{preview.audioDevices.length === 0 && <option value="">{t('join.noDevice')}</option>}
+							{preview.audioDevices.map((device, i) => <option key={device.deviceId} value={device.deviceId}>{device.label || `${t('join.microphone')} ${i + 1}`}</option>)}
+						</select>
+					</label>
+					<label className="toggle">
+						<input type="checkbox" checked={preview.micOn} disabled={!preview.audioTrack} onChange={(e) => preview.setMicOn(e.target.checked)} />
+						<span>{t('join.micOn')}</span>
+					</label>
+				</div>
+				<label htmlFor="display-name">{t('join.name')}</label>
+				<input id="display-name" value={name} maxLength={LIMITS.nameMaxLength} required autoComplete="name" onChange={(e) => setName(e.target.value)} />
+				<button type="submit" disabled={joining || name.trim() === ''}>{joining ? t('join.joining') : t('join.button')}</button>
+			</form>
+		</main>
+	);
+}

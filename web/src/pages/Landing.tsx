@@ -1,0 +1,63 @@
+import { useState, type FormEvent } from 'react';
+import { INVITE_CODE_ALPHABET, LIMITS } from '../../../shared/limits.js';
+import { ApiError, api } from '../api.js';
+import { LanguageSwitcher, useI18n } from '../ui/I18n.js';
+import { NAME_STORAGE_KEY } from './JoinPage.js';
+
+const CODE = new RegExp(`(?:^|/r/)([${INVITE_CODE_ALPHABET}]{${LIMITS.inviteCodeLength}})(?:[/?#]|$)`);
+
+/** The code in a pasted invite link or a bare code, if there is one. */
+export function inviteCodeFrom(input: string): string | undefined {
+	return CODE.exec(input.trim())?.[1];
+}
+
+export function Landing() {
+	const { t } = useI18n();
+	const [link, setLink] = useState('');
+	const [linkError, setLinkError] = useState(false);
+	const [name, setName] = useState(() => localStorage.getItem(NAME_STORAGE_KEY) ?? '');
+	const [createError, setCreateError] = useState<string>();
+	const [creating, setCreating] = useState(false);
+
+	const open = (event: FormEvent) => {
+		event.preventDefault();
+		const code = inviteCodeFrom(link);
+		if (!code) return setLinkError(true);
+		window.location.assign(`/r/${code}`);
+	};
+
+	const create = async (event: FormEvent) => {
+		event.preventDefault();
+		setCreating(true);
+		setCreateError(undefined);
+		try {
+			localStorage.setItem(NAME_STORAGE_KEY, name.trim());
+			const { hostUrl } = await api.createWebRoom(name.trim());
+			const target = new URL(hostUrl);
+			window.location.assign(`${target.pathname}${target.hash}`);
+		} catch (error) {
+			setCreateError(error instanceof ApiError ? error.message : String(error));
+			setCreating(false);
+		}
+	};
+
+	return (
+		<main className="page landing">
+			<header className="topbar"><h1>{t('app.name')}</h1><LanguageSwitcher /></header>
+			<p className="tagline">{t('landing.tagline')}</p>
+			<form onSubmit={open} className="card">
+				<label htmlFor="invite-link">{t('landing.open.label')}</label>
+				<input id="invite-link" value={link} onChange={(e) => { setLink(e.target.value); setLinkError(false); }} autoComplete="off" />
+				{linkError && <p role="alert" className="error">{t('landing.open.invalid')}</p>}
+				<button type="submit">{t('landing.open.button')}</button>
+			</form>
+			<form onSubmit={create} className="card">
+				<h2>{t('landing.create.heading')}</h2>
+				<label htmlFor="host-name">{t('landing.create.name')}</label>
+				<input id="host-name" value={name} maxLength={LIMITS.nameMaxLength} required onChange={(e) => setName(e.target.value)} />
+				{createError && <p role="alert" className="error">{t('error.generic', { message: createError })}</p>}
+				<button type="submit" disabled={creating || name.trim() === ''}>{t('landing.create.button')}</button>
+			</form>
+		</main>
+	);
+}

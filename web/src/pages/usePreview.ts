@@ -1,0 +1,111 @@
+/**
+ * Camera and microphone before joining: opens them, lists devices, switches
+ * between them, and hands the live tracks to the room on join. Missing or
+ * denied devices leave `denied` set, and joining still works without them.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+const VIDEO_CONSTRAINTS: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24 } };
+
+export interface Preview {
+	audioTrack?: MediaStreamTrack;
+	videoTrack?: MediaStreamTrack;
+	audioDevices: MediaDeviceInfo[];
+	videoDevices: MediaDeviceInfo[];
+	audioDeviceId?: string;
+	videoDeviceId?: string;
+	micOn: boolean;
+	cameraOn: boolean;
+	denied: boolean;
+	setMicOn(on: boolean): void;
+	setCameraOn(on: boolean): void;
+	selectDevice(kind: 'audioinput' | 'videoinput', deviceId: string): void;
+	/** Gives the tracks to the caller, who stops them from then on. */
+	handOver(): { audioTrack?: MediaStreamTrack; videoTrack?: MediaStreamTrack; micOn: boolean; cameraOn: boolean };
+}
+
+async function open(kind: 'audio' | 'video', deviceId?: string): Promise<MediaStreamTrack | undefined> {
+	const constraints = kind === 'audio'
+		? { audio: deviceId ? { deviceId: { exact: deviceId } } : true }
+		: { video: { ...VIDEO_CONSTRAINTS, ...(deviceId ? { deviceId: { exact: deviceId } } : {}) } };
+	try {
+		const stream = await navigator.mediaDevices.getUserMedia(constraints);
+		return kind === 'audio' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
+	} catch {
+		return undefined;
+	}
+}
+
+export function usePreview(active: boolean): Preview {
+	const [audioTrack, setAudioTrack] = useState<MediaStreamTrack>();
+	const [videoTrack, setVideoTrack] = useState<MediaStreamTrack>();
+	const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
+	const [micOn, setMicOn] = useState(true);
+	const [cameraOn, setCameraOn] = useState(true);
+	const [denied, setDenied] = useState(false);
+	const handedOver = useRef(false);
+	const tracks = useRef<{ audio?: MediaStreamTrack; video?: MediaStreamTrack }>({});
+
+	useEffect(() => {
+		if (!active || !navigator.mediaDevices) {
+			if (!navigator.mediaDevices) setDenied(true);
+			return;
+		}
+		let cancelled = false;
+		void (async () => {
+			const [audio, video] = await Promise.all([open('audio'), open('video')]);
+			if (cancelled) {
+				audio?.stop();
+				video?.stop();
+				return;
+			}
+			tracks.current = { audio, video };
+			setAudioTrack(audio);
+			setVideoTrack(video);
+			setDenied(!audio || !video);
+			setDevices(await navigator.mediaDevices.enumerateDevices());
+		})();
+		return () => {
+			cancelled = true;
+			if (!handedOver.current) {
+				tracks.current.audio?.stop();
+				tracks.current.video?.stop();
+			}
+		};
+	}, [active]);
+
+	const selectDevice = useCallback((kind: 'audioinput' | 'videoinput', deviceId: string) => {
+		void (async () => {
+			const track = await open(kind === 'audioinput' ? 'audio' : 'video', deviceId);
+			if (!track) return;
+			if (kind === 'audioinput') {
+				tracks.current.audio?.stop();
+				tracks.current.audio = track;
+				setAudioTrack(track);
+			} else {
+				tracks.current.video?.stop();
+				tracks.current.video = track;
+				setVideoTrack(track);
+			}
+		})();
+	}, []);
+
+	return {
+		audioTrack,
+		videoTrack,
+		audioDevices: devices.filter((device) => device.kind === 'audioinput'),
+		videoDevices: devices.filter((device) => device.kind === 'videoinput'),
+		audioDeviceId: audioTrack?.getSettings().deviceId,
+		videoDeviceId: videoTrack?.getSettings().deviceId,
+		micOn: micOn && Boolean(audioTrack),
+		cameraOn: cameraOn && Boolean(videoTrack),
+		denied,
+		setMicOn,
+		setCameraOn,
+		selectDevice,
+		handOver() {
+			handedOver.current = true;
+			return { audioTrack, videoTrack, micOn: micOn && Boolean(audioTrack), cameraOn: cameraOn && Boolean(videoTrack) };
+		},
+	};
+}

@@ -1,0 +1,171 @@
+/**
+ * The room as the UI sees it, changed only through `roomReducer`. Pure, so
+ * the rules (who is shown, what is muted, what ended) are unit-tested.
+ */
+import type { CloseReason } from '../../../shared/errors.js';
+import type { ChatMessage, JoinedRoom, ParticipantView, ProducerView } from '../../../shared/protocol.js';
+import type { MediaSource } from '../../../shared/schemas.js';
+
+export interface RemoteProducer {
+	id: string;
+	kind: 'audio' | 'video';
+	source: MediaSource;
+	paused: boolean;
+	/** Set once the consumer exists. */
+	track?: MediaStreamTrack;
+}
+
+export interface RemoteParticipant extends ParticipantView {
+	producers: RemoteProducer[];
+}
+
+export interface LocalMedia {
+	micTrack?: MediaStreamTrack;
+	cameraTrack?: MediaStreamTrack;
+	screenTrack?: MediaStreamTrack;
+	micOn: boolean;
+	cameraOn: boolean;
+}
+
+export type Phase = 'connecting' | 'joined' | 'reconnecting' | 'ended';
+export type Quality = 'good' | 'poor' | 'lost';
+
+export interface Notice {
+	id: number;
+	kind: 'joined' | 'left';
+	name: string;
+}
+
+export interface RoomState {
+	phase: Phase;
+	endReason?: CloseReason;
+	self?: ParticipantView;
+	participants: RemoteParticipant[];
+	activeSpeakerId: string | null;
+	messages: ChatMessage[];
+	local: LocalMedia;
+	quality: Quality;
+	audioBlocked: boolean;
+	notices: Notice[];
+}
+
+export type RoomAction =
+	| { type: 'joined'; room: JoinedRoom }
+	| { type: 'participantJoined'; participant: ParticipantView }
+	| { type: 'participantLeft'; participantId: string }
+	| { type: 'producerAdded'; producer: ProducerView }
+	| { type: 'producerRemoved'; producerId: string }
+	| { type: 'producerPaused'; producerId: string; paused: boolean }
+	| { type: 'trackReady'; producerId: string; track: MediaStreamTrack }
+	| { type: 'activeSpeaker'; participantId: string | null }
+	| { type: 'chat'; message: ChatMessage }
+	| { type: 'phase'; phase: Exclude<Phase, 'ended'> }
+	| { type: 'ended'; reason: CloseReason }
+	| { type: 'local'; local: Partial<LocalMedia> }
+	| { type: 'quality'; quality: Quality }
+	| { type: 'audioBlocked'; blocked: boolean }
+	| { type: 'noticeExpired'; id: number };
+
+/** Chat is not persisted; a long call keeps its most recent messages only. */
+export const MAX_MESSAGES = 500;
+let nextNoticeId = 1;
+
+export function initialRoomState(local: Partial<LocalMedia> = {}): RoomState {
+	return {
+		phase: 'connecting',
+		participants: [],
+		activeSpeakerId: null,
+		messages: [],
+		local: { micOn: Boolean(local.micTrack), cameraOn: Boolean(local.cameraTrack), ...local },
+		quality: 'good',
+		audioBlocked: false,
+		notices: [],
+	};
+}
+
+function toRemote(producer: ProducerView): RemoteProducer {
+	return { id: producer.id, kind: producer.kind, source: producer.source, paused: producer.paused };
+}
+
+function mapProducers(state: RoomState, producerId: string, change: (producer: RemoteProducer) => RemoteProducer | undefined): RoomState {
+	return {
+		...state,
+		participants: state.participants.map((participant) => {
+			if (!participant.producers.some(({ id }) => id === producerId)) return participant;
+			const producers = participant.producers.flatMap((producer) => {
+				if (producer.id !== producerId) return [producer];
+				const changed = change(producer);
+				return changed ? [changed] : [];
+			});
+			return { ...participant, producers };
+		}),
+	};
+}
+
+export function roomReducer(state: RoomState, action: RoomAction): RoomState {
+	if (state.phase === 'ended' && action.type !== 'local' && action.type !== 'noticeExpired') return state;
+	switch (action.type) {
+		case 'joined':
+			// A rejoin after a reconnect starts from the server's view again.
+			return {
+				...state,
+				phase: 'joined',
+				self: action.room.self,
+				participants: action.room.participants.map((participant) => ({
+					...participant,
+					producers: action.room.producers.filter((p) => p.participantId === participant.id).map(toRemote),
+				})),
+			};
+		case 'participantJoined':
+			if (state.participants.some(({ id }) => id === action.participant.id)) return state;
+			return {
+				...state,
+				participants: [...state.participants, { ...action.participant, producers: [] }],
+				notices: [...state.notices, { id: nextNoticeId++, kind: 'joined', name: action.participant.name }],
+			};
+		case 'participantLeft': {
+			const leaving = state.participants.find(({ id }) => id === action.participantId);
+			if (!leaving) return state;
+			return {
+				...state,
+				participants: state.participants.filter(({ id }) => id !== action.participantId),
+				activeSpeakerId: state.activeSpeakerId === action.participantId ? null : state.activeSpeakerId,
+				notices: [...state.notices, { id: nextNoticeId++, kind: 'left', name: leaving.name }],
+			};
+		}
+		case 'producerAdded':
+			return {
+				...state,
+				participants: state.participants.map((participant) => (participant.id === action.producer.participantId
+					? { ...participant, producers: [...participant.producers.filter(({ id }) => id !== action.producer.id), toRemote(action.producer)] }
+					: participant)),
+			};
+		case 'producerRemoved':
+			return mapProducers(state, action.producerId, () => undefined);
+		case 'producerPaused':
+			return mapProducers(state, action.producerId, (producer) => ({ ...producer, paused: action.paused }));
+		case 'trackReady':
+			return mapProducers(state, action.producerId, (producer) => ({ ...producer, track: action.track }));
+		case 'activeSpeaker':
+			return { ...state, activeSpeakerId: action.participantId };
+		case 'chat':
+			return { ...state, messages: [...state.messages, action.message].slice(-MAX_MESSAGES) };
+		case 'phase':
+			return { ...state, phase: action.phase };
+		case 'ended':
+			return { ...state, phase: 'ended', endReason: action.reason };
+		case 'local':
+			return { ...state, local: { ...state.local, ...action.local } };
+		case 'quality':
+			return { ...state, quality: action.quality };
+		case 'audioBlocked':
+			return { ...state, audioBlocked: action.blocked };
+		case 'noticeExpired':
+			return { ...state, notices: state.notices.filter(({ id }) => id !== action.id) };
+	}
+}
+
+/** The producer of a source, if the participant has one. */
+export function producerOf(participant: RemoteParticipant, source: MediaSource): RemoteProducer | undefined {
+	return participant.producers.find((producer) => producer.source === source);
+}
