@@ -24,8 +24,9 @@ async function joinAs(browser: Browser, url: string, name: string): Promise<Page
 
 /** Frames decoded so far by the camera video of `participantName`'s tile, or -1 without one. */
 async function decodedFrames(page: Page, participantName: string): Promise<{ frames: number; width: number }> {
-	return page.locator('figure.tile', { hasText: participantName }).first().evaluate((tile) => {
-		const video = tile.querySelector('video');
+	const tile = page.locator('figure.tile').filter({ has: page.locator('.name', { hasText: new RegExp(`^${participantName}$`) }) });
+	return tile.evaluate((figure) => {
+		const video = figure.querySelector('video');
 		if (!video) return { frames: -1, width: 0 };
 		return { frames: video.getVideoPlaybackQuality().totalVideoFrames, width: video.videoWidth };
 	});

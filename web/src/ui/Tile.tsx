@@ -25,8 +25,12 @@ function TrackVideo({ track, mirrored }: { track: MediaStreamTrack; mirrored?: b
 	useEffect(() => {
 		const element = ref.current!;
 		element.srcObject = new MediaStream([track]);
-		element.play().catch(() => undefined);
+		// Moving a tile (the active speaker goes first) detaches the element, which pauses it.
+		const play = () => void element.play().catch(() => undefined);
+		element.addEventListener('pause', play);
+		play();
 		return () => {
+			element.removeEventListener('pause', play);
 			element.srcObject = null;
 		};
 	}, [track]);

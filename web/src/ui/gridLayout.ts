@@ -39,7 +39,9 @@ export function layoutGrid<T>(tiles: readonly T[], viewport: { width: number; he
 		const rows = Math.max(1, Math.ceil(shown.length / columns));
 		if (rows > maxRows) continue;
 		const tileWidth = Math.min(width / columns, (height / rows) * aspectRatio);
-		if (tileWidth > best.tileWidth) best = { columns, rows, tileWidth };
+		// On a tie, a landscape screen prefers more columns, a portrait one more rows.
+		const better = tileWidth > best.tileWidth || (tileWidth === best.tileWidth && width >= height);
+		if (better) best = { columns, rows, tileWidth };
 	}
 	return { columns: best.columns, rows: best.rows, pageSize, pageCount, page: shownPage, tiles: shown };
 }

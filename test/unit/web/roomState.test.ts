@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_MESSAGES, initialRoomState, producerOf, roomReducer, type RoomAction, type RoomState } from '../../../web/src/room/roomState.js';
+
+const person = (id: string, name: string) => ({ id, name, role: 'guest' as const, joinedAt: '2026-01-01T00:00:00.000Z' });
+const reduce = (state: RoomState, ...actions: RoomAction[]) => actions.reduce(roomReducer, state);
+
+function joinedState(): RoomState {
+	return reduce(initialRoomState(), {
+		type: 'joined',
+		room: {
+			self: person('me', 'Me'),
+			participants: [person('a', 'Ana'), person('b', 'Bo')],
+			producers: [{ id: 'pa', participantId: 'a', kind: 'audio', source: 'mic', paused: true }],
+		},
+	});
+}
+
+describe('roomReducer', () => {
+	it('seats the people and producers the server reported on join', () => {
+		const state = joinedState();
+		expect(state.phase).toBe('joined');
+		expect(state.participants.map(({ name }) => name)).toEqual(['Ana', 'Bo']);
+		expect(producerOf(state.participants[0]!, 'mic')).toMatchObject({ id: 'pa', paused: true });
+	});
+
+	it('adds, mutes, unmutes and removes producers', () => {
+		let state = reduce(joinedState(), { type: 'producerAdded', producer: { id: 'vb', participantId: 'b', kind: 'video', source: 'camera', paused: false } });
+		expect(producerOf(state.participants[1]!, 'camera')?.paused).toBe(false);
+		state = reduce(state, { type: 'producerPaused', producerId: 'vb', paused: true });
+		expect(producerOf(state.participants[1]!, 'camera')?.paused).toBe(true);
+		state = reduce(state, { type: 'producerRemoved', producerId: 'vb' });
+		expect(producerOf(state.participants[1]!, 'camera')).toBeUndefined();
+	});
+
+	it('announces joins and leaves once, and forgets a leaver who was speaking', () => {
+		let state = reduce(joinedState(), { type: 'participantJoined', participant: person('c', 'Cy') }, { type: 'participantJoined', participant: person('c', 'Cy') });
+		expect(state.participants).toHaveLength(3);
+		state = reduce(state, { type: 'activeSpeaker', participantId: 'c' }, { type: 'participantLeft', participantId: 'c' });
+		expect(state.participants).toHaveLength(2);
+		expect(state.activeSpeakerId).toBeNull();
+		expect(state.notices.map(({ kind, name }) => `${kind}:${name}`)).toEqual(['joined:Cy', 'left:Cy']);
+	});
+
+	it('keeps only the most recent chat messages', () => {
+		let state = joinedState();
+		for (let i = 0; i < MAX_MESSAGES + 5; i++) {
+			state = roomReducer(state, { type: 'chat', message: { id: String(i), participantId: 'a', name: 'Ana', text: `m${i}`, sentAt: '' } });
+		}
+		expect(state.messages).toHaveLength(MAX_MESSAGES);
+		expect(state.messages[0]!.id).toBe('5');
+	});
+
+	it('ignores room events once the visit has ended', () => {
+		const ended = reduce(joinedState(), { type: 'ended', reason: 'room-ended' });
+		expect(ended.phase).toBe('ended');
+		expect(reduce(ended, { type: 'participantJoined', participant: person('z', 'Zed') })).toBe(ended);
+		expect(reduce(ended, { type: 'phase', phase: 'reconnecting' }).phase).toBe('ended');
+	});
+});
