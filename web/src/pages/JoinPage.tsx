@@ -46,7 +46,7 @@ export function JoinPage({ code }: { code: string }) {
 		localStorage.setItem(NAME_STORAGE_KEY, name.trim());
 		try {
 			const response = await api.join(code, { name: name.trim(), ...credentials });
-			const tracks = preview.handOver();
+			const tracks = await preview.handOver();
 			const room = new RoomClient({
 				serverUrl: window.location.origin,
 				token: response.token,

@@ -20,8 +20,11 @@ export interface Preview {
 	setMicOn(on: boolean): void;
 	setCameraOn(on: boolean): void;
 	selectDevice(kind: 'audioinput' | 'videoinput', deviceId: string): void;
-	/** Gives the tracks to the caller, who stops them from then on. */
-	handOver(): { audioTrack?: MediaStreamTrack; videoTrack?: MediaStreamTrack; micOn: boolean; cameraOn: boolean };
+	/**
+	 * Gives the tracks to the caller, who stops them from then on. Waits for
+	 * the devices to open first, so a quick "Join" does not join without media.
+	 */
+	handOver(): Promise<{ audioTrack?: MediaStreamTrack; videoTrack?: MediaStreamTrack; micOn: boolean; cameraOn: boolean }>;
 }
 
 async function open(kind: 'audio' | 'video', deviceId?: string): Promise<MediaStreamTrack | undefined> {
@@ -45,6 +48,7 @@ export function usePreview(active: boolean): Preview {
 	const [denied, setDenied] = useState(false);
 	const handedOver = useRef(false);
 	const tracks = useRef<{ audio?: MediaStreamTrack; video?: MediaStreamTrack }>({});
+	const opening = useRef<Promise<void>>(Promise.resolve());
 
 	useEffect(() => {
 		if (!active || !navigator.mediaDevices) {
@@ -52,7 +56,7 @@ export function usePreview(active: boolean): Preview {
 			return;
 		}
 		let cancelled = false;
-		void (async () => {
+		opening.current = (async () => {
 			const [audio, video] = await Promise.all([open('audio'), open('video')]);
 			if (cancelled) {
 				audio?.stop();
@@ -103,9 +107,11 @@ export function usePreview(active: boolean): Preview {
 		setMicOn,
 		setCameraOn,
 		selectDevice,
-		handOver() {
+		async handOver() {
+			await opening.current;
 			handedOver.current = true;
-			return { audioTrack, videoTrack, micOn: micOn && Boolean(audioTrack), cameraOn: cameraOn && Boolean(videoTrack) };
+			const { audio, video } = tracks.current;
+			return { audioTrack: audio, videoTrack: video, micOn: micOn && Boolean(audio), cameraOn: cameraOn && Boolean(video) };
 		},
 	};
 }
