@@ -82,33 +82,48 @@ export function JoinPage({ code }: { code: string }) {
 			{preview.denied && <p role="status" className="hint">{t('join.mediaDenied')}</p>}
 			<form onSubmit={join} className="card">
 				<div className="devices">
-					<label>
-						<span>{t('join.camera')}</span>
-						<select value={preview.videoDeviceId ?? ''} onChange={(e) => preview.selectDevice('videoinput', e.target.value)}>
-							{preview.videoDevices.length === 0 && <option value="">{t('join.noDevice')}</option>}
-							{preview.videoDevices.map((device, i) => <option key={device.deviceId} value={device.deviceId}>{device.label || `${t('join.camera')} ${i + 1}`}</option>)}
-						</select>
-					</label>
-					<label className="toggle">
-						<input type="checkbox" checked={preview.cameraOn} disabled={!preview.videoTrack} onChange={(e) => preview.setCameraOn(e.target.checked)} />
-						<span>{t('join.cameraOn')}</span>
-					</label>
-					<label>
-						<span>{t('join.microphone')}</span>
-						<select value={preview.audioDeviceId ?? ''} onChange={(e) => preview.selectDevice('audioinput', e.target.value)}>
-							{preview.audioDevices.length === 0 && <option value="">{t('join.noDevice')}</option>}
-							{preview.audioDevices.map((device, i) => <option key={device.deviceId} value={device.deviceId}>{device.label || `${t('join.microphone')} ${i + 1}`}</option>)}
-						</select>
-					</label>
-					<label className="toggle">
-						<input type="checkbox" checked={preview.micOn} disabled={!preview.audioTrack} onChange={(e) => preview.setMicOn(e.target.checked)} />
-						<span>{t('join.micOn')}</span>
-					</label>
+					<DevicePicker label={t('join.camera')} toggleLabel={t('join.cameraOn')} noDevice={t('join.noDevice')}
+						devices={preview.videoDevices} selected={preview.videoDeviceId} on={preview.cameraOn} available={Boolean(preview.videoTrack)}
+						onSelect={(id) => preview.selectDevice('videoinput', id)} onToggle={preview.setCameraOn} />
+					<DevicePicker label={t('join.microphone')} toggleLabel={t('join.micOn')} noDevice={t('join.noDevice')}
+						devices={preview.audioDevices} selected={preview.audioDeviceId} on={preview.micOn} available={Boolean(preview.audioTrack)}
+						onSelect={(id) => preview.selectDevice('audioinput', id)} onToggle={preview.setMicOn} />
 				</div>
 				<label htmlFor="display-name">{t('join.name')}</label>
 				<input id="display-name" value={name} maxLength={LIMITS.nameMaxLength} required autoComplete="name" onChange={(e) => setName(e.target.value)} />
 				<button type="submit" disabled={joining || name.trim() === ''}>{joining ? t('join.joining') : t('join.button')}</button>
 			</form>
 		</main>
+	);
+}
+
+interface DevicePickerProps {
+	label: string;
+	toggleLabel: string;
+	noDevice: string;
+	devices: MediaDeviceInfo[];
+	selected: string | undefined;
+	on: boolean;
+	available: boolean;
+	onSelect: (deviceId: string) => void;
+	onToggle: (on: boolean) => void;
+}
+
+/** A device list and an on/off switch for one kind of device. */
+function DevicePicker(props: DevicePickerProps) {
+	return (
+		<>
+			<label>
+				<span>{props.label}</span>
+				<select value={props.selected ?? ''} onChange={(e) => props.onSelect(e.target.value)}>
+					{props.devices.length === 0 && <option value="">{props.noDevice}</option>}
+					{props.devices.map((device, i) => <option key={device.deviceId} value={device.deviceId}>{device.label || `${props.label} ${i + 1}`}</option>)}
+				</select>
+			</label>
+			<label className="toggle">
+				<input type="checkbox" checked={props.on} disabled={!props.available} onChange={(e) => props.onToggle(e.target.checked)} />
+				<span>{props.toggleLabel}</span>
+			</label>
+		</>
 	);
 }

@@ -221,30 +221,22 @@ export class RoomClient {
 	}
 
 	/** Mute or unmute: pauses the producer on the server so nothing is sent. */
-	async setMicOn(on: boolean): Promise<void> {
-		const producer = this.#producers.get('mic');
+	setMicOn(on: boolean): Promise<void> {
 		this.#dispatch({ type: 'local', local: { micOn: on } });
-		if (!producer) return;
-		if (on) {
-			producer.resume();
-			await this.#signaling.request('producer.resume', { producerId: producer.id });
-		} else {
-			producer.pause();
-			await this.#signaling.request('producer.pause', { producerId: producer.id });
-		}
+		return this.#setProducing('mic', on);
 	}
 
-	async setCameraOn(on: boolean): Promise<void> {
-		const producer = this.#producers.get('camera');
+	setCameraOn(on: boolean): Promise<void> {
 		this.#dispatch({ type: 'local', local: { cameraOn: on } });
+		return this.#setProducing('camera', on);
+	}
+
+	async #setProducing(source: MediaSource, on: boolean): Promise<void> {
+		const producer = this.#producers.get(source);
 		if (!producer) return;
-		if (on) {
-			producer.resume();
-			await this.#signaling.request('producer.resume', { producerId: producer.id });
-		} else {
-			producer.pause();
-			await this.#signaling.request('producer.pause', { producerId: producer.id });
-		}
+		if (on) producer.resume();
+		else producer.pause();
+		await this.#signaling.request(on ? 'producer.resume' : 'producer.pause', { producerId: producer.id });
 	}
 
 	async startScreenShare(): Promise<void> {
