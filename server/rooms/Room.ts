@@ -38,8 +38,8 @@ export class Room extends EventEmitter<RoomEvents> {
 	readonly #options: RoomMediaOptions;
 	readonly #participants = new Map<string, Participant>();
 	readonly #speakerObserver: types.AudioLevelObserver;
-	/** The persisted settings, refreshed by whoever changes them. */
-	#record: RoomRecord;
+	/** The persisted settings as they were when the room went live. */
+	readonly #record: RoomRecord;
 	/** Signalling connections bound to this room, joined or not yet. */
 	#connections = 0;
 	#closed = false;
@@ -72,10 +72,6 @@ export class Room extends EventEmitter<RoomEvents> {
 
 	get record(): RoomRecord {
 		return this.#record;
-	}
-
-	set record(record: RoomRecord) {
-		this.#record = record;
 	}
 
 	get participantCount(): number {
