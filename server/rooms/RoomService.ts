@@ -124,7 +124,10 @@ export class RoomService {
 	}
 
 	invite(code: string): InviteView {
-		const record = this.#openRecordByCode(code);
+		return this.#inviteView(this.#openRecordByCode(code));
+	}
+
+	#inviteView(record: RoomRecord): InviteView {
 		return {
 			code: record.code,
 			title: record.title,
@@ -156,7 +159,7 @@ export class RoomService {
 			role,
 			...(user ? { identity: user.identity, appName: user.app.name } : {}),
 		});
-		return { token, room: this.invite(code), role, iceServers: this.options.iceServers };
+		return { token, room: this.#inviteView(record), role, iceServers: this.options.iceServers };
 	}
 
 	#isHostKey(record: RoomRecord, hostKey: string): boolean {

@@ -9,22 +9,27 @@ const needed = [
 	{ pkg: 'chromium', present: () => fs.existsSync('/usr/bin/chromium') },
 	{ pkg: 'libssl-dev', present: () => fs.existsSync('/usr/include/openssl/ssl.h') },
 ];
-const missing = needed.filter(({ present }) => !present()).map(({ pkg }) => pkg);
-if (missing.length === 0) process.exit(0);
 
-if (process.getuid?.() !== 0) {
-	console.error(`[rooms] missing system packages: ${missing.join(' ')}. Install them: sudo apt-get install -y ${missing.join(' ')}`);
-	process.exit(1);
+function fail(message) {
+	console.error(`[rooms] ${message}`);
+	process.exitCode = 1;
 }
-console.log(`[rooms] installing ${missing.join(' ')} with apt-get`);
-const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-const run = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env }).status === 0;
-if (!run(['update', '-qq']) || !run(['install', '-y', '-qq', '--no-install-recommends', ...missing])) {
-	console.error(`[rooms] apt-get could not install ${missing.join(' ')}`);
-	process.exit(1);
+
+function ensure() {
+	const missing = needed.filter(({ present }) => !present()).map(({ pkg }) => pkg);
+	if (missing.length === 0) return;
+
+	if (process.getuid?.() !== 0) {
+		return fail(`missing system packages: ${missing.join(' ')}. Install them: sudo apt-get install -y ${missing.join(' ')}`);
+	}
+	console.log(`[rooms] installing ${missing.join(' ')} with apt-get`);
+	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	const run = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env }).status === 0;
+	if (!run(['update', '-qq']) || !run(['install', '-y', '-qq', '--no-install-recommends', ...missing])) {
+		return fail(`apt-get could not install ${missing.join(' ')}`);
+	}
+	const still = needed.filter(({ present }) => !present()).map(({ pkg }) => pkg);
+	if (still.length > 0) fail(`still missing after apt-get: ${still.join(' ')}`);
 }
-const still = needed.filter(({ present }) => !present()).map(({ pkg }) => pkg);
-if (still.length > 0) {
-	console.error(`[rooms] still missing after apt-get: ${still.join(' ')}`);
-	process.exit(1);
-}
+
+ensure();
