@@ -16,10 +16,16 @@ import { createHttpApp } from './http/app.js';
 import type { Logger } from './logger.js';
 import { WorkerPool } from './media/WorkerPool.js';
 import { Metrics } from './metrics.js';
+import { LIMITS } from '../shared/limits.js';
+import { IdentityLinks } from './identity/IdentityLinks.js';
+import { RoomActivity } from './rooms/RoomActivity.js';
+import { RoomControl } from './rooms/RoomControl.js';
 import { RoomManager } from './rooms/RoomManager.js';
 import { RoomService } from './rooms/RoomService.js';
 import { attachSignaling } from './signaling/SignalingServer.js';
+import { openDatabase } from './store/database.js';
 import { SqliteRoomStore } from './store/SqliteRoomStore.js';
+import { WebhookDispatcher } from './webhooks/WebhookDispatcher.js';
 
 /** The folder holding package.json, whether this runs from server/ or from dist/server/. */
 function findProjectRoot(): string {
@@ -37,6 +43,9 @@ export class RoomsServer {
 	readonly workers: WorkerPool;
 	readonly manager: RoomManager;
 	readonly rooms: RoomService;
+	readonly control: RoomControl;
+	readonly links: IdentityLinks;
+	readonly webhooks: WebhookDispatcher;
 	readonly metrics: Metrics;
 	readonly #httpServer: http.Server;
 	readonly #io: SocketServer;
@@ -67,22 +76,36 @@ export class RoomsServer {
 		this.config = config;
 		this.logger = logger;
 		this.workers = workers;
-		this.store = new SqliteRoomStore(config.dataDir);
+		const db = openDatabase(config.dataDir);
+		this.store = new SqliteRoomStore(db);
 		this.apps = AppRegistry.load(config.appsSource, config.dataDir, logger);
 		const tokens = new ParticipantTokens(loadServerSecret(config.dataDir), config.tokenTtlSeconds);
 		this.manager = new RoomManager(this.store, workers, {
 			listenIps: config.listenIps,
 			plainTransports: config.plainTransports,
+			knockTimeoutMs: config.knockTimeoutSeconds * 1000,
+			maxLobby: LIMITS.maxLobby,
 		}, logger);
 		this.#publicUrl = config.publicUrl;
-		this.rooms = new RoomService(this.store, this.manager, this.apps, tokens, {
-			publicUrl: () => this.url,
+		const inviteUrl = (code: string) => `${this.url}/r/${code}`;
+		this.links = new IdentityLinks(db, this.apps);
+		this.webhooks = new WebhookDispatcher(db, this.apps, { ...config.webhooks, concurrency: 16 }, logger);
+		const activity = new RoomActivity(this.store, this.manager, this.webhooks, inviteUrl);
+		this.control = new RoomControl(this.store, this.manager, this.links, activity, {
+			maxParticipants: config.maxParticipants,
+			inviteUrl,
+		});
+		this.rooms = new RoomService(this.store, this.manager, this.apps, this.links, this.control, activity, tokens, {
 			maxParticipants: config.maxParticipants,
 			iceServers: config.iceServers,
+			inviteUrl,
 		});
 		this.metrics = new Metrics(this.manager, workers);
 		const app = createHttpApp({
 			rooms: this.rooms,
+			control: this.control,
+			links: this.links,
+			webhooks: this.webhooks,
 			apps: this.apps,
 			metrics: this.metrics,
 			logger,
@@ -94,7 +117,7 @@ export class RoomsServer {
 		this.#httpServer = config.tls
 			? https.createServer({ cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }, app)
 			: http.createServer(app);
-		this.#io = attachSignaling(this.#httpServer, { manager: this.manager, tokens, metrics: this.metrics, logger });
+		this.#io = attachSignaling(this.#httpServer, { manager: this.manager, control: this.control, tokens, metrics: this.metrics, logger });
 	}
 
 	async #listen(): Promise<void> {
@@ -104,6 +127,7 @@ export class RoomsServer {
 		});
 		const { port } = this.#httpServer.address() as AddressInfo;
 		this.#publicUrl ??= `${this.config.tls ? 'https' : 'http'}://localhost:${port}`;
+		this.webhooks.start();
 		this.logger.info({ port, publicUrl: this.#publicUrl, workers: this.workers.liveWorkers }, 'rooms server listening');
 	}
 
@@ -121,6 +145,7 @@ export class RoomsServer {
 		if (this.#closed) return;
 		this.#closed = true;
 		this.manager.close();
+		this.webhooks.close();
 		await new Promise<void>((resolve) => {
 			this.#io.close(() => resolve());
 		});

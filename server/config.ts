@@ -47,6 +47,14 @@ const EnvSchema = z.object({
 	ROOMS_TLS_KEY: z.string().min(1).optional(),
 	/** Let people create rooms from the landing page. Default true. */
 	ROOMS_WEB_HOSTS: bool.default(true),
+	/** How long a request to join a locked room waits for a host's answer. Default 120. */
+	ROOMS_KNOCK_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+	/** How long one webhook delivery attempt may take, in milliseconds. Default 10000. */
+	ROOMS_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+	/** Delay before the first webhook retry, doubled for each further one (capped at 10 minutes). Default 2000. */
+	ROOMS_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
+	/** Attempts before a webhook is marked failed. Default 12. */
+	ROOMS_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
 	/** pino level. Default info. */
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -69,6 +77,8 @@ export interface Config {
 	rateLimitPerMinute: number;
 	tls: { certFile: string; keyFile: string } | undefined;
 	webHosts: boolean;
+	knockTimeoutSeconds: number;
+	webhooks: { timeoutMs: number; retryBaseMs: number; maxAttempts: number };
 	logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -143,6 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		rateLimitPerMinute: e.ROOMS_RATE_LIMIT_PER_MINUTE,
 		tls: e.ROOMS_TLS_CERT ? { certFile: e.ROOMS_TLS_CERT, keyFile: e.ROOMS_TLS_KEY! } : undefined,
 		webHosts: e.ROOMS_WEB_HOSTS,
+		knockTimeoutSeconds: e.ROOMS_KNOCK_TIMEOUT_SECONDS,
+		webhooks: { timeoutMs: e.ROOMS_WEBHOOK_TIMEOUT_MS, retryBaseMs: e.ROOMS_WEBHOOK_RETRY_BASE_MS, maxAttempts: e.ROOMS_WEBHOOK_MAX_ATTEMPTS },
 		logLevel: e.LOG_LEVEL,
 	};
 }

@@ -6,7 +6,7 @@ import { ErrorCode } from '../shared/errors.js';
  */
 export class RoomsError extends Error {
 	override name = 'RoomsError';
-	constructor(readonly code: ErrorCode, message: string) {
+	constructor(readonly code: ErrorCode, message: string, readonly reason?: string) {
 		super(message);
 	}
 }
@@ -15,8 +15,11 @@ export const Errors = {
 	invalidPayload: (message: string) => new RoomsError(ErrorCode.INVALID_PAYLOAD, message),
 	roomNotFound: () => new RoomsError(ErrorCode.ROOM_NOT_FOUND, 'room not found'),
 	inviteNotFound: () => new RoomsError(ErrorCode.INVITE_NOT_FOUND, 'no room has this invite link'),
+	linkReset: () => new RoomsError(ErrorCode.INVITE_NOT_FOUND, 'the host reset this link; ask them for the new one', 'link-reset'),
+	inviteExpired: () => new RoomsError(ErrorCode.INVITE_EXPIRED, 'this invite link has expired'),
+	removed: () => new RoomsError(ErrorCode.REMOVED, 'a host removed you from this room'),
 	roomEnded: () => new RoomsError(ErrorCode.ROOM_ENDED, 'the room has ended'),
-	roomFull: () => new RoomsError(ErrorCode.ROOM_FULL, 'the room is full'),
+	roomFull: (message = 'the room is full') => new RoomsError(ErrorCode.ROOM_FULL, message),
 	roomLocked: () => new RoomsError(ErrorCode.ROOM_LOCKED, 'the room is locked'),
 	signedInOnly: () => new RoomsError(ErrorCode.SIGNED_IN_ONLY, 'only people signed in through an app can join'),
 	notJoined: () => new RoomsError(ErrorCode.NOT_JOINED, 'join the room first'),

@@ -13,6 +13,10 @@ export const ErrorCode = {
 	ROOM_ENDED: 'ROOM_ENDED',
 	ROOM_FULL: 'ROOM_FULL',
 	ROOM_LOCKED: 'ROOM_LOCKED',
+	/** The link expired (`expiresAt`); the host can reset it. */
+	INVITE_EXPIRED: 'INVITE_EXPIRED',
+	/** A host removed this person; the removal lasts for the room's lifetime. */
+	REMOVED: 'REMOVED',
 	SIGNED_IN_ONLY: 'SIGNED_IN_ONLY',
 	NOT_JOINED: 'NOT_JOINED',
 	ALREADY_JOINED: 'ALREADY_JOINED',
@@ -28,6 +32,8 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export interface ErrorBody {
 	code: ErrorCode;
 	message: string;
+	/** Why, when the code alone is ambiguous: `link-reset` for an INVITE_NOT_FOUND of a reset link. */
+	reason?: string;
 }
 
 /** Why a participant's session ended; sent to the client so it can say so. */
@@ -39,6 +45,10 @@ export const CloseReason = {
 	ROOM_ENDED: 'room-ended',
 	SERVER_SHUTDOWN: 'server-shutdown',
 	MEDIA_FAILURE: 'media-failure',
+	/** A host turned down a request to join. */
+	DENIED: 'denied',
+	/** Nobody answered a request to join in time. */
+	KNOCK_TIMEOUT: 'knock-timeout',
 } as const;
 
 export type CloseReason = (typeof CloseReason)[keyof typeof CloseReason];

@@ -11,6 +11,8 @@ export const LIMITS = {
 	chatMaxLength: 2000,
 	/** Invite codes are 12 characters of a 31-symbol alphabet: over 59 bits. */
 	inviteCodeLength: 12,
+	/** At most this many people wait in one room's lobby. */
+	maxLobby: 100,
 	/** Socket.IO request timeout used by clients, in milliseconds. */
 	requestTimeoutMs: 10_000,
 } as const;

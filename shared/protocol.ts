@@ -57,10 +57,72 @@ export interface ChatMessage {
 	sentAt: string;
 }
 
+/** The live settings everyone in the room sees (and hosts change). */
+export interface RoomSettingsView {
+	code: string;
+	title: string;
+	audience: S.Audience;
+	maxParticipants: number;
+	locked: boolean;
+	waitForHost: boolean;
+	autoLockOnRemove: boolean;
+	expiresAt: string | null;
+}
+
+/** Why someone waits in the lobby: for the host to arrive, for a host to let them in, or for a seat. */
+export type WaitReason = 'host' | 'knock' | 'queue';
+
+/** What a waiting person is told. `position` counts from 1 among those waiting for the same thing. */
+export interface LobbyStatus {
+	reason: WaitReason;
+	position: number;
+}
+
+/** A waiting person, as hosts and co-hosts see them. */
+export interface LobbyEntryView {
+	id: string;
+	name: string;
+	identity?: string;
+	appName?: string;
+	reason: WaitReason;
+	since: string;
+}
+
 export interface JoinedRoom {
 	self: ParticipantView;
 	participants: ParticipantView[];
 	producers: ProducerView[];
+	settings: RoomSettingsView;
+	/** The lobby, for hosts and co-hosts; empty for guests. */
+	lobby: LobbyEntryView[];
+}
+
+export type JoinResult =
+	| { status: 'joined'; room: JoinedRoom }
+	/** In the lobby: `room.admitted` follows when a seat is given, `session.closed` when turned away. */
+	| { status: 'waiting'; lobby: LobbyStatus };
+
+/** Who did something: a person in the room, an app through the API, or the server itself. */
+export interface ActorView {
+	kind: 'participant' | 'app' | 'system';
+	name: string;
+	/** Participant id or app identity. */
+	id?: string;
+}
+
+export type ModerationEventType =
+	| 'participant.joined' | 'participant.left' | 'participant.removed' | 'participant.muted'
+	| 'participant.role_changed' | 'lobby.admitted' | 'lobby.denied'
+	| 'room.locked' | 'room.unlocked' | 'room.link_reset' | 'room.settings_changed' | 'room.ended';
+
+/** One line of the moderation timeline. */
+export interface ModerationEvent {
+	id: number;
+	at: string;
+	type: ModerationEventType;
+	actor: ActorView;
+	subject?: { id: string; name: string };
+	data?: Record<string, unknown>;
 }
 
 type Payload<T extends z.ZodType> = z.input<T>;
@@ -68,7 +130,7 @@ type Payload<T extends z.ZodType> = z.input<T>;
 /** Request name -> [payload, response]. */
 export interface Requests {
 	'room.capabilities': [Payload<typeof S.EmptyRequest>, { routerRtpCapabilities: unknown }];
-	'room.join': [Payload<typeof S.JoinRoomRequest>, JoinedRoom];
+	'room.join': [Payload<typeof S.JoinRoomRequest>, JoinResult];
 	'room.leave': [Payload<typeof S.EmptyRequest>, Record<string, never>];
 	'session.refresh': [Payload<typeof S.EmptyRequest>, { token: string }];
 	'transport.create': [Payload<typeof S.CreateTransportRequest>, TransportView];
@@ -81,6 +143,17 @@ export interface Requests {
 	'consumer.create': [Payload<typeof S.ConsumeRequest>, ConsumerView];
 	'consumer.resume': [Payload<typeof S.ConsumerRequest>, Record<string, never>];
 	'chat.send': [Payload<typeof S.ChatRequest>, ChatMessage];
+	// Host and co-host controls; the server checks the caller's live role.
+	'room.update': [Payload<typeof S.RoomSettingsPatch>, RoomSettingsView];
+	'room.resetLink': [Payload<typeof S.EmptyRequest>, { code: string; inviteUrl: string; hostUrl?: string }];
+	'room.end': [Payload<typeof S.EmptyRequest>, Record<string, never>];
+	'participant.remove': [Payload<typeof S.ParticipantRequest>, Record<string, never>];
+	'participant.mute': [Payload<typeof S.ParticipantRequest>, { muted: boolean }];
+	'participant.muteAll': [Payload<typeof S.EmptyRequest>, { muted: number }];
+	'participant.setRole': [Payload<typeof S.SetRoleRequest>, ParticipantView];
+	'lobby.admit': [Payload<typeof S.ParticipantRequest>, Record<string, never>];
+	'lobby.deny': [Payload<typeof S.ParticipantRequest>, Record<string, never>];
+	'moderation.events': [Payload<typeof S.EmptyRequest>, { events: ModerationEvent[] }];
 }
 
 export type RequestName = keyof Requests;
@@ -101,6 +174,19 @@ export interface ServerToClientEvents {
 	'consumer.closed': (event: { consumerId: string; producerId: string }) => void;
 	'speaker.active': (event: { participantId: string | null }) => void;
 	'chat.message': (message: ChatMessage) => void;
+	'room.updated': (settings: RoomSettingsView) => void;
+	/** A participant's role changed. */
+	'participant.updated': (participant: ParticipantView) => void;
+	/** To hosts and co-hosts: who waits in the lobby now. */
+	'lobby.updated': (event: { entries: LobbyEntryView[] }) => void;
+	/** To a waiting person: why they wait and where they are in line. */
+	'lobby.status': (status: LobbyStatus) => void;
+	/** To a waiting person: they have a seat now. */
+	'room.admitted': (room: JoinedRoom) => void;
+	/** To the person a host muted; only they can unmute. */
+	'moderation.muted': (event: { by: string }) => void;
+	/** To hosts and co-hosts: a new line of the moderation timeline. */
+	'moderation.event': (event: ModerationEvent) => void;
 	/** This participant's session is over; the socket is disconnected right after. */
 	'session.closed': (event: { reason: CloseReason }) => void;
 }
@@ -115,6 +201,9 @@ export interface InviteView {
 	maxParticipants: number;
 	locked: boolean;
 	audience: S.Audience;
+	/** Whether the host is in the room now (guests wait for them when `waitForHost`). */
+	hostPresent: boolean;
+	waitForHost: boolean;
 }
 
 /** A room as its owner app sees it. */
@@ -126,6 +215,9 @@ export interface RoomView {
 	audience: S.Audience;
 	maxParticipants: number;
 	locked: boolean;
+	waitForHost: boolean;
+	autoLockOnRemove: boolean;
+	expiresAt: string | null;
 	status: 'open' | 'ended';
 	createdAt: string;
 	updatedAt: string;
@@ -135,7 +227,7 @@ export interface RoomView {
 export interface JoinResponse {
 	token: string;
 	room: InviteView;
-	role: S.Role;
+	role: S.TokenRole;
 	iceServers: IceServer[];
 }
 

@@ -12,18 +12,55 @@ const displayName = z.string().trim().min(1).max(LIMITS.nameMaxLength)
 export const Audience = z.enum(['link', 'signed-in']);
 export type Audience = z.infer<typeof Audience>;
 
-export const Role = z.enum(['host', 'guest']);
+/** A room role. `host` comes from the owner's credentials; `cohost` is granted in the room. */
+export const Role = z.enum(['host', 'cohost', 'guest']);
 export type Role = z.infer<typeof Role>;
+
+/** The role a join token carries; co-hosts are appointed live, never by token. */
+export const TokenRole = z.enum(['host', 'guest']);
+export type TokenRole = z.infer<typeof TokenRole>;
 
 export const InviteCode = z.string().length(LIMITS.inviteCodeLength)
 	.regex(new RegExp(`^[${INVITE_CODE_ALPHABET}]+$`));
 
-export const CreateRoomBody = z.strictObject({
-	title: z.string().trim().min(1).max(LIMITS.titleMaxLength).optional(),
-	audience: Audience.optional(),
-	maxParticipants: z.number().int().min(LIMITS.minParticipants).max(LIMITS.maxParticipants).optional(),
-});
+const title = z.string().trim().min(1).max(LIMITS.titleMaxLength);
+const seats = z.number().int().min(LIMITS.minParticipants).max(LIMITS.maxParticipants);
+/** When the invite link stops working; null for never. Must lie in the future. */
+const expiresAt = z.iso.datetime({ offset: true }).nullable()
+	.refine((value) => value === null || Date.parse(value) > Date.now(), 'must be in the future');
+
+const roomSettings = {
+	title,
+	audience: Audience,
+	maxParticipants: seats,
+	/** Guests who arrive before the host wait until the host is in. Default true. */
+	waitForHost: z.boolean(),
+	/** The room locks itself after a removal, as Messenger Rooms did. Default true. */
+	autoLockOnRemove: z.boolean(),
+	expiresAt,
+};
+
+export const CreateRoomBody = z.strictObject(roomSettings).partial();
 export type CreateRoomBody = z.infer<typeof CreateRoomBody>;
+
+/** What hosts (REST PATCH or in the room) may change. At least one field. */
+export const RoomSettingsPatch = z.strictObject({ ...roomSettings, locked: z.boolean() }).partial()
+	.refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
+export type RoomSettingsPatch = z.infer<typeof RoomSettingsPatch>;
+
+export const LinkResetBody = z.strictObject({ expiresAt: expiresAt.optional() });
+
+/** An app declares that its user is the same person as `userId` of app `app`. */
+export const IdentityLinkBody = z.strictObject({
+	app: z.string().min(1).max(32),
+	userId: z.string().min(1).max(128),
+});
+
+export const EventsQuery = z.object({
+	/** Only events after this id, for paging. */
+	after: z.coerce.number().int().min(0).default(0),
+	limit: z.coerce.number().int().min(1).max(500).default(100),
+});
 
 /** Creating a room from the landing page, as the built-in `web` app. */
 export const WebRoomBody = z.strictObject({
@@ -37,6 +74,13 @@ export const JoinBody = z.strictObject({
 	appToken: z.string().min(1).max(4096).optional(),
 	/** The host credential from the host link's fragment. */
 	hostKey: z.string().min(16).max(128).optional(),
+	/**
+	 * A random key the browser keeps for itself. Removing a guest bans this
+	 * key, so a fresh join from the same browser stays out.
+	 */
+	guestKey: z.string().regex(/^[\w-]{16,128}$/, 'must be 16-128 of A-Z, a-z, 0-9, _ and -').optional(),
+	/** Wait in the room's lobby (ask to join a locked room, queue for a full one) instead of being refused. */
+	wait: z.boolean().optional(),
 });
 export type JoinBody = z.infer<typeof JoinBody>;
 
@@ -69,7 +113,13 @@ const id = z.string().min(1).max(64);
 export const MediaSource = z.enum(['mic', 'camera', 'screen']);
 export type MediaSource = z.infer<typeof MediaSource>;
 
-export const JoinRoomRequest = z.strictObject({ rtpCapabilities: RtpCapabilities });
+export const JoinRoomRequest = z.strictObject({
+	rtpCapabilities: RtpCapabilities,
+	/** Wait in the lobby when the room is locked or full, instead of being refused. */
+	wait: z.boolean().default(false),
+});
+export const ParticipantRequest = z.strictObject({ participantId: id });
+export const SetRoleRequest = z.strictObject({ participantId: id, role: z.enum(['cohost', 'guest']) });
 export const CreateTransportRequest = z.strictObject({
 	direction: z.enum(['send', 'recv']),
 	/** `plain` (unencrypted RTP over UDP) is for load-test tools, when the server enables it. */

@@ -4,7 +4,7 @@
  */
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
-import { Role } from '../../shared/schemas.js';
+import { TokenRole } from '../../shared/schemas.js';
 import { Errors } from '../errors.js';
 
 const AUDIENCE = 'rooms-participant';
@@ -14,9 +14,11 @@ const Claims = z.object({
 	rid: z.string(),
 	pid: z.string(),
 	name: z.string(),
-	role: Role,
+	role: TokenRole,
 	identity: z.string().optional(),
 	appName: z.string().optional(),
+	/** SHA-256 of the browser's guest key, so a removal can ban that browser. */
+	gk: z.string().optional(),
 });
 export type ParticipantClaims = z.infer<typeof Claims>;
 

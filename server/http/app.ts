@@ -3,22 +3,14 @@ import express, { type Express } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { ErrorCode } from '../../shared/errors.js';
-import { CreateRoomBody, InviteCode, JoinBody, WebRoomBody } from '../../shared/schemas.js';
-import type { AppRegistry } from '../apps/AppRegistry.js';
+import { InviteCode, JoinBody, WebRoomBody } from '../../shared/schemas.js';
 import { Errors } from '../errors.js';
-import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
-import type { RoomService } from '../rooms/RoomService.js';
-import { appUser, requireApp } from './appAuth.js';
 import { errorHandler, sendError } from './errorResponses.js';
+import { type OwnerRoutesDeps, ownerRoutes } from './ownerRoutes.js';
 import { parseBody } from './validate.js';
 import { webAppRouter } from './webApp.js';
 
-export interface HttpAppDeps {
-	rooms: RoomService;
-	apps: AppRegistry;
-	metrics: Metrics;
-	logger: Logger;
+export interface HttpAppDeps extends OwnerRoutesDeps {
 	rateLimitPerMinute: number;
 	/** Whether the service can take rooms now (a live worker and an open store). */
 	isReady: () => boolean;
@@ -35,7 +27,7 @@ function parseCode(raw: string): string {
 }
 
 export function createHttpApp(deps: HttpAppDeps): Express {
-	const { rooms, apps, metrics, logger } = deps;
+	const { rooms, metrics, logger } = deps;
 	const app = express();
 	app.disable('x-powered-by');
 	app.set('trust proxy', 'loopback');
@@ -89,26 +81,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 		res.json(rooms.join(code, body));
 	});
 
-	const owner = requireApp(apps);
-	api.post('/rooms', owner, (req, res) => {
-		const body = parseBody(CreateRoomBody, req.body);
-		const user = appUser(req);
-		const created = rooms.createRoom(user, body);
-		metrics.roomsCreated.inc();
-		logger.info({ roomId: created.room.id, app: user.app.id }, 'room created');
-		res.status(201).json(created);
-	});
-	api.get('/rooms', owner, (req, res) => {
-		res.json({ rooms: rooms.listRooms(appUser(req)) });
-	});
-	api.get('/rooms/:id', owner, (req, res) => {
-		res.json({ room: rooms.getRoom(appUser(req), String(req.params.id)) });
-	});
-	api.post('/rooms/:id/end', owner, (req, res) => {
-		const room = rooms.endRoom(appUser(req), String(req.params.id));
-		logger.info({ roomId: room.id }, 'room ended');
-		res.json({ room });
-	});
+	api.use(ownerRoutes(deps));
 	if (deps.webHosts) {
 		api.post('/web/rooms', publicLimiter, (req, res) => {
 			const { name, title } = parseBody(WebRoomBody, req.body);

@@ -10,6 +10,7 @@ const STATUS: Record<ErrorCode, number> = {
 	AUTH_EXPIRED: 401,
 	FORBIDDEN: 403,
 	ROOM_LOCKED: 403,
+	REMOVED: 403,
 	SIGNED_IN_ONLY: 403,
 	NOT_FOUND: 404,
 	ROOM_NOT_FOUND: 404,
@@ -18,6 +19,7 @@ const STATUS: Record<ErrorCode, number> = {
 	ALREADY_JOINED: 409,
 	NOT_JOINED: 409,
 	ROOM_ENDED: 410,
+	INVITE_EXPIRED: 410,
 	RATE_LIMITED: 429,
 	INTERNAL: 500,
 	MEDIA_ERROR: 500,
@@ -25,14 +27,14 @@ const STATUS: Record<ErrorCode, number> = {
 	TIMEOUT: 504,
 };
 
-export function sendError(res: Response, code: ErrorCode, message: string, status = STATUS[code]): void {
-	res.status(status).json({ error: { code, message } });
+export function sendError(res: Response, code: ErrorCode, message: string, status = STATUS[code], reason?: string): void {
+	res.status(status).json({ error: { code, message, ...(reason ? { reason } : {}) } });
 }
 
 /** Last handler: domain errors keep their code; body-parser errors become INVALID_PAYLOAD; the rest is INTERNAL. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
 	return (error: unknown, req, res, _next) => {
-		if (error instanceof RoomsError) return sendError(res, error.code, error.message);
+		if (error instanceof RoomsError) return sendError(res, error.code, error.message, STATUS[error.code], error.reason);
 		const httpError = error as { status?: number; type?: string; expose?: boolean; message?: string };
 		if (typeof httpError.status === 'number' && httpError.status >= 400 && httpError.status < 500 && httpError.expose) {
 			const message = httpError.type === 'entity.parse.failed' ? 'request body is not valid JSON' : String(httpError.message);

@@ -25,7 +25,11 @@ export interface ProducerEntry {
 export class Participant {
 	readonly id: string;
 	readonly name: string;
-	readonly role: Role;
+	/** The live role; co-hosts are appointed, and a co-host can succeed an absent host. */
+	role: Role;
+	/** Whether this person holds the owner's credentials (host link or owner app), whatever their live role. */
+	readonly owner: boolean;
+	readonly claims: ParticipantClaims;
 	readonly identity: string | undefined;
 	readonly appName: string | undefined;
 	readonly joinedAt = new Date();
@@ -38,10 +42,12 @@ export class Participant {
 	readonly #connection: ParticipantConnection;
 	#closed = false;
 
-	constructor(claims: ParticipantClaims, rtpCapabilities: types.RtpCapabilities, connection: ParticipantConnection, logger: Logger) {
+	constructor(claims: ParticipantClaims, role: Role, rtpCapabilities: types.RtpCapabilities, connection: ParticipantConnection, logger: Logger) {
 		this.id = claims.pid;
 		this.name = claims.name;
-		this.role = claims.role;
+		this.role = role;
+		this.owner = claims.role === 'host';
+		this.claims = claims;
 		this.identity = claims.identity;
 		this.appName = claims.appName;
 		this.rtpCapabilities = rtpCapabilities;
@@ -51,6 +57,20 @@ export class Participant {
 
 	get closed(): boolean {
 		return this.#closed;
+	}
+
+	get isModerator(): boolean {
+		return this.role === 'host' || this.role === 'cohost';
+	}
+
+	/** Whether this seat belongs to that signalling connection (and not to a newer session of the same person). */
+	isOn(connection: ParticipantConnection): boolean {
+		return this.#connection === connection && !this.#closed;
+	}
+
+	/** The unpaused microphone producer, if any. */
+	liveMic(): types.Producer | undefined {
+		return [...this.producers.values()].find(({ source, producer }) => source === 'mic' && !producer.paused)?.producer;
 	}
 
 	view(): ParticipantView {

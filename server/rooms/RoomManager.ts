@@ -3,26 +3,33 @@
  * participant connects and closes when the last one leaves. Opening is
  * serialised per room: two simultaneous first joins share one router.
  */
+import { EventEmitter } from 'node:events';
 import { CloseReason } from '../../shared/errors.js';
 import { Errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { WorkerPool } from '../media/WorkerPool.js';
 import type { RoomStore } from '../store/RoomStore.js';
-import { Room, type RoomMediaOptions } from './Room.js';
+import { Room, type RoomOptions } from './Room.js';
 
-export class RoomManager {
+export interface RoomManagerEvents {
+	/** A room went live; listeners attach before anyone joins it. */
+	open: [Room];
+}
+
+export class RoomManager extends EventEmitter<RoomManagerEvents> {
 	readonly #live = new Map<string, Room>();
 	readonly #opening = new Map<string, Promise<Room>>();
 	readonly #store: RoomStore;
 	readonly #workers: WorkerPool;
-	readonly #mediaOptions: RoomMediaOptions;
+	readonly #roomOptions: RoomOptions;
 	readonly #logger: Logger;
 	#closed = false;
 
-	constructor(store: RoomStore, workers: WorkerPool, mediaOptions: RoomMediaOptions, logger: Logger) {
+	constructor(store: RoomStore, workers: WorkerPool, roomOptions: RoomOptions, logger: Logger) {
+		super();
 		this.#store = store;
 		this.#workers = workers;
-		this.#mediaOptions = mediaOptions;
+		this.#roomOptions = roomOptions;
 		this.#logger = logger;
 	}
 
@@ -58,7 +65,7 @@ export class RoomManager {
 		const router = await this.#workers.createRouter();
 		let room: Room;
 		try {
-			room = await Room.open(record, router, this.#mediaOptions, this.#logger);
+			room = await Room.open(record, router, this.#roomOptions, this.#logger);
 		} catch (error) {
 			router.close();
 			throw error;
@@ -68,6 +75,7 @@ export class RoomManager {
 		room.on('close', () => {
 			if (this.#live.get(roomId) === room) this.#live.delete(roomId);
 		});
+		this.emit('open', room);
 		room.logger.info({ workerLoad: this.#workers.liveWorkers }, 'room live');
 		return room;
 	}

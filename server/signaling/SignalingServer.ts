@@ -12,6 +12,7 @@ import { RoomsError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Room } from '../rooms/Room.js';
+import type { RoomControl } from '../rooms/RoomControl.js';
 import type { RoomManager } from '../rooms/RoomManager.js';
 import { HANDLERS, REQUEST_SCHEMAS, type SessionContext } from './handlers.js';
 
@@ -24,13 +25,14 @@ type RoomsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<str
 
 export interface SignalingDeps {
 	manager: RoomManager;
+	control: RoomControl;
 	tokens: ParticipantTokens;
 	metrics: Metrics;
 	logger: Logger;
 }
 
 function toErrorBody(error: unknown, logger: Logger): ErrorBody {
-	if (error instanceof RoomsError) return { code: error.code, message: error.message };
+	if (error instanceof RoomsError) return { code: error.code, message: error.message, ...(error.reason ? { reason: error.reason } : {}) };
 	// mediasoup rejects malformed RTP/DTLS parameters with TypeError.
 	if (error instanceof TypeError) return { code: ErrorCode.INVALID_PAYLOAD, message: error.message };
 	logger.error({ err: error }, 'signalling request failed');
@@ -38,7 +40,7 @@ function toErrorBody(error: unknown, logger: Logger): ErrorBody {
 }
 
 export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Server {
-	const { manager, tokens, metrics, logger } = deps;
+	const { manager, control, tokens, metrics, logger } = deps;
 	const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
 		serveClient: false,
 		maxHttpBufferSize: 64 * 1024,
@@ -66,6 +68,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 			room,
 			claims,
 			tokens,
+			control,
 			connection: {
 				emit: (event, ...args) => socket.emit(event, ...args),
 				// Deferred so that an ack already on its way (e.g. for room.leave) goes out first.
@@ -99,7 +102,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 
 		socket.on('disconnect', (reason) => {
 			log.debug({ reason }, 'socket disconnected');
-			if (ctx.participant) room.leave(ctx.participant, CloseReason.DISCONNECTED);
+			room.disconnected(claims.pid, ctx.connection);
 			room.release();
 		});
 	});

@@ -12,6 +12,8 @@ import type { ParticipantClaims, ParticipantTokens } from '../auth/participantTo
 import { Errors } from '../errors.js';
 import type { Participant, ParticipantConnection } from '../rooms/Participant.js';
 import type { Room } from '../rooms/Room.js';
+import type { Actor } from '../rooms/RoomActivity.js';
+import type { RoomControl } from '../rooms/RoomControl.js';
 import type { z } from 'zod';
 
 export interface SessionContext {
@@ -19,8 +21,7 @@ export interface SessionContext {
 	claims: ParticipantClaims;
 	connection: ParticipantConnection;
 	tokens: ParticipantTokens;
-	/** Set once `room.join` seated this connection. */
-	participant?: Participant;
+	control: RoomControl;
 }
 
 export const REQUEST_SCHEMAS = {
@@ -38,24 +39,40 @@ export const REQUEST_SCHEMAS = {
 	'consumer.create': S.ConsumeRequest,
 	'consumer.resume': S.ConsumerRequest,
 	'chat.send': S.ChatRequest,
+	'room.update': S.RoomSettingsPatch,
+	'room.resetLink': S.EmptyRequest,
+	'room.end': S.EmptyRequest,
+	'participant.remove': S.ParticipantRequest,
+	'participant.mute': S.ParticipantRequest,
+	'participant.muteAll': S.EmptyRequest,
+	'participant.setRole': S.SetRoleRequest,
+	'lobby.admit': S.ParticipantRequest,
+	'lobby.deny': S.ParticipantRequest,
+	'moderation.events': S.EmptyRequest,
 } satisfies Record<RequestName, z.ZodType>;
 
 type Handler<K extends RequestName> =
 	(ctx: SessionContext, payload: z.output<(typeof REQUEST_SCHEMAS)[K]>) => Promise<ResponseData<K>> | ResponseData<K>;
 
+/** The caller's own seat; a newer session of the same person (another tab) does not count. */
 function joined(ctx: SessionContext): Participant {
-	if (!ctx.participant || ctx.participant.closed) throw Errors.notJoined();
-	return ctx.participant;
+	return ctx.room.participantOn(ctx.claims.pid, ctx.connection);
+}
+
+/** The caller as the actor of a host control; RoomControl checks their live role, never a claim. */
+function actor(ctx: SessionContext): Actor {
+	return { kind: 'participant', participant: joined(ctx) };
 }
 
 export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 	'room.capabilities': (ctx) => ({ routerRtpCapabilities: ctx.room.router.rtpCapabilities }),
 
-	'room.join': (ctx, { rtpCapabilities }) => {
-		if (ctx.participant && !ctx.participant.closed) throw Errors.alreadyJoined();
-		const joinedRoom = ctx.room.join(ctx.claims, rtpCapabilities as types.RtpCapabilities, ctx.connection);
-		ctx.participant = ctx.room.participant(joinedRoom.self.id);
-		return joinedRoom;
+	'room.join': (ctx, { rtpCapabilities, wait }) => {
+		if (ctx.room.seated(ctx.claims.pid)?.isOn(ctx.connection) || ctx.room.isWaitingOn(ctx.claims.pid, ctx.connection)) {
+			throw Errors.alreadyJoined();
+		}
+		ctx.control.assertNotBanned(ctx.room.id, ctx.claims);
+		return ctx.room.join(ctx.claims, rtpCapabilities as types.RtpCapabilities, ctx.connection, wait);
 	},
 
 	'room.leave': (ctx) => {
@@ -112,4 +129,39 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 		ctx.room.broadcast('chat.message', message, participant.id);
 		return message;
 	},
+
+	'room.update': (ctx, patch) => ctx.control.update(ctx.room.id, actor(ctx), patch),
+
+	'room.resetLink': (ctx) => {
+		const { record, inviteUrl, hostUrl } = ctx.control.resetLink(ctx.room.id, actor(ctx));
+		return { code: record.code, inviteUrl, ...(hostUrl ? { hostUrl } : {}) };
+	},
+
+	'room.end': (ctx) => {
+		ctx.control.end(ctx.room.id, actor(ctx));
+		return {};
+	},
+
+	'participant.remove': (ctx, { participantId }) => {
+		ctx.control.remove(ctx.room.id, actor(ctx), participantId);
+		return {};
+	},
+
+	'participant.mute': async (ctx, { participantId }) => ({ muted: await ctx.control.mute(ctx.room.id, actor(ctx), participantId) }),
+
+	'participant.muteAll': async (ctx) => ({ muted: await ctx.control.muteAll(ctx.room.id, actor(ctx)) }),
+
+	'participant.setRole': (ctx, { participantId, role }) => ctx.control.setRole(ctx.room.id, actor(ctx), participantId, role).view(),
+
+	'lobby.admit': (ctx, { participantId }) => {
+		ctx.control.admit(ctx.room.id, actor(ctx), participantId);
+		return {};
+	},
+
+	'lobby.deny': (ctx, { participantId }) => {
+		ctx.control.deny(ctx.room.id, actor(ctx), participantId);
+		return {};
+	},
+
+	'moderation.events': (ctx) => ({ events: ctx.control.events(ctx.room.id, actor(ctx), 0, 500) }),
 };

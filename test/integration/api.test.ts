@@ -147,7 +147,7 @@ describe('invites', () => {
 		expect(response.status).toBe(200);
 		expect(response.body).toEqual({
 			code: room.code, title: 'Family', hostName: 'Hana', status: 'open',
-			participantCount: 0, maxParticipants: 6, locked: false, audience: 'link',
+			participantCount: 0, maxParticipants: 6, locked: false, audience: 'link', hostPresent: false, waitForHost: false,
 		});
 	});
 

@@ -5,7 +5,7 @@
  */
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
-import type { JoinedRoom, ServerToClientEvents } from '../../shared/protocol.js';
+import type { JoinedRoom, JoinResult, ServerToClientEvents } from '../../shared/protocol.js';
 import { SignalingClient } from '../../web/src/signaling/SignalingClient.js';
 
 const OPUS_PAYLOAD_TYPE = 100;
@@ -43,19 +43,35 @@ export class SyntheticParticipant {
 		signaling.socket.onAny((event: keyof ServerToClientEvents, payload: unknown) => this.events.push({ event, payload }));
 	}
 
-	/** Connects and, unless told otherwise, takes a seat. */
+	/** Connects and, unless told otherwise, takes a seat (failing if it is put in the lobby). */
 	static async connect(url: string, token: string, options: { join?: boolean } = {}): Promise<SyntheticParticipant> {
 		const participant = new SyntheticParticipant(new SignalingClient(url, token, { reconnection: false }));
 		await participant.signaling.connect();
-		if (options.join ?? true) await participant.join();
+		if (options.join ?? true) {
+			const result = await participant.join();
+			if (result.status !== 'joined') throw new Error(`put in the lobby: ${JSON.stringify(result.lobby)}`);
+		}
 		return participant;
 	}
 
-	async join(): Promise<JoinedRoom> {
+	/** Asks for a seat; with `wait`, a locked or full room puts this participant in the lobby instead of refusing. */
+	async join(options: { wait?: boolean } = {}): Promise<JoinResult> {
 		const { routerRtpCapabilities } = await this.signaling.request('room.capabilities', {});
 		// The router's own capabilities: this participant can receive every codec the room offers.
-		this.joined = await this.signaling.request('room.join', { rtpCapabilities: routerRtpCapabilities as any });
+		const result = await this.signaling.request('room.join', { rtpCapabilities: routerRtpCapabilities as any, wait: options.wait ?? false });
+		if (result.status === 'joined') this.joined = result.room;
+		return result;
+	}
+
+	/** Waits in the lobby until a seat is given. */
+	async admitted(timeoutMs = 5000): Promise<JoinedRoom> {
+		this.joined = await this.waitFor('room.admitted', () => true, timeoutMs);
 		return this.joined;
+	}
+
+	/** The most recent payload of an event, if any. */
+	last(event: keyof ServerToClientEvents): any {
+		return this.events.findLast((recorded) => recorded.event === event)?.payload;
 	}
 
 	get id(): string {

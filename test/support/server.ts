@@ -75,9 +75,12 @@ export async function api<T = any>(base: string, method: string, pathname: strin
 	return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** Creates a room as a Messenger user and returns what the API answered. */
+/**
+ * Creates a room as a Messenger user and returns what the API answered.
+ * Guests join at once unless the test asks for `waitForHost` (the product's default).
+ */
 export async function createRoom(base: string, body: Record<string, unknown> = {}, owner = { app: 'messenger', user: 'u-host', name: 'Hana' }) {
-	const response = await api(base, 'POST', '/api/v1/rooms', { token: appToken(owner.app, owner.user, owner.name), body });
+	const response = await api(base, 'POST', '/api/v1/rooms', { token: appToken(owner.app, owner.user, owner.name), body: { waitForHost: false, ...body } });
 	if (response.status !== 201) throw new Error(`create room failed: ${JSON.stringify(response.body)}`);
 	return response.body as { room: { id: string; code: string }; inviteUrl: string; hostUrl: string };
 }

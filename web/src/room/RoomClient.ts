@@ -9,8 +9,8 @@
  */
 import { Device, type types } from 'mediasoup-client';
 import { CloseReason } from '../../../shared/errors.js';
-import type { IceServer, ProducerView } from '../../../shared/protocol.js';
-import type { MediaSource } from '../../../shared/schemas.js';
+import type { IceServer, JoinedRoom, ProducerView, RoomSettingsView } from '../../../shared/protocol.js';
+import type { MediaSource, RoomSettingsPatch } from '../../../shared/schemas.js';
 import { SignalingClient } from '../signaling/SignalingClient.js';
 import { type LocalMedia, type RoomAction, type RoomState, initialRoomState, roomReducer } from './roomState.js';
 
@@ -26,11 +26,14 @@ export interface RoomClientOptions {
 	/** Start muted or with the camera off (the tracks are still sent, paused). Default on. */
 	micOn?: boolean;
 	cameraOn?: boolean;
+	/** Wait in the lobby if the room is locked (ask to join) or full (queue). Default false. */
+	wait?: boolean;
 }
 
 export class RoomClient {
 	readonly #signaling: SignalingClient;
 	readonly #iceServers: IceServer[];
+	readonly #wait: boolean;
 	readonly #listeners = new Set<() => void>();
 	#state: RoomState;
 	#device: Device | undefined;
@@ -45,6 +48,7 @@ export class RoomClient {
 	constructor(options: RoomClientOptions) {
 		this.#signaling = new SignalingClient(options.serverUrl, options.token);
 		this.#iceServers = options.iceServers;
+		this.#wait = options.wait ?? false;
 		this.#state = initialRoomState({
 			micTrack: options.micTrack,
 			cameraTrack: options.cameraTrack,
@@ -99,6 +103,19 @@ export class RoomClient {
 		socket.on('speaker.active', ({ participantId }) => this.#dispatch({ type: 'activeSpeaker', participantId }));
 		socket.on('chat.message', (message) => this.#dispatch({ type: 'chat', message }));
 		socket.on('session.closed', ({ reason }) => this.#end(reason));
+		socket.on('lobby.status', (status) => this.#dispatch({ type: 'waiting', status }));
+		socket.on('room.admitted', (room) => {
+			this.#enter(room).catch(() => this.#end(CloseReason.DISCONNECTED));
+		});
+		socket.on('room.updated', (settings) => this.#dispatch({ type: 'settings', settings }));
+		socket.on('participant.updated', (participant) => this.#dispatch({ type: 'participantUpdated', participant }));
+		socket.on('lobby.updated', ({ entries }) => this.#dispatch({ type: 'lobby', entries }));
+		socket.on('moderation.event', (event) => this.#dispatch({ type: 'timeline', events: [event] }));
+		socket.on('moderation.muted', ({ by }) => {
+			// The server already paused the microphone; stop sending too. Only this person can unmute.
+			this.#producers.get('mic')?.pause();
+			this.#dispatch({ type: 'mutedBy', name: by });
+		});
 		socket.on('disconnect', (reason) => {
 			if (this.#closed) return;
 			// The server said goodbye (ended, removed...): session.closed has the reason.
@@ -119,8 +136,17 @@ export class RoomClient {
 			this.#device = new Device();
 			await this.#device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
 		}
-		const device = this.#device;
-		const joined = await this.#signaling.request('room.join', { rtpCapabilities: device.rtpCapabilities as never });
+		const result = await this.#signaling.request('room.join', { rtpCapabilities: this.#device.rtpCapabilities as never, wait: this.#wait });
+		if (result.status === 'waiting') {
+			this.#dispatch({ type: 'waiting', status: result.lobby });
+			return;
+		}
+		await this.#enter(result.room);
+	}
+
+	/** Seated (at once, or admitted from the lobby): set up media. */
+	async #enter(joined: JoinedRoom): Promise<void> {
+		const device = this.#device!;
 		this.#dispatch({ type: 'joined', room: joined });
 		this.#dispatch({ type: 'quality', quality: 'good' });
 		this.#recvTransport = await this.#createTransport('recv');
@@ -262,6 +288,48 @@ export class RoomClient {
 	async sendChat(text: string): Promise<void> {
 		const message = await this.#signaling.request('chat.send', { text });
 		this.#dispatch({ type: 'chat', message });
+	}
+
+	// Host and co-host controls. The server checks the caller's role; these only ask.
+	updateRoom(patch: RoomSettingsPatch): Promise<RoomSettingsView> {
+		return this.#signaling.request('room.update', patch);
+	}
+
+	async resetLink(): Promise<{ inviteUrl: string; hostUrl?: string }> {
+		return this.#signaling.request('room.resetLink', {});
+	}
+
+	async endRoom(): Promise<void> {
+		await this.#signaling.request('room.end', {});
+	}
+
+	async removeParticipant(participantId: string): Promise<void> {
+		await this.#signaling.request('participant.remove', { participantId });
+	}
+
+	async muteParticipant(participantId: string): Promise<void> {
+		await this.#signaling.request('participant.mute', { participantId });
+	}
+
+	async muteEveryone(): Promise<void> {
+		await this.#signaling.request('participant.muteAll', {});
+	}
+
+	async setRole(participantId: string, role: 'cohost' | 'guest'): Promise<void> {
+		await this.#signaling.request('participant.setRole', { participantId, role });
+	}
+
+	async admit(participantId: string): Promise<void> {
+		await this.#signaling.request('lobby.admit', { participantId });
+	}
+
+	async deny(participantId: string): Promise<void> {
+		await this.#signaling.request('lobby.deny', { participantId });
+	}
+
+	async loadTimeline(): Promise<void> {
+		const { events } = await this.#signaling.request('moderation.events', {});
+		this.#dispatch({ type: 'timeline', events });
 	}
 
 	/** Records that the browser blocked audio playback until a click. */

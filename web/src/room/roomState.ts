@@ -3,7 +3,9 @@
  * the rules (who is shown, what is muted, what ended) are unit-tested.
  */
 import type { CloseReason } from '../../../shared/errors.js';
-import type { ChatMessage, JoinedRoom, ParticipantView, ProducerView } from '../../../shared/protocol.js';
+import type {
+	ChatMessage, JoinedRoom, LobbyEntryView, LobbyStatus, ModerationEvent, ParticipantView, ProducerView, RoomSettingsView,
+} from '../../../shared/protocol.js';
 import type { MediaSource } from '../../../shared/schemas.js';
 
 export interface RemoteProducer {
@@ -27,12 +29,13 @@ export interface LocalMedia {
 	cameraOn: boolean;
 }
 
-export type Phase = 'connecting' | 'joined' | 'reconnecting' | 'ended';
+export type Phase = 'connecting' | 'waiting' | 'joined' | 'reconnecting' | 'ended';
 export type Quality = 'good' | 'poor' | 'lost';
 
 export interface Notice {
 	id: number;
-	kind: 'joined' | 'left';
+	/** Someone joined or left, or `name` muted you. */
+	kind: 'joined' | 'left' | 'mutedBy';
 	name: string;
 }
 
@@ -40,6 +43,13 @@ export interface RoomState {
 	phase: Phase;
 	endReason?: CloseReason;
 	self?: ParticipantView;
+	/** While in the lobby: why and where in line. */
+	waiting?: LobbyStatus;
+	settings?: RoomSettingsView;
+	/** Who waits to join; filled for hosts and co-hosts only. */
+	lobby: LobbyEntryView[];
+	/** The moderation timeline, for hosts and co-hosts. */
+	timeline: ModerationEvent[];
 	participants: RemoteParticipant[];
 	activeSpeakerId: string | null;
 	messages: ChatMessage[];
@@ -51,6 +61,12 @@ export interface RoomState {
 
 export type RoomAction =
 	| { type: 'joined'; room: JoinedRoom }
+	| { type: 'waiting'; status: LobbyStatus }
+	| { type: 'settings'; settings: RoomSettingsView }
+	| { type: 'lobby'; entries: LobbyEntryView[] }
+	| { type: 'participantUpdated'; participant: ParticipantView }
+	| { type: 'timeline'; events: ModerationEvent[] }
+	| { type: 'mutedBy'; name: string }
 	| { type: 'participantJoined'; participant: ParticipantView }
 	| { type: 'participantLeft'; participantId: string }
 	| { type: 'producerAdded'; producer: ProducerView }
@@ -68,11 +84,15 @@ export type RoomAction =
 
 /** Chat is not persisted; a long call keeps its most recent messages only. */
 export const MAX_MESSAGES = 500;
+/** The timeline shown in the room keeps its most recent lines. */
+export const MAX_TIMELINE = 500;
 let nextNoticeId = 1;
 
 export function initialRoomState(local: Partial<LocalMedia> = {}): RoomState {
 	return {
 		phase: 'connecting',
+		lobby: [],
+		timeline: [],
 		participants: [],
 		activeSpeakerId: null,
 		messages: [],
@@ -110,11 +130,40 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 			return {
 				...state,
 				phase: 'joined',
+				waiting: undefined,
 				self: action.room.self,
+				settings: action.room.settings,
+				lobby: action.room.lobby,
 				participants: action.room.participants.map((participant) => ({
 					...participant,
 					producers: action.room.producers.filter((p) => p.participantId === participant.id).map(toRemote),
 				})),
+			};
+		case 'waiting':
+			return { ...state, phase: 'waiting', waiting: action.status };
+		case 'settings':
+			return { ...state, settings: action.settings };
+		case 'lobby':
+			return { ...state, lobby: action.entries };
+		case 'participantUpdated': {
+			const { participant } = action;
+			if (state.self?.id === participant.id) {
+				// Someone who stops moderating no longer sees the lobby.
+				const moderator = participant.role !== 'guest';
+				return { ...state, self: participant, lobby: moderator ? state.lobby : [], timeline: moderator ? state.timeline : [] };
+			}
+			return { ...state, participants: state.participants.map((p) => (p.id === participant.id ? { ...p, ...participant } : p)) };
+		}
+		case 'timeline': {
+			const known = new Set(state.timeline.map(({ id }) => id));
+			const merged = [...state.timeline, ...action.events.filter(({ id }) => !known.has(id))].sort((a, b) => a.id - b.id);
+			return { ...state, timeline: merged.slice(-MAX_TIMELINE) };
+		}
+		case 'mutedBy':
+			return {
+				...state,
+				local: { ...state.local, micOn: false },
+				notices: [...state.notices, { id: nextNoticeId++, kind: 'mutedBy', name: action.name }],
 			};
 		case 'participantJoined':
 			if (state.participants.some(({ id }) => id === action.participant.id)) return state;
@@ -163,6 +212,11 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 		case 'noticeExpired':
 			return { ...state, notices: state.notices.filter(({ id }) => id !== action.id) };
 	}
+}
+
+/** Whether this person may use host controls (the server checks again). */
+export function isModerator(participant: ParticipantView | undefined): boolean {
+	return participant?.role === 'host' || participant?.role === 'cohost';
 }
 
 /** The producer of a source, if the participant has one. */
