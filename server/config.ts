@@ -48,7 +48,7 @@ const EnvSchema = z.object({
 	/** Let people create rooms from the landing page. Default true. */
 	ROOMS_WEB_HOSTS: bool.default(true),
 	/** How long a request to join a locked room waits for a host's answer. Default 120. */
-	ROOMS_KNOCK_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+	ROOMS_KNOCK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
 	/** How long one webhook delivery attempt may take, in milliseconds. Default 10000. */
 	ROOMS_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 	/** Delay before the first webhook retry, doubled for each further one (capped at 10 minutes). Default 2000. */

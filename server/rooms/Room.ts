@@ -182,7 +182,12 @@ export class Room extends EventEmitter<RoomEvents> {
 		const role: Role = claims.role === 'host' ? 'host' : this.#cohosts.has(claims.pid) ? 'cohost' : 'guest';
 		const admitted = waiting?.admitted ?? false;
 		const decision = admission({ role, admitted }, this.#admissionState(), this.#seatFree());
-		if (decision === 'seat') return { status: 'joined', room: this.#seat(claims, role, rtpCapabilities, connection) };
+		if (decision === 'seat') {
+			const joined = this.#seat(claims, role, rtpCapabilities, connection);
+			// A host arriving opens the door for those waiting for them.
+			if (role === 'host') this.#promote();
+			return { status: 'joined', room: joined };
+		}
 		if (!wait && !admitted && this.#record.locked && role !== 'host') throw Errors.roomLocked();
 		if (!wait && decision === 'queue') throw Errors.roomFull();
 		if (this.#lobby.size >= this.#options.maxLobby) throw Errors.roomFull('too many people are waiting to join');

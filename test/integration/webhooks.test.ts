@@ -1,0 +1,160 @@
+/**
+ * Webhooks against a real local HTTP receiver: signed, in order per room,
+ * retried after failures, and never in the way of a join.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { verifyWebhook } from '../../server/webhooks/signature.js';
+import { api, createRoom, startServer, TEST_APPS, type TestServer } from '../support/server.js';
+import { Crowd, hostKeyOf, ownerToken } from '../support/rooms.js';
+import { eventually } from '../support/SyntheticParticipant.js';
+
+interface Received {
+	headers: http.IncomingHttpHeaders;
+	body: string;
+	json: any;
+}
+
+/** A chat app's webhook endpoint; `respond` decides each answer (or never answers). */
+class Receiver {
+	readonly received: Received[] = [];
+	/** Requests held open without an answer. */
+	readonly hanging: http.ServerResponse[] = [];
+	respond: (request: Received, index: number) => number | 'hang' = () => 200;
+	readonly #server = http.createServer((req, res) => {
+		let body = '';
+		req.on('data', (chunk) => { body += chunk; });
+		req.on('end', () => {
+			const request = { headers: req.headers, body, json: JSON.parse(body) };
+			this.received.push(request);
+			const answer = this.respond(request, this.received.length - 1);
+			if (answer === 'hang') this.hanging.push(res);
+			else res.writeHead(answer).end();
+		});
+	});
+
+	async start(): Promise<string> {
+		await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+		return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/hooks`;
+	}
+
+	/** Event types that were answered 2xx or are still arriving, in arrival order, for one room. */
+	types(roomId: string): string[] {
+		return this.received.filter(({ json }) => json.room.id === roomId).map(({ json }) => json.type);
+	}
+
+	close(): Promise<void> {
+		for (const response of this.hanging) response.destroy();
+		this.#server.closeAllConnections();
+		return new Promise((resolve) => this.#server.close(() => resolve()));
+	}
+}
+
+const secret = TEST_APPS.find(({ id }) => id === 'messenger')!.secret;
+let receiver: Receiver;
+let server: TestServer;
+const crowd = new Crowd(() => server.url);
+
+beforeAll(async () => {
+	receiver = new Receiver();
+	const url = await receiver.start();
+	server = await startServer({
+		ROOMS_APPS: JSON.stringify(TEST_APPS.map((app) => (app.id === 'messenger' ? { ...app, webhookUrl: url } : app))),
+		ROOMS_WEBHOOK_RETRY_BASE_MS: '50',
+		ROOMS_WEBHOOK_TIMEOUT_MS: '400',
+	});
+});
+afterEach(() => {
+	crowd.closeAll();
+	receiver.respond = () => 200;
+});
+afterAll(async () => {
+	await server?.close();
+	await receiver?.close();
+});
+
+const deliveries = async (roomId: string) =>
+	(await api(server.url, 'GET', `/api/v1/rooms/${roomId}/webhooks`, { token: ownerToken() })).body.deliveries as any[];
+
+describe('webhooks', () => {
+	it('sends every room event in order, signed, with the live room card', async () => {
+		const { room, hostUrl } = await createRoom(server.url, { title: 'Family call' });
+		const host = await crowd.seat(room.code, 'Hana Li', { hostKey: hostKeyOf(hostUrl) });
+		const bo = await crowd.seat(room.code, 'Bo Chen');
+		await host.signaling.request('room.update', { locked: true });
+		await host.signaling.request('room.update', { locked: false });
+		await api(server.url, 'POST', `/api/v1/rooms/${room.id}/link/reset`, { token: ownerToken() });
+		await bo.signaling.request('room.leave', {});
+		await api(server.url, 'POST', `/api/v1/rooms/${room.id}/end`, { token: ownerToken() });
+
+		const expected = ['room.created', 'room.started', 'participant.joined', 'participant.joined', 'room.locked', 'room.unlocked',
+			'room.link_reset', 'participant.left', 'room.ended'];
+		await eventually(() => receiver.types(room.id).length >= expected.length, 5000, 'all webhooks');
+		expect(receiver.types(room.id)).toEqual(expected);
+
+		const mine = receiver.received.filter(({ json }) => json.room.id === room.id);
+		for (const request of mine) {
+			const headers = { signature: String(request.headers['rooms-signature']), timestamp: String(request.headers['rooms-timestamp']) };
+			expect(verifyWebhook(secret, headers, request.body)).toBe(true);
+			// A changed body, another secret or a replay an hour later do not verify.
+			expect(verifyWebhook(secret, headers, request.body.replace('Family', 'Famiry'))).toBe(false);
+			expect(verifyWebhook('another-secret-0123456789abcdef0123', headers, request.body)).toBe(false);
+			expect(verifyWebhook(secret, headers, request.body, Number(headers.timestamp) + 3600)).toBe(false);
+			expect(request.headers['rooms-delivery']).toBe(request.json.id);
+		}
+		const secondJoin = mine[3]!.json;
+		expect(secondJoin.participant.name).toBe('Bo Chen');
+		expect(secondJoin.room).toMatchObject({ title: 'Family call', participantCount: 2, participantNames: ['Hana', 'Bo'], locked: false, status: 'open' });
+		expect(mine[4]!.json.room.locked).toBe(true);
+		expect(mine.at(-1)!.json.room).toMatchObject({ status: 'ended', inviteUrl: null });
+		expect((await deliveries(room.id)).every((delivery) => delivery.status === 'delivered')).toBe(true);
+	});
+
+	it('retries a failing endpoint with backoff until it recovers, keeping the order', async () => {
+		let failures = 0;
+		receiver.respond = ({ json }) => (json.type === 'room.created' && failures++ < 2 ? 503 : 200);
+		const { room, hostUrl } = await createRoom(server.url);
+		await crowd.seat(room.code, 'Hana', { hostKey: hostKeyOf(hostUrl) });
+		await eventually(() => receiver.types(room.id).includes('participant.joined'), 5000, 'recovery');
+		expect(receiver.types(room.id)).toEqual(['room.created', 'room.created', 'room.created', 'room.started', 'participant.joined']);
+
+		const created = (await deliveries(room.id)).find((delivery) => delivery.event === 'room.created');
+		expect(created.status).toBe('delivered');
+		expect(created.attempts.map((attempt: any) => attempt.status)).toEqual([503, 503, 200]);
+		// Exponential backoff: the second wait is longer than the first.
+		const [a, b, c] = created.attempts.map((attempt: any) => Date.parse(attempt.at));
+		expect(c - b).toBeGreaterThan(b - a);
+	});
+
+	it('does not let a hanging endpoint delay joins, and times it out and retries', async () => {
+		receiver.respond = ({ json }) => (json.type === 'room.created' ? 'hang' : 200);
+		const { room, hostUrl } = await createRoom(server.url);
+		await eventually(() => receiver.hanging.length > 0, 5000, 'a hanging delivery');
+		const held = receiver.hanging.length;
+
+		await crowd.seat(room.code, 'Hana', { hostKey: hostKeyOf(hostUrl) });
+		for (let i = 0; i < 5; i++) await crowd.seat(room.code, `Guest ${i}`);
+		// Everyone is in while the first delivery is still unanswered, and nothing overtook it.
+		expect(receiver.hanging.length).toBeGreaterThanOrEqual(held);
+		expect(receiver.types(room.id).every((type) => type === 'room.created')).toBe(true);
+
+		await eventually(async () => (await deliveries(room.id)).find((d) => d.event === 'room.created')?.attempts.length >= 1, 5000, 'a timed-out attempt');
+		const created = (await deliveries(room.id)).find((delivery) => delivery.event === 'room.created');
+		expect(created.attempts[0].error).toMatch(/no answer within 400 ms/);
+		expect(created.status).toBe('pending');
+
+		receiver.respond = () => 200;
+		await eventually(() => receiver.types(room.id).filter((type) => type === 'participant.joined').length === 6, 10_000, 'delivery after recovery');
+		expect(receiver.types(room.id).filter((type) => type !== 'room.created')[0]).toBe('room.started');
+	});
+
+	it('keeps undelivered events across a restart (at least once)', async () => {
+		receiver.respond = () => 503;
+		const { room } = await createRoom(server.url);
+		await eventually(async () => (await deliveries(room.id))[0]?.attempts.length >= 1, 5000, 'a failed attempt');
+		server = await server.restart();
+		receiver.respond = () => 200;
+		await eventually(async () => (await deliveries(room.id))[0]?.status === 'delivered', 5000, 'delivery after restart');
+	});
+});

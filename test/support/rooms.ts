@@ -1,0 +1,61 @@
+/** Helpers for tests that need a host and guests in a room. */
+import { SignalingError } from '../../web/src/signaling/SignalingClient.js';
+import { api, appToken, joinToken } from './server.js';
+import { SyntheticParticipant } from './SyntheticParticipant.js';
+
+export const OWNER = { app: 'messenger', user: 'u-host', name: 'Hana' } as const;
+export const ownerToken = (): string => appToken(OWNER.app, OWNER.user, OWNER.name);
+
+export function hostKeyOf(hostUrl: string): string {
+	return new URL(hostUrl).hash.slice('#host='.length);
+}
+
+/** The error code a signalling request was refused with. */
+export async function refusal(promise: Promise<unknown>): Promise<string> {
+	try {
+		await promise;
+	} catch (error) {
+		if (error instanceof SignalingError) return error.code;
+		throw error;
+	}
+	throw new Error('expected the request to be refused');
+}
+
+/** A set of participants closed together after each test. */
+export class Crowd {
+	readonly #open: SyntheticParticipant[] = [];
+
+	constructor(private readonly url: () => string) {}
+
+	/** Joins by code and takes a seat (or fails). */
+	async seat(code: string, name: string, extra: Record<string, unknown> = {}): Promise<SyntheticParticipant> {
+		const participant = await SyntheticParticipant.connect(this.url(), await joinToken(this.url(), code, name, extra));
+		this.#open.push(participant);
+		return participant;
+	}
+
+	/** Connects with `wait` and asks for a seat; may end up in the lobby. */
+	async arrive(code: string, name: string, extra: Record<string, unknown> = {}) {
+		const participant = await SyntheticParticipant.connect(this.url(), await joinToken(this.url(), code, name, { wait: true, ...extra }), { join: false });
+		this.#open.push(participant);
+		const result = await participant.join({ wait: true });
+		return { participant, result };
+	}
+
+	/** Connects with a token as it is, without joining. */
+	async connect(token: string): Promise<SyntheticParticipant> {
+		const participant = await SyntheticParticipant.connect(this.url(), token, { join: false });
+		this.#open.push(participant);
+		return participant;
+	}
+
+	closeAll(): void {
+		for (const participant of this.#open.splice(0)) participant.close();
+	}
+}
+
+export async function roomOf(base: string, roomId: string): Promise<any> {
+	const response = await api(base, 'GET', `/api/v1/rooms/${roomId}`, { token: ownerToken() });
+	if (response.status !== 200) throw new Error(`get room failed: ${JSON.stringify(response.body)}`);
+	return response.body.room;
+}
