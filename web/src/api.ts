@@ -3,7 +3,7 @@ import type { ErrorBody } from '../../shared/errors.js';
 import type { InviteView, JoinResponse } from '../../shared/protocol.js';
 
 export class ApiError extends Error {
-	constructor(readonly code: string, message: string, readonly status: number) {
+	constructor(readonly code: string, message: string, readonly status: number, readonly reason?: string) {
 		super(message);
 	}
 }
@@ -15,13 +15,13 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
 	const json = await response.json().catch(() => ({})) as T & { error?: ErrorBody };
-	if (!response.ok) throw new ApiError(json.error?.code ?? 'INTERNAL', json.error?.message ?? response.statusText, response.status);
+	if (!response.ok) throw new ApiError(json.error?.code ?? 'INTERNAL', json.error?.message ?? response.statusText, response.status, json.error?.reason);
 	return json;
 }
 
 export const api = {
 	invite: (code: string) => call<InviteView>('GET', `/api/v1/invites/${encodeURIComponent(code)}`),
-	join: (code: string, body: { name: string; hostKey?: string; appToken?: string }) =>
+	join: (code: string, body: { name: string; hostKey?: string; appToken?: string; guestKey: string; wait: boolean }) =>
 		call<JoinResponse>('POST', `/api/v1/invites/${encodeURIComponent(code)}/join`, body),
 	createWebRoom: (name: string) => call<{ inviteUrl: string; hostUrl: string }>('POST', '/api/v1/web/rooms', { name }),
 };

@@ -2,12 +2,15 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExter
 import { LIMITS } from '../../../shared/limits.js';
 import type { MessageKey } from '../i18n/index.js';
 import type { RoomClient } from '../room/RoomClient.js';
-import { producerOf } from '../room/roomState.js';
+import { isModerator, producerOf } from '../room/roomState.js';
+import type { ParticipantView } from '../../../shared/protocol.js';
 import { layoutGrid } from '../ui/gridLayout.js';
 import { useI18n } from '../ui/I18n.js';
 import { Tile, type TileProps } from '../ui/Tile.js';
+import { LobbyRequests, ParticipantActions, RoomSettingsPanel } from './HostTools.js';
 
 const NOTICE_MS = 4000;
+const NOTICE_TEXT = { joined: 'room.joined', left: 'room.left', mutedBy: 'room.mutedBy' } as const;
 
 function useElementSize(ref: React.RefObject<HTMLElement | null>): { width: number; height: number } {
 	const [size, setSize] = useState({ width: 800, height: 450 });
@@ -23,10 +26,10 @@ function useElementSize(ref: React.RefObject<HTMLElement | null>): { width: numb
 	return size;
 }
 
-export function InRoom({ client, inviteUrl }: { client: RoomClient; inviteUrl: string }) {
+export function InRoom({ client }: { client: RoomClient }) {
 	const { t } = useI18n();
 	const state = useSyncExternalStore(client.subscribe, () => client.state);
-	const [panel, setPanel] = useState<'chat' | 'participants' | null>(null);
+	const [panel, setPanel] = useState<'chat' | 'participants' | 'settings' | null>(null);
 	const [page, setPage] = useState(0);
 	const [copied, setCopied] = useState(false);
 	const gridRef = useRef<HTMLDivElement>(null);
@@ -50,6 +53,16 @@ export function InRoom({ client, inviteUrl }: { client: RoomClient; inviteUrl: s
 		return () => window.removeEventListener('keydown', onKey);
 	}, [client]);
 
+	if (state.phase === 'waiting' && state.waiting) {
+		return (
+			<main className="page notice" data-waiting={state.waiting.reason}>
+				<h1>{t('app.name')}</h1>
+				<p role="status" aria-busy="true">{t(`wait.${state.waiting.reason}`, { position: state.waiting.position })}</p>
+				<button type="button" onClick={() => void client.leave()}>{t('wait.cancel')}</button>
+			</main>
+		);
+	}
+
 	if (state.phase === 'ended') {
 		return (
 			<main className="page notice" data-end-reason={state.endReason}>
@@ -63,12 +76,17 @@ export function InRoom({ client, inviteUrl }: { client: RoomClient; inviteUrl: s
 	}
 
 	const self = state.self;
+	const moderator = isModerator(self);
+	const inviteUrl = `${window.location.origin}/r/${state.settings?.code ?? ''}`;
+	const badgeOf = (participant: ParticipantView) => (participant.role === 'host' ? t('room.host')
+		: participant.role === 'cohost' ? t('room.cohost')
+			: participant.appName ? t('room.verified', { app: participant.appName }) : undefined);
 	const tiles: TileProps[] = [];
 	if (self) {
 		tiles.push({
 			participantId: self.id, name: self.name, label: t('room.you', { name: self.name }),
 			videoTrack: local.cameraOn ? local.cameraTrack : undefined, micMuted: !local.micOn, mirrored: true,
-			speaking: state.activeSpeakerId === self.id, badge: self.role === 'host' ? t('room.host') : undefined,
+			speaking: state.activeSpeakerId === self.id, badge: badgeOf(self),
 		});
 	}
 	let stage: TileProps | undefined;
@@ -84,7 +102,7 @@ export function InRoom({ client, inviteUrl }: { client: RoomClient; inviteUrl: s
 			videoTrack: camera && !camera.paused ? camera.track : undefined,
 			audioTrack: mic?.track, micMuted: !mic || mic.paused,
 			speaking: state.activeSpeakerId === participant.id,
-			badge: participant.role === 'host' ? t('room.host') : participant.appName ? t('room.verified', { app: participant.appName }) : undefined,
+			badge: badgeOf(participant),
 			onAudioBlocked,
 		});
 		if (screen?.track && !stage) {
@@ -123,11 +141,22 @@ export function InRoom({ client, inviteUrl }: { client: RoomClient; inviteUrl: s
 				<aside className="panel" aria-label={t('control.participants')}>
 					<header><h2>{t('participants.heading', { count: state.participants.length + 1 })}</h2>
 						<button type="button" onClick={() => setPanel(null)}>{t('participants.close')}</button></header>
-					<ul>{tiles.map((tile) => <li key={tile.participantId}>{tile.label}{tile.badge && <span className="badge">{tile.badge}</span>}{tile.micMuted && <span className="muted" aria-label={t('room.muted')}>🔇</span>}</li>)}</ul>
+					{moderator && <button type="button" onClick={() => void client.muteEveryone().catch(() => undefined)}>{t('host.muteEveryone')}</button>}
+					<ul>{tiles.map((tile) => {
+						const person = state.participants.find(({ id }) => id === tile.participantId);
+						return (
+							<li key={tile.participantId}>{tile.label}{tile.badge && <span className="badge">{tile.badge}</span>}
+								{tile.micMuted && <span className="muted" aria-label={t('room.muted')}>🔇</span>}
+								{self && person && <ParticipantActions client={client} self={self} participant={person} />}
+							</li>
+						);
+					})}</ul>
 				</aside>
 			)}
+			{panel === 'settings' && moderator && <RoomSettingsPanel client={client} state={state} onClose={() => setPanel(null)} />}
+			{moderator && <LobbyRequests client={client} entries={state.lobby} />}
 			<div className="toasts" role="status" aria-live="polite">
-				{state.notices.map((notice) => <p key={notice.id}>{t(notice.kind === 'joined' ? 'room.joined' : 'room.left', { name: notice.name })}</p>)}
+				{state.notices.map((notice) => <p key={notice.id}>{t(NOTICE_TEXT[notice.kind], { name: notice.name })}</p>)}
 				{copied && <p>{t('room.linkCopied')}</p>}
 			</div>
 			{state.audioBlocked && (
@@ -153,6 +182,15 @@ export function InRoom({ client, inviteUrl }: { client: RoomClient; inviteUrl: s
 				<button type="button" aria-pressed={panel === 'chat'} onClick={() => setPanel(panel === 'chat' ? null : 'chat')}>{t('control.chat')}</button>
 				<button type="button" aria-pressed={panel === 'participants'} onClick={() => setPanel(panel === 'participants' ? null : 'participants')}>{t('control.participants')}</button>
 				<button type="button" onClick={() => void copyLink()}>{t('control.copyLink')}</button>
+				{moderator && (
+					<button type="button" aria-pressed={Boolean(state.settings?.locked)}
+						onClick={() => void client.updateRoom({ locked: !state.settings?.locked }).catch(() => undefined)}>
+						{state.settings?.locked ? t('control.unlock') : t('control.lock')}
+					</button>
+				)}
+				{moderator && (
+					<button type="button" aria-pressed={panel === 'settings'} onClick={() => setPanel(panel === 'settings' ? null : 'settings')}>{t('control.hostTools')}</button>
+				)}
 				<button type="button" className="leave" onClick={() => void client.leave()}>{t('control.leave')}</button>
 			</footer>
 		</main>

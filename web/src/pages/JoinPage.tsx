@@ -10,6 +10,27 @@ import { InRoom } from './InRoom.js';
 import { usePreview } from './usePreview.js';
 
 export const NAME_STORAGE_KEY = 'rooms.name';
+const GUEST_KEY_STORAGE_KEY = 'rooms.guestKey';
+
+/**
+ * This browser's own random key. A host's removal bans it, so a removed
+ * guest cannot walk back in with a fresh join from the same browser.
+ */
+function guestKey(): string {
+	let key = localStorage.getItem(GUEST_KEY_STORAGE_KEY);
+	if (!key) {
+		const bytes = crypto.getRandomValues(new Uint8Array(24));
+		key = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+		localStorage.setItem(GUEST_KEY_STORAGE_KEY, key);
+	}
+	return key;
+}
+
+interface JoinError {
+	code: string;
+	message?: string;
+	reason?: string;
+}
 
 /** Reads credentials from the URL fragment once, then removes them from the address bar and history. */
 function takeFragmentCredentials(): { hostKey?: string; appToken?: string } {
@@ -24,7 +45,7 @@ export function JoinPage({ code }: { code: string }) {
 	const { t } = useI18n();
 	const [credentials] = useState(takeFragmentCredentials);
 	const [invite, setInvite] = useState<InviteView>();
-	const [error, setError] = useState<{ code: string; message?: string }>();
+	const [error, setError] = useState<JoinError>();
 	const [name, setName] = useState(() => localStorage.getItem(NAME_STORAGE_KEY) ?? '');
 	const [joining, setJoining] = useState(false);
 	const [client, setClient] = useState<RoomClient>();
@@ -32,20 +53,22 @@ export function JoinPage({ code }: { code: string }) {
 	const videoRef = useRef<HTMLVideoElement>(null);
 
 	useEffect(() => {
-		api.invite(code).then(setInvite, (failure: unknown) =>
-			setError(failure instanceof ApiError ? { code: failure.code, message: failure.message } : { code: 'INTERNAL', message: String(failure) }));
+		api.invite(code).then(setInvite, (failure: unknown) => setError(toJoinError(failure)));
 	}, [code]);
 
 	useEffect(() => {
 		if (videoRef.current) videoRef.current.srcObject = preview.videoTrack ? new MediaStream([preview.videoTrack]) : null;
 	}, [preview.videoTrack, invite]);
 
-	const join = async (event: FormEvent) => {
-		event.preventDefault();
+	// A locked room can be asked to join, a full one waited for; both go through the lobby.
+	const mayWait = Boolean(invite && !credentials.hostKey && (invite.locked || invite.participantCount >= invite.maxParticipants));
+
+	const join = async (wait: boolean) => {
 		setJoining(true);
+		setError(undefined);
 		localStorage.setItem(NAME_STORAGE_KEY, name.trim());
 		try {
-			const response = await api.join(code, { name: name.trim(), ...credentials });
+			const response = await api.join(code, { name: name.trim(), ...credentials, guestKey: guestKey(), wait });
 			const tracks = await preview.handOver();
 			const room = new RoomClient({
 				serverUrl: window.location.origin,
@@ -55,18 +78,27 @@ export function JoinPage({ code }: { code: string }) {
 				cameraTrack: tracks.videoTrack,
 				micOn: tracks.micOn,
 				cameraOn: tracks.cameraOn,
+				wait,
 			});
 			await room.start();
 			setClient(room);
 		} catch (failure) {
 			setJoining(false);
-			if (failure instanceof ApiError || failure instanceof SignalingError) setError({ code: failure.code, message: failure.message });
-			else setError({ code: 'INTERNAL', message: String(failure) });
+			setError(toJoinError(failure));
 		}
 	};
+	const submit = (event: FormEvent) => {
+		event.preventDefault();
+		void join(mayWait);
+	};
 
-	if (client) return <InRoom client={client} inviteUrl={`${window.location.origin}/r/${code}`} />;
-	if (error) return <ErrorScreen code={error.code} message={error.message} />;
+	if (client) return <InRoom client={client} />;
+	if (error) {
+		// Refused because the room locked or filled meanwhile: offer the lobby, with the name already given.
+		const action = error.code === 'ROOM_LOCKED' ? t('join.askToJoin') : error.code === 'ROOM_FULL' ? t('join.waitForSeat') : undefined;
+		return <ErrorScreen code={error.code} message={error.message} reason={error.reason}
+			action={action && name.trim() ? { label: action, run: () => void join(true) } : undefined} />;
+	}
 	if (!invite) return <main className="page notice"><p aria-busy="true">{t('join.loading')}</p></main>;
 
 	return (
@@ -74,13 +106,16 @@ export function JoinPage({ code }: { code: string }) {
 			<header className="topbar"><h1>{invite.title}</h1><LanguageSwitcher /></header>
 			<p>{t('join.hostedBy', { name: invite.hostName })} · {t('join.inRoom', { count: invite.participantCount, max: invite.maxParticipants })}</p>
 			{credentials.hostKey && <p className="hint">{t('join.asHost')}</p>}
+			{!credentials.hostKey && invite.locked && <p className="hint">{t('join.lockedHint')}</p>}
+			{!credentials.hostKey && !invite.locked && invite.participantCount >= invite.maxParticipants && <p className="hint">{t('join.fullHint')}</p>}
+			{!credentials.hostKey && !invite.locked && invite.waitForHost && !invite.hostPresent && <p className="hint">{t('join.hostAwayHint')}</p>}
 			<section className="preview" aria-label={t('join.camera')}>
 				{preview.videoTrack && preview.cameraOn
 					? <video ref={videoRef} autoPlay playsInline muted className="mirrored" />
 					: <div className="avatar large" aria-hidden="true">{name.trim().slice(0, 1).toUpperCase() || '?'}</div>}
 			</section>
 			{preview.denied && <p role="status" className="hint">{t('join.mediaDenied')}</p>}
-			<form onSubmit={join} className="card">
+			<form onSubmit={submit} className="card">
 				<div className="devices">
 					<DevicePicker label={t('join.camera')} toggleLabel={t('join.cameraOn')} noDevice={t('join.noDevice')}
 						devices={preview.videoDevices} selected={preview.videoDeviceId} on={preview.cameraOn} available={Boolean(preview.videoTrack)}
@@ -91,10 +126,18 @@ export function JoinPage({ code }: { code: string }) {
 				</div>
 				<label htmlFor="display-name">{t('join.name')}</label>
 				<input id="display-name" value={name} maxLength={LIMITS.nameMaxLength} required autoComplete="name" onChange={(e) => setName(e.target.value)} />
-				<button type="submit" disabled={joining || name.trim() === ''}>{joining ? t('join.joining') : t('join.button')}</button>
+				<button type="submit" disabled={joining || name.trim() === ''}>
+					{joining ? t('join.joining') : invite.locked && mayWait ? t('join.askToJoin') : mayWait ? t('join.waitForSeat') : t('join.button')}
+				</button>
 			</form>
 		</main>
 	);
+}
+
+function toJoinError(failure: unknown): JoinError {
+	if (failure instanceof ApiError) return { code: failure.code, message: failure.message, ...(failure.reason ? { reason: failure.reason } : {}) };
+	if (failure instanceof SignalingError) return { code: failure.code, message: failure.message };
+	return { code: 'INTERNAL', message: String(failure) };
 }
 
 interface DevicePickerProps {

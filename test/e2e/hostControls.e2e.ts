@@ -1,0 +1,136 @@
+/**
+ * Host controls in the web app, with the host and guests in separate
+ * Chromium contexts (each its own browser profile, so its own guest key).
+ */
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { appToken, createRoom, startServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+test.beforeAll(async () => {
+	server = await startServer({ ROOMS_PLAIN_TRANSPORTS: 'false' });
+});
+test.afterAll(async () => {
+	await server?.close();
+});
+
+/** Opens `url` in a fresh context, types the name and presses `button`. Confirm dialogs are accepted. */
+async function arrive(browser: Browser, url: string, name: string, button = 'Join room'): Promise<Page> {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	page.on('dialog', (dialog) => void dialog.accept());
+	await page.goto(url);
+	await page.getByLabel('Your name').fill(name);
+	await page.getByRole('button', { name: button }).click();
+	return page;
+}
+
+async function join(browser: Browser, url: string, name: string): Promise<Page> {
+	const page = await arrive(browser, url, name);
+	await expect(page.getByRole('button', { name: 'Leave room' })).toBeVisible();
+	return page;
+}
+
+const inRoom = (page: Page) => expect(page.getByRole('button', { name: 'Leave room' })).toBeVisible();
+const status = (page: Page, text: string | RegExp) => expect(page.getByText(text)).toBeVisible();
+
+test('lock, then a knock admitted and another denied', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(server.url);
+	const host = await join(browser, hostUrl, 'Hana');
+	await host.getByRole('button', { name: 'Lock room' }).click();
+	await expect(host.getByRole('button', { name: 'Unlock room' })).toHaveAttribute('aria-pressed', 'true');
+
+	const bo = await arrive(browser, inviteUrl, 'Bo', 'Ask to join');
+	await status(bo, 'Asking to join. A host will let you in.');
+	await status(host, 'Bo asks to join');
+	await host.getByRole('button', { name: 'Admit Bo' }).click();
+	await inRoom(bo);
+	await expect(host.locator('figure.tile', { hasText: 'Bo' })).toBeVisible();
+
+	const cy = await arrive(browser, inviteUrl, 'Cy', 'Ask to join');
+	await host.getByRole('button', { name: 'Deny Cy' }).click();
+	await status(cy, 'The host did not let you in.');
+	await expect(host.locator('figure.tile')).toHaveCount(2);
+});
+
+test('a removal sticks: the room locks, and the same browser cannot come back after an unlock', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(server.url);
+	const host = await join(browser, hostUrl, 'Hana');
+	const bo = await join(browser, inviteUrl, 'Bo');
+	await host.getByRole('button', { name: 'Participants' }).click();
+	await host.getByRole('button', { name: 'Remove Bo' }).click();
+	await status(bo, 'You were removed from the room.');
+	await expect(host.getByRole('button', { name: 'Unlock room' })).toBeVisible();
+	await host.getByRole('button', { name: 'Unlock room' }).click();
+	await expect(host.getByRole('button', { name: 'Lock room' })).toBeVisible();
+
+	// Same browser profile, fresh page and fresh join.
+	await bo.goto(inviteUrl);
+	await bo.getByLabel('Your name').fill('Bo again');
+	await bo.getByRole('button', { name: 'Join room' }).click();
+	await status(bo, 'A host removed you from this room. You cannot rejoin it.');
+});
+
+test('host mute, a co-host, and the co-host taking over when the host leaves', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(server.url);
+	const host = await join(browser, hostUrl, 'Hana');
+	const bo = await join(browser, inviteUrl, 'Bo');
+	const cy = await join(browser, inviteUrl, 'Cy');
+
+	await host.getByRole('button', { name: 'Participants' }).click();
+	await host.getByRole('button', { name: 'Mute Bo' }).click();
+	await status(bo, 'Hana muted you');
+	await expect(bo.getByRole('button', { name: 'Unmute microphone' })).toBeVisible();
+	await expect(cy.locator('figure.tile', { hasText: 'Bo' }).getByRole('img', { name: 'Microphone off' })).toBeVisible();
+	// Only Bo can unmute Bo.
+	await bo.getByRole('button', { name: 'Unmute microphone' }).click();
+	await expect(cy.locator('figure.tile', { hasText: 'Bo' }).getByRole('img', { name: 'Microphone off' })).toHaveCount(0);
+
+	await host.getByRole('button', { name: 'Make Cy co-host' }).click();
+	await expect(cy.getByRole('button', { name: 'Lock room' })).toBeVisible();
+	await expect(bo.locator('figure.tile', { hasText: 'Cy' }).getByText('Co-host')).toBeVisible();
+
+	await host.getByRole('button', { name: 'Leave room' }).click();
+	await expect(bo.locator('figure.tile', { hasText: 'Cy' }).getByText('Host')).toBeVisible();
+	// The successor hosts: the room stays open and they have the host's controls.
+	await expect(cy.getByRole('button', { name: 'Lock room' })).toBeVisible();
+	await cy.getByRole('button', { name: 'Room settings' }).click();
+	await expect(cy.getByRole('button', { name: 'End room for everyone' })).toBeVisible();
+});
+
+test('guests wait for the host, a reset link says so, and ending the room tells everyone', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(server.url, { waitForHost: true });
+	const bo = await arrive(browser, inviteUrl, 'Bo');
+	await status(bo, 'Waiting for the host. You will join as soon as they arrive.');
+	const host = await join(browser, hostUrl, 'Hana');
+	await inRoom(bo);
+
+	await host.getByRole('button', { name: 'Room settings' }).click();
+	await host.getByRole('button', { name: 'Reset invite link' }).click();
+	await status(host, 'New invite link copied. The old link no longer works.');
+	await expect(host.getByText('Hana reset the invite link')).toBeVisible();
+	const late = await (await browser.newContext()).newPage();
+	await late.goto(inviteUrl);
+	await status(late, 'The host reset this link. Ask them for the new one.');
+
+	await host.getByRole('button', { name: 'End room for everyone' }).click();
+	await status(bo, 'The host ended the room.');
+});
+
+test('a full room queues the next person and seats them when someone leaves', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(server.url, { maxParticipants: 2 });
+	await join(browser, hostUrl, 'Hana');
+	const bo = await join(browser, inviteUrl, 'Bo');
+	const cy = await arrive(browser, inviteUrl, 'Cy', 'Wait for a seat');
+	await status(cy, 'The room is full. You are number 1 in line.');
+	await bo.getByRole('button', { name: 'Leave room' }).click();
+	await inRoom(cy);
+});
+
+test('a signed-in-only room turns away anonymous guests and badges app users', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(server.url, { audience: 'signed-in' });
+	const host = await join(browser, hostUrl, 'Hana');
+	const anon = await arrive(browser, inviteUrl, 'Anon');
+	await status(anon, /Only people signed in through the host’s app can join/);
+	await join(browser, `${inviteUrl}#app=${appToken('whatsapp', '+15550004444', 'Wes')}`, 'Wes');
+	await expect(host.locator('figure.tile', { hasText: 'Wes' }).getByText('Verified by WhatsApp')).toBeVisible();
+});

@@ -1,0 +1,97 @@
+/**
+ * What hosts and co-hosts see and use in the room: requests to join, actions
+ * on each person, and the room settings with the timeline. The server checks
+ * every action against the caller's live role; these only ask.
+ */
+import { useEffect, useState } from 'react';
+import type { LobbyEntryView, ModerationEvent, ParticipantView } from '../../../shared/protocol.js';
+import type { MessageKey } from '../i18n/index.js';
+import type { RoomClient } from '../room/RoomClient.js';
+import type { RoomState } from '../room/roomState.js';
+import { useI18n } from '../ui/I18n.js';
+
+/** People at the door, with admit and deny for each. Shown whenever someone waits. */
+export function LobbyRequests({ client, entries }: { client: RoomClient; entries: LobbyEntryView[] }) {
+	const { t } = useI18n();
+	if (entries.length === 0) return null;
+	return (
+		<section className="lobby" aria-label={t('lobby.heading', { count: entries.length })}>
+			<h2>{t('lobby.heading', { count: entries.length })}</h2>
+			<ul>
+				{entries.map((entry) => (
+					<li key={entry.id}>
+						<span>{t(`lobby.${entry.reason}`, { name: entry.name })}{entry.appName && <span className="badge">{t('room.verified', { app: entry.appName })}</span>}</span>
+						<button type="button" onClick={() => void client.admit(entry.id).catch(() => undefined)}>{t('lobby.admit', { name: entry.name })}</button>
+						<button type="button" className="danger" onClick={() => void client.deny(entry.id).catch(() => undefined)}>{t('lobby.deny', { name: entry.name })}</button>
+					</li>
+				))}
+			</ul>
+		</section>
+	);
+}
+
+/** Mute, co-host and remove for one person, as far as the viewer's role allows. */
+export function ParticipantActions({ client, self, participant }: { client: RoomClient; self: ParticipantView; participant: ParticipantView }) {
+	const { t } = useI18n();
+	// Nobody acts on a host here; co-hosts may act on guests and other co-hosts.
+	if (participant.role === 'host' || self.role === 'guest') return null;
+	const name = participant.name;
+	const remove = () => {
+		if (window.confirm(t('host.confirmRemove', { name }))) void client.removeParticipant(participant.id).catch(() => undefined);
+	};
+	return (
+		<span className="actions">
+			<button type="button" onClick={() => void client.muteParticipant(participant.id).catch(() => undefined)}>{t('host.mute', { name })}</button>
+			<button type="button" onClick={() => void client.setRole(participant.id, participant.role === 'cohost' ? 'guest' : 'cohost').catch(() => undefined)}>
+				{participant.role === 'cohost' ? t('host.removeCohost', { name }) : t('host.makeCohost', { name })}
+			</button>
+			<button type="button" className="danger" onClick={remove}>{t('host.remove', { name })}</button>
+		</span>
+	);
+}
+
+function TimelineLine({ event }: { event: ModerationEvent }) {
+	const { t } = useI18n();
+	const time = new Date(event.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+	const subject = event.subject?.name ?? t('timeline.everyone');
+	return <li><time dateTime={event.at}>{time}</time> {t(`timeline.${event.type}` as MessageKey, { actor: event.actor.name, subject })}</li>;
+}
+
+/** Who can join, the link, ending the room, and the timeline. */
+export function RoomSettingsPanel({ client, state, onClose }: { client: RoomClient; state: RoomState; onClose: () => void }) {
+	const { t } = useI18n();
+	const [notice, setNotice] = useState<string>();
+	const [hostUrl, setHostUrl] = useState<string>();
+	const settings = state.settings;
+	useEffect(() => {
+		void client.loadTimeline().catch(() => undefined);
+	}, [client]);
+	if (!settings) return null;
+	const toggle = (patch: Parameters<RoomClient['updateRoom']>[0]) => void client.updateRoom(patch).catch(() => undefined);
+	const reset = async () => {
+		const { inviteUrl, hostUrl: newHostUrl } = await client.resetLink();
+		await navigator.clipboard?.writeText(inviteUrl).catch(() => undefined);
+		setNotice(t('host.linkReset'));
+		setHostUrl(newHostUrl);
+	};
+	const end = () => {
+		if (window.confirm(t('host.confirmEnd'))) void client.endRoom().catch(() => undefined);
+	};
+	return (
+		<aside className="panel" aria-label={t('control.hostTools')}>
+			<header><h2>{t('control.hostTools')}</h2><button type="button" onClick={onClose}>{t('host.close')}</button></header>
+			<label className="toggle"><input type="checkbox" checked={settings.audience === 'signed-in'}
+				onChange={(e) => toggle({ audience: e.target.checked ? 'signed-in' : 'link' })} /><span>{t('host.signedInOnly')}</span></label>
+			<label className="toggle"><input type="checkbox" checked={settings.waitForHost}
+				onChange={(e) => toggle({ waitForHost: e.target.checked })} /><span>{t('host.waitForHost')}</span></label>
+			<label className="toggle"><input type="checkbox" checked={settings.autoLockOnRemove}
+				onChange={(e) => toggle({ autoLockOnRemove: e.target.checked })} /><span>{t('host.autoLock')}</span></label>
+			<button type="button" onClick={() => void reset().catch(() => undefined)}>{t('host.resetLink')}</button>
+			{notice && <p role="status">{notice}</p>}
+			{hostUrl && <p className="hint">{t('host.newHostLink')}: <input readOnly value={hostUrl} aria-label={t('host.newHostLink')} onFocus={(e) => e.target.select()} /></p>}
+			{state.self?.role === 'host' && <button type="button" className="danger" onClick={end}>{t('host.endRoom')}</button>}
+			<h3>{t('host.timeline')}</h3>
+			<ol className="timeline">{[...state.timeline].reverse().map((event) => <TimelineLine key={event.id} event={event} />)}</ol>
+		</aside>
+	);
+}
