@@ -113,6 +113,8 @@ export class RoomControl {
 			this.activity.log(roomId, actor, { type: 'room.settings_changed', data: changed });
 		}
 		if (locked !== undefined && locked !== next.locked) next = this.#setLocked(next, actor, locked ? 'host' : null);
+		// Locking a room that locked itself makes the lock deliberate: it stays when the host returns.
+		else if (locked && next.lockedBy !== 'host') next = this.#apply(next, { lockedBy: 'host' });
 		return settingsView(next);
 	}
 
@@ -150,8 +152,8 @@ export class RoomControl {
 		const room = this.manager.get(roomId);
 		const target = this.#target(actor, room, participantId);
 		this.store.addBans(roomId, bansFor(target.claims));
-		room!.leave(target, CloseReason.REMOVED);
 		this.activity.log(roomId, actor, { type: 'participant.removed', subject: subjectOf(target) });
+		room!.leave(target, CloseReason.REMOVED);
 		if (record.autoLockOnRemove && !record.locked) this.#setLocked(this.store.getRoom(roomId)!, actor, 'removal');
 	}
 

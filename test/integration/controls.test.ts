@@ -230,6 +230,16 @@ describe('co-hosts and succession', () => {
 		await bo.waitFor('room.updated', (settings) => settings.locked === false);
 		await cy.participant.admitted();
 	});
+
+	it('keeps a lock the owner confirmed while the host was away', async () => {
+		const { room, host } = await hostedRoom();
+		await crowd.seat(room.code, 'Bo');
+		await host.signaling.request('room.leave', {});
+		await eventually(async () => (await roomOf(server.url, room.id)).locked, 5000, 'host-away lock');
+		await api(server.url, 'PATCH', `/api/v1/rooms/${room.id}`, { token: ownerToken(), body: { locked: true } });
+		await crowd.seat(room.code, 'Hana', { appToken: ownerToken() });
+		expect((await roomOf(server.url, room.id)).locked).toBe(true);
+	});
 });
 
 describe('mute', () => {
@@ -276,8 +286,8 @@ describe('moderation timeline', () => {
 			'participant.joined by Bo',
 			'participant.joined by Cy',
 			'participant.role_changed by Hana on Cy',
-			'participant.left by Bo',
 			'participant.removed by Cy on Bo',
+			'participant.left by Bo',
 			'room.locked by Cy',
 		]);
 		for (const event of body.events) expect(Date.parse(event.at)).toBeGreaterThan(Date.now() - 60_000);
@@ -286,6 +296,6 @@ describe('moderation timeline', () => {
 		expect(inRoom.events.map((event) => event.id)).toEqual(body.events.map((event: any) => event.id));
 		await host.waitFor('moderation.event', (event) => event.type === 'room.locked');
 		const paged = await api(server.url, 'GET', `/api/v1/rooms/${room.id}/events?after=${body.events[4].id}&limit=1`, { token: ownerToken() });
-		expect(paged.body.events.map((event: any) => event.type)).toEqual(['participant.removed']);
+		expect(paged.body.events.map((event: any) => event.type)).toEqual(['participant.left']);
 	});
 });
