@@ -206,18 +206,10 @@ export interface InviteView {
 	waitForHost: boolean;
 }
 
-/** A room as its owner app sees it. */
-export interface RoomView {
+/** A room as its owner app sees it: its settings, and who owns it and when. */
+export interface RoomView extends RoomSettingsView {
 	id: string;
-	code: string;
-	title: string;
 	owner: { identity: string; name: string };
-	audience: S.Audience;
-	maxParticipants: number;
-	locked: boolean;
-	waitForHost: boolean;
-	autoLockOnRemove: boolean;
-	expiresAt: string | null;
 	status: 'open' | 'ended';
 	createdAt: string;
 	updatedAt: string;

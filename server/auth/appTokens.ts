@@ -29,6 +29,11 @@ const Claims = z.object({
 	exp: z.number(),
 });
 
+/** The app part of an `app:userId` identity (`web` for rooms made on the landing page). */
+export function appIdOf(identity: string): string {
+	return identity.slice(0, identity.indexOf(':'));
+}
+
 export function verifyAppToken(token: string, apps: AppRegistry): AppUser {
 	const unverified = jwt.decode(token, { json: true });
 	const app = typeof unverified?.iss === 'string' ? apps.get(unverified.iss) : undefined;

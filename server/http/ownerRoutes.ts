@@ -8,6 +8,7 @@ import {
 	CreateRoomBody, EventsQuery, IdentityLinkBody, LinkResetBody, RoomSettingsPatch, SetRoleRequest,
 } from '../../shared/schemas.js';
 import type { AppRegistry } from '../apps/AppRegistry.js';
+import { appIdOf } from '../auth/appTokens.js';
 import type { IdentityLinks } from '../identity/IdentityLinks.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -80,14 +81,12 @@ export function ownerRoutes(deps: OwnerRoutesDeps): Router {
 	router.post('/rooms/:id/mute', async (req, res) => {
 		res.json({ muted: await control.muteAll(roomId(req), app(req)) });
 	});
-	router.post('/rooms/:id/lobby/:participantId/admit', (req, res) => {
-		control.admit(roomId(req), app(req), participantId(req));
-		res.status(204).end();
-	});
-	router.post('/rooms/:id/lobby/:participantId/deny', (req, res) => {
-		control.deny(roomId(req), app(req), participantId(req));
-		res.status(204).end();
-	});
+	for (const answer of ['admit', 'deny'] as const) {
+		router.post(`/rooms/:id/lobby/:participantId/${answer}`, (req, res) => {
+			control.answer(roomId(req), app(req), participantId(req), answer === 'admit');
+			res.status(204).end();
+		});
+	}
 	router.get('/rooms/:id/events', (req, res) => {
 		const { after, limit } = parseBody(EventsQuery, req.query);
 		res.json({ events: control.events(roomId(req), app(req), after, limit) });
@@ -96,8 +95,7 @@ export function ownerRoutes(deps: OwnerRoutesDeps): Router {
 		const user = appUser(req);
 		const room = rooms.getRoom(user, roomId(req));
 		const { limit } = parseBody(EventsQuery, req.query);
-		const ownerApp = room.owner.identity.slice(0, room.owner.identity.indexOf(':'));
-		res.json({ deliveries: webhooks.list(ownerApp, room.id, limit) });
+		res.json({ deliveries: webhooks.list(appIdOf(room.owner.identity), room.id, limit) });
 	});
 
 	router.post('/identity-links', (req, res) => {

@@ -38,10 +38,15 @@ function fromRow(row: LinkRow): IdentityLink {
 export class IdentityLinks {
 	readonly #db: Database.Database;
 	readonly #apps: AppRegistry;
+	/** The other ends of a identity's active links; run on every owner request, so prepared once. */
+	readonly #activeNeighbours: Database.Statement<[string, string], { other: string }>;
 
 	constructor(db: Database.Database, apps: AppRegistry) {
 		this.#db = db;
 		this.#apps = apps;
+		this.#activeNeighbours = db.prepare(`
+			SELECT to_identity AS other FROM identity_links WHERE status = 'active' AND from_identity = ?
+			UNION SELECT from_identity AS other FROM identity_links WHERE status = 'active' AND to_identity = ?`);
 	}
 
 	/**
@@ -89,11 +94,8 @@ export class IdentityLinks {
 	/** The identity and every identity actively linked to it, directly or through others. */
 	identitiesOf(identity: string): string[] {
 		const found = new Set([identity]);
-		const linked = this.#db.prepare<[string, string], { other: string }>(`
-			SELECT to_identity AS other FROM identity_links WHERE status = 'active' AND from_identity = ?
-			UNION SELECT from_identity AS other FROM identity_links WHERE status = 'active' AND to_identity = ?`);
 		for (const current of found) {
-			for (const { other } of linked.all(current, current)) found.add(other);
+			for (const { other } of this.#activeNeighbours.all(current, current)) found.add(other);
 		}
 		return [...found];
 	}

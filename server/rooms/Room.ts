@@ -135,12 +135,6 @@ export class Room extends EventEmitter<RoomEvents> {
 		return this.#participants.get(participantId);
 	}
 
-	participant(participantId: string): Participant {
-		const participant = this.#participants.get(participantId);
-		if (!participant) throw Errors.notFound('participant');
-		return participant;
-	}
-
 	/** The participant seated through this connection, or NOT_JOINED. */
 	participantOn(participantId: string, connection: ParticipantConnection): Participant {
 		const participant = this.#participants.get(participantId);

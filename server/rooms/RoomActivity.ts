@@ -4,7 +4,7 @@
  * the owner app, each carrying the room's current card.
  */
 import type { ActorView, ModerationEvent } from '../../shared/protocol.js';
-import type { AppUser } from '../auth/appTokens.js';
+import { type AppUser, appIdOf } from '../auth/appTokens.js';
 import type { NewModerationEvent, RoomRecord, RoomStore } from '../store/RoomStore.js';
 import type { WebhookDispatcher } from '../webhooks/WebhookDispatcher.js';
 import type { Participant } from './Participant.js';
@@ -64,8 +64,7 @@ export class RoomActivity {
 
 	/** Queues a webhook to the app that owns the room; rooms made on the landing page have none. */
 	notify(record: RoomRecord, type: WebhookEvent, extra: Record<string, unknown> = {}): void {
-		const appId = record.ownerIdentity.slice(0, record.ownerIdentity.indexOf(':'));
-		this.webhooks.enqueue(appId, record.id, type, { room: this.card(record), ...extra });
+		this.webhooks.enqueue(appIdOf(record.ownerIdentity), record.id, type, { room: this.card(record), ...extra });
 	}
 
 	card(record: RoomRecord): RoomCard {

@@ -25,7 +25,14 @@ import { settingsView } from './Room.js';
 import { type Actor, type RoomActivity, SYSTEM, subjectOf } from './RoomActivity.js';
 import type { RoomManager } from './RoomManager.js';
 
-const newInviteCode = customAlphabet(INVITE_CODE_ALPHABET, LIMITS.inviteCodeLength);
+const randomInviteCode = customAlphabet(INVITE_CODE_ALPHABET, LIMITS.inviteCodeLength);
+
+/** A code no room uses and no reset link used, so an old link never leads to a new room. */
+export function freshInviteCode(store: RoomStore): string {
+	let code = randomInviteCode();
+	while (store.getRoomByCode(code) || store.isRetiredCode(code)) code = randomInviteCode();
+	return code;
+}
 
 export function hashSecret(secret: string): string {
 	return createHash('sha256').update(secret).digest('hex');
@@ -129,8 +136,7 @@ export class RoomControl {
 	/** A new invite code and host key; the old link answers "reset" from now on. Clears the expiry unless one is given. */
 	resetLink(roomId: string, actor: Actor, expiresAt: string | null = null): { record: RoomRecord; inviteUrl: string; hostUrl?: string } {
 		const record = this.#authorize(roomId, actor, 'moderate');
-		let code = newInviteCode();
-		while (this.store.getRoomByCode(code) || this.store.isRetiredCode(code)) code = newInviteCode();
+		const code = freshInviteCode(this.store);
 		const hostKey = nanoid(32);
 		const next = this.store.replaceCode(roomId, code, { hostKeyHash: hashSecret(hostKey), expiresAt })!;
 		this.manager.get(roomId)?.applyRecord(next);
@@ -203,22 +209,15 @@ export class RoomControl {
 		return target;
 	}
 
-	admit(roomId: string, actor: Actor, participantId: string): void {
+	/** Answers a person waiting at the door: a seat now or at the first free one, or turned away. */
+	answer(roomId: string, actor: Actor, participantId: string, admit: boolean): void {
 		this.#authorize(roomId, actor, 'moderate');
 		const room = this.manager.get(roomId);
 		const entry = room?.waiting(participantId);
 		if (!room || !entry) throw Errors.notFound('waiting person');
-		room.admit(entry);
-		this.activity.log(roomId, actor, { type: 'lobby.admitted', subject: { id: participantId, name: entry.claims.name } });
-	}
-
-	deny(roomId: string, actor: Actor, participantId: string): void {
-		this.#authorize(roomId, actor, 'moderate');
-		const room = this.manager.get(roomId);
-		const entry = room?.waiting(participantId);
-		if (!room || !entry) throw Errors.notFound('waiting person');
-		room.deny(entry);
-		this.activity.log(roomId, actor, { type: 'lobby.denied', subject: { id: participantId, name: entry.claims.name } });
+		if (admit) room.admit(entry);
+		else room.deny(entry);
+		this.activity.log(roomId, actor, { type: admit ? 'lobby.admitted' : 'lobby.denied', subject: { id: participantId, name: entry.claims.name } });
 	}
 
 	/** Ends the room for everyone; its link answers ROOM_ENDED from then on. Idempotent for the owner app. */

@@ -3,9 +3,8 @@
  * app, describe an invite, and admit people by issuing participant tokens.
  * Host controls live in RoomControl.
  */
-import { customAlphabet, nanoid } from 'nanoid';
+import { nanoid } from 'nanoid';
 import type { IceServer, InviteView, JoinResponse, ParticipantView, RoomView } from '../../shared/protocol.js';
-import { INVITE_CODE_ALPHABET, LIMITS } from '../../shared/limits.js';
 import type { CreateRoomBody, JoinBody, TokenRole } from '../../shared/schemas.js';
 import type { AppRegistry } from '../apps/AppRegistry.js';
 import { type AppUser, verifyAppToken } from '../auth/appTokens.js';
@@ -14,10 +13,9 @@ import { Errors } from '../errors.js';
 import type { IdentityLinks } from '../identity/IdentityLinks.js';
 import type { RoomRecord, RoomStore } from '../store/RoomStore.js';
 import type { RoomActivity } from './RoomActivity.js';
-import { type RoomControl, hashSecret, matchesHash } from './RoomControl.js';
+import { settingsView } from './Room.js';
+import { type RoomControl, freshInviteCode, hashSecret, matchesHash } from './RoomControl.js';
 import type { RoomManager } from './RoomManager.js';
-
-const newInviteCode = customAlphabet(INVITE_CODE_ALPHABET, LIMITS.inviteCodeLength);
 
 export interface RoomServiceOptions {
 	maxParticipants: number;
@@ -34,16 +32,9 @@ export interface CreatedRoom {
 
 export function roomView(record: RoomRecord): RoomView {
 	return {
+		...settingsView(record),
 		id: record.id,
-		code: record.code,
-		title: record.title,
 		owner: { identity: record.ownerIdentity, name: record.ownerName },
-		audience: record.audience,
-		maxParticipants: record.maxParticipants,
-		locked: record.locked,
-		waitForHost: record.waitForHost,
-		autoLockOnRemove: record.autoLockOnRemove,
-		expiresAt: record.expiresAt,
 		status: record.status,
 		createdAt: record.createdAt,
 		updatedAt: record.updatedAt,
@@ -72,7 +63,7 @@ export class RoomService {
 		const now = new Date().toISOString();
 		const record: RoomRecord = {
 			id: nanoid(),
-			code: newInviteCode(),
+			code: freshInviteCode(this.store),
 			title: body.title ?? `${owner.name}'s room`,
 			ownerIdentity: owner.identity,
 			ownerName: owner.name,

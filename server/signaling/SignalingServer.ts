@@ -5,7 +5,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { CloseReason, ErrorCode, type ErrorBody } from '../../shared/errors.js';
+import { ErrorCode, type ErrorBody } from '../../shared/errors.js';
 import type { Ack, ClientToServerEvents, RequestName, ServerToClientEvents } from '../../shared/protocol.js';
 import type { ParticipantClaims, ParticipantTokens } from '../auth/participantTokens.js';
 import { RoomsError } from '../errors.js';

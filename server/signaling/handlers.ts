@@ -154,12 +154,12 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 	'participant.setRole': (ctx, { participantId, role }) => ctx.control.setRole(ctx.room.id, actor(ctx), participantId, role).view(),
 
 	'lobby.admit': (ctx, { participantId }) => {
-		ctx.control.admit(ctx.room.id, actor(ctx), participantId);
+		ctx.control.answer(ctx.room.id, actor(ctx), participantId, true);
 		return {};
 	},
 
 	'lobby.deny': (ctx, { participantId }) => {
-		ctx.control.deny(ctx.room.id, actor(ctx), participantId);
+		ctx.control.answer(ctx.room.id, actor(ctx), participantId, false);
 		return {};
 	},
 

@@ -1,7 +1,7 @@
 import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SignalingError } from '../../web/src/signaling/SignalingClient.js';
 import { createRoom, joinToken, startServer, type TestServer } from '../support/server.js';
+import { refusal } from '../support/rooms.js';
 import { SyntheticParticipant, eventually } from '../support/SyntheticParticipant.js';
 
 let server: TestServer;
@@ -22,15 +22,6 @@ async function participant(code: string, name: string, options: { join?: boolean
 	return joined;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<string> {
-	try {
-		await promise;
-	} catch (error) {
-		if (error instanceof SignalingError) return error.code;
-		throw error;
-	}
-	throw new Error('expected a rejection');
-}
 
 describe('media forwarding', () => {
 	it('forwards one participant\'s RTP to the two others through the SFU', async () => {
@@ -51,7 +42,7 @@ describe('media forwarding', () => {
 
 		// The SFU's own counters agree: the consumer sent what the producer received.
 		const live = server.server.manager.get(room.id)!;
-		const consumer = live.participant(bo.id).consumer(boConsumer);
+		const consumer = live.seated(bo.id)!.consumer(boConsumer);
 		const stats = await consumer.getStats();
 		const outbound = stats.find((s) => s.type === 'outbound-rtp');
 		expect(outbound?.packetCount).toBeGreaterThan(0);
@@ -170,8 +161,8 @@ describe('validation and authorization', () => {
 	it('refuses media requests before joining', async () => {
 		const { room } = await createRoom(server.url);
 		const ana = await participant(room.code, 'Ana', { join: false });
-		expect(await rejection(ana.signaling.request('transport.create', { direction: 'send' }))).toBe('NOT_JOINED');
-		expect(await rejection(ana.signaling.request('chat.send', { text: 'hi' }))).toBe('NOT_JOINED');
+		expect(await refusal(ana.signaling.request('transport.create', { direction: 'send' }))).toBe('NOT_JOINED');
+		expect(await refusal(ana.signaling.request('chat.send', { text: 'hi' }))).toBe('NOT_JOINED');
 	});
 
 	it('finds ids only among the caller\'s own objects', async () => {
@@ -180,10 +171,10 @@ describe('validation and authorization', () => {
 		const bo = await participant(room.code, 'Bo');
 		const producerId = await ana.sendAudio();
 		const anaTransport = await ana.signaling.request('transport.create', { direction: 'recv', type: 'plain' });
-		expect(await rejection(bo.signaling.request('producer.pause', { producerId }))).toBe('NOT_FOUND');
-		expect(await rejection(bo.signaling.request('producer.close', { producerId }))).toBe('NOT_FOUND');
-		expect(await rejection(bo.signaling.request('consumer.create', { transportId: anaTransport.id, producerId }))).toBe('NOT_FOUND');
-		expect(await rejection(ana.signaling.request('consumer.create', { transportId: anaTransport.id, producerId }))).toBe('NOT_FOUND');
+		expect(await refusal(bo.signaling.request('producer.pause', { producerId }))).toBe('NOT_FOUND');
+		expect(await refusal(bo.signaling.request('producer.close', { producerId }))).toBe('NOT_FOUND');
+		expect(await refusal(bo.signaling.request('consumer.create', { transportId: anaTransport.id, producerId }))).toBe('NOT_FOUND');
+		expect(await refusal(ana.signaling.request('consumer.create', { transportId: anaTransport.id, producerId }))).toBe('NOT_FOUND');
 	});
 
 	it('refuses plain RTP transports unless the server enables them', async () => {
@@ -192,7 +183,7 @@ describe('validation and authorization', () => {
 			const { room } = await createRoom(strict.url);
 			const ana = await SyntheticParticipant.connect(strict.url, await joinToken(strict.url, room.code, 'Ana'));
 			open.push(ana);
-			expect(await rejection(ana.signaling.request('transport.create', { direction: 'send', type: 'plain' }))).toBe('FORBIDDEN');
+			expect(await refusal(ana.signaling.request('transport.create', { direction: 'send', type: 'plain' }))).toBe('FORBIDDEN');
 			const webrtc = await ana.signaling.request('transport.create', { direction: 'send' });
 			expect(webrtc).toMatchObject({ type: 'webrtc', iceCandidates: expect.arrayContaining([expect.objectContaining({ ip: '127.0.0.1', protocol: 'udp' })]) });
 		} finally {
