@@ -56,8 +56,10 @@ export class RoomsServer {
 	static async start(config: Config, logger: Logger): Promise<RoomsServer> {
 		const workers = new WorkerPool({
 			size: config.workers,
+			rtcPort: config.rtcPort,
 			rtcMinPort: config.rtcMinPort,
 			rtcMaxPort: config.rtcMaxPort,
+			listenAddresses: config.listenAddresses,
 			logger,
 		});
 		await workers.start();
@@ -81,7 +83,6 @@ export class RoomsServer {
 		this.apps = AppRegistry.load(config.appsSource, config.dataDir, logger);
 		const tokens = new ParticipantTokens(loadServerSecret(config.dataDir), config.tokenTtlSeconds);
 		this.manager = new RoomManager(this.store, workers, {
-			listenIps: config.listenIps,
 			plainTransports: config.plainTransports,
 			knockTimeoutMs: config.knockTimeoutSeconds * 1000,
 			maxLobby: LIMITS.maxLobby,

@@ -27,8 +27,13 @@ const EnvSchema = z.object({
 	/** Server-wide cap on a room's seats, 2..50. Default 50. */
 	ROOMS_MAX_PARTICIPANTS: z.coerce.number().int().min(LIMITS.minParticipants).max(LIMITS.maxParticipants)
 		.default(LIMITS.maxParticipants),
-	/** RTC (UDP/TCP) port range of the workers. Default 40000..49999. */
-	ROOMS_RTC_MIN_PORT: port.refine((p) => p > 0).default(40000),
+	/**
+	 * WebRTC media port: worker i serves all its browsers' media on UDP and TCP
+	 * port ROOMS_RTC_PORT + i (a mediasoup WebRtcServer). Default 40000.
+	 */
+	ROOMS_RTC_PORT: port.refine((p) => p > 0).default(40000),
+	/** Port range for plain and pipe RTP transports only (never browsers). Default 41000..49999. */
+	ROOMS_RTC_MIN_PORT: port.refine((p) => p > 0).default(41000),
 	ROOMS_RTC_MAX_PORT: port.refine((p) => p > 0).default(49999),
 	/** IP the RTC sockets bind. Default: 127.0.0.1 plus every LAN IPv4 address. */
 	ROOMS_LISTEN_IP: ip.optional(),
@@ -68,9 +73,12 @@ export interface Config {
 	appsSource: string | undefined;
 	workers: number;
 	maxParticipants: number;
+	/** Worker i's WebRtcServer listens on UDP and TCP port rtcPort + i. */
+	rtcPort: number;
 	rtcMinPort: number;
 	rtcMaxPort: number;
-	listenIps: { ip: string; announcedIp?: string }[];
+	/** Addresses the RTC sockets bind, each with the address announced in ICE candidates if it differs. */
+	listenAddresses: ListenAddress[];
 	iceServers: { urls: string | string[]; username?: string; credential?: string }[];
 	tokenTtlSeconds: number;
 	plainTransports: boolean;
@@ -80,6 +88,11 @@ export interface Config {
 	knockTimeoutSeconds: number;
 	webhooks: { timeoutMs: number; retryBaseMs: number; maxAttempts: number };
 	logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+}
+
+export interface ListenAddress {
+	ip: string;
+	announcedAddress?: string;
 }
 
 export class ConfigError extends Error {
@@ -110,6 +123,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	if (e.ROOMS_RTC_MIN_PORT > e.ROOMS_RTC_MAX_PORT) {
 		throw new ConfigError('invalid ROOMS_RTC_MIN_PORT: must not be above ROOMS_RTC_MAX_PORT');
 	}
+	const lastMediaPort = e.ROOMS_RTC_PORT + e.ROOMS_WORKERS - 1;
+	if (lastMediaPort > 65535) {
+		throw new ConfigError(`invalid ROOMS_RTC_PORT: ${e.ROOMS_WORKERS} workers need ports up to ${lastMediaPort}`);
+	}
+	if (e.ROOMS_RTC_PORT <= e.ROOMS_RTC_MAX_PORT && lastMediaPort >= e.ROOMS_RTC_MIN_PORT) {
+		throw new ConfigError(`invalid ROOMS_RTC_PORT: ports ${e.ROOMS_RTC_PORT}..${lastMediaPort} overlap ROOMS_RTC_MIN_PORT..ROOMS_RTC_MAX_PORT`);
+	}
 	if (Boolean(e.ROOMS_TLS_CERT) !== Boolean(e.ROOMS_TLS_KEY)) {
 		throw new ConfigError('invalid ROOMS_TLS_CERT: ROOMS_TLS_CERT and ROOMS_TLS_KEY go together');
 	}
@@ -129,11 +149,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	if (unspecified && !e.ROOMS_ANNOUNCED_IP) {
 		throw new ConfigError('invalid ROOMS_ANNOUNCED_IP: required when ROOMS_LISTEN_IP is a wildcard address');
 	}
-	let listenIps: { ip: string; announcedIp?: string }[];
-	if (e.ROOMS_LISTEN_IP) listenIps = [{ ip: e.ROOMS_LISTEN_IP, announcedIp: e.ROOMS_ANNOUNCED_IP }];
-	else if (e.ROOMS_ANNOUNCED_IP) listenIps = [{ ip: '0.0.0.0', announcedIp: e.ROOMS_ANNOUNCED_IP }];
+	let listenAddresses: { ip: string; announcedAddress?: string }[];
+	if (e.ROOMS_LISTEN_IP) listenAddresses = [{ ip: e.ROOMS_LISTEN_IP, announcedAddress: e.ROOMS_ANNOUNCED_IP }];
+	else if (e.ROOMS_ANNOUNCED_IP) listenAddresses = [{ ip: '0.0.0.0', announcedAddress: e.ROOMS_ANNOUNCED_IP }];
 	// Loopback for browsers on this host, each LAN address for the others.
-	else listenIps = ['127.0.0.1', ...lanIpv4Addresses()].map((address) => ({ ip: address }));
+	else listenAddresses = ['127.0.0.1', ...lanIpv4Addresses()].map((address) => ({ ip: address }));
 	const scheme = e.ROOMS_TLS_CERT ? 'https' : 'http';
 
 	return {
@@ -144,9 +164,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		appsSource: e.ROOMS_APPS,
 		workers: e.ROOMS_WORKERS,
 		maxParticipants: e.ROOMS_MAX_PARTICIPANTS,
+		rtcPort: e.ROOMS_RTC_PORT,
 		rtcMinPort: e.ROOMS_RTC_MIN_PORT,
 		rtcMaxPort: e.ROOMS_RTC_MAX_PORT,
-		listenIps: listenIps.map(({ ip: address, announcedIp }) => (announcedIp ? { ip: address, announcedIp } : { ip: address })),
+		listenAddresses: listenAddresses.map(({ ip: address, announcedAddress }) =>
+			(announcedAddress ? { ip: address, announcedAddress } : { ip: address })),
 		iceServers,
 		tokenTtlSeconds: e.ROOMS_TOKEN_TTL_SECONDS,
 		plainTransports: e.ROOMS_PLAIN_TRANSPORTS,

@@ -1,4 +1,5 @@
 /** Prometheus metrics, one registry per server instance. */
+import type { types } from 'mediasoup';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { WorkerPool } from './media/WorkerPool.js';
 import type { RoomManager } from './rooms/RoomManager.js';
@@ -43,5 +44,20 @@ export class Metrics {
 			registers: [this.registry],
 			collect() { this.set(workers.liveWorkers); },
 		});
+		// Each gauge asks the workers itself: prom-client collects gauges concurrently.
+		const perWorker = (name: string, help: string, read: (usage: types.WorkerResourceUsage) => number) => new Gauge({
+			name,
+			help,
+			labelNames: ['worker'] as const,
+			registers: [this.registry],
+			async collect() {
+				this.reset();
+				for (const { index, usage } of await workers.resourceUsage()) this.set({ worker: String(index) }, read(usage));
+			},
+		});
+		perWorker('rooms_mediasoup_worker_cpu_seconds', 'CPU time (user + system) a mediasoup worker has used since it started',
+			(usage) => (usage.ru_utime + usage.ru_stime) / 1000);
+		// getrusage reports ru_maxrss in kilobytes on Linux.
+		perWorker('rooms_mediasoup_worker_max_rss_bytes', 'Peak resident memory of a mediasoup worker', (usage) => usage.ru_maxrss * 1024);
 	}
 }

@@ -1,25 +1,47 @@
 /**
  * mediasoup workers, one per core by default. Each room's router goes to the
- * least-loaded live worker. A worker that dies is replaced; its routers close
- * with it, and their rooms close so that the next join reopens them elsewhere.
+ * least-loaded live worker. A worker that dies is replaced at the same index
+ * (so on the same ports); its routers close with it, and their rooms close so
+ * that the next join reopens them elsewhere.
+ *
+ * Ports: worker i runs one WebRtcServer that carries every browser's media
+ * on UDP and TCP port `rtcPort + i`, so a deployment opens one UDP and one
+ * TCP port per worker. The port range is only for plain (and later pipe)
+ * transports; each worker gets its own slice of it.
  */
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
+import type { ListenAddress } from '../config.js';
 import type { Logger } from '../logger.js';
 import { MEDIA_CODECS } from './mediaCodecs.js';
 
 export interface WorkerPoolOptions {
 	size: number;
+	/** Worker i's WebRtcServer listens on UDP and TCP port rtcPort + i. */
+	rtcPort: number;
+	/** Ports for plain and pipe transports, split between the workers. */
 	rtcMinPort: number;
 	rtcMaxPort: number;
+	listenAddresses: ListenAddress[];
 	logger: Logger;
 }
 
+/** Where a router lives, and what its transports are created on. */
+export interface RouterPlacement {
+	router: types.Router;
+	/** Carries every WebRTC transport of the router's worker. */
+	webRtcServer: types.WebRtcServer;
+	/** Socket settings for a plain RTP transport on the router's worker. */
+	plainListenInfo: types.TransportListenInfo;
+}
+
 interface PooledWorker {
+	index: number;
 	worker: types.Worker;
+	webRtcServer: types.WebRtcServer;
 	/** Routers placed on this worker and still open. */
 	routers: number;
-	portRange: [number, number];
+	portRange: types.TransportPortRange;
 }
 
 export class WorkerPool {
@@ -33,30 +55,40 @@ export class WorkerPool {
 
 	async start(): Promise<void> {
 		const { size, rtcMinPort, rtcMaxPort } = this.#options;
-		// Each worker gets its own slice of the port range so they never compete for a port.
 		const span = Math.floor((rtcMaxPort - rtcMinPort + 1) / size);
 		if (span < 2) throw new Error('RTC port range too small for the number of workers');
-		await Promise.all(Array.from({ length: size }, (_, i) =>
-			this.#spawn([rtcMinPort + i * span, i === size - 1 ? rtcMaxPort : rtcMinPort + (i + 1) * span - 1])));
+		await Promise.all(Array.from({ length: size }, (_, index) => this.#spawn(index, {
+			min: rtcMinPort + index * span,
+			max: index === size - 1 ? rtcMaxPort : rtcMinPort + (index + 1) * span - 1,
+		})));
 	}
 
-	async #spawn(portRange: [number, number]): Promise<void> {
-		const worker = await mediasoup.createWorker({
-			logLevel: 'warn',
-			rtcMinPort: portRange[0],
-			rtcMaxPort: portRange[1],
-		});
-		const pooled: PooledWorker = { worker, routers: 0, portRange };
+	async #spawn(index: number, portRange: types.TransportPortRange): Promise<void> {
+		const worker = await mediasoup.createWorker({ logLevel: 'warn' });
+		const logger = this.#options.logger.child({ workerPid: worker.pid, workerIndex: index });
+		let webRtcServer: types.WebRtcServer;
+		try {
+			webRtcServer = await worker.createWebRtcServer({ listenInfos: this.#webRtcListenInfos(index) });
+		} catch (error) {
+			worker.close();
+			throw error;
+		}
+		const pooled: PooledWorker = { index, worker, webRtcServer, routers: 0, portRange };
 		this.#workers.add(pooled);
-		const logger = this.#options.logger.child({ workerPid: worker.pid });
-		logger.info({ portRange }, 'mediasoup worker started');
+		logger.info({ rtcPort: this.#options.rtcPort + index, portRange }, 'mediasoup worker started');
 		worker.on('died', (error) => {
 			this.#workers.delete(pooled);
 			logger.error({ err: error }, 'mediasoup worker died');
 			if (this.#closed) return;
-			this.#spawn(portRange).catch((spawnError: unknown) =>
+			this.#spawn(index, portRange).catch((spawnError: unknown) =>
 				logger.error({ err: spawnError }, 'could not replace dead mediasoup worker'));
 		});
+	}
+
+	#webRtcListenInfos(index: number): types.TransportListenInfo[] {
+		const port = this.#options.rtcPort + index;
+		return this.#options.listenAddresses.flatMap(({ ip, announcedAddress }) =>
+			(['udp', 'tcp'] as const).map((protocol) => ({ protocol, ip, port, ...(announcedAddress ? { announcedAddress } : {}) })));
 	}
 
 	get liveWorkers(): number {
@@ -67,7 +99,15 @@ export class WorkerPool {
 		return [...this.#workers].map(({ worker }) => worker);
 	}
 
-	async createRouter(): Promise<types.Router> {
+	/** Each live worker's CPU time and peak memory, as the worker itself reports them. */
+	async resourceUsage(): Promise<{ index: number; usage: types.WorkerResourceUsage }[]> {
+		const live = [...this.#workers].filter(({ worker }) => !worker.closed);
+		const settled = await Promise.allSettled(live.map(async ({ index, worker }) => ({ index, usage: await worker.getResourceUsage() })));
+		// A worker that dies while answering is simply left out of this sample.
+		return settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+	}
+
+	async createRouter(): Promise<RouterPlacement> {
 		const live = [...this.#workers].filter(({ worker }) => !worker.closed);
 		if (live.length === 0) throw new Error('no live mediasoup worker');
 		const target = live.reduce((least, candidate) => (candidate.routers < least.routers ? candidate : least));
@@ -75,7 +115,17 @@ export class WorkerPool {
 		try {
 			const router = await target.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
 			router.observer.once('close', () => target.routers--);
-			return router;
+			const [address] = this.#options.listenAddresses;
+			return {
+				router,
+				webRtcServer: target.webRtcServer,
+				plainListenInfo: {
+					protocol: 'udp',
+					ip: address!.ip,
+					...(address!.announcedAddress ? { announcedAddress: address!.announcedAddress } : {}),
+					portRange: target.portRange,
+				},
+			};
 		} catch (error) {
 			target.routers--;
 			throw error;

@@ -23,12 +23,12 @@ import type { MediaSource, Role } from '../../shared/schemas.js';
 import type { ParticipantClaims } from '../auth/participantTokens.js';
 import { Errors } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { RouterPlacement } from '../media/WorkerPool.js';
 import type { RoomRecord } from '../store/RoomStore.js';
 import { Lobby, type LobbyEntry, admission } from './Lobby.js';
 import { Participant, type ParticipantConnection } from './Participant.js';
 
 export interface RoomMediaOptions {
-	listenIps: { ip: string; announcedIp?: string }[];
 	/** Whether plain (unencrypted) RTP transports may be created, for load tools. */
 	plainTransports: boolean;
 }
@@ -73,6 +73,9 @@ export class Room extends EventEmitter<RoomEvents> {
 	readonly id: string;
 	readonly logger: Logger;
 	readonly router: types.Router;
+	/** The router's worker's WebRtcServer: every WebRTC transport shares its one UDP and one TCP port. */
+	readonly #webRtcServer: types.WebRtcServer;
+	readonly #plainListenInfo: types.TransportListenInfo;
 	readonly #options: RoomOptions;
 	readonly #participants = new Map<string, Participant>();
 	readonly #lobby: Lobby;
@@ -87,17 +90,19 @@ export class Room extends EventEmitter<RoomEvents> {
 	#promoteAgain = false;
 	#closed = false;
 
-	static async open(record: RoomRecord, router: types.Router, options: RoomOptions, logger: Logger): Promise<Room> {
-		const speakerObserver = await router.createAudioLevelObserver({ maxEntries: 1, threshold: -60, interval: 800 });
-		return new Room(record, router, speakerObserver, options, logger);
+	static async open(record: RoomRecord, placement: RouterPlacement, options: RoomOptions, logger: Logger): Promise<Room> {
+		const speakerObserver = await placement.router.createAudioLevelObserver({ maxEntries: 1, threshold: -60, interval: 800 });
+		return new Room(record, placement, speakerObserver, options, logger);
 	}
 
-	private constructor(record: RoomRecord, router: types.Router, speakerObserver: types.AudioLevelObserver,
-		options: RoomOptions, logger: Logger) {
+	private constructor(record: RoomRecord, { router, webRtcServer, plainListenInfo }: RouterPlacement,
+		speakerObserver: types.AudioLevelObserver, options: RoomOptions, logger: Logger) {
 		super();
 		this.id = record.id;
 		this.#record = record;
 		this.router = router;
+		this.#webRtcServer = webRtcServer;
+		this.#plainListenInfo = plainListenInfo;
 		this.#speakerObserver = speakerObserver;
 		this.#options = options;
 		this.logger = logger.child({ roomId: record.id });
@@ -396,7 +401,7 @@ export class Room extends EventEmitter<RoomEvents> {
 		if (type === 'plain') {
 			if (!this.#options.plainTransports) throw Errors.forbidden('plain RTP transports are disabled on this server');
 			const transport = await this.router.createPlainTransport({
-				listenIp: this.#options.listenIps[0]!,
+				listenInfo: this.#plainListenInfo,
 				rtcpMux: true,
 				// A sender is found by the first packet it sends; a receiver says where to send.
 				comedia: direction === 'send',
@@ -406,7 +411,7 @@ export class Room extends EventEmitter<RoomEvents> {
 			return { id: transport.id, type, ip: transport.tuple.localIp, port: transport.tuple.localPort };
 		}
 		const transport = await this.router.createWebRtcTransport({
-			listenIps: this.#options.listenIps,
+			webRtcServer: this.#webRtcServer,
 			enableUdp: true,
 			enableTcp: true,
 			preferUdp: true,

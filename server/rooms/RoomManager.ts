@@ -62,12 +62,12 @@ export class RoomManager extends EventEmitter<RoomManagerEvents> {
 		const record = this.#store.getRoom(roomId);
 		if (!record) throw Errors.roomNotFound();
 		if (record.status === 'ended') throw Errors.roomEnded();
-		const router = await this.#workers.createRouter();
+		const placement = await this.#workers.createRouter();
 		let room: Room;
 		try {
-			room = await Room.open(record, router, this.#roomOptions, this.#logger);
+			room = await Room.open(record, placement, this.#roomOptions, this.#logger);
 		} catch (error) {
-			router.close();
+			placement.router.close();
 			throw error;
 		}
 		this.#live.set(roomId, room);

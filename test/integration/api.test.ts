@@ -232,6 +232,8 @@ describe('health', () => {
 		expect((await api(server.url, 'GET', '/readyz')).body).toEqual({ status: 'ready' });
 		const metrics = await fetch(`${server.url}/metrics`).then((response) => response.text());
 		expect(metrics).toMatch(/rooms_mediasoup_workers_live 1/);
+		expect(metrics).toMatch(/rooms_mediasoup_worker_cpu_seconds\{worker="0"\} \d/);
+		expect(metrics).toMatch(/rooms_mediasoup_worker_max_rss_bytes\{worker="0"\} [1-9]\d{6,}/);
 		expect(metrics).toMatch(/rooms_created_total \d+/);
 	});
 });

@@ -55,14 +55,14 @@ describe('cleanup', () => {
 		const live = server.server.manager.get(room.id)!;
 		const dumpBefore = await live.router.dump();
 		expect(dumpBefore.transportIds).toHaveLength(3);
-		expect(Object.keys(dumpBefore.mapProducerIdConsumerIds)).toEqual([producerId]);
-		expect(dumpBefore.mapProducerIdConsumerIds[producerId]).toHaveLength(2);
+		expect(dumpBefore.mapProducerIdConsumerIds.map(({ key }) => key)).toEqual([producerId]);
+		expect(dumpBefore.mapProducerIdConsumerIds[0]!.values).toHaveLength(2);
 
 		ana.close();
 		await eventually(async () => {
 			const dump = await live.router.dump();
-			return dump.transportIds.length === 2 && Object.keys(dump.mapProducerIdConsumerIds).length === 0
-				&& Object.keys(dump.mapConsumerIdProducerId).length === 0;
+			return dump.transportIds.length === 2 && dump.mapProducerIdConsumerIds.length === 0
+				&& dump.mapConsumerIdProducerId.length === 0;
 		}, 3000, 'the leaver\'s transport, producer and both consumers to close');
 
 		bo.close();
@@ -104,11 +104,48 @@ describe('worker failure', () => {
 			await ana.waitFor('session.closed', (event) => event.reason === 'media-failure');
 			await eventually(() => own.server.workers.liveWorkers === 1 && own.server.workers.workers[0] !== worker, 5000, 'a new worker');
 			expect((await api(own.url, 'GET', '/readyz')).status).toBe(200);
+			// The replacement took over the dead worker's media port.
+			expect((await own.server.workers.workers[0]!.dump()).webRtcServerIds).toHaveLength(1);
 			const again = await SyntheticParticipant.connect(own.url, await joinToken(own.url, room.code, 'Ana'));
 			expect(again.joined.self.name).toBe('Ana');
 			again.close();
 			ana.close();
 		} finally {
+			await own.close();
+		}
+	});
+});
+
+describe('media ports', () => {
+	it('carries every WebRTC transport of a worker on its one UDP and one TCP port', async () => {
+		const own = await startServer({ ROOMS_WORKERS: '2' });
+		const people: SyntheticParticipant[] = [];
+		try {
+			const { rtcPort } = own.server.config;
+			const candidatePorts = new Set<string>();
+			// Two rooms land on the two workers (least-loaded placement); two people each, two transports each.
+			for (const title of ['First', 'Second']) {
+				const { room } = await createRoom(own.url, { title });
+				for (const name of ['Ana', 'Bo']) {
+					const person = await SyntheticParticipant.connect(own.url, await joinToken(own.url, room.code, name));
+					people.push(person);
+					for (const direction of ['send', 'recv'] as const) {
+						const transport = await person.signaling.request('transport.create', { direction });
+						for (const candidate of transport.iceCandidates as { protocol: string; port: number; address: string }[]) {
+							candidatePorts.add(`${candidate.protocol}:${candidate.address}:${candidate.port}`);
+						}
+					}
+				}
+			}
+			expect([...candidatePorts].sort()).toEqual([
+				`tcp:127.0.0.1:${rtcPort}`, `tcp:127.0.0.1:${rtcPort + 1}`,
+				`udp:127.0.0.1:${rtcPort}`, `udp:127.0.0.1:${rtcPort + 1}`,
+			]);
+			for (const worker of own.server.workers.workers) {
+				expect((await worker.dump()).webRtcServerIds).toHaveLength(1);
+			}
+		} finally {
+			for (const person of people) person.close();
 			await own.close();
 		}
 	});

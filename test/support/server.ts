@@ -1,5 +1,7 @@
 /** Starts a real Rooms server (real workers, real SQLite) on a free port, and cleans up. */
+import dgram from 'node:dgram';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { signAppToken } from '../../server/auth/appTokens.js';
@@ -21,9 +23,39 @@ export interface TestServer {
 	close(): Promise<void>;
 }
 
+/** Whether both a TCP server and a UDP socket can bind this loopback port right now. */
+async function bindable(port: number): Promise<boolean> {
+	const tcp = net.createServer();
+	const udp = dgram.createSocket('udp4');
+	const listen = (bind: (done: () => void) => void, target: net.Server | dgram.Socket) =>
+		new Promise<boolean>((resolve) => {
+			target.once('error', () => resolve(false));
+			bind(() => resolve(true));
+		});
+	const ok = await listen((done) => tcp.listen(port, '127.0.0.1', done), tcp)
+		&& await listen((done) => udp.bind(port, '127.0.0.1', done), udp);
+	await new Promise<void>((resolve) => tcp.close(() => resolve()));
+	try { udp.close(); } catch { /* never bound */ }
+	return ok;
+}
+
+/**
+ * A free media port for one worker's WebRtcServer. Test servers run side by
+ * side (two test files at a time, several servers in some tests), so each
+ * picks its own, below the default plain-transport range.
+ */
+export async function freeMediaPort(): Promise<number> {
+	for (let attempt = 0; attempt < 50; attempt++) {
+		const port = 20_000 + Math.floor(Math.random() * 20_000);
+		if (await bindable(port)) return port;
+	}
+	throw new Error('no free media port found');
+}
+
 export async function startServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
 	const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-test-'));
 	const config = loadConfig({
+		ROOMS_RTC_PORT: String(await freeMediaPort()),
 		PORT: '0',
 		ROOMS_HOST: '127.0.0.1',
 		ROOMS_DATA_DIR: dir,

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// The tests need Debian's Chromium (end-to-end) and libssl-dev (the worker
-// build). Installs what is missing with apt-get when running as root, and
-// fails loudly otherwise: tests never skip for want of a package.
+// The tests need Debian's Chromium (end-to-end) and openssl (the DTLS
+// certificate for mediasoup's own suite); the worker's build dependencies are
+// the postinstall's business. Installs what is missing with apt-get when
+// running as root, and fails loudly otherwise: tests never skip for want of a
+// package.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
 const needed = [
 	{ pkg: 'chromium', present: () => fs.existsSync('/usr/bin/chromium') },
-	{ pkg: 'libssl-dev', present: () => fs.existsSync('/usr/include/openssl/ssl.h') },
+	{ pkg: 'openssl', present: () => fs.existsSync('/usr/bin/openssl') },
 ];
 
 function fail(message) {

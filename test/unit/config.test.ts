@@ -8,14 +8,15 @@ describe('loadConfig', () => {
 			port: 3000,
 			publicUrl: 'http://localhost:3000',
 			maxParticipants: 50,
-			rtcMinPort: 40000,
+			rtcPort: 40000,
+			rtcMinPort: 41000,
 			rtcMaxPort: 49999,
 			plainTransports: false,
 			logLevel: 'info',
 			iceServers: [],
 		});
 		expect(config.workers).toBeGreaterThanOrEqual(1);
-		expect(config.listenIps[0]).toEqual({ ip: '127.0.0.1' });
+		expect(config.listenAddresses[0]).toEqual({ ip: '127.0.0.1' });
 	});
 
 	it.each([
@@ -25,6 +26,9 @@ describe('loadConfig', () => {
 		['ROOMS_MAX_PARTICIPANTS', { ROOMS_MAX_PARTICIPANTS: '51' }],
 		['ROOMS_MAX_PARTICIPANTS', { ROOMS_MAX_PARTICIPANTS: '1' }],
 		['ROOMS_RTC_MIN_PORT', { ROOMS_RTC_MIN_PORT: '50000', ROOMS_RTC_MAX_PORT: '40000' }],
+		['ROOMS_RTC_PORT', { ROOMS_RTC_PORT: '41500' }],
+		['ROOMS_RTC_PORT', { ROOMS_RTC_PORT: '40999', ROOMS_WORKERS: '2' }],
+		['ROOMS_RTC_PORT', { ROOMS_RTC_PORT: '65535', ROOMS_WORKERS: '2' }],
 		['ROOMS_LISTEN_IP', { ROOMS_LISTEN_IP: 'localhost' }],
 		['ROOMS_ANNOUNCED_IP', { ROOMS_LISTEN_IP: '0.0.0.0' }],
 		['ROOMS_PUBLIC_URL', { ROOMS_PUBLIC_URL: 'not a url' }],
@@ -40,7 +44,7 @@ describe('loadConfig', () => {
 
 	it('announces a public IP for a wildcard listen address', () => {
 		const config = loadConfig({ ROOMS_LISTEN_IP: '0.0.0.0', ROOMS_ANNOUNCED_IP: '203.0.113.7' });
-		expect(config.listenIps).toEqual([{ ip: '0.0.0.0', announcedIp: '203.0.113.7' }]);
+		expect(config.listenAddresses).toEqual([{ ip: '0.0.0.0', announcedAddress: '203.0.113.7' }]);
 	});
 
 	it('derives the public URL from PORT and strips a trailing slash from ROOMS_PUBLIC_URL', () => {
