@@ -18,13 +18,13 @@ import { WorkerPool } from './media/WorkerPool.js';
 import { Metrics } from './metrics.js';
 import { LIMITS } from '../shared/limits.js';
 import { IdentityLinks } from './identity/IdentityLinks.js';
-import { RoomActivity } from './rooms/RoomActivity.js';
-import { RoomControl } from './rooms/RoomControl.js';
-import { RoomManager } from './rooms/RoomManager.js';
-import { RoomService } from './rooms/RoomService.js';
+import { ActivityFeed } from './rooms/ActivityFeed.js';
+import { Invitations } from './rooms/Invitations.js';
+import { LiveRooms } from './rooms/LiveRooms.js';
+import { Moderation } from './rooms/Moderation.js';
 import { attachSignaling } from './signaling/SignalingServer.js';
-import { openDatabase } from './store/database.js';
-import { SqliteRoomStore } from './store/SqliteRoomStore.js';
+import { openSqliteStores } from './store/sqlite/openSqliteStores.js';
+import type { Stores } from './store/Stores.js';
 import { WebhookDispatcher } from './webhooks/WebhookDispatcher.js';
 
 /** The folder holding package.json, whether this runs from server/ or from dist/server/. */
@@ -38,12 +38,13 @@ const projectRoot = findProjectRoot();
 export class RoomsServer {
 	readonly config: Config;
 	readonly logger: Logger;
-	readonly store: SqliteRoomStore;
+	readonly stores: Stores;
 	readonly apps: AppRegistry;
 	readonly workers: WorkerPool;
-	readonly manager: RoomManager;
-	readonly rooms: RoomService;
-	readonly control: RoomControl;
+	readonly liveRooms: LiveRooms;
+	readonly invitations: Invitations;
+	readonly moderation: Moderation;
+	readonly activity: ActivityFeed;
 	readonly links: IdentityLinks;
 	readonly webhooks: WebhookDispatcher;
 	readonly metrics: Metrics;
@@ -78,33 +79,30 @@ export class RoomsServer {
 		this.config = config;
 		this.logger = logger;
 		this.workers = workers;
-		const db = openDatabase(config.dataDir);
-		this.store = new SqliteRoomStore(db);
+		const stores = openSqliteStores(config.dataDir);
+		this.stores = stores;
 		this.apps = AppRegistry.load(config.appsSource, config.dataDir, logger);
 		const tokens = new ParticipantTokens(loadServerSecret(config.dataDir), config.tokenTtlSeconds);
-		this.manager = new RoomManager(this.store, workers, {
+		this.liveRooms = new LiveRooms(stores.rooms, workers, {
 			plainTransports: config.plainTransports,
 			knockTimeoutMs: config.knockTimeoutSeconds * 1000,
 			maxLobby: LIMITS.maxLobby,
 		}, logger);
 		this.#publicUrl = config.publicUrl;
 		const inviteUrl = (code: string) => `${this.url}/r/${code}`;
-		this.links = new IdentityLinks(db, this.apps);
-		this.webhooks = new WebhookDispatcher(db, this.apps, { ...config.webhooks, concurrency: 16 }, logger);
-		const activity = new RoomActivity(this.store, this.manager, this.webhooks, inviteUrl);
-		this.control = new RoomControl(this.store, this.manager, this.links, activity, {
+		this.links = new IdentityLinks(stores.identityLinks, this.apps);
+		this.webhooks = new WebhookDispatcher(stores.webhooks, this.apps, { ...config.webhooks, concurrency: 16 }, logger);
+		this.activity = new ActivityFeed(stores.timeline, this.liveRooms, this.webhooks, inviteUrl);
+		this.moderation = new Moderation(stores.rooms, stores.bans, this.liveRooms, this.links, this.activity, {
 			maxParticipants: config.maxParticipants,
 			inviteUrl,
 		});
-		this.rooms = new RoomService(this.store, this.manager, this.apps, this.links, this.control, activity, tokens, {
-			maxParticipants: config.maxParticipants,
-			iceServers: config.iceServers,
-			inviteUrl,
-		});
-		this.metrics = new Metrics(this.manager, workers);
+		this.invitations = new Invitations(stores.rooms, stores.bans, this.liveRooms, this.apps, this.links, this.moderation,
+			this.activity, tokens, { maxParticipants: config.maxParticipants, iceServers: config.iceServers, inviteUrl });
+		this.metrics = new Metrics(this.liveRooms, workers);
 		const app = createHttpApp({
-			rooms: this.rooms,
-			control: this.control,
+			invitations: this.invitations,
+			moderation: this.moderation,
 			links: this.links,
 			webhooks: this.webhooks,
 			apps: this.apps,
@@ -113,12 +111,14 @@ export class RoomsServer {
 			rateLimitPerMinute: config.rateLimitPerMinute,
 			webDistDir: path.join(projectRoot, 'dist', 'web'),
 			webHosts: config.webHosts,
-			isReady: () => !this.#closed && workers.liveWorkers > 0 && this.store.isOpen(),
+			isReady: () => !this.#closed && workers.liveWorkers > 0 && stores.isOpen(),
 		});
 		this.#httpServer = config.tls
 			? https.createServer({ cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }, app)
 			: http.createServer(app);
-		this.#io = attachSignaling(this.#httpServer, { manager: this.manager, control: this.control, tokens, metrics: this.metrics, logger });
+		this.#io = attachSignaling(this.#httpServer, {
+			liveRooms: this.liveRooms, moderation: this.moderation, bans: stores.bans, tokens, metrics: this.metrics, logger,
+		});
 	}
 
 	async #listen(): Promise<void> {
@@ -145,14 +145,16 @@ export class RoomsServer {
 	async close(): Promise<void> {
 		if (this.#closed) return;
 		this.#closed = true;
-		this.manager.close();
+		this.liveRooms.close();
+		// Everyone still seated has left on the timeline and in the outbox before they close.
+		await this.activity.settled();
 		this.webhooks.close();
 		await new Promise<void>((resolve) => {
 			this.#io.close(() => resolve());
 		});
 		this.#httpServer.closeAllConnections();
 		this.workers.close();
-		this.store.close();
+		this.stores.close();
 		this.logger.info('rooms server closed');
 	}
 }

@@ -1,4 +1,5 @@
 import { ErrorCode } from '../shared/errors.js';
+import type { RefusalCode } from './rooms/admission.js';
 
 /**
  * The one error class of the domain: a fixed code and a message safe to show
@@ -30,3 +31,17 @@ export const Errors = {
 	authExpired: () => new RoomsError(ErrorCode.AUTH_EXPIRED, 'credentials expired'),
 	unavailable: (message: string) => new RoomsError(ErrorCode.UNAVAILABLE, message),
 };
+
+const REFUSALS: Record<RefusalCode, () => RoomsError> = {
+	ROOM_ENDED: Errors.roomEnded,
+	REMOVED: Errors.removed,
+	INVITE_EXPIRED: Errors.inviteExpired,
+	SIGNED_IN_ONLY: Errors.signedInOnly,
+	ROOM_LOCKED: Errors.roomLocked,
+	ROOM_FULL: () => Errors.roomFull(),
+};
+
+/** The error for an admission refusal. */
+export function refusal(code: RefusalCode): RoomsError {
+	return REFUSALS[code]();
+}

@@ -2,7 +2,7 @@
 import type { types } from 'mediasoup';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { WorkerPool } from './media/WorkerPool.js';
-import type { RoomManager } from './rooms/RoomManager.js';
+import type { LiveRooms } from './rooms/LiveRooms.js';
 
 export class Metrics {
 	readonly registry = new Registry();
@@ -24,19 +24,19 @@ export class Metrics {
 		registers: [this.registry],
 	});
 
-	constructor(manager: RoomManager, workers: WorkerPool) {
+	constructor(liveRooms: LiveRooms, workers: WorkerPool) {
 		collectDefaultMetrics({ register: this.registry });
 		new Gauge({
 			name: 'rooms_live',
 			help: 'Rooms with a router on this node',
 			registers: [this.registry],
-			collect() { this.set(manager.liveRooms.length); },
+			collect() { this.set(liveRooms.rooms.length); },
 		});
 		new Gauge({
 			name: 'rooms_participants',
 			help: 'Participants seated in live rooms',
 			registers: [this.registry],
-			collect() { this.set(manager.liveRooms.reduce((sum, room) => sum + room.participantCount, 0)); },
+			collect() { this.set(liveRooms.rooms.reduce((sum, room) => sum + room.participantCount, 0)); },
 		});
 		new Gauge({
 			name: 'rooms_mediasoup_workers_live',

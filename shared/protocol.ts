@@ -2,8 +2,8 @@
  * The Socket.IO protocol, typed once for the server and the browser.
  * Client requests carry an ack: `{ ok: true, data }` or `{ ok: false, error }`.
  */
-import type { z } from 'zod';
 import type { CloseReason, ErrorBody } from './errors.js';
+import type { RequestName, RequestPayload, ResponseData } from './requests.js';
 import type * as S from './schemas.js';
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -31,9 +31,9 @@ export interface TransportView {
 	id: string;
 	type: 'webrtc' | 'plain';
 	/** WebRTC transports. */
-	iceParameters?: unknown;
-	iceCandidates?: unknown[];
-	dtlsParameters?: unknown;
+	iceParameters?: S.IceParameters;
+	iceCandidates?: S.IceCandidate[];
+	dtlsParameters?: S.DtlsParameters;
 	/** Plain transports: where the server listens for RTP. */
 	ip?: string;
 	port?: number;
@@ -44,7 +44,7 @@ export interface ConsumerView {
 	producerId: string;
 	participantId: string;
 	kind: 'audio' | 'video';
-	rtpParameters: unknown;
+	rtpParameters: S.RtpParameters;
 	type: string;
 	producerPaused: boolean;
 }
@@ -125,71 +125,44 @@ export interface ModerationEvent {
 	data?: Record<string, unknown>;
 }
 
-type Payload<T extends z.ZodType> = z.input<T>;
+export type { RequestName, RequestPayload, ResponseData } from './requests.js';
 
-/** Request name -> [payload, response]. */
-export interface Requests {
-	'room.capabilities': [Payload<typeof S.EmptyRequest>, { routerRtpCapabilities: unknown }];
-	'room.join': [Payload<typeof S.JoinRoomRequest>, JoinResult];
-	'room.leave': [Payload<typeof S.EmptyRequest>, Record<string, never>];
-	'session.refresh': [Payload<typeof S.EmptyRequest>, { token: string }];
-	'transport.create': [Payload<typeof S.CreateTransportRequest>, TransportView];
-	'transport.connect': [Payload<typeof S.ConnectTransportRequest>, Record<string, never>];
-	'transport.restartIce': [Payload<typeof S.TransportRequest>, { iceParameters: unknown }];
-	'producer.create': [Payload<typeof S.ProduceRequest>, { id: string }];
-	'producer.pause': [Payload<typeof S.ProducerRequest>, Record<string, never>];
-	'producer.resume': [Payload<typeof S.ProducerRequest>, Record<string, never>];
-	'producer.close': [Payload<typeof S.ProducerRequest>, Record<string, never>];
-	'consumer.create': [Payload<typeof S.ConsumeRequest>, ConsumerView];
-	'consumer.resume': [Payload<typeof S.ConsumerRequest>, Record<string, never>];
-	'chat.send': [Payload<typeof S.ChatRequest>, ChatMessage];
-	// Host and co-host controls; the server checks the caller's live role.
-	'room.update': [Payload<typeof S.RoomSettingsPatch>, RoomSettingsView];
-	'room.resetLink': [Payload<typeof S.EmptyRequest>, { code: string; inviteUrl: string; hostUrl?: string }];
-	'room.end': [Payload<typeof S.EmptyRequest>, Record<string, never>];
-	'participant.remove': [Payload<typeof S.ParticipantRequest>, Record<string, never>];
-	'participant.mute': [Payload<typeof S.ParticipantRequest>, { muted: boolean }];
-	'participant.muteAll': [Payload<typeof S.EmptyRequest>, { muted: number }];
-	'participant.setRole': [Payload<typeof S.SetRoleRequest>, ParticipantView];
-	'lobby.admit': [Payload<typeof S.ParticipantRequest>, Record<string, never>];
-	'lobby.deny': [Payload<typeof S.ParticipantRequest>, Record<string, never>];
-	'moderation.events': [Payload<typeof S.EmptyRequest>, { events: ModerationEvent[] }];
+/** Every event the server sends, by name, with its one payload. */
+export interface ServerEvents {
+	'participant.joined': ParticipantView;
+	'participant.left': { participantId: string; reason: CloseReason };
+	'producer.new': ProducerView;
+	'producer.closed': { producerId: string; participantId: string };
+	'producer.paused': { producerId: string; participantId: string };
+	'producer.resumed': { producerId: string; participantId: string };
+	'consumer.closed': { consumerId: string; producerId: string };
+	'speaker.active': { participantId: string | null };
+	'chat.message': ChatMessage;
+	'room.updated': RoomSettingsView;
+	/** A participant's role changed. */
+	'participant.updated': ParticipantView;
+	/** To hosts and co-hosts: who waits in the lobby now. */
+	'lobby.updated': { entries: LobbyEntryView[] };
+	/** To a waiting person: why they wait and where they are in line. */
+	'lobby.status': LobbyStatus;
+	/** To a waiting person: they have a seat now. */
+	'room.admitted': JoinedRoom;
+	/** To the person a host muted; only they can unmute. */
+	'moderation.muted': { by: string };
+	/** To hosts and co-hosts: a new line of the moderation timeline. */
+	'moderation.event': ModerationEvent;
+	/** This participant's session is over; the socket is disconnected right after. */
+	'session.closed': { reason: CloseReason };
 }
 
-export type RequestName = keyof Requests;
-export type RequestPayload<K extends RequestName> = Requests[K][0];
-export type ResponseData<K extends RequestName> = Requests[K][1];
-
+/** Socket.IO's typed maps, derived from the request table (shared/requests.ts) and ServerEvents. */
 export type ClientToServerEvents = {
 	[K in RequestName]: (payload: RequestPayload<K>, ack: (response: Ack<ResponseData<K>>) => void) => void;
 };
 
-export interface ServerToClientEvents {
-	'participant.joined': (participant: ParticipantView) => void;
-	'participant.left': (event: { participantId: string; reason: CloseReason }) => void;
-	'producer.new': (producer: ProducerView) => void;
-	'producer.closed': (event: { producerId: string; participantId: string }) => void;
-	'producer.paused': (event: { producerId: string; participantId: string }) => void;
-	'producer.resumed': (event: { producerId: string; participantId: string }) => void;
-	'consumer.closed': (event: { consumerId: string; producerId: string }) => void;
-	'speaker.active': (event: { participantId: string | null }) => void;
-	'chat.message': (message: ChatMessage) => void;
-	'room.updated': (settings: RoomSettingsView) => void;
-	/** A participant's role changed. */
-	'participant.updated': (participant: ParticipantView) => void;
-	/** To hosts and co-hosts: who waits in the lobby now. */
-	'lobby.updated': (event: { entries: LobbyEntryView[] }) => void;
-	/** To a waiting person: why they wait and where they are in line. */
-	'lobby.status': (status: LobbyStatus) => void;
-	/** To a waiting person: they have a seat now. */
-	'room.admitted': (room: JoinedRoom) => void;
-	/** To the person a host muted; only they can unmute. */
-	'moderation.muted': (event: { by: string }) => void;
-	/** To hosts and co-hosts: a new line of the moderation timeline. */
-	'moderation.event': (event: ModerationEvent) => void;
-	/** This participant's session is over; the socket is disconnected right after. */
-	'session.closed': (event: { reason: CloseReason }) => void;
-}
+export type ServerToClientEvents = {
+	[E in keyof ServerEvents]: (payload: ServerEvents[E]) => void;
+};
 
 /** What the join page shows before anyone joins (`GET /api/v1/invites/:code`). */
 export interface InviteView {

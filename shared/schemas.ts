@@ -84,29 +84,103 @@ export const JoinBody = z.strictObject({
 });
 export type JoinBody = z.infer<typeof JoinBody>;
 
-// mediasoup validates RTP parameters in depth; these schemas keep the shape
-// honest at the edge and bound its size.
-const looseRecord = z.record(z.string(), z.unknown());
-const RtpCodecCapability = z.looseObject({
-	kind: z.enum(['audio', 'video']),
-	mimeType: z.string().max(64),
-	clockRate: z.number().int().positive(),
-});
+// RTP and DTLS shapes, as mediasoup and mediasoup-client exchange them. The
+// schemas check every field's type and bound every size; mediasoup checks
+// the values (which codecs, which header extension URIs) and answers
+// INVALID_PAYLOAD for what it rejects. Unknown fields pass through untouched.
+const MediaKind = z.enum(['audio', 'video']);
+const mimeType = z.string().regex(/^(audio|video)\/[\w.+-]+$/i).max(64);
+const payloadType = z.number().int().min(0).max(127);
+/** Codec parameters (`profile-id`, `useinbandfec`...): at most 32, each a short string or a number. */
+const codecParameters = z.record(z.string().max(64), z.unknown())
+	.refine((parameters) => Object.keys(parameters).length <= 32, 'at most 32 codec parameters')
+	.refine((parameters) => Object.values(parameters).every((value) =>
+		typeof value === 'number' || (typeof value === 'string' && value.length <= 512)), 'codec parameters are strings or numbers');
+const RtcpFeedback = z.looseObject({ type: z.string().min(1).max(32), parameter: z.string().max(32).optional() });
+const rtcpFeedback = z.array(RtcpFeedback).max(16);
+const ssrc = z.number().int().min(0).max(0xffffffff);
+
 export const RtpCapabilities = z.looseObject({
-	codecs: z.array(RtpCodecCapability).max(64),
-	headerExtensions: z.array(looseRecord).max(64).optional(),
+	codecs: z.array(z.looseObject({
+		kind: MediaKind,
+		mimeType,
+		preferredPayloadType: payloadType.optional(),
+		clockRate: z.number().int().positive(),
+		channels: z.number().int().min(1).max(8).optional(),
+		parameters: codecParameters.optional(),
+		rtcpFeedback: rtcpFeedback.optional(),
+	})).max(64).optional(),
+	headerExtensions: z.array(z.looseObject({
+		kind: MediaKind,
+		uri: z.string().min(1).max(256),
+		preferredId: z.number().int().min(1).max(255),
+		preferredEncrypt: z.boolean().optional(),
+		direction: z.enum(['sendrecv', 'sendonly', 'recvonly', 'inactive']).optional(),
+	})).max(64).optional(),
 });
+export type RtpCapabilities = z.infer<typeof RtpCapabilities>;
+
 export const RtpParameters = z.looseObject({
-	codecs: z.array(looseRecord).min(1).max(16),
-	encodings: z.array(looseRecord).max(8).optional(),
-	headerExtensions: z.array(looseRecord).max(32).optional(),
-	rtcp: looseRecord.optional(),
 	mid: z.string().max(32).optional(),
+	msid: z.string().max(256).optional(),
+	codecs: z.array(z.looseObject({
+		mimeType,
+		payloadType,
+		clockRate: z.number().int().positive(),
+		channels: z.number().int().min(1).max(8).optional(),
+		parameters: codecParameters.optional(),
+		rtcpFeedback: rtcpFeedback.optional(),
+	})).min(1).max(16),
+	headerExtensions: z.array(z.looseObject({
+		uri: z.string().min(1).max(256),
+		id: z.number().int().min(1).max(255),
+		encrypt: z.boolean().optional(),
+		parameters: codecParameters.optional(),
+	})).max(32).optional(),
+	encodings: z.array(z.looseObject({
+		ssrc: ssrc.optional(),
+		rid: z.string().max(32).optional(),
+		codecPayloadType: payloadType.optional(),
+		rtx: z.looseObject({ ssrc }).optional(),
+		dtx: z.boolean().optional(),
+		scalabilityMode: z.string().max(16).optional(),
+		scaleResolutionDownBy: z.number().min(1).max(64).optional(),
+		maxBitrate: z.number().int().positive().optional(),
+		maxFramerate: z.number().positive().optional(),
+	})).max(8).optional(),
+	rtcp: z.looseObject({
+		cname: z.string().max(256).optional(),
+		reducedSize: z.boolean().optional(),
+		mux: z.boolean().optional(),
+	}).optional(),
 });
+export type RtpParameters = z.infer<typeof RtpParameters>;
+
 export const DtlsParameters = z.looseObject({
 	role: z.enum(['auto', 'client', 'server']).optional(),
-	fingerprints: z.array(z.strictObject({ algorithm: z.string().max(16), value: z.string().max(256) })).min(1).max(8),
+	fingerprints: z.array(z.strictObject({
+		algorithm: z.enum(['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512']),
+		value: z.string().max(256),
+	})).min(1).max(8),
 });
+export type DtlsParameters = z.infer<typeof DtlsParameters>;
+
+/** The server's ICE parameters, sent to clients (never validated from them). */
+export interface IceParameters {
+	usernameFragment: string;
+	password: string;
+	iceLite?: boolean;
+}
+
+export interface IceCandidate {
+	foundation: string;
+	priority: number;
+	address: string;
+	protocol: 'udp' | 'tcp';
+	port: number;
+	type: 'host' | 'srflx' | 'prflx' | 'relay';
+	tcpType?: 'passive';
+}
 
 const id = z.string().min(1).max(64);
 

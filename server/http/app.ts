@@ -27,7 +27,7 @@ function parseCode(raw: string): string {
 }
 
 export function createHttpApp(deps: HttpAppDeps): Express {
-	const { rooms, metrics, logger } = deps;
+	const { invitations, metrics, logger } = deps;
 	const app = express();
 	app.disable('x-powered-by');
 	app.set('trust proxy', 'loopback');
@@ -72,20 +72,20 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 		handler: (_req, res) => sendError(res, ErrorCode.RATE_LIMITED, 'too many requests; slow down'),
 	});
 
-	api.get('/invites/:code', publicLimiter, (req, res) => {
-		res.json(rooms.invite(parseCode(String(req.params.code))));
+	api.get('/invites/:code', publicLimiter, async (req, res) => {
+		res.json(await invitations.invite(parseCode(String(req.params.code))));
 	});
-	api.post('/invites/:code/join', publicLimiter, (req, res) => {
+	api.post('/invites/:code/join', publicLimiter, async (req, res) => {
 		const code = parseCode(String(req.params.code));
 		const body = parseBody(JoinBody, req.body);
-		res.json(rooms.join(code, body));
+		res.json(await invitations.join(code, body));
 	});
 
 	api.use(ownerRoutes(deps));
 	if (deps.webHosts) {
-		api.post('/web/rooms', publicLimiter, (req, res) => {
+		api.post('/web/rooms', publicLimiter, async (req, res) => {
 			const { name, title } = parseBody(WebRoomBody, req.body);
-			res.status(201).json(rooms.createWebRoom(name, title));
+			res.status(201).json(await invitations.createWebRoom(name, title));
 		});
 	}
 	api.use((_req, res) => sendError(res, ErrorCode.NOT_FOUND, 'no such API endpoint'));

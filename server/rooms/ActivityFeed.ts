@@ -1,14 +1,18 @@
 /**
  * What happens in rooms, told to those who follow it: the moderation
- * timeline (stored, and pushed live to hosts and co-hosts) and webhooks to
- * the owner app, each carrying the room's current card.
+ * timeline (stored, and pushed live to the room's hosts and co-hosts) and
+ * webhooks to the owner app, each carrying the room's current card. It also
+ * follows every live room, so joins and leaves (including everyone still
+ * seated when a room closes) reach both.
  */
+import type { RoomCard, WebhookEventType } from '../../shared/api.js';
 import type { ActorView, ModerationEvent } from '../../shared/protocol.js';
 import { type AppUser, appIdOf } from '../auth/appTokens.js';
-import type { NewModerationEvent, RoomRecord, RoomStore } from '../store/RoomStore.js';
+import type { NewModerationEvent, RoomRecord, TimelineStore } from '../store/RoomStore.js';
 import type { WebhookDispatcher } from '../webhooks/WebhookDispatcher.js';
+import type { LiveRooms } from './LiveRooms.js';
 import type { Participant } from './Participant.js';
-import type { RoomManager } from './RoomManager.js';
+import type { Room } from './Room.js';
 
 /** Who acts on a room: its owner app through the API, a person in the room, or the server's own rules. */
 export type Actor =
@@ -17,23 +21,6 @@ export type Actor =
 	| { kind: 'system' };
 
 export const SYSTEM: Actor = { kind: 'system' };
-
-export type WebhookEvent = 'room.created' | 'room.started' | 'participant.joined' | 'participant.left'
-	| 'room.locked' | 'room.unlocked' | 'room.link_reset' | 'room.ended';
-
-/** The live room card a chat thread shows: "3 people in the room: Ana, Bo, Cy. Join". */
-export interface RoomCard {
-	id: string;
-	title: string;
-	status: 'open' | 'ended';
-	locked: boolean;
-	participantCount: number;
-	maxParticipants: number;
-	/** First names only, in order of arrival, at most 10. */
-	participantNames: string[];
-	/** Null once the room has ended. */
-	inviteUrl: string | null;
-}
 
 const CARD_NAMES = 10;
 
@@ -47,28 +34,38 @@ export function subjectOf(participant: { id: string; name: string }): { id: stri
 	return { id: participant.id, name: participant.name };
 }
 
-export class RoomActivity {
+export class ActivityFeed {
+	/** Writes started by room events, so shutdown can wait for the last `participant.left`. */
+	readonly #pending = new Set<Promise<void>>();
+
 	constructor(
-		private readonly store: RoomStore,
-		private readonly manager: RoomManager,
+		private readonly timeline: TimelineStore,
+		private readonly liveRooms: LiveRooms,
 		private readonly webhooks: WebhookDispatcher,
 		private readonly inviteUrl: (code: string) => string,
-	) {}
+	) {
+		liveRooms.on('open', (room) => this.#follow(room));
+	}
 
-	/** A line on the timeline, pushed live to the room's hosts and co-hosts. */
-	log(roomId: string, actor: Actor, event: Omit<NewModerationEvent, 'actor'>): ModerationEvent {
-		const stored = this.store.appendEvent(roomId, { ...event, actor: actorView(actor) });
-		this.manager.get(roomId)?.broadcastToModerators('moderation.event', stored);
+	/** A line on the timeline, pushed live to the room's hosts and co-hosts once stored. */
+	async log(roomId: string, actor: Actor, event: Omit<NewModerationEvent, 'actor'>): Promise<ModerationEvent> {
+		const stored = await this.timeline.appendEvent(roomId, { ...event, actor: actorView(actor) });
+		this.liveRooms.get(roomId)?.broadcastToModerators('moderation.event', stored);
 		return stored;
 	}
 
 	/** Queues a webhook to the app that owns the room; rooms made on the landing page have none. */
-	notify(record: RoomRecord, type: WebhookEvent, extra: Record<string, unknown> = {}): void {
-		this.webhooks.enqueue(appIdOf(record.ownerIdentity), record.id, type, { room: this.card(record), ...extra });
+	async notify(record: RoomRecord, type: WebhookEventType, extra: { participant?: { id: string; name: string }; reason?: string } = {}): Promise<void> {
+		await this.webhooks.enqueue(appIdOf(record.ownerIdentity), record.id, type, { room: this.card(record), ...extra });
+	}
+
+	/** The timeline, oldest first, after the event id `after`. */
+	events(roomId: string, after: number, limit: number): Promise<ModerationEvent[]> {
+		return this.timeline.listEvents(roomId, after, limit);
 	}
 
 	card(record: RoomRecord): RoomCard {
-		const people = this.manager.get(record.id)?.participants() ?? [];
+		const people = this.liveRooms.get(record.id)?.participants() ?? [];
 		return {
 			id: record.id,
 			title: record.title,
@@ -79,5 +76,38 @@ export class RoomActivity {
 			participantNames: people.slice(0, CARD_NAMES).map(({ name }) => name.split(/\s+/)[0]!),
 			inviteUrl: record.status === 'ended' ? null : this.inviteUrl(record.code),
 		};
+	}
+
+	/** Resolves when the writes started by room events so far are done (or failed). */
+	async settled(): Promise<void> {
+		await Promise.allSettled([...this.#pending]);
+	}
+
+	/** Runs a write; its failure reaches the room's emitter (which logs it), and shutdown can wait for it. */
+	#track(write: Promise<void>): Promise<void> {
+		const pending = write.finally(() => this.#pending.delete(pending));
+		this.#pending.add(pending);
+		return pending;
+	}
+
+	/** Joins and leaves of a live room, on the timeline and in webhooks. A failed write is logged; the room goes on. */
+	#follow(room: Room): void {
+		room.on('participantJoined', (participant) => {
+			const first = room.participantCount === 1;
+			const record = room.record;
+			return this.#track((async () => {
+				await this.log(room.id, { kind: 'participant', participant },
+					{ type: 'participant.joined', ...(participant.appName ? { data: { verifiedBy: participant.appName } } : {}) });
+				if (first) await this.notify(record, 'room.started');
+				await this.notify(record, 'participant.joined', { participant: subjectOf(participant) });
+			})());
+		});
+		room.on('participantLeft', (participant, reason) => {
+			const record = room.record;
+			return this.#track((async () => {
+				await this.log(room.id, { kind: 'participant', participant }, { type: 'participant.left', data: { reason } });
+				await this.notify(record, 'participant.left', { participant: subjectOf(participant), reason });
+			})());
+		});
 	}
 }

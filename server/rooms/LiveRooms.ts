@@ -3,20 +3,20 @@
  * participant connects and closes when the last one leaves. Opening is
  * serialised per room: two simultaneous first joins share one router.
  */
-import { EventEmitter } from 'node:events';
 import { CloseReason } from '../../shared/errors.js';
 import { Errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { WorkerPool } from '../media/WorkerPool.js';
+import { SafeEmitter } from '../SafeEmitter.js';
 import type { RoomStore } from '../store/RoomStore.js';
 import { Room, type RoomOptions } from './Room.js';
 
-export interface RoomManagerEvents {
+export interface LiveRoomsEvents {
 	/** A room went live; listeners attach before anyone joins it. */
 	open: [Room];
 }
 
-export class RoomManager extends EventEmitter<RoomManagerEvents> {
+export class LiveRooms extends SafeEmitter<LiveRoomsEvents> {
 	readonly #live = new Map<string, Room>();
 	readonly #opening = new Map<string, Promise<Room>>();
 	readonly #store: RoomStore;
@@ -26,7 +26,7 @@ export class RoomManager extends EventEmitter<RoomManagerEvents> {
 	#closed = false;
 
 	constructor(store: RoomStore, workers: WorkerPool, roomOptions: RoomOptions, logger: Logger) {
-		super();
+		super(() => logger);
 		this.#store = store;
 		this.#workers = workers;
 		this.#roomOptions = roomOptions;
@@ -37,12 +37,8 @@ export class RoomManager extends EventEmitter<RoomManagerEvents> {
 		return this.#live.get(roomId);
 	}
 
-	get liveRooms(): Room[] {
+	get rooms(): Room[] {
 		return [...this.#live.values()];
-	}
-
-	participantCount(roomId: string): number {
-		return this.#live.get(roomId)?.participantCount ?? 0;
 	}
 
 	/** The live room, opened on the least-loaded worker if it is not live yet. */
@@ -59,7 +55,7 @@ export class RoomManager extends EventEmitter<RoomManagerEvents> {
 	}
 
 	async #create(roomId: string): Promise<Room> {
-		const record = this.#store.getRoom(roomId);
+		const record = await this.#store.getRoom(roomId);
 		if (!record) throw Errors.roomNotFound();
 		if (record.status === 'ended') throw Errors.roomEnded();
 		const placement = await this.#workers.createRouter();
@@ -76,7 +72,7 @@ export class RoomManager extends EventEmitter<RoomManagerEvents> {
 			if (this.#live.get(roomId) === room) this.#live.delete(roomId);
 		});
 		this.emit('open', room);
-		room.logger.info({ workerLoad: this.#workers.liveWorkers }, 'room live');
+		room.logger.info({ liveWorkers: this.#workers.liveWorkers }, 'room live');
 		return room;
 	}
 

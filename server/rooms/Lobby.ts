@@ -1,34 +1,19 @@
 /**
  * The people waiting at a room's door, in arrival order: for the host to
- * arrive, for a host to let them in (knock), or for a seat (queue). The Room
- * decides with `admission()` and moves people from here to a seat.
+ * arrive, for a host to let them in (knock), or for a seat (queue). After
+ * anything that can change who may come in (a seat freed, a lock, a host
+ * arriving, an admission) the Room calls promote(): each entry is decided
+ * again by `admission()`, in order, and seated, kept waiting (told its
+ * place) or turned away.
  */
 import type { types } from 'mediasoup';
-import type { CloseReason } from '../../shared/errors.js';
+import { CloseReason } from '../../shared/errors.js';
 import type { LobbyEntryView, LobbyStatus, WaitReason } from '../../shared/protocol.js';
 import type { Role } from '../../shared/schemas.js';
 import type { ParticipantClaims } from '../auth/participantTokens.js';
+import type { Logger } from '../logger.js';
+import type { AdmissionDecision } from './admission.js';
 import type { ParticipantConnection } from './Participant.js';
-
-export interface AdmissionState {
-	/** A host (or a co-host who succeeded one) is seated. */
-	hostPresent: boolean;
-	locked: boolean;
-	waitForHost: boolean;
-}
-
-/**
- * Where a person stands: seated now, or waiting and for what. Hosts skip the
- * door; a host's admission skips the lock; nobody skips the seat limit.
- */
-export function admission(person: { role: Role; admitted: boolean }, state: AdmissionState, seatFree: boolean): WaitReason | 'seat' {
-	if (person.role !== 'host' && !person.admitted) {
-		// With no host in, nobody could answer a knock: wait for the host instead.
-		if (!state.hostPresent && (state.waitForHost || state.locked)) return 'host';
-		if (state.locked) return 'knock';
-	}
-	return seatFree ? 'seat' : 'queue';
-}
 
 export interface LobbyEntry {
 	readonly claims: ParticipantClaims;
@@ -43,14 +28,29 @@ export interface LobbyEntry {
 	knockTimer?: NodeJS.Timeout;
 }
 
+/** What the lobby needs from its room. */
+export interface LobbyRoom {
+	isClosed(): boolean;
+	/** The admission decision for a waiting person, as things stand now. */
+	decide(entry: LobbyEntry): AdmissionDecision;
+	/** Gives the entry a seat and tells its client. */
+	seat(entry: LobbyEntry): void;
+	/** Tells hosts and co-hosts who waits now. */
+	lobbyChanged(entries: LobbyEntryView[]): void;
+}
+
 export class Lobby {
 	readonly #entries = new Map<string, LobbyEntry>();
+	readonly #room: LobbyRoom;
 	readonly #knockTimeoutMs: number;
-	readonly #onKnockTimeout: (entry: LobbyEntry) => void;
+	readonly #logger: Logger;
+	#promoting = false;
+	#promoteAgain = false;
 
-	constructor(knockTimeoutMs: number, onKnockTimeout: (entry: LobbyEntry) => void) {
+	constructor(room: LobbyRoom, knockTimeoutMs: number, logger: Logger) {
+		this.#room = room;
 		this.#knockTimeoutMs = knockTimeoutMs;
-		this.#onKnockTimeout = onKnockTimeout;
+		this.#logger = logger;
 	}
 
 	get size(): number {
@@ -61,26 +61,99 @@ export class Lobby {
 		return this.#entries.get(participantId);
 	}
 
-	/** In arrival order. */
-	entries(): LobbyEntry[] {
-		return [...this.#entries.values()];
-	}
-
 	add(entry: LobbyEntry): void {
 		this.#entries.set(entry.claims.pid, entry);
+		this.#logger.info({ participantId: entry.claims.pid, reason: entry.reason }, 'waiting in the lobby');
+		this.promote();
 	}
 
-	/** Takes the entry out (seated, turned away or gone), stopping its knock clock. */
-	delete(entry: LobbyEntry): void {
+	/** Takes the entry out (seated, replaced or gone), stopping its knock clock. */
+	remove(entry: LobbyEntry): void {
 		clearTimeout(entry.knockTimer);
 		if (this.#entries.get(entry.claims.pid) === entry) this.#entries.delete(entry.claims.pid);
 	}
 
+	/** The same person joins again from a new connection: the old one is told it was replaced. */
+	replace(participantId: string): LobbyEntry | undefined {
+		const entry = this.#entries.get(participantId);
+		if (!entry) return undefined;
+		this.remove(entry);
+		entry.connection.emit('session.closed', { reason: CloseReason.REPLACED });
+		entry.connection.disconnect();
+		return entry;
+	}
+
+	/** Their connection went away: their place goes to the next. */
+	disconnected(participantId: string, connection: ParticipantConnection): void {
+		const entry = this.#entries.get(participantId);
+		if (entry?.connection !== connection) return;
+		this.remove(entry);
+		this.promote();
+	}
+
+	/** A host lets them in; they take a seat now, or the first free one. */
+	admit(entry: LobbyEntry): void {
+		entry.admitted = true;
+		this.promote();
+	}
+
+	turnAway(entry: LobbyEntry, reason: CloseReason): void {
+		this.remove(entry);
+		entry.connection.emit('session.closed', { reason });
+		entry.connection.disconnect();
+		this.#logger.info({ participantId: entry.claims.pid, reason }, 'turned away from the lobby');
+		this.#room.lobbyChanged(this.views());
+	}
+
+	/** Re-decides every entry in arrival order. Re-entrant calls (seating someone can unlock the room) run once more at the end. */
+	promote(): void {
+		if (this.#promoting) {
+			this.#promoteAgain = true;
+			return;
+		}
+		this.#promoting = true;
+		try {
+			do {
+				this.#promoteAgain = false;
+				this.#promoteOnce();
+			} while (this.#promoteAgain && !this.#room.isClosed());
+		} finally {
+			this.#promoting = false;
+		}
+	}
+
+	#promoteOnce(): void {
+		let changed = false;
+		const positions: Record<WaitReason, number> = { host: 0, knock: 0, queue: 0 };
+		for (const entry of [...this.#entries.values()]) {
+			if (this.#room.isClosed()) return;
+			const decision = this.#room.decide(entry);
+			if (decision.kind === 'seat') {
+				this.remove(entry);
+				this.#room.seat(entry);
+				changed = true;
+			} else if (decision.kind === 'refuse') {
+				// The room's settings changed under them (audience, expiry): the door is closed now.
+				this.remove(entry);
+				entry.connection.emit('session.closed', { reason: CloseReason.DENIED });
+				entry.connection.disconnect();
+				changed = true;
+			} else {
+				positions[decision.reason]++;
+				if (this.#update(entry, decision.reason, positions[decision.reason])) {
+					entry.connection.emit('lobby.status', Lobby.status(entry));
+					changed = true;
+				}
+			}
+		}
+		if (changed) this.#room.lobbyChanged(this.views());
+	}
+
 	/** Records why the entry waits; returns whether that changed. A knock runs a clock; nothing else does. */
-	update(entry: LobbyEntry, reason: WaitReason, position: number): boolean {
+	#update(entry: LobbyEntry, reason: WaitReason, position: number): boolean {
 		if (entry.reason === reason && entry.position === position && (reason !== 'knock' || entry.knockTimer)) return false;
 		if (reason === 'knock' && !entry.knockTimer) {
-			entry.knockTimer = setTimeout(() => this.#onKnockTimeout(entry), this.#knockTimeoutMs);
+			entry.knockTimer = setTimeout(() => this.turnAway(entry, CloseReason.KNOCK_TIMEOUT), this.#knockTimeoutMs);
 		} else if (reason !== 'knock') {
 			clearTimeout(entry.knockTimer);
 			entry.knockTimer = undefined;
@@ -91,7 +164,7 @@ export class Lobby {
 	}
 
 	views(): LobbyEntryView[] {
-		return this.entries().map((entry) => ({
+		return [...this.#entries.values()].map((entry) => ({
 			id: entry.claims.pid,
 			name: entry.claims.name,
 			...(entry.claims.identity ? { identity: entry.claims.identity } : {}),

@@ -1,148 +1,118 @@
 /**
  * The rules behind every host control, shared by the REST API (the owner
  * app acts) and Socket.IO (a host or co-host in the room acts). Each control
- * authorizes the actor, persists, applies to the live room, and leaves a
- * line on the timeline and a webhook where one is due.
- *
- * Who may do what: the owner app (and linked identities), and hosts, may do
- * everything; co-hosts may do everything except end the room, and cannot
- * act on a host; guests may do nothing.
+ * authorizes the actor (permissions.ts), persists, applies to the live room,
+ * and leaves a line on the timeline and a webhook where one is due. It also
+ * follows live rooms for the rules the server applies by itself: succession
+ * on the timeline, and the host-away lock.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { customAlphabet, nanoid } from 'nanoid';
 import { CloseReason } from '../../shared/errors.js';
-import { INVITE_CODE_ALPHABET, LIMITS } from '../../shared/limits.js';
 import type { ModerationEvent, RoomSettingsView } from '../../shared/protocol.js';
 import type { RoomSettingsPatch } from '../../shared/schemas.js';
 import type { AppUser } from '../auth/appTokens.js';
-import type { ParticipantClaims } from '../auth/participantTokens.js';
+import { hashSecret, newHostKey } from '../auth/secrets.js';
 import { Errors } from '../errors.js';
 import type { IdentityLinks } from '../identity/IdentityLinks.js';
-import type { Ban, LockedBy, RoomPatch, RoomRecord, RoomStore } from '../store/RoomStore.js';
+import type { BanStore, LockedBy, RoomPatch, RoomRecord, RoomStore } from '../store/RoomStore.js';
+import { type Actor, type ActivityFeed, SYSTEM, subjectOf } from './ActivityFeed.js';
+import { bansFor } from './bans.js';
+import { withFreshCode } from './inviteCodes.js';
+import type { LiveRooms } from './LiveRooms.js';
 import type { Participant } from './Participant.js';
+import { type Permission, may, targetRefusal } from './permissions.js';
 import type { Room } from './Room.js';
-import { settingsView } from './Room.js';
-import { type Actor, type RoomActivity, SYSTEM, subjectOf } from './RoomActivity.js';
-import type { RoomManager } from './RoomManager.js';
+import { settingsView } from './views.js';
 
-const randomInviteCode = customAlphabet(INVITE_CODE_ALPHABET, LIMITS.inviteCodeLength);
-
-/** A code no room uses and no reset link used, so an old link never leads to a new room. */
-export function freshInviteCode(store: RoomStore): string {
-	let code = randomInviteCode();
-	while (store.getRoomByCode(code) || store.isRetiredCode(code)) code = randomInviteCode();
-	return code;
-}
-
-export function hashSecret(secret: string): string {
-	return createHash('sha256').update(secret).digest('hex');
-}
-
-export function matchesHash(secret: string, hash: string): boolean {
-	return timingSafeEqual(Buffer.from(hashSecret(secret), 'hex'), Buffer.from(hash, 'hex'));
-}
-
-/** What a join is checked against: the person's participant id, identity and browser key. */
-export function bansFor(claims: Pick<ParticipantClaims, 'pid' | 'identity' | 'gk'>): Ban[] {
-	return [
-		{ kind: 'participant', value: claims.pid },
-		...(claims.identity ? [{ kind: 'identity' as const, value: claims.identity }] : []),
-		...(claims.gk ? [{ kind: 'guest-key' as const, value: claims.gk }] : []),
-	];
-}
-
-type Permission = 'moderate' | 'end';
-
-export interface RoomControlOptions {
+export interface ModerationOptions {
 	maxParticipants: number;
 	inviteUrl: (code: string) => string;
 }
 
-export class RoomControl {
+export class Moderation {
 	constructor(
-		private readonly store: RoomStore,
-		private readonly manager: RoomManager,
+		private readonly rooms: RoomStore,
+		private readonly bans: BanStore,
+		private readonly liveRooms: LiveRooms,
 		private readonly links: IdentityLinks,
-		private readonly activity: RoomActivity,
-		private readonly options: RoomControlOptions,
+		private readonly activity: ActivityFeed,
+		private readonly options: ModerationOptions,
 	) {
-		manager.on('open', (room) => this.#watch(room));
+		liveRooms.on('open', (room) => this.#follow(room));
 	}
 
 	/** Whether the app user, or an identity linked to them, owns the room. */
-	owns(user: AppUser, record: RoomRecord): boolean {
-		return this.links.identitiesOf(user.identity).includes(record.ownerIdentity);
+	async owns(user: AppUser, record: RoomRecord): Promise<boolean> {
+		return (await this.links.identitiesOf(user.identity)).includes(record.ownerIdentity);
 	}
 
 	/** The room, if the actor may do `permission` on it; someone else's room looks missing. */
-	#authorize(roomId: string, actor: Actor, permission: Permission): RoomRecord {
-		const record = this.store.getRoom(roomId);
+	async #authorize(roomId: string, actor: Actor, permission: Permission): Promise<RoomRecord> {
+		const record = await this.rooms.getRoom(roomId);
 		if (actor.kind === 'app') {
-			if (!record || !this.owns(actor.user, record)) throw Errors.roomNotFound();
+			if (!record || !(await this.owns(actor.user, record))) throw Errors.roomNotFound();
 		} else if (actor.kind === 'participant') {
 			const { participant } = actor;
 			if (!record || participant.closed) throw Errors.notJoined();
-			if (!participant.isModerator) throw Errors.forbidden('only hosts and co-hosts can do that');
-			if (permission === 'end' && participant.role !== 'host') throw Errors.forbidden('only the host can end the room');
+			if (!may(participant.role, permission)) {
+				throw Errors.forbidden(permission === 'end' && participant.isModerator ? 'only the host can end the room' : 'only hosts and co-hosts can do that');
+			}
 		}
 		if (!record) throw Errors.roomNotFound();
 		if (record.status === 'ended') throw Errors.roomEnded();
 		return record;
 	}
 
-	/** Co-hosts cannot act on a host; nobody removes or demotes a host. */
 	#target(actor: Actor, room: Room | undefined, participantId: string): Participant {
 		const target = room?.seated(participantId);
 		if (!target) throw Errors.notFound('participant');
-		if (target.role === 'host') throw Errors.forbidden('hosts cannot be the target of this');
-		if (actor.kind === 'participant' && actor.participant.id === target.id) throw Errors.forbidden('use leave or your own mute');
+		const refused = targetRefusal(target, actor.kind === 'participant' ? actor.participant.id : undefined);
+		if (refused) throw Errors.forbidden(refused);
 		return target;
 	}
 
-	#apply(record: RoomRecord, patch: RoomPatch): RoomRecord {
-		const next = this.store.updateRoom(record.id, patch)!;
-		this.manager.get(record.id)?.applyRecord(next);
+	async #apply(record: RoomRecord, patch: RoomPatch): Promise<RoomRecord> {
+		const next = (await this.rooms.updateRoom(record.id, patch))!;
+		this.liveRooms.get(record.id)?.applyRecord(next);
 		return next;
 	}
 
 	/** Changes settings (PATCH, or the in-room settings). Only what differs counts. */
-	update(roomId: string, actor: Actor, patch: RoomSettingsPatch): RoomSettingsView {
-		const record = this.#authorize(roomId, actor, 'moderate');
+	async update(roomId: string, actor: Actor, patch: RoomSettingsPatch): Promise<RoomSettingsView> {
+		const record = await this.#authorize(roomId, actor, 'moderate');
 		if (patch.maxParticipants !== undefined && patch.maxParticipants > this.options.maxParticipants) {
 			throw Errors.invalidPayload(`maxParticipants: this server allows at most ${this.options.maxParticipants}`);
 		}
 		const { locked, ...settings } = patch;
 		const changed = Object.fromEntries(Object.entries(settings)
-			.filter(([key, value]) => record[key as keyof typeof settings] !== value)) as Partial<RoomRecord>;
+			.filter(([key, value]) => record[key as keyof typeof settings] !== value)) as RoomPatch;
 		let next = record;
 		if (Object.keys(changed).length > 0) {
-			next = this.#apply(record, changed);
-			this.activity.log(roomId, actor, { type: 'room.settings_changed', data: changed });
+			next = await this.#apply(record, changed);
+			await this.activity.log(roomId, actor, { type: 'room.settings_changed', data: changed });
 		}
-		if (locked !== undefined && locked !== next.locked) next = this.#setLocked(next, actor, locked ? 'host' : null);
+		if (locked !== undefined && locked !== next.locked) next = await this.#setLocked(next, actor, locked ? 'host' : null);
 		// Locking a room that locked itself makes the lock deliberate: it stays when the host returns.
-		else if (locked && next.lockedBy !== 'host') next = this.#apply(next, { lockedBy: 'host' });
+		else if (locked && next.lockedBy !== 'host') next = await this.#apply(next, { lockedBy: 'host' });
 		return settingsView(next);
 	}
 
-	#setLocked(record: RoomRecord, actor: Actor, lockedBy: LockedBy | null): RoomRecord {
+	async #setLocked(record: RoomRecord, actor: Actor, lockedBy: LockedBy | null): Promise<RoomRecord> {
 		const locked = lockedBy !== null;
-		const next = this.#apply(record, { locked, lockedBy });
-		this.activity.log(record.id, actor, { type: locked ? 'room.locked' : 'room.unlocked', ...(lockedBy ? { data: { why: lockedBy } } : {}) });
-		this.activity.notify(next, locked ? 'room.locked' : 'room.unlocked');
+		const next = await this.#apply(record, { locked, lockedBy });
+		await this.activity.log(record.id, actor, { type: locked ? 'room.locked' : 'room.unlocked', ...(lockedBy ? { data: { why: lockedBy } } : {}) });
+		await this.activity.notify(next, locked ? 'room.locked' : 'room.unlocked');
 		return next;
 	}
 
 	/** A new invite code and host key; the old link answers "reset" from now on. Clears the expiry unless one is given. */
-	resetLink(roomId: string, actor: Actor, expiresAt: string | null = null): { record: RoomRecord; inviteUrl: string; hostUrl?: string } {
-		const record = this.#authorize(roomId, actor, 'moderate');
-		const code = freshInviteCode(this.store);
-		const hostKey = nanoid(32);
-		const next = this.store.replaceCode(roomId, code, { hostKeyHash: hashSecret(hostKey), expiresAt })!;
-		this.manager.get(roomId)?.applyRecord(next);
-		this.activity.log(roomId, actor, { type: 'room.link_reset' });
-		this.activity.notify(next, 'room.link_reset');
-		const inviteUrl = this.options.inviteUrl(code);
+	async resetLink(roomId: string, actor: Actor, expiresAt: string | null = null): Promise<{ record: RoomRecord; inviteUrl: string; hostUrl?: string }> {
+		await this.#authorize(roomId, actor, 'moderate');
+		const hostKey = newHostKey();
+		const next = await withFreshCode(async (code) => (await this.rooms.replaceCode(roomId, code, { hostKeyHash: hashSecret(hostKey), expiresAt }))!);
+		this.liveRooms.get(roomId)?.applyRecord(next);
+		await this.activity.log(roomId, actor, { type: 'room.link_reset' });
+		await this.activity.notify(next, 'room.link_reset');
+		const inviteUrl = this.options.inviteUrl(next.code);
 		// The new host link goes only to the owner: an app, or a person holding the owner's credentials.
 		const owner = actor.kind === 'app' || (actor.kind === 'participant' && actor.participant.owner);
 		return { record: next, inviteUrl, ...(owner ? { hostUrl: `${inviteUrl}#host=${hostKey}` } : {}) };
@@ -153,41 +123,47 @@ export class RoomControl {
 	 * room's lifetime: their participant id, their identity if signed in,
 	 * and their browser's guest key. Locks the room if `autoLockOnRemove`.
 	 */
-	remove(roomId: string, actor: Actor, participantId: string): void {
-		const record = this.#authorize(roomId, actor, 'moderate');
-		const room = this.manager.get(roomId);
+	async remove(roomId: string, actor: Actor, participantId: string): Promise<void> {
+		const record = await this.#authorize(roomId, actor, 'moderate');
+		const room = this.liveRooms.get(roomId);
 		const target = this.#target(actor, room, participantId);
-		this.store.addBans(roomId, bansFor(target.claims));
-		this.activity.log(roomId, actor, { type: 'participant.removed', subject: subjectOf(target) });
+		// The live room refuses them at once; the store keeps the ban beyond its life.
+		room!.removals.add(target.claims);
+		await this.activity.log(roomId, actor, { type: 'participant.removed', subject: subjectOf(target) });
 		room!.leave(target, CloseReason.REMOVED);
-		if (record.autoLockOnRemove && !record.locked) this.#setLocked(this.store.getRoom(roomId)!, actor, 'removal');
-	}
-
-	assertNotBanned(roomId: string, claims: Pick<ParticipantClaims, 'pid' | 'identity' | 'gk'>): void {
-		if (this.store.isBanned(roomId, bansFor(claims))) throw Errors.removed();
+		await this.bans.addBans(roomId, bansFor(target.claims));
+		if (record.autoLockOnRemove && !record.locked) {
+			const current = await this.rooms.getRoom(roomId);
+			if (current && !current.locked) await this.#setLocked(current, actor, 'removal');
+		}
 	}
 
 	/** Mutes one person's microphone. Only they can unmute; they are told who muted them. */
 	async mute(roomId: string, actor: Actor, participantId: string): Promise<boolean> {
-		this.#authorize(roomId, actor, 'moderate');
-		const room = this.manager.get(roomId);
+		await this.#authorize(roomId, actor, 'moderate');
+		const room = this.liveRooms.get(roomId);
 		const target = this.#target(actor, room, participantId);
-		const muted = await room!.muteMic(target, this.#actorName(actor));
-		if (muted) this.activity.log(roomId, actor, { type: 'participant.muted', subject: subjectOf(target) });
+		const muted = await this.#muteMic(room!, target, actor);
+		if (muted) await this.activity.log(roomId, actor, { type: 'participant.muted', subject: subjectOf(target) });
 		return muted;
 	}
 
 	/** Mutes everyone but the actor (and, for a co-host, the hosts). */
 	async muteAll(roomId: string, actor: Actor): Promise<number> {
-		this.#authorize(roomId, actor, 'moderate');
-		const room = this.manager.get(roomId);
+		await this.#authorize(roomId, actor, 'moderate');
+		const room = this.liveRooms.get(roomId);
 		if (!room) return 0;
-		const by = this.#actorName(actor);
 		const targets = room.participants().filter((participant) => participant.role !== 'host'
 			&& !(actor.kind === 'participant' && actor.participant.id === participant.id));
-		const results = await Promise.all(targets.map((participant) => room.muteMic(participant, by)));
+		const results = await Promise.all(targets.map((participant) => this.#muteMic(room, participant, actor)));
 		const muted = results.filter(Boolean).length;
-		if (muted > 0) this.activity.log(roomId, actor, { type: 'participant.muted', data: { everyone: true, count: muted } });
+		if (muted > 0) await this.activity.log(roomId, actor, { type: 'participant.muted', data: { everyone: true, count: muted } });
+		return muted;
+	}
+
+	async #muteMic(room: Room, participant: Participant, actor: Actor): Promise<boolean> {
+		const muted = await room.media.muteMic(participant.media);
+		if (muted) participant.send('moderation.muted', { by: this.#actorName(actor) });
 		return muted;
 	}
 
@@ -198,71 +174,63 @@ export class RoomControl {
 	}
 
 	/** Appoints (`cohost`) or dismisses (`guest`) a co-host. */
-	setRole(roomId: string, actor: Actor, participantId: string, role: 'cohost' | 'guest'): Participant {
-		this.#authorize(roomId, actor, 'moderate');
-		const room = this.manager.get(roomId);
+	async setRole(roomId: string, actor: Actor, participantId: string, role: 'cohost' | 'guest'): Promise<Participant> {
+		await this.#authorize(roomId, actor, 'moderate');
+		const room = this.liveRooms.get(roomId);
 		const target = this.#target(actor, room, participantId);
 		if (target.role !== role) {
-			room!.setRole(target, role);
-			this.activity.log(roomId, actor, { type: 'participant.role_changed', subject: subjectOf(target), data: { role } });
+			room!.roles.set(target, role);
+			await this.activity.log(roomId, actor, { type: 'participant.role_changed', subject: subjectOf(target), data: { role } });
 		}
 		return target;
 	}
 
 	/** Answers a person waiting at the door: a seat now or at the first free one, or turned away. */
-	answer(roomId: string, actor: Actor, participantId: string, admit: boolean): void {
-		this.#authorize(roomId, actor, 'moderate');
-		const room = this.manager.get(roomId);
-		const entry = room?.waiting(participantId);
+	async answer(roomId: string, actor: Actor, participantId: string, admit: boolean): Promise<void> {
+		await this.#authorize(roomId, actor, 'moderate');
+		const room = this.liveRooms.get(roomId);
+		const entry = room?.lobby.get(participantId);
 		if (!room || !entry) throw Errors.notFound('waiting person');
-		if (admit) room.admit(entry);
-		else room.deny(entry);
-		this.activity.log(roomId, actor, { type: admit ? 'lobby.admitted' : 'lobby.denied', subject: { id: participantId, name: entry.claims.name } });
+		if (admit) room.lobby.admit(entry);
+		else room.lobby.turnAway(entry, CloseReason.DENIED);
+		await this.activity.log(roomId, actor, { type: admit ? 'lobby.admitted' : 'lobby.denied', subject: { id: participantId, name: entry.claims.name } });
 	}
 
 	/** Ends the room for everyone; its link answers ROOM_ENDED from then on. Idempotent for the owner app. */
-	end(roomId: string, actor: Actor): RoomRecord {
-		const current = this.store.getRoom(roomId);
-		if (actor.kind === 'app' && current?.status === 'ended' && this.owns(actor.user, current)) return current;
-		this.#authorize(roomId, actor, 'end');
-		const ended = this.store.updateRoom(roomId, { status: 'ended', endedAt: new Date().toISOString() })!;
-		this.activity.log(roomId, actor, { type: 'room.ended' });
-		this.manager.get(roomId)?.close(CloseReason.ROOM_ENDED);
-		this.activity.notify(ended, 'room.ended');
+	async end(roomId: string, actor: Actor): Promise<RoomRecord> {
+		const current = await this.rooms.getRoom(roomId);
+		if (actor.kind === 'app' && current?.status === 'ended' && (await this.owns(actor.user, current))) return current;
+		await this.#authorize(roomId, actor, 'end');
+		const ended = (await this.rooms.updateRoom(roomId, { status: 'ended', endedAt: new Date().toISOString() }))!;
+		this.liveRooms.get(roomId)?.close(CloseReason.ROOM_ENDED);
+		// Everyone still seated leaves first, so a chat app's card ends empty, then ended.
+		await this.activity.settled();
+		await this.activity.log(roomId, actor, { type: 'room.ended' });
+		await this.activity.notify(ended, 'room.ended');
 		return ended;
 	}
 
 	/** The moderation timeline, oldest first; readable after the room ended. */
-	events(roomId: string, actor: Actor, after: number, limit: number): ModerationEvent[] {
-		const record = this.store.getRoom(roomId);
-		const endedButOwned = record?.status === 'ended' && actor.kind === 'app' && this.owns(actor.user, record);
-		if (!endedButOwned) this.#authorize(roomId, actor, 'moderate');
-		return this.store.listEvents(roomId, after, limit);
+	async events(roomId: string, actor: Actor, after: number, limit: number): Promise<ModerationEvent[]> {
+		const record = await this.rooms.getRoom(roomId);
+		const endedButOwned = record?.status === 'ended' && actor.kind === 'app' && (await this.owns(actor.user, record));
+		if (!endedButOwned) await this.#authorize(roomId, actor, 'moderate');
+		return this.activity.events(roomId, after, limit);
 	}
 
-	/** Follows a live room: joins and leaves on the timeline and in webhooks, and the host-away lock. */
-	#watch(room: Room): void {
-		room.on('participantJoined', (participant) => {
-			const self: Actor = { kind: 'participant', participant };
-			this.activity.log(room.id, self, { type: 'participant.joined', ...(participant.appName ? { data: { verifiedBy: participant.appName } } : {}) });
-			if (room.participantCount === 1) this.activity.notify(room.record, 'room.started');
-			this.activity.notify(room.record, 'participant.joined', { participant: subjectOf(participant) });
-		});
-		room.on('participantLeft', (participant, reason) => {
-			this.activity.log(room.id, { kind: 'participant', participant }, { type: 'participant.left', data: { reason } });
-			this.activity.notify(room.record, 'participant.left', { participant: subjectOf(participant), reason });
-		});
-		room.on('roleChanged', (participant, role) => {
-			this.activity.log(room.id, SYSTEM, { type: 'participant.role_changed', subject: subjectOf(participant), data: { role, succession: true } });
+	/** The server's own rules on a live room: succession on the timeline, and the host-away lock. */
+	#follow(room: Room): void {
+		room.on('roleChanged', async (participant, role) => {
+			await this.activity.log(room.id, SYSTEM, { type: 'participant.role_changed', subject: subjectOf(participant), data: { role, succession: true } });
 		});
 		// Messenger Rooms behaviour: with nobody left to host, the room locks until a host is back.
-		room.on('hostAway', () => {
-			const record = this.store.getRoom(room.id);
-			if (record && record.status === 'open' && !record.locked) this.#setLocked(record, SYSTEM, 'host-away');
+		room.on('hostAway', async () => {
+			const record = await this.rooms.getRoom(room.id);
+			if (record && record.status === 'open' && !record.locked) await this.#setLocked(record, SYSTEM, 'host-away');
 		});
-		room.on('hostReturned', () => {
-			const record = this.store.getRoom(room.id);
-			if (record?.lockedBy === 'host-away') this.#setLocked(record, SYSTEM, null);
+		room.on('hostReturned', async () => {
+			const record = await this.rooms.getRoom(room.id);
+			if (record?.lockedBy === 'host-away') await this.#setLocked(record, SYSTEM, null);
 		});
 	}
 }

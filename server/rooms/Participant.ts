@@ -1,25 +1,20 @@
 /**
- * One person's seat in a live room. Owns their transports, producers and
- * consumers; closing a transport closes what runs on it (mediasoup cascades),
- * and closing the participant closes every transport.
+ * One person's seat in a live room: who they are, their live role, the
+ * connection that reaches their client, and the media they own. Closing the
+ * participant tells the client why and closes their media.
  */
 import type { types } from 'mediasoup';
 import { CloseReason } from '../../shared/errors.js';
-import type { ParticipantView, ProducerView, ServerToClientEvents } from '../../shared/protocol.js';
-import type { MediaSource, Role } from '../../shared/schemas.js';
+import type { ParticipantView, ServerEvents } from '../../shared/protocol.js';
+import type { Role } from '../../shared/schemas.js';
 import type { ParticipantClaims } from '../auth/participantTokens.js';
-import { Errors } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { ParticipantMedia } from '../media/ParticipantMedia.js';
 
 /** How the domain talks to a participant's client; Socket.IO implements it. */
 export interface ParticipantConnection {
-	emit<E extends keyof ServerToClientEvents>(event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
+	emit<E extends keyof ServerEvents>(event: E, payload: ServerEvents[E]): void;
 	disconnect(): void;
-}
-
-export interface ProducerEntry {
-	producer: types.Producer;
-	source: MediaSource;
 }
 
 export class Participant {
@@ -36,9 +31,7 @@ export class Participant {
 	readonly logger: Logger;
 	/** What the client can receive; consumers are created only for codecs it supports. */
 	readonly rtpCapabilities: types.RtpCapabilities;
-	readonly transports = new Map<string, types.Transport>();
-	readonly producers = new Map<string, ProducerEntry>();
-	readonly consumers = new Map<string, types.Consumer>();
+	readonly media: ParticipantMedia;
 	readonly #connection: ParticipantConnection;
 	#closed = false;
 
@@ -53,6 +46,9 @@ export class Participant {
 		this.rtpCapabilities = rtpCapabilities;
 		this.#connection = connection;
 		this.logger = logger.child({ participantId: this.id });
+		// The producer went away (its owner left or stopped sharing): mediasoup closed the consumer.
+		this.media = new ParticipantMedia(this.id, (consumer) =>
+			this.send('consumer.closed', { consumerId: consumer.id, producerId: consumer.producerId }));
 	}
 
 	get closed(): boolean {
@@ -68,11 +64,6 @@ export class Participant {
 		return this.#connection === connection && !this.#closed;
 	}
 
-	/** The unpaused microphone producer, if any. */
-	liveMic(): types.Producer | undefined {
-		return [...this.producers.values()].find(({ source, producer }) => source === 'mic' && !producer.paused)?.producer;
-	}
-
 	view(): ParticipantView {
 		return {
 			id: this.id,
@@ -84,59 +75,13 @@ export class Participant {
 		};
 	}
 
-	producerViews(): ProducerView[] {
-		return [...this.producers.values()].map(({ producer, source }) => ({
-			id: producer.id,
-			participantId: this.id,
-			kind: producer.kind,
-			source,
-			paused: producer.paused,
-		}));
-	}
-
-	send<E extends keyof ServerToClientEvents>(event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
-		if (!this.#closed) this.#connection.emit(event, ...args);
-	}
-
-	/** Looks an id up among this participant's own objects only. */
-	transport(transportId: string): types.Transport {
-		const transport = this.transports.get(transportId);
-		if (!transport) throw Errors.notFound('transport');
-		return transport;
-	}
-
-	producer(producerId: string): ProducerEntry {
-		const entry = this.producers.get(producerId);
-		if (!entry) throw Errors.notFound('producer');
-		return entry;
-	}
-
-	consumer(consumerId: string): types.Consumer {
-		const consumer = this.consumers.get(consumerId);
-		if (!consumer) throw Errors.notFound('consumer');
-		return consumer;
-	}
-
-	addTransport(transport: types.Transport): void {
-		this.transports.set(transport.id, transport);
-		transport.observer.once('close', () => this.transports.delete(transport.id));
-	}
-
-	addProducer(producer: types.Producer, source: MediaSource): void {
-		this.producers.set(producer.id, { producer, source });
-		producer.observer.once('close', () => this.producers.delete(producer.id));
-	}
-
-	addConsumer(consumer: types.Consumer): void {
-		this.consumers.set(consumer.id, consumer);
-		consumer.observer.once('close', () => this.consumers.delete(consumer.id));
-		// The producer went away (its owner left or stopped sharing): mediasoup closed the consumer.
-		consumer.once('producerclose', () => this.send('consumer.closed', { consumerId: consumer.id, producerId: consumer.producerId }));
+	send<E extends keyof ServerEvents>(event: E, payload: ServerEvents[E]): void {
+		if (!this.#closed) this.#connection.emit(event, payload);
 	}
 
 	/**
-	 * Closes every transport (and so every producer and consumer). The client
-	 * is told why, then disconnected, unless it is already gone.
+	 * Closes the participant's media (every transport, producer and consumer).
+	 * The client is told why, then disconnected, unless it is already gone.
 	 */
 	close(reason: CloseReason): void {
 		if (this.#closed) return;
@@ -145,8 +90,7 @@ export class Participant {
 			this.#connection.disconnect();
 		}
 		this.#closed = true;
-		for (const transport of this.transports.values()) transport.close();
-		this.transports.clear();
+		this.media.close();
 		this.logger.info({ reason }, 'participant closed');
 	}
 }

@@ -1,37 +1,37 @@
 /**
- * A live room: one mediasoup router, the participants seated on it and the
- * lobby of people waiting at its door.
+ * A live room: its seats and who sits in them, the lobby at its door, the
+ * roles of the people inside, and its media.
  *
- * Closure chain: Room.close() turns the lobby away and closes every
- * Participant (telling each client why), then the router, which closes
- * anything left on it. A Participant closing closes its transports, whose
- * producers and consumers close with them; consumers of a closed producer
- * are closed by mediasoup and their owners are told with `consumer.closed`.
- * A dead worker closes the router, which closes the room with MEDIA_FAILURE.
+ * Closure chain: Room.close(reason) turns the lobby away, then closes each
+ * Participant (telling its client why, and emitting `participantLeft` so the
+ * timeline and webhooks see everyone leave), then its RoomMedia, whose
+ * router closes every transport, producer and consumer. A Participant
+ * closing closes its ParticipantMedia: its transports, and with them its
+ * producers and consumers; consumers of a closed producer are closed by
+ * mediasoup and their owners are told `consumer.closed`. A dead worker
+ * closes the router, and RoomMedia's `workerClosed` closes the room with
+ * MEDIA_FAILURE.
  *
- * Roles: `host` comes from the owner's credentials; hosts appoint co-hosts.
- * When the last host leaves, the longest-serving co-host succeeds them
- * until a host returns; with no co-host the room reports `hostAway`.
+ * Listeners of the room's events cannot throw into it (SafeEmitter): state
+ * changes complete before anyone is told.
  */
-import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { CloseReason } from '../../shared/errors.js';
-import type {
-	ConsumerView, JoinedRoom, JoinResult, RoomSettingsView, ServerToClientEvents, TransportView, WaitReason,
-} from '../../shared/protocol.js';
-import type { MediaSource, Role } from '../../shared/schemas.js';
+import type { JoinedRoom, JoinResult, ServerEvents } from '../../shared/protocol.js';
+import type { Role } from '../../shared/schemas.js';
 import type { ParticipantClaims } from '../auth/participantTokens.js';
-import { Errors } from '../errors.js';
+import { Errors, refusal } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { RoomMedia, type RoomMediaOptions } from '../media/RoomMedia.js';
 import type { RouterPlacement } from '../media/WorkerPool.js';
+import { SafeEmitter } from '../SafeEmitter.js';
 import type { RoomRecord } from '../store/RoomStore.js';
-import { Lobby, type LobbyEntry, admission } from './Lobby.js';
+import { admission, type AdmissionDecision } from './admission.js';
+import { Removals } from './bans.js';
+import { Lobby, type LobbyEntry } from './Lobby.js';
 import { Participant, type ParticipantConnection } from './Participant.js';
-
-export interface RoomMediaOptions {
-	/** Whether plain (unencrypted) RTP transports may be created, for load tools. */
-	plainTransports: boolean;
-}
+import { Roles } from './Roles.js';
+import { joinedView, settingsView } from './views.js';
 
 export interface RoomOptions extends RoomMediaOptions {
 	/** How long a request to join a locked room waits for an answer. */
@@ -46,7 +46,7 @@ export interface RoomEvents {
 	close: [CloseReason];
 	/** A new seat was taken (not a reconnect). */
 	participantJoined: [Participant];
-	/** A seat was freed. */
+	/** A seat was freed, or the room closed with the person in it. */
 	participantLeft: [Participant, CloseReason];
 	/** The room's own role change: a co-host succeeded the last host, or handed back to a returning one. */
 	roleChanged: [Participant, Role];
@@ -56,63 +56,59 @@ export interface RoomEvents {
 	hostReturned: [];
 }
 
-export function settingsView(record: RoomRecord): RoomSettingsView {
-	return {
-		code: record.code,
-		title: record.title,
-		audience: record.audience,
-		maxParticipants: record.maxParticipants,
-		locked: record.locked,
-		waitForHost: record.waitForHost,
-		autoLockOnRemove: record.autoLockOnRemove,
-		expiresAt: record.expiresAt,
-	};
-}
-
-export class Room extends EventEmitter<RoomEvents> {
+export class Room extends SafeEmitter<RoomEvents> {
 	readonly id: string;
 	readonly logger: Logger;
-	readonly router: types.Router;
-	/** The router's worker's WebRtcServer: every WebRTC transport shares its one UDP and one TCP port. */
-	readonly #webRtcServer: types.WebRtcServer;
-	readonly #plainListenInfo: types.TransportListenInfo;
+	readonly media: RoomMedia;
 	readonly #options: RoomOptions;
+	/** The people waiting at the door. */
+	readonly lobby: Lobby;
+	readonly roles: Roles;
 	readonly #participants = new Map<string, Participant>();
-	readonly #lobby: Lobby;
-	/** Co-hosts by participant id, in order of appointment; kept across reconnects. */
-	readonly #cohosts = new Set<string>();
-	readonly #speakerObserver: types.AudioLevelObserver;
-	/** The persisted settings; RoomControl replaces them when they change. */
+	/** Removals made in this room's life, checked with the store's: a removal counts before its write lands. */
+	readonly removals = new Removals();
+	/** The persisted settings; Moderation replaces them when they change. */
 	#record: RoomRecord;
 	/** Signalling connections bound to this room, seated, waiting or not yet either. */
 	#connections = 0;
-	#promoting = false;
-	#promoteAgain = false;
 	#closed = false;
 
 	static async open(record: RoomRecord, placement: RouterPlacement, options: RoomOptions, logger: Logger): Promise<Room> {
-		const speakerObserver = await placement.router.createAudioLevelObserver({ maxEntries: 1, threshold: -60, interval: 800 });
-		return new Room(record, placement, speakerObserver, options, logger);
+		const roomLogger = logger.child({ roomId: record.id });
+		return new Room(record, await RoomMedia.open(placement, options, roomLogger), options, roomLogger);
 	}
 
-	private constructor(record: RoomRecord, { router, webRtcServer, plainListenInfo }: RouterPlacement,
-		speakerObserver: types.AudioLevelObserver, options: RoomOptions, logger: Logger) {
-		super();
+	private constructor(record: RoomRecord, media: RoomMedia, options: RoomOptions, logger: Logger) {
+		super(() => logger);
 		this.id = record.id;
 		this.#record = record;
-		this.router = router;
-		this.#webRtcServer = webRtcServer;
-		this.#plainListenInfo = plainListenInfo;
-		this.#speakerObserver = speakerObserver;
+		this.media = media;
 		this.#options = options;
-		this.logger = logger.child({ roomId: record.id });
-		this.#lobby = new Lobby(options.knockTimeoutMs, (entry) => this.#turnAway(entry, CloseReason.KNOCK_TIMEOUT));
-		router.on('workerclose', () => this.close(CloseReason.MEDIA_FAILURE));
-		speakerObserver.on('volumes', ([loudest]) => {
-			const participantId = loudest && this.#ownerOfProducer(loudest.producer.id)?.id;
-			if (participantId) this.broadcast('speaker.active', { participantId });
+		this.logger = logger;
+		this.roles = new Roles({
+			participants: () => this.participants(),
+			seated: (id) => this.#participants.get(id),
+			roleChanged: (participant, wasModerator) => {
+				this.broadcast('participant.updated', participant.view());
+				if (participant.isModerator && !wasModerator) participant.send('lobby.updated', { entries: this.lobby.views() });
+			},
+			succeeded: (participant, role) => this.emit('roleChanged', participant, role),
+			hostAway: () => this.emit('hostAway'),
 		});
-		speakerObserver.on('silence', () => this.broadcast('speaker.active', { participantId: null }));
+		this.lobby = new Lobby({
+			isClosed: () => this.#closed,
+			// Those in the lobby consented to wait; they count among the waiting already.
+			decide: (entry) => this.#decide(entry.claims, { admitted: entry.admitted, wait: true }, this.lobby.size - 1),
+			seat: (entry) => entry.connection.emit('room.admitted', this.#seat(entry.claims, entry.role, entry.rtpCapabilities, entry.connection)),
+			lobbyChanged: (entries) => this.broadcastToModerators('lobby.updated', { entries }),
+		}, options.knockTimeoutMs, logger);
+		media.on('workerClosed', () => this.close(CloseReason.MEDIA_FAILURE));
+		media.on('producerAdded', (producer) => this.broadcast('producer.new', producer, producer.participantId));
+		media.on('producerClosed', (event) => {
+			if (!this.#closed) this.broadcast('producer.closed', event, event.participantId);
+		});
+		media.on('producerPaused', (event, paused) => this.broadcast(paused ? 'producer.paused' : 'producer.resumed', event, event.participantId));
+		media.on('activeSpeaker', (participantId) => this.broadcast('speaker.active', { participantId }));
 	}
 
 	get closed(): boolean {
@@ -135,7 +131,6 @@ export class Room extends EventEmitter<RoomEvents> {
 		return [...this.#participants.values()];
 	}
 
-	/** The seated participant, or undefined. */
 	seated(participantId: string): Participant | undefined {
 		return this.#participants.get(participantId);
 	}
@@ -147,24 +142,29 @@ export class Room extends EventEmitter<RoomEvents> {
 		return participant;
 	}
 
-	/** New settings (RoomControl persisted them): tell everyone, and see who can come in now. */
+	/** New settings (Moderation persisted them): tell everyone, and see who can come in now. */
 	applyRecord(record: RoomRecord): void {
 		if (this.#closed) return;
 		this.#record = record;
 		this.broadcast('room.updated', settingsView(record));
-		this.#promote();
+		this.lobby.promote();
+	}
+
+	#decide(claims: ParticipantClaims, flags: { admitted: boolean; wait: boolean; banned?: boolean }, waiting: number): AdmissionDecision {
+		const live = { hostPresent: this.hostPresent, seated: this.#participants.size, waiting, maxWaiting: this.#options.maxLobby };
+		const banned = Boolean(flags.banned) || this.removals.has(claims);
+		return admission(this.#record, live, { role: this.roles.roleOf(claims), signedIn: Boolean(claims.identity), ...flags, banned });
 	}
 
 	/**
-	 * Seats a participant, or puts them in the lobby. Synchronous from check
-	 * to insert, so concurrent joins can never exceed the room's seats. The
-	 * same participant id joining again (a reconnect) replaces its old
-	 * session and keeps its seat and role. Without `wait`, a locked or full
-	 * room refuses instead of queueing; waiting for the host needs no consent.
+	 * Seats a participant, puts them in the lobby, or refuses, as `admission()`
+	 * decides. Synchronous from decision to seat, so concurrent joins can never
+	 * exceed the seats. The same participant joining again (a reconnect)
+	 * replaces its old session and keeps its seat and role.
 	 */
-	join(claims: ParticipantClaims, rtpCapabilities: types.RtpCapabilities, connection: ParticipantConnection, wait: boolean): JoinResult {
+	join(claims: ParticipantClaims, rtpCapabilities: types.RtpCapabilities, connection: ParticipantConnection,
+		options: { wait: boolean; banned: boolean }): JoinResult {
 		if (this.#closed) throw Errors.unavailable('the room is closing; join again');
-		if (this.#record.status === 'ended') throw Errors.roomEnded();
 		const previous = this.#participants.get(claims.pid);
 		if (previous) {
 			// The others keep the person; only the old session's media goes away.
@@ -172,38 +172,20 @@ export class Room extends EventEmitter<RoomEvents> {
 			previous.close(CloseReason.REPLACED);
 			return { status: 'joined', room: this.#seat(claims, previous.role, rtpCapabilities, connection, previous) };
 		}
-		const waiting = this.#lobby.get(claims.pid);
-		if (waiting) {
-			this.#lobby.delete(waiting);
-			waiting.connection.emit('session.closed', { reason: CloseReason.REPLACED });
-			waiting.connection.disconnect();
-		}
-		const role: Role = claims.role === 'host' ? 'host' : this.#cohosts.has(claims.pid) ? 'cohost' : 'guest';
+		const waiting = this.lobby.replace(claims.pid);
 		const admitted = waiting?.admitted ?? false;
-		const decision = admission({ role, admitted }, this.#admissionState(), this.#seatFree());
-		if (decision === 'seat') {
+		const decision = this.#decide(claims, { admitted, wait: options.wait, banned: options.banned }, this.lobby.size);
+		if (decision.kind === 'refuse') throw refusal(decision.code);
+		const role = this.roles.roleOf(claims);
+		if (decision.kind === 'seat') {
 			const joined = this.#seat(claims, role, rtpCapabilities, connection);
 			// A host arriving opens the door for those waiting for them.
-			if (role === 'host') this.#promote();
+			if (role === 'host') this.lobby.promote();
 			return { status: 'joined', room: joined };
 		}
-		if (!wait && !admitted && this.#record.locked && role !== 'host') throw Errors.roomLocked();
-		if (!wait && decision === 'queue') throw Errors.roomFull();
-		if (this.#lobby.size >= this.#options.maxLobby) throw Errors.roomFull('too many people are waiting to join');
-
-		const entry: LobbyEntry = { claims, role, rtpCapabilities, connection, since: waiting?.since ?? new Date(), admitted, reason: decision, position: 0 };
-		this.#lobby.add(entry);
-		this.logger.info({ participantId: claims.pid, reason: decision }, 'waiting in the lobby');
-		this.#promote();
+		const entry: LobbyEntry = { claims, role, rtpCapabilities, connection, since: waiting?.since ?? new Date(), admitted, reason: decision.reason, position: 0 };
+		this.lobby.add(entry);
 		return { status: 'waiting', lobby: Lobby.status(entry) };
-	}
-
-	#admissionState() {
-		return { hostPresent: this.hostPresent, locked: this.#record.locked, waitForHost: this.#record.waitForHost };
-	}
-
-	#seatFree(): boolean {
-		return this.#participants.size < this.#record.maxParticipants;
 	}
 
 	#seat(claims: ParticipantClaims, role: Role, rtpCapabilities: types.RtpCapabilities, connection: ParticipantConnection,
@@ -213,29 +195,14 @@ export class Room extends EventEmitter<RoomEvents> {
 		const others = this.participants();
 		this.#participants.set(participant.id, participant);
 		participant.logger.info({ seats: this.#participants.size, role, replaced: Boolean(previous) }, 'participant joined');
+		const joined = joinedView(participant, others, this.#record, this.lobby);
 		if (!previous) {
 			this.broadcast('participant.joined', participant.view(), participant.id);
 			this.emit('participantJoined', participant);
 		}
 		if (role === 'host' && !hostWasPresent) this.emit('hostReturned');
-		else if (participant.owner && !previous) this.#handBack();
-		return {
-			self: participant.view(),
-			participants: others.map((other) => other.view()),
-			producers: others.flatMap((other) => other.producerViews()),
-			settings: settingsView(this.#record),
-			lobby: participant.isModerator ? this.#lobby.views() : [],
-		};
-	}
-
-	/** The owner is back: a co-host who stood in as host steps back to co-host. */
-	#handBack(): void {
-		for (const standIn of this.participants()) {
-			if (standIn.role === 'host' && !standIn.owner) {
-				this.setRole(standIn, 'cohost');
-				this.emit('roleChanged', standIn, 'cohost');
-			}
-		}
+		else if (participant.owner && !previous) this.roles.ownerReturned();
+		return joined;
 	}
 
 	/** Frees the participant's seat, unless a reconnect already took it over. */
@@ -247,17 +214,10 @@ export class Room extends EventEmitter<RoomEvents> {
 	disconnected(participantId: string, connection: ParticipantConnection): void {
 		const participant = this.#participants.get(participantId);
 		if (participant?.isOn(connection)) this.#remove(participant, CloseReason.DISCONNECTED);
-		const waiting = this.#lobby.get(participantId);
-		if (waiting?.connection === connection) {
-			this.#lobby.delete(waiting);
-			this.#promote();
-		}
+		this.lobby.disconnected(participantId, connection);
 	}
 
-	/**
-	 * Connections hold the room open from the handshake on, so a room whose
-	 * first participant is still loading is not closed under them.
-	 */
+	/** Connections hold the room open from the handshake on, so a room whose first participant is still loading is not closed under them. */
 	retain(): void {
 		this.#connections++;
 	}
@@ -272,278 +232,34 @@ export class Room extends EventEmitter<RoomEvents> {
 		participant.close(reason);
 		this.broadcast('participant.left', { participantId: participant.id, reason });
 		this.emit('participantLeft', participant, reason);
-		if (participant.role === 'host' && !this.hostPresent) this.#succeed();
-		this.#promote();
+		if (participant.role === 'host') this.roles.hostLeft();
+		this.lobby.promote();
 	}
 
-	/** The last host left: the longest-serving co-host takes over, or the room is host-less. */
-	#succeed(): void {
-		const successor = [...this.#cohosts].map((id) => this.#participants.get(id)).find((candidate) => candidate?.role === 'cohost');
-		if (!successor) {
-			this.emit('hostAway');
-			return;
-		}
-		this.setRole(successor, 'host');
-		this.emit('roleChanged', successor, 'host');
-	}
-
-	/** Appoints or dismisses a co-host, or moves the host role on succession (which emits `roleChanged`). */
-	setRole(participant: Participant, role: Role): void {
-		if (participant.role === role) return;
-		const wasModerator = participant.isModerator;
-		participant.role = role;
-		if (role === 'cohost') this.#cohosts.add(participant.id);
-		if (role === 'guest') this.#cohosts.delete(participant.id);
-		this.broadcast('participant.updated', participant.view());
-		if (participant.isModerator && !wasModerator) participant.send('lobby.updated', { entries: this.#lobby.views() });
-	}
-
-	/** Pauses the participant's microphone and tells them who did. Returns whether it was live. */
-	async muteMic(participant: Participant, by: string): Promise<boolean> {
-		const mic = participant.liveMic();
-		if (!mic) return false;
-		await mic.pause();
-		this.broadcast('producer.paused', { producerId: mic.id, participantId: participant.id }, participant.id);
-		participant.send('moderation.muted', { by });
-		return true;
-	}
-
-	waiting(participantId: string): LobbyEntry | undefined {
-		return this.#lobby.get(participantId);
-	}
-
-	isWaitingOn(participantId: string, connection: ParticipantConnection): boolean {
-		return this.#lobby.get(participantId)?.connection === connection;
-	}
-
-	/** A host lets a waiting person in; they take a seat now, or the first free one. */
-	admit(entry: LobbyEntry): void {
-		entry.admitted = true;
-		this.#promote();
-	}
-
-	deny(entry: LobbyEntry): void {
-		this.#turnAway(entry, CloseReason.DENIED);
-	}
-
-	#turnAway(entry: LobbyEntry, reason: CloseReason): void {
-		this.#lobby.delete(entry);
-		entry.connection.emit('session.closed', { reason });
-		entry.connection.disconnect();
-		this.logger.info({ participantId: entry.claims.pid, reason }, 'turned away from the lobby');
-		this.#sendLobby();
-	}
-
-	/**
-	 * Re-decides the lobby in arrival order after anything that can change it
-	 * (a seat freed, a lock, a host arriving, an admission). Re-entrant calls
-	 * (seating someone can unlock the room) run once more at the end.
-	 */
-	#promote(): void {
-		if (this.#promoting) {
-			this.#promoteAgain = true;
-			return;
-		}
-		this.#promoting = true;
-		try {
-			do {
-				this.#promoteAgain = false;
-				this.#promoteOnce();
-			} while (this.#promoteAgain && !this.#closed);
-		} finally {
-			this.#promoting = false;
-		}
-	}
-
-	#promoteOnce(): void {
-		let changed = false;
-		const positions: Record<WaitReason, number> = { host: 0, knock: 0, queue: 0 };
-		for (const entry of this.#lobby.entries()) {
-			if (this.#closed) return;
-			const decision = admission(entry, this.#admissionState(), this.#seatFree());
-			if (decision === 'seat') {
-				this.#lobby.delete(entry);
-				const joined = this.#seat(entry.claims, entry.role, entry.rtpCapabilities, entry.connection);
-				entry.connection.emit('room.admitted', joined);
-				changed = true;
-				continue;
-			}
-			positions[decision]++;
-			if (this.#lobby.update(entry, decision, positions[decision])) {
-				entry.connection.emit('lobby.status', Lobby.status(entry));
-				changed = true;
-			}
-		}
-		if (changed) this.#sendLobby();
-	}
-
-	#sendLobby(): void {
-		const entries = this.#lobby.views();
+	broadcast<E extends keyof ServerEvents>(event: E, payload: ServerEvents[E], exceptId?: string): void {
 		for (const participant of this.#participants.values()) {
-			if (participant.isModerator) participant.send('lobby.updated', { entries });
-		}
-	}
-
-	broadcast<E extends keyof ServerToClientEvents>(event: E, payload: Parameters<ServerToClientEvents[E]>[0], exceptId?: string): void {
-		for (const participant of this.#participants.values()) {
-			if (participant.id !== exceptId) (participant.send as (e: E, p: typeof payload) => void)(event, payload);
+			if (participant.id !== exceptId) participant.send(event, payload);
 		}
 	}
 
 	/** Sends to hosts and co-hosts only. */
-	broadcastToModerators<E extends keyof ServerToClientEvents>(event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void {
+	broadcastToModerators<E extends keyof ServerEvents>(event: E, payload: ServerEvents[E]): void {
 		for (const participant of this.#participants.values()) {
-			if (participant.isModerator) (participant.send as (e: E, p: typeof payload) => void)(event, payload);
+			if (participant.isModerator) participant.send(event, payload);
 		}
 	}
 
-	async createTransport(participant: Participant, direction: 'send' | 'recv', type: 'webrtc' | 'plain'): Promise<TransportView> {
-		if (type === 'plain') {
-			if (!this.#options.plainTransports) throw Errors.forbidden('plain RTP transports are disabled on this server');
-			const transport = await this.router.createPlainTransport({
-				listenInfo: this.#plainListenInfo,
-				rtcpMux: true,
-				// A sender is found by the first packet it sends; a receiver says where to send.
-				comedia: direction === 'send',
-				appData: { direction, type },
-			});
-			this.#adopt(participant, transport);
-			return { id: transport.id, type, ip: transport.tuple.localIp, port: transport.tuple.localPort };
-		}
-		const transport = await this.router.createWebRtcTransport({
-			webRtcServer: this.#webRtcServer,
-			enableUdp: true,
-			enableTcp: true,
-			preferUdp: true,
-			initialAvailableOutgoingBitrate: 1_000_000,
-			appData: { direction, type },
-		});
-		this.#adopt(participant, transport);
-		return {
-			id: transport.id,
-			type,
-			iceParameters: transport.iceParameters,
-			iceCandidates: transport.iceCandidates,
-			dtlsParameters: transport.dtlsParameters,
-		};
-	}
-
-	#adopt(participant: Participant, transport: types.Transport): void {
-		// The participant may have left while the worker was creating the transport.
-		if (participant.closed) {
-			transport.close();
-			throw Errors.notJoined();
-		}
-		participant.addTransport(transport);
-	}
-
-	async connectTransport(participant: Participant, transportId: string,
-		params: { dtlsParameters?: types.DtlsParameters; ip?: string; port?: number }): Promise<void> {
-		const transport = participant.transport(transportId);
-		if (transport.appData.type === 'plain') {
-			if (transport.appData.direction !== 'recv' || !params.ip || !params.port) {
-				throw Errors.invalidPayload('plain receive transports connect with ip and port');
-			}
-			await transport.connect({ ip: params.ip, port: params.port });
-			return;
-		}
-		if (!params.dtlsParameters) throw Errors.invalidPayload('dtlsParameters required');
-		await transport.connect({ dtlsParameters: params.dtlsParameters });
-	}
-
-	async restartIce(participant: Participant, transportId: string): Promise<{ iceParameters: unknown }> {
-		const transport = participant.transport(transportId);
-		if (transport.appData.type !== 'webrtc') throw Errors.invalidPayload('not a WebRTC transport');
-		return { iceParameters: await (transport as types.WebRtcTransport).restartIce() };
-	}
-
-	async produce(participant: Participant, request: { transportId: string; kind: 'audio' | 'video'; source: MediaSource;
-		rtpParameters: types.RtpParameters; paused: boolean }): Promise<{ id: string }> {
-		const transport = participant.transport(request.transportId);
-		if (transport.appData.direction !== 'send') throw Errors.invalidPayload('produce on a send transport');
-		if ((request.source === 'mic') !== (request.kind === 'audio')) throw Errors.invalidPayload('mic is audio; camera and screen are video');
-		const existing = [...participant.producers.values()].find(({ source }) => source === request.source);
-		if (existing) throw Errors.invalidPayload(`already producing ${request.source}`);
-
-		const producer = await transport.produce({
-			kind: request.kind,
-			rtpParameters: request.rtpParameters,
-			paused: request.paused,
-			appData: { source: request.source },
-		});
-		if (participant.closed) {
-			producer.close();
-			throw Errors.notJoined();
-		}
-		participant.addProducer(producer, request.source);
-		if (producer.kind === 'audio') {
-			await this.#speakerObserver.addProducer({ producerId: producer.id }).catch((error: unknown) =>
-				participant.logger.warn({ err: error }, 'could not observe audio level'));
-		}
-		const view = participant.producerViews().find(({ id }) => id === producer.id)!;
-		this.broadcast('producer.new', view, participant.id);
-		producer.observer.once('close', () => {
-			if (!this.#closed) this.broadcast('producer.closed', { producerId: producer.id, participantId: participant.id }, participant.id);
-		});
-		participant.logger.debug({ producerId: producer.id, source: request.source }, 'producing');
-		return { id: producer.id };
-	}
-
-	/** Mute and unmute: pausing a producer stops its media for everyone. */
-	async setProducerPaused(participant: Participant, producerId: string, paused: boolean): Promise<void> {
-		const { producer } = participant.producer(producerId);
-		if (paused) await producer.pause();
-		else await producer.resume();
-		this.broadcast(paused ? 'producer.paused' : 'producer.resumed', { producerId, participantId: participant.id }, participant.id);
-	}
-
-	closeProducer(participant: Participant, producerId: string): void {
-		participant.producer(producerId).producer.close();
-	}
-
-	async consume(participant: Participant, transportId: string, producerId: string): Promise<ConsumerView> {
-		const transport = participant.transport(transportId);
-		if (transport.appData.direction !== 'recv') throw Errors.invalidPayload('consume on a receive transport');
-		const owner = this.#ownerOfProducer(producerId);
-		if (!owner || owner === participant) throw Errors.notFound('producer');
-		if (!this.router.canConsume({ producerId, rtpCapabilities: participant.rtpCapabilities })) {
-			throw Errors.invalidPayload('your device cannot receive this codec');
-		}
-		// Created paused: the client resumes it once its consumer exists and can
-		// play, so no media (and no keyframe) is wasted before it is ready.
-		const consumer = await transport.consume({ producerId, rtpCapabilities: participant.rtpCapabilities, paused: true });
-		if (participant.closed) {
-			consumer.close();
-			throw Errors.notJoined();
-		}
-		participant.addConsumer(consumer);
-		return {
-			id: consumer.id,
-			producerId,
-			participantId: owner.id,
-			kind: consumer.kind,
-			rtpParameters: consumer.rtpParameters,
-			type: consumer.type,
-			producerPaused: consumer.producerPaused,
-		};
-	}
-
-	async resumeConsumer(participant: Participant, consumerId: string): Promise<void> {
-		await participant.consumer(consumerId).resume();
-	}
-
-	#ownerOfProducer(producerId: string): Participant | undefined {
-		return this.participants().find((participant) => participant.producers.has(producerId));
-	}
-
-	/** Closes every participant with `reason`, then the router. Idempotent. */
+	/** Closes every participant with `reason`, then the media. Idempotent. */
 	close(reason: CloseReason): void {
 		if (this.#closed) return;
 		this.#closed = true;
-		this.#lobby.close(reason);
-		for (const participant of this.#participants.values()) participant.close(reason);
+		this.lobby.close(reason);
+		for (const participant of this.#participants.values()) {
+			participant.close(reason);
+			this.emit('participantLeft', participant, reason);
+		}
 		this.#participants.clear();
-		this.router.close();
+		this.media.close();
 		this.logger.info({ reason }, 'room closed');
 		this.emit('close', reason);
 	}

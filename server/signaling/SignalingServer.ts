@@ -1,20 +1,25 @@
 /**
  * Socket.IO signalling. The handshake carries a participant token; the room
- * comes from the token. Every request is validated, then handled, then acked
- * `{ ok: true, data }` or `{ ok: false, error }`; handlers never throw out.
+ * comes from the token. Every request is validated with the protocol table's
+ * schema, then handled, then acked `{ ok: true, data }` or
+ * `{ ok: false, error }`; handlers never throw out. Domain errors keep their
+ * code; anything else is our bug or a fault: it is logged with its stack and
+ * answered INTERNAL, without its message.
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { ErrorCode, type ErrorBody } from '../../shared/errors.js';
-import type { Ack, ClientToServerEvents, RequestName, ServerToClientEvents } from '../../shared/protocol.js';
+import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol.js';
+import { REQUESTS, type RequestName } from '../../shared/requests.js';
 import type { ParticipantClaims, ParticipantTokens } from '../auth/participantTokens.js';
 import { RoomsError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { LiveRooms } from '../rooms/LiveRooms.js';
+import type { Moderation } from '../rooms/Moderation.js';
 import type { Room } from '../rooms/Room.js';
-import type { RoomControl } from '../rooms/RoomControl.js';
-import type { RoomManager } from '../rooms/RoomManager.js';
-import { HANDLERS, REQUEST_SCHEMAS, type SessionContext } from './handlers.js';
+import type { BanStore } from '../store/RoomStore.js';
+import { HANDLERS, type SessionContext } from './handlers.js';
 
 interface SocketData {
 	claims: ParticipantClaims;
@@ -24,23 +29,39 @@ interface SocketData {
 type RoomsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface SignalingDeps {
-	manager: RoomManager;
-	control: RoomControl;
+	liveRooms: LiveRooms;
+	moderation: Moderation;
+	bans: BanStore;
 	tokens: ParticipantTokens;
 	metrics: Metrics;
 	logger: Logger;
 }
 
-function toErrorBody(error: unknown, logger: Logger): ErrorBody {
+function toErrorBody(error: unknown, logger: Logger, context: Record<string, unknown>): ErrorBody {
 	if (error instanceof RoomsError) return { code: error.code, message: error.message, ...(error.reason ? { reason: error.reason } : {}) };
-	// mediasoup rejects malformed RTP/DTLS parameters with TypeError.
-	if (error instanceof TypeError) return { code: ErrorCode.INVALID_PAYLOAD, message: error.message };
-	logger.error({ err: error }, 'signalling request failed');
-	return { code: ErrorCode.MEDIA_ERROR, message: 'the media server could not do that' };
+	logger.error({ err: error, ...context }, 'signalling request failed');
+	return { code: ErrorCode.INTERNAL, message: 'internal error' };
+}
+
+/** Validates, handles and answers one request; never throws. */
+async function answer(name: RequestName, raw: unknown, ctx: SessionContext, log: Logger): Promise<Ack<unknown>> {
+	const parsed = REQUESTS[name].schema.safeParse(raw);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0]!;
+		return { ok: false, error: { code: ErrorCode.INVALID_PAYLOAD, message: `${issue.path.join('.')}: ${issue.message}` } };
+	}
+	try {
+		log.debug({ request: name }, 'request');
+		// Each name's handler takes that name's validated payload; the table pairs them.
+		const handler = HANDLERS[name] as (c: SessionContext, p: typeof parsed.data) => unknown;
+		return { ok: true, data: await handler(ctx, parsed.data) };
+	} catch (error) {
+		return { ok: false, error: toErrorBody(error, log, { request: name }) };
+	}
 }
 
 export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Server {
-	const { manager, control, tokens, metrics, logger } = deps;
+	const { liveRooms, moderation, bans, tokens, metrics, logger } = deps;
 	const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
 		serveClient: false,
 		maxHttpBufferSize: 64 * 1024,
@@ -51,12 +72,12 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 	io.use(async (socket, next) => {
 		try {
 			const claims = tokens.verify(socket.handshake.auth?.token);
-			const room = await manager.open(claims.rid);
+			const room = await liveRooms.open(claims.rid);
 			room.retain();
 			socket.data = { claims, room };
 			next();
 		} catch (error) {
-			const body = toErrorBody(error, logger);
+			const body = toErrorBody(error, logger, { stage: 'handshake' });
 			next(Object.assign(new Error(body.message), { data: body }));
 		}
 	});
@@ -68,35 +89,23 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 			room,
 			claims,
 			tokens,
-			control,
+			moderation,
+			bans,
 			connection: {
-				emit: (event, ...args) => socket.emit(event, ...args),
+				// Socket.IO's emit cannot relate a generic event name to its payload; ServerEvents pairs them.
+				emit: (event, payload) => (socket.emit as (name: string, value: unknown) => boolean)(event, payload),
 				// Deferred so that an ack already on its way (e.g. for room.leave) goes out first.
 				disconnect: () => setImmediate(() => socket.disconnect(true)),
 			},
 		};
 
-		for (const name of Object.keys(HANDLERS) as RequestName[]) {
+		for (const name of Object.keys(REQUESTS) as RequestName[]) {
 			socket.on(name, async (...args: unknown[]) => {
 				const ack = args.at(-1);
 				if (typeof ack !== 'function') return;
-				const reply = ack as (response: Ack<unknown>) => void;
-				let response: Ack<unknown>;
-				const parsed = REQUEST_SCHEMAS[name].safeParse(args.length > 1 ? args[0] : undefined);
-				if (!parsed.success) {
-					const issue = parsed.error.issues[0]!;
-					response = { ok: false, error: { code: ErrorCode.INVALID_PAYLOAD, message: `${issue.path.join('.')}: ${issue.message}` } };
-				} else {
-					try {
-						log.debug({ request: name }, 'request');
-						const handler = HANDLERS[name] as (c: SessionContext, p: unknown) => unknown;
-						response = { ok: true, data: await handler(ctx, parsed.data) };
-					} catch (error) {
-						response = { ok: false, error: toErrorBody(error, log) };
-					}
-				}
+				const response = await answer(name, args.length > 1 ? args[0] : undefined, ctx, log);
 				metrics.signalingRequests.inc({ request: name, result: response.ok ? 'ok' : response.error.code });
-				reply(response);
+				(ack as (response: Ack<unknown>) => void)(response);
 			});
 		}
 

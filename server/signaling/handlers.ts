@@ -1,78 +1,54 @@
 /**
- * One handler per request. The wrapper in SignalingServer validates the
- * payload first; handlers authorize against the caller's own participant,
- * act, and return the ack's data. They throw RoomsError, never ack directly.
+ * One handler per request of the protocol table (shared/requests.ts). The
+ * wrapper in SignalingServer validates the payload with the table's schema
+ * first; handlers start with guard clauses (is the caller seated? does this
+ * id belong to them?), act, and return the ack's data. They throw
+ * RoomsError, never ack directly.
  */
-import type { types } from 'mediasoup';
 import { nanoid } from 'nanoid';
 import { CloseReason } from '../../shared/errors.js';
-import type { RequestName, ResponseData } from '../../shared/protocol.js';
-import * as S from '../../shared/schemas.js';
+import type { RequestName, ResponseData, ValidRequest } from '../../shared/requests.js';
 import type { ParticipantClaims, ParticipantTokens } from '../auth/participantTokens.js';
 import { Errors } from '../errors.js';
+import { asMediasoup } from '../media/clientParameters.js';
+import type { Actor } from '../rooms/ActivityFeed.js';
+import { bansFor } from '../rooms/bans.js';
+import type { Moderation } from '../rooms/Moderation.js';
 import type { Participant, ParticipantConnection } from '../rooms/Participant.js';
 import type { Room } from '../rooms/Room.js';
-import type { Actor } from '../rooms/RoomActivity.js';
-import type { RoomControl } from '../rooms/RoomControl.js';
-import type { z } from 'zod';
+import type { BanStore } from '../store/RoomStore.js';
 
 export interface SessionContext {
 	room: Room;
 	claims: ParticipantClaims;
 	connection: ParticipantConnection;
 	tokens: ParticipantTokens;
-	control: RoomControl;
+	moderation: Moderation;
+	bans: BanStore;
 }
 
-export const REQUEST_SCHEMAS = {
-	'room.capabilities': S.EmptyRequest,
-	'room.join': S.JoinRoomRequest,
-	'room.leave': S.EmptyRequest,
-	'session.refresh': S.EmptyRequest,
-	'transport.create': S.CreateTransportRequest,
-	'transport.connect': S.ConnectTransportRequest,
-	'transport.restartIce': S.TransportRequest,
-	'producer.create': S.ProduceRequest,
-	'producer.pause': S.ProducerRequest,
-	'producer.resume': S.ProducerRequest,
-	'producer.close': S.ProducerRequest,
-	'consumer.create': S.ConsumeRequest,
-	'consumer.resume': S.ConsumerRequest,
-	'chat.send': S.ChatRequest,
-	'room.update': S.RoomSettingsPatch,
-	'room.resetLink': S.EmptyRequest,
-	'room.end': S.EmptyRequest,
-	'participant.remove': S.ParticipantRequest,
-	'participant.mute': S.ParticipantRequest,
-	'participant.muteAll': S.EmptyRequest,
-	'participant.setRole': S.SetRoleRequest,
-	'lobby.admit': S.ParticipantRequest,
-	'lobby.deny': S.ParticipantRequest,
-	'moderation.events': S.EmptyRequest,
-} satisfies Record<RequestName, z.ZodType>;
-
-type Handler<K extends RequestName> =
-	(ctx: SessionContext, payload: z.output<(typeof REQUEST_SCHEMAS)[K]>) => Promise<ResponseData<K>> | ResponseData<K>;
+type Handler<K extends RequestName> = (ctx: SessionContext, payload: ValidRequest<K>) => Promise<ResponseData<K>> | ResponseData<K>;
 
 /** The caller's own seat; a newer session of the same person (another tab) does not count. */
 function joined(ctx: SessionContext): Participant {
 	return ctx.room.participantOn(ctx.claims.pid, ctx.connection);
 }
 
-/** The caller as the actor of a host control; RoomControl checks their live role, never a claim. */
+/** The caller as the actor of a host control; Moderation checks their live role, never a claim. */
 function actor(ctx: SessionContext): Actor {
 	return { kind: 'participant', participant: joined(ctx) };
 }
 
 export const HANDLERS: { [K in RequestName]: Handler<K> } = {
-	'room.capabilities': (ctx) => ({ routerRtpCapabilities: ctx.room.router.rtpCapabilities }),
+	'room.capabilities': (ctx) => ({ routerRtpCapabilities: ctx.room.media.rtpCapabilities }),
 
-	'room.join': (ctx, { rtpCapabilities, wait }) => {
-		if (ctx.room.seated(ctx.claims.pid)?.isOn(ctx.connection) || ctx.room.isWaitingOn(ctx.claims.pid, ctx.connection)) {
+	'room.join': async (ctx, { rtpCapabilities, wait }) => {
+		if (ctx.room.seated(ctx.claims.pid)?.isOn(ctx.connection) || ctx.room.lobby.get(ctx.claims.pid)?.connection === ctx.connection) {
 			throw Errors.alreadyJoined();
 		}
-		ctx.control.assertNotBanned(ctx.room.id, ctx.claims);
-		return ctx.room.join(ctx.claims, rtpCapabilities as types.RtpCapabilities, ctx.connection, wait);
+		// The store's removals are read before the (synchronous) decision; the room's own cover the gap.
+		const banned = await ctx.bans.isBanned(ctx.room.id, bansFor(ctx.claims));
+		return ctx.room.join(ctx.claims, asMediasoup.rtpCapabilities(rtpCapabilities), ctx.connection, { wait, banned });
 	},
 
 	'room.leave': (ctx) => {
@@ -85,41 +61,48 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 		return { token: ctx.tokens.sign(ctx.claims) };
 	},
 
-	'transport.create': (ctx, { direction, type }) => ctx.room.createTransport(joined(ctx), direction, type),
+	'transport.create': (ctx, { direction, type }) => {
+		const participant = joined(ctx);
+		return ctx.room.media.createTransport(participant.media, direction, type);
+	},
 
 	'transport.connect': async (ctx, { transportId, dtlsParameters, ip, port }) => {
-		await ctx.room.connectTransport(joined(ctx), transportId, {
-			...(dtlsParameters ? { dtlsParameters: dtlsParameters as types.DtlsParameters } : {}),
+		const participant = joined(ctx);
+		await ctx.room.media.connectTransport(participant.media, transportId, {
+			...(dtlsParameters ? { dtlsParameters: asMediasoup.dtlsParameters(dtlsParameters) } : {}),
 			...(ip ? { ip } : {}),
 			...(port ? { port } : {}),
 		});
 		return {};
 	},
 
-	'transport.restartIce': (ctx, { transportId }) => ctx.room.restartIce(joined(ctx), transportId),
+	'transport.restartIce': (ctx, { transportId }) => ctx.room.media.restartIce(joined(ctx).media, transportId),
 
 	'producer.create': (ctx, request) =>
-		ctx.room.produce(joined(ctx), { ...request, rtpParameters: request.rtpParameters as types.RtpParameters }),
+		ctx.room.media.produce(joined(ctx).media, { ...request, rtpParameters: asMediasoup.rtpParameters(request.rtpParameters) }),
 
 	'producer.pause': async (ctx, { producerId }) => {
-		await ctx.room.setProducerPaused(joined(ctx), producerId, true);
+		await ctx.room.media.setProducerPaused(joined(ctx).media, producerId, true);
 		return {};
 	},
 
 	'producer.resume': async (ctx, { producerId }) => {
-		await ctx.room.setProducerPaused(joined(ctx), producerId, false);
+		await ctx.room.media.setProducerPaused(joined(ctx).media, producerId, false);
 		return {};
 	},
 
 	'producer.close': (ctx, { producerId }) => {
-		ctx.room.closeProducer(joined(ctx), producerId);
+		ctx.room.media.closeProducer(joined(ctx).media, producerId);
 		return {};
 	},
 
-	'consumer.create': (ctx, { transportId, producerId }) => ctx.room.consume(joined(ctx), transportId, producerId),
+	'consumer.create': (ctx, { transportId, producerId }) => {
+		const participant = joined(ctx);
+		return ctx.room.media.consume(participant.media, participant.rtpCapabilities, transportId, producerId);
+	},
 
 	'consumer.resume': async (ctx, { consumerId }) => {
-		await ctx.room.resumeConsumer(joined(ctx), consumerId);
+		await ctx.room.media.resumeConsumer(joined(ctx).media, consumerId);
 		return {};
 	},
 
@@ -130,38 +113,38 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 		return message;
 	},
 
-	'room.update': (ctx, patch) => ctx.control.update(ctx.room.id, actor(ctx), patch),
+	'room.update': (ctx, patch) => ctx.moderation.update(ctx.room.id, actor(ctx), patch),
 
-	'room.resetLink': (ctx) => {
-		const { record, inviteUrl, hostUrl } = ctx.control.resetLink(ctx.room.id, actor(ctx));
+	'room.resetLink': async (ctx) => {
+		const { record, inviteUrl, hostUrl } = await ctx.moderation.resetLink(ctx.room.id, actor(ctx));
 		return { code: record.code, inviteUrl, ...(hostUrl ? { hostUrl } : {}) };
 	},
 
-	'room.end': (ctx) => {
-		ctx.control.end(ctx.room.id, actor(ctx));
+	'room.end': async (ctx) => {
+		await ctx.moderation.end(ctx.room.id, actor(ctx));
 		return {};
 	},
 
-	'participant.remove': (ctx, { participantId }) => {
-		ctx.control.remove(ctx.room.id, actor(ctx), participantId);
+	'participant.remove': async (ctx, { participantId }) => {
+		await ctx.moderation.remove(ctx.room.id, actor(ctx), participantId);
 		return {};
 	},
 
-	'participant.mute': async (ctx, { participantId }) => ({ muted: await ctx.control.mute(ctx.room.id, actor(ctx), participantId) }),
+	'participant.mute': async (ctx, { participantId }) => ({ muted: await ctx.moderation.mute(ctx.room.id, actor(ctx), participantId) }),
 
-	'participant.muteAll': async (ctx) => ({ muted: await ctx.control.muteAll(ctx.room.id, actor(ctx)) }),
+	'participant.muteAll': async (ctx) => ({ muted: await ctx.moderation.muteAll(ctx.room.id, actor(ctx)) }),
 
-	'participant.setRole': (ctx, { participantId, role }) => ctx.control.setRole(ctx.room.id, actor(ctx), participantId, role).view(),
+	'participant.setRole': async (ctx, { participantId, role }) => (await ctx.moderation.setRole(ctx.room.id, actor(ctx), participantId, role)).view(),
 
-	'lobby.admit': (ctx, { participantId }) => {
-		ctx.control.answer(ctx.room.id, actor(ctx), participantId, true);
+	'lobby.admit': async (ctx, { participantId }) => {
+		await ctx.moderation.answer(ctx.room.id, actor(ctx), participantId, true);
 		return {};
 	},
 
-	'lobby.deny': (ctx, { participantId }) => {
-		ctx.control.answer(ctx.room.id, actor(ctx), participantId, false);
+	'lobby.deny': async (ctx, { participantId }) => {
+		await ctx.moderation.answer(ctx.room.id, actor(ctx), participantId, false);
 		return {};
 	},
 
-	'moderation.events': (ctx) => ({ events: ctx.control.events(ctx.room.id, actor(ctx), 0, 500) }),
+	'moderation.events': async (ctx) => ({ events: await ctx.moderation.events(ctx.room.id, actor(ctx), 0, 500) }),
 };

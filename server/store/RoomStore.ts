@@ -1,3 +1,9 @@
+/**
+ * What is persisted about rooms: the rooms and their invite codes, removals
+ * (bans) and the moderation timeline. Every method is async, so a networked
+ * store shared by several nodes can implement the same interfaces; SQLite
+ * (`sqlite/`) is the embedded default.
+ */
 import type { ModerationEvent } from '../../shared/protocol.js';
 import type { Audience } from '../../shared/schemas.js';
 
@@ -28,7 +34,7 @@ export interface RoomRecord {
 }
 
 export type RoomPatch = Partial<Pick<RoomRecord, 'title' | 'audience' | 'maxParticipants' | 'locked' | 'lockedBy' | 'waitForHost'
-	| 'autoLockOnRemove' | 'expiresAt' | 'status' | 'endedAt' | 'code' | 'hostKeyHash'>>;
+	| 'autoLockOnRemove' | 'expiresAt' | 'status' | 'endedAt' | 'hostKeyHash'>>;
 
 /** What a removal bans: the person's identity, their browser's guest key (hashed), and their participant id. */
 export interface Ban {
@@ -38,26 +44,35 @@ export interface Ban {
 
 export type NewModerationEvent = Omit<ModerationEvent, 'id' | 'at'>;
 
-/**
- * Persistence of rooms and what belongs to them: retired invite codes,
- * removals and the moderation timeline. The embedded implementation is
- * SQLite; a networked store (for several nodes) implements the same interface.
- */
+/** An invite code is in use by a room, or was retired by a link reset; the caller picks another. */
+export class CodeTakenError extends Error {
+	override name = 'CodeTakenError';
+}
+
 export interface RoomStore {
-	insertRoom(room: RoomRecord): void;
-	getRoom(id: string): RoomRecord | undefined;
-	getRoomByCode(code: string): RoomRecord | undefined;
-	listRoomsByOwners(ownerIdentities: string[]): RoomRecord[];
-	/** Returns the updated record, or undefined when no such room exists. */
-	updateRoom(id: string, patch: RoomPatch): RoomRecord | undefined;
-	/** Gives the room a new code; the old one is remembered as reset. Atomic. */
-	replaceCode(id: string, code: string, patch: RoomPatch): RoomRecord | undefined;
+	/** Inserts atomically; rejects with CodeTakenError if the code is used or retired. */
+	insertRoom(room: RoomRecord): Promise<void>;
+	getRoom(id: string): Promise<RoomRecord | undefined>;
+	getRoomByCode(code: string): Promise<RoomRecord | undefined>;
+	listRoomsByOwners(ownerIdentities: string[]): Promise<RoomRecord[]>;
+	/** Resolves with the updated record, or undefined when no such room exists. */
+	updateRoom(id: string, patch: RoomPatch): Promise<RoomRecord | undefined>;
+	/**
+	 * Gives the room a new code and retires the old one, atomically; rejects
+	 * with CodeTakenError if the new code is used or retired.
+	 */
+	replaceCode(id: string, code: string, patch: RoomPatch): Promise<RoomRecord | undefined>;
 	/** Whether `code` belonged to a room before its link was reset. */
-	isRetiredCode(code: string): boolean;
-	addBans(roomId: string, bans: Ban[]): void;
-	isBanned(roomId: string, candidates: Ban[]): boolean;
-	appendEvent(roomId: string, event: NewModerationEvent): ModerationEvent;
-	listEvents(roomId: string, afterId: number, limit: number): ModerationEvent[];
-	isOpen(): boolean;
-	close(): void;
+	isRetiredCode(code: string): Promise<boolean>;
+}
+
+export interface BanStore {
+	addBans(roomId: string, bans: Ban[]): Promise<void>;
+	isBanned(roomId: string, candidates: Ban[]): Promise<boolean>;
+}
+
+export interface TimelineStore {
+	appendEvent(roomId: string, event: NewModerationEvent): Promise<ModerationEvent>;
+	/** Oldest first, after the event id `afterId`. */
+	listEvents(roomId: string, afterId: number, limit: number): Promise<ModerationEvent[]>;
 }

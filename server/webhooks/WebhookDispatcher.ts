@@ -1,17 +1,18 @@
 /**
  * Delivers webhooks to the apps that own rooms, from an outbox in SQLite.
  *
- * - Never on the call path: `enqueue` is one synchronous insert; delivery
- *   happens later, so a slow or dead endpoint cannot slow a join.
+ * - Never on the call path: `enqueue` is one insert into the outbox;
+ *   delivery happens later, so a slow or dead endpoint cannot slow a join.
  * - At least once: an event stays pending until its endpoint answers 2xx,
  *   across restarts, retried with exponential backoff up to `maxAttempts`.
  * - In order per room: only the oldest pending event of a room is in
  *   flight; the next waits until it is delivered or has failed for good.
  */
-import type Database from 'better-sqlite3';
 import { nanoid } from 'nanoid';
+import type { DeliveryAttempt, DeliveryView, WebhookEventType } from '../../shared/api.js';
 import type { AppRegistry } from '../apps/AppRegistry.js';
 import type { Logger } from '../logger.js';
+import type { OutboxEntry, WebhookOutbox } from '../store/WebhookOutbox.js';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './signature.js';
 
 export interface WebhookOptions {
@@ -25,55 +26,22 @@ export interface WebhookOptions {
 	concurrency: number;
 }
 
-export interface DeliveryAttempt {
-	at: string;
-	/** The HTTP status, when the endpoint answered. */
-	status?: number;
-	/** Why the attempt failed without an answer (timeout, refused...). */
-	error?: string;
-	durationMs: number;
-}
-
-export interface DeliveryView {
-	id: string;
-	event: string;
-	roomId: string;
-	status: 'pending' | 'delivered' | 'failed';
-	attempts: DeliveryAttempt[];
-	/** When the next attempt is due, while pending. */
-	nextAttemptAt: string | null;
-	createdAt: string;
-}
-
-interface DeliveryRow {
-	seq: number;
-	id: string;
-	app_id: string;
-	room_id: string;
-	event: string;
-	body: string;
-	status: DeliveryView['status'];
-	attempts: string;
-	next_attempt_at: number;
-	created_at: string;
-}
-
 const MAX_RETRY_DELAY_MS = 10 * 60_000;
 
-function toView(row: DeliveryRow): DeliveryView {
+function toView(entry: OutboxEntry): DeliveryView {
 	return {
-		id: row.id,
-		event: row.event,
-		roomId: row.room_id,
-		status: row.status,
-		attempts: JSON.parse(row.attempts),
-		nextAttemptAt: row.status === 'pending' ? new Date(row.next_attempt_at).toISOString() : null,
-		createdAt: row.created_at,
+		id: entry.id,
+		event: entry.event,
+		roomId: entry.roomId,
+		status: entry.status,
+		attempts: entry.attempts,
+		nextAttemptAt: entry.status === 'pending' ? new Date(entry.nextAttemptAt).toISOString() : null,
+		createdAt: entry.createdAt,
 	};
 }
 
 export class WebhookDispatcher {
-	readonly #db: Database.Database;
+	readonly #outbox: WebhookOutbox;
 	readonly #apps: AppRegistry;
 	readonly #options: WebhookOptions;
 	readonly #logger: Logger;
@@ -84,8 +52,8 @@ export class WebhookDispatcher {
 	#timerDue = Infinity;
 	#closed = false;
 
-	constructor(db: Database.Database, apps: AppRegistry, options: WebhookOptions, logger: Logger) {
-		this.#db = db;
+	constructor(outbox: WebhookOutbox, apps: AppRegistry, options: WebhookOptions, logger: Logger) {
+		this.#outbox = outbox;
 		this.#apps = apps;
 		this.#options = options;
 		this.#logger = logger.child({ component: 'webhooks' });
@@ -93,72 +61,73 @@ export class WebhookDispatcher {
 
 	/** Resumes deliveries left pending by a previous run. */
 	start(): void {
-		this.#pump();
+		this.#schedulePump();
 	}
 
-	/** Queues `payload` for the app's endpoint. Does nothing for apps without one. Never throws into the caller. */
-	enqueue(appId: string, roomId: string, event: string, payload: Record<string, unknown>): void {
+	/**
+	 * Queues `payload` for the app's endpoint. Does nothing for apps without
+	 * one. A failure to queue is logged, never thrown into the caller.
+	 */
+	async enqueue(appId: string, roomId: string, event: WebhookEventType, payload: Record<string, unknown>): Promise<void> {
 		if (this.#closed || !this.#apps.get(appId)?.webhookUrl) return;
 		const id = `whd_${nanoid()}`;
 		const createdAt = new Date().toISOString();
 		const body = JSON.stringify({ id, type: event, createdAt, ...payload });
 		try {
-			this.#db.prepare(`INSERT INTO webhook_deliveries (id, app_id, room_id, event, body, status, next_attempt_at, created_at)
-				VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`).run(id, appId, roomId, event, body, Date.now(), createdAt);
+			await this.#outbox.enqueue({ id, appId, roomId, event, body, nextAttemptAt: Date.now(), createdAt });
 		} catch (error) {
 			this.#logger.error({ err: error, event, roomId }, 'could not queue webhook');
 			return;
 		}
-		setImmediate(() => this.#pump());
+		setImmediate(() => this.#schedulePump());
 	}
 
 	/** Recent deliveries to an app, newest first, optionally for one room. */
-	list(appId: string, roomId: string | undefined, limit: number): DeliveryView[] {
-		const rows = roomId
-			? this.#db.prepare<[string, string, number], DeliveryRow>(
-				'SELECT * FROM webhook_deliveries WHERE app_id = ? AND room_id = ? ORDER BY seq DESC LIMIT ?').all(appId, roomId, limit)
-			: this.#db.prepare<[string, number], DeliveryRow>(
-				'SELECT * FROM webhook_deliveries WHERE app_id = ? ORDER BY seq DESC LIMIT ?').all(appId, limit);
-		return rows.map(toView);
+	async list(appId: string, roomId: string | undefined, limit: number): Promise<DeliveryView[]> {
+		return (await this.#outbox.list(appId, roomId, limit)).map(toView);
+	}
+
+	#schedulePump(): void {
+		this.#pump().catch((error: unknown) => this.#logger.error({ err: error }, 'could not read the webhook outbox'));
 	}
 
 	/** Starts what is due, and sets a timer for the next retry. */
-	#pump(): void {
+	async #pump(): Promise<void> {
 		if (this.#closed) return;
 		// The oldest pending delivery of each room: only it may go out.
-		const heads = this.#db.prepare<[], DeliveryRow>(`SELECT * FROM webhook_deliveries d WHERE status = 'pending' AND seq = (
-			SELECT MIN(seq) FROM webhook_deliveries WHERE status = 'pending' AND app_id = d.app_id AND room_id = d.room_id)
-			ORDER BY next_attempt_at`).all();
+		const heads = await this.#outbox.pendingHeads();
 		const now = Date.now();
 		let nextDue = Infinity;
-		for (const row of heads) {
-			const key = `${row.app_id}/${row.room_id}`;
+		for (const entry of heads) {
+			const key = `${entry.appId}/${entry.roomId}`;
 			if (this.#inFlight.has(key)) continue;
-			if (row.next_attempt_at > now) {
-				nextDue = Math.min(nextDue, row.next_attempt_at);
+			if (entry.nextAttemptAt > now) {
+				nextDue = Math.min(nextDue, entry.nextAttemptAt);
 				continue;
 			}
 			if (this.#inFlight.size >= this.#options.concurrency) break;
 			this.#inFlight.add(key);
-			void this.#deliver(row).finally(() => {
-				this.#inFlight.delete(key);
-				this.#pump();
-			});
+			void this.#deliver(entry)
+				.catch((error: unknown) => this.#logger.error({ err: error, delivery: entry.id }, 'could not record a webhook attempt'))
+				.finally(() => {
+					this.#inFlight.delete(key);
+					this.#schedulePump();
+				});
 		}
 		if (nextDue < this.#timerDue) {
 			clearTimeout(this.#timer);
 			this.#timerDue = nextDue;
 			this.#timer = setTimeout(() => {
 				this.#timerDue = Infinity;
-				this.#pump();
+				this.#schedulePump();
 			}, Math.max(0, nextDue - now));
 			this.#timer.unref();
 		}
 	}
 
-	async #deliver(row: DeliveryRow): Promise<void> {
-		const app = this.#apps.get(row.app_id);
-		const attempts: DeliveryAttempt[] = JSON.parse(row.attempts);
+	async #deliver(row: OutboxEntry): Promise<void> {
+		const app = this.#apps.get(row.appId);
+		const attempts: DeliveryAttempt[] = [...row.attempts];
 		const started = Date.now();
 		let attempt: DeliveryAttempt;
 		if (!app?.webhookUrl) {
@@ -192,8 +161,7 @@ export class WebhookDispatcher {
 		const delivered = attempt.status !== undefined && attempt.status >= 200 && attempt.status < 300;
 		const failed = !delivered && attempts.length >= this.#options.maxAttempts;
 		const delay = Math.min(this.#options.retryBaseMs * 2 ** (attempts.length - 1), MAX_RETRY_DELAY_MS);
-		this.#db.prepare('UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ? WHERE seq = ?').run(
-			delivered ? 'delivered' : failed ? 'failed' : 'pending', JSON.stringify(attempts), Date.now() + delay, row.seq);
+		await this.#outbox.recordAttempt(row.seq, delivered ? 'delivered' : failed ? 'failed' : 'pending', attempts, Date.now() + delay);
 		if (!delivered) {
 			this.#logger.warn({ delivery: row.id, event: row.event, attempt: attempts.length, status: attempt.status, error: attempt.error, gaveUp: failed },
 				'webhook delivery failed');

@@ -251,11 +251,11 @@ describe('mute', () => {
 		expect(await host.signaling.request('participant.mute', { participantId: bo.id })).toEqual({ muted: true });
 		expect(await bo.waitFor('moderation.muted')).toEqual({ by: 'Hana' });
 		await cy.waitFor('producer.paused', (event) => event.producerId === producerId);
-		expect(server.server.manager.get(room.id)!.seated(bo.id)!.liveMic()).toBeUndefined();
+		expect(server.server.liveRooms.get(room.id)!.seated(bo.id)!.media.liveMic()).toBeUndefined();
 		// Muting again changes nothing; unmuting is the person's own act.
 		expect(await host.signaling.request('participant.mute', { participantId: bo.id })).toEqual({ muted: false });
 		await bo.signaling.request('producer.resume', { producerId });
-		expect(server.server.manager.get(room.id)!.seated(bo.id)!.liveMic()?.id).toBe(producerId);
+		expect(server.server.liveRooms.get(room.id)!.seated(bo.id)!.media.liveMic()?.id).toBe(producerId);
 	});
 
 	it('mutes everyone but the host through the REST API', async () => {
@@ -266,7 +266,7 @@ describe('mute', () => {
 		const response = await api(server.url, 'POST', `/api/v1/rooms/${room.id}/mute`, { token: ownerToken() });
 		expect(response.body).toEqual({ muted: 2 });
 		for (const person of people) expect(await person.waitFor('moderation.muted')).toEqual({ by: 'Hana' });
-		expect(server.server.manager.get(room.id)!.seated(host.id)!.liveMic()?.id).toBe(hostMic);
+		expect(server.server.liveRooms.get(room.id)!.seated(host.id)!.media.liveMic()?.id).toBe(hostMic);
 	});
 });
 

@@ -29,7 +29,6 @@ describe('seat cap', () => {
 		const refused = results.flatMap((result) => (result.status === 'rejected' ? [(result.reason as SignalingError).code] : []));
 		expect(admitted).toBe(seats);
 		expect(refused).toEqual(Array(10 - seats).fill('ROOM_FULL'));
-		expect(server.server.manager.get(room.id)!.participantCount).toBe(seats);
 
 		// The join page and the join endpoint now say the room is full.
 		expect((await api(server.url, 'GET', `/api/v1/invites/${room.code}`)).body.participantCount).toBe(seats);
@@ -52,32 +51,32 @@ describe('cleanup', () => {
 		await bo.receive(producerId);
 		await cy.receive(producerId);
 
-		const live = server.server.manager.get(room.id)!;
-		const dumpBefore = await live.router.dump();
+		const live = server.server.liveRooms.get(room.id)!;
+		const dumpBefore = await live.media.router.dump();
 		expect(dumpBefore.transportIds).toHaveLength(3);
 		expect(dumpBefore.mapProducerIdConsumerIds.map(({ key }) => key)).toEqual([producerId]);
 		expect(dumpBefore.mapProducerIdConsumerIds[0]!.values).toHaveLength(2);
 
 		ana.close();
 		await eventually(async () => {
-			const dump = await live.router.dump();
+			const dump = await live.media.router.dump();
 			return dump.transportIds.length === 2 && dump.mapProducerIdConsumerIds.length === 0
 				&& dump.mapConsumerIdProducerId.length === 0;
 		}, 3000, 'the leaver\'s transport, producer and both consumers to close');
 
 		bo.close();
 		cy.close();
-		await eventually(() => live.closed && server.server.manager.get(room.id) === undefined, 3000, 'the room to close');
-		expect(live.router.closed).toBe(true);
+		await eventually(() => live.closed && server.server.liveRooms.get(room.id) === undefined, 3000, 'the room to close');
+		expect(live.media.router.closed).toBe(true);
 		await eventually(async () => (await workerCounts()).routers === 0, 3000, 'no routers left on the worker');
 	});
 
 	it('closes a room whose only connection never joined', async () => {
 		const { room } = await createRoom(server.url);
 		const lurker = await SyntheticParticipant.connect(server.url, await joinToken(server.url, room.code, 'Lurker'), { join: false });
-		expect(server.server.manager.get(room.id)).toBeDefined();
+		expect(server.server.liveRooms.get(room.id)).toBeDefined();
 		lurker.close();
-		await eventually(() => server.server.manager.get(room.id) === undefined, 3000, 'the room to close');
+		await eventually(() => server.server.liveRooms.get(room.id) === undefined, 3000, 'the room to close');
 	});
 
 	it('disconnects everyone with ROOM_ENDED when the owner ends the room', async () => {
@@ -88,7 +87,7 @@ describe('cleanup', () => {
 		expect(ended.status).toBe(200);
 		await ana.waitFor('session.closed', (event) => event.reason === 'room-ended');
 		await eventually(() => !ana.signaling.socket.connected, 2000, 'the socket to close');
-		expect(server.server.manager.get(room.id)).toBeUndefined();
+		expect(server.server.liveRooms.get(room.id)).toBeUndefined();
 		ana.close();
 	});
 });

@@ -1,6 +1,6 @@
 import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRoom, joinToken, startServer, type TestServer } from '../support/server.js';
+import { api, createRoom, joinToken, startServer, type TestServer } from '../support/server.js';
 import { refusal } from '../support/rooms.js';
 import { SyntheticParticipant, eventually } from '../support/SyntheticParticipant.js';
 
@@ -41,8 +41,8 @@ describe('media forwarding', () => {
 		await eventually(() => bo.receivedPackets >= 20 && cy.receivedPackets >= 20, 5000, 'RTP at both receivers');
 
 		// The SFU's own counters agree: the consumer sent what the producer received.
-		const live = server.server.manager.get(room.id)!;
-		const consumer = live.seated(bo.id)!.consumer(boConsumer);
+		const live = server.server.liveRooms.get(room.id)!;
+		const consumer = live.seated(bo.id)!.media.consumer(boConsumer);
 		const stats = await consumer.getStats();
 		const outbound = stats.find((s) => s.type === 'outbound-rtp');
 		expect(outbound?.packetCount).toBeGreaterThan(0);
@@ -112,7 +112,7 @@ describe('membership', () => {
 		open.push(again);
 		expect(again.id).toBe(bo.id);
 		await bo.waitFor('session.closed', (p) => p.reason === 'replaced');
-		expect(server.server.manager.get(room.id)!.participantCount).toBe(2);
+		expect((await api(server.url, 'GET', `/api/v1/invites/${room.code}`)).body.participantCount).toBe(2);
 		expect(ana.events.filter((e) => e.event === 'participant.left')).toEqual([]);
 	});
 

@@ -88,8 +88,9 @@ describe('webhooks', () => {
 		await bo.signaling.request('room.leave', {});
 		await api(server.url, 'POST', `/api/v1/rooms/${room.id}/end`, { token: ownerToken() });
 
+		// Ending the room with the host still in it: the host leaves (reason room-ended), then the room ends.
 		const expected = ['room.created', 'room.started', 'participant.joined', 'participant.joined', 'room.locked', 'room.unlocked',
-			'room.link_reset', 'participant.left', 'room.ended'];
+			'room.link_reset', 'participant.left', 'participant.left', 'room.ended'];
 		await eventually(() => receiver.types(room.id).length >= expected.length, 5000, 'all webhooks');
 		expect(receiver.types(room.id)).toEqual(expected);
 
@@ -107,6 +108,7 @@ describe('webhooks', () => {
 		expect(secondJoin.participant.name).toBe('Bo Chen');
 		expect(secondJoin.room).toMatchObject({ title: 'Family call', participantCount: 2, participantNames: ['Hana', 'Bo'], locked: false, status: 'open' });
 		expect(mine[4]!.json.room.locked).toBe(true);
+		expect(mine.at(-2)!.json).toMatchObject({ participant: { name: 'Hana Li' }, reason: 'room-ended', room: { participantCount: 0 } });
 		expect(mine.at(-1)!.json.room).toMatchObject({ status: 'ended', inviteUrl: null });
 		expect((await deliveries(room.id)).every((delivery) => delivery.status === 'delivered')).toBe(true);
 	});

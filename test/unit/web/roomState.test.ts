@@ -11,6 +11,11 @@ function joinedState(): RoomState {
 			self: person('me', 'Me'),
 			participants: [person('a', 'Ana'), person('b', 'Bo')],
 			producers: [{ id: 'pa', participantId: 'a', kind: 'audio', source: 'mic', paused: true }],
+			settings: {
+				code: 'ABCDEFGHJK', title: 'Standup', audience: 'link', maxParticipants: 50,
+				locked: false, waitForHost: false, autoLockOnRemove: true, expiresAt: null,
+			},
+			lobby: [],
 		},
 	});
 }

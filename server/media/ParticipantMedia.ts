@@ -1,0 +1,109 @@
+/**
+ * The media one participant owns: their transports, producers and
+ * consumers. Ids are looked up only here, in the caller's own maps, never
+ * room-wide. Closing a transport closes what runs on it (mediasoup cascades);
+ * close() closes every transport.
+ */
+import type { types } from 'mediasoup';
+import type { ProducerView } from '../../shared/protocol.js';
+import type { MediaSource } from '../../shared/schemas.js';
+import { Errors } from '../errors.js';
+
+export interface ProducerEntry {
+	producer: types.Producer;
+	source: MediaSource;
+}
+
+export interface TransportAppData extends types.AppData {
+	direction: 'send' | 'recv';
+	type: 'webrtc' | 'plain';
+}
+
+export class ParticipantMedia {
+	readonly participantId: string;
+	readonly #transports = new Map<string, types.Transport<TransportAppData>>();
+	readonly #producers = new Map<string, ProducerEntry>();
+	readonly #consumers = new Map<string, types.Consumer>();
+	/** Sources with a produce() under way, so two concurrent requests cannot both produce one source. */
+	readonly #producing = new Set<MediaSource>();
+	/** Told when mediasoup closes a consumer because its producer went away. */
+	readonly #onConsumerOrphaned: (consumer: types.Consumer) => void;
+	#closed = false;
+
+	constructor(participantId: string, onConsumerOrphaned: (consumer: types.Consumer) => void) {
+		this.participantId = participantId;
+		this.#onConsumerOrphaned = onConsumerOrphaned;
+	}
+
+	get closed(): boolean {
+		return this.#closed;
+	}
+
+	transport(transportId: string): types.Transport<TransportAppData> {
+		const transport = this.#transports.get(transportId);
+		if (!transport) throw Errors.notFound('transport');
+		return transport;
+	}
+
+	producer(producerId: string): ProducerEntry {
+		const entry = this.#producers.get(producerId);
+		if (!entry) throw Errors.notFound('producer');
+		return entry;
+	}
+
+	consumer(consumerId: string): types.Consumer {
+		const consumer = this.#consumers.get(consumerId);
+		if (!consumer) throw Errors.notFound('consumer');
+		return consumer;
+	}
+
+	/** Claims `source` for a produce() about to start; false if it is produced or being produced. */
+	reserveSource(source: MediaSource): boolean {
+		if (this.#producing.has(source) || [...this.#producers.values()].some((entry) => entry.source === source)) return false;
+		this.#producing.add(source);
+		return true;
+	}
+
+	releaseSource(source: MediaSource): void {
+		this.#producing.delete(source);
+	}
+
+	/** The unpaused microphone producer, if any. */
+	liveMic(): types.Producer | undefined {
+		return [...this.#producers.values()].find(({ source, producer }) => source === 'mic' && !producer.paused)?.producer;
+	}
+
+	producerViews(): ProducerView[] {
+		return [...this.#producers.values()].map(({ producer, source }) => ({
+			id: producer.id,
+			participantId: this.participantId,
+			kind: producer.kind,
+			source,
+			paused: producer.paused,
+		}));
+	}
+
+	addTransport(transport: types.Transport<TransportAppData>): void {
+		this.#transports.set(transport.id, transport);
+		transport.observer.once('close', () => this.#transports.delete(transport.id));
+	}
+
+	addProducer(producer: types.Producer, source: MediaSource): void {
+		this.#producers.set(producer.id, { producer, source });
+		producer.observer.once('close', () => this.#producers.delete(producer.id));
+	}
+
+	addConsumer(consumer: types.Consumer): void {
+		this.#consumers.set(consumer.id, consumer);
+		consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
+		consumer.once('producerclose', () => this.#onConsumerOrphaned(consumer));
+	}
+
+	/** Closes every transport, and with them every producer and consumer. Idempotent. */
+	close(): void {
+		if (this.#closed) return;
+		this.#closed = true;
+		for (const transport of this.#transports.values()) transport.close();
+		this.#transports.clear();
+	}
+}

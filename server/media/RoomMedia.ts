@@ -1,0 +1,229 @@
+/**
+ * A room's media: its router, where its transports go (the worker's
+ * WebRtcServer, or a plain RTP socket), the active speaker, and which
+ * participant owns each producer (an index, so routing a consume or a
+ * speaker change never scans the room). Each participant's own objects live
+ * in their ParticipantMedia; this class only creates them and keeps the index.
+ *
+ * Closure: close() closes the router, which closes every transport, producer
+ * and consumer on it. When the worker dies, the router closes and
+ * `workerClosed` is emitted.
+ */
+import type { types } from 'mediasoup';
+import type { ConsumerView, ProducerView, TransportView } from '../../shared/protocol.js';
+import type { MediaSource } from '../../shared/schemas.js';
+import { Errors } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { SafeEmitter } from '../SafeEmitter.js';
+import { ActiveSpeaker } from './ActiveSpeaker.js';
+import { checkedByMediasoup } from './clientParameters.js';
+import type { ParticipantMedia, TransportAppData } from './ParticipantMedia.js';
+import type { RouterPlacement } from './WorkerPool.js';
+
+export interface RoomMediaOptions {
+	/** Whether plain (unencrypted) RTP transports may be created, for load tools. */
+	plainTransports: boolean;
+}
+
+export interface RoomMediaEvents {
+	producerAdded: [ProducerView];
+	producerClosed: [{ producerId: string; participantId: string }];
+	producerPaused: [{ producerId: string; participantId: string }, boolean];
+	activeSpeaker: [string | null];
+	workerClosed: [];
+}
+
+export interface ProduceRequest {
+	transportId: string;
+	kind: 'audio' | 'video';
+	source: MediaSource;
+	rtpParameters: types.RtpParameters;
+	paused: boolean;
+}
+
+export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
+	readonly router: types.Router;
+	readonly #webRtcServer: types.WebRtcServer;
+	readonly #plainListenInfo: types.TransportListenInfo;
+	readonly #options: RoomMediaOptions;
+	/** Producer id → the media of the participant who owns it. */
+	readonly #owners = new Map<string, ParticipantMedia>();
+	readonly #speaker: ActiveSpeaker;
+
+	static async open(placement: RouterPlacement, options: RoomMediaOptions, logger: Logger): Promise<RoomMedia> {
+		let media: RoomMedia | undefined;
+		const speaker = await ActiveSpeaker.create(placement.router, (producerId) => media?.ownerOf(producerId),
+			(participantId) => media?.emit('activeSpeaker', participantId), logger);
+		media = new RoomMedia(placement, speaker, options, logger);
+		return media;
+	}
+
+	private constructor({ router, webRtcServer, plainListenInfo }: RouterPlacement, speaker: ActiveSpeaker,
+		options: RoomMediaOptions, logger: Logger) {
+		super(() => logger);
+		this.router = router;
+		this.#webRtcServer = webRtcServer;
+		this.#plainListenInfo = plainListenInfo;
+		this.#speaker = speaker;
+		this.#options = options;
+		router.on('workerclose', () => this.emit('workerClosed'));
+	}
+
+	get rtpCapabilities(): types.RtpCapabilities {
+		return this.router.rtpCapabilities;
+	}
+
+	/** The id of the participant who owns the producer, if it is open. */
+	ownerOf(producerId: string): string | undefined {
+		return this.#owners.get(producerId)?.participantId;
+	}
+
+	async createTransport(media: ParticipantMedia, direction: 'send' | 'recv', type: 'webrtc' | 'plain'): Promise<TransportView> {
+		const appData: TransportAppData = { direction, type };
+		if (type === 'plain') {
+			if (!this.#options.plainTransports) throw Errors.forbidden('plain RTP transports are disabled on this server');
+			const transport = await this.router.createPlainTransport<TransportAppData>({
+				listenInfo: this.#plainListenInfo,
+				rtcpMux: true,
+				// A sender is found by the first packet it sends; a receiver says where to send.
+				comedia: direction === 'send',
+				appData,
+			});
+			this.#adopt(media, transport);
+			return { id: transport.id, type, ip: transport.tuple.localAddress, port: transport.tuple.localPort };
+		}
+		const transport = await this.router.createWebRtcTransport<TransportAppData>({
+			webRtcServer: this.#webRtcServer,
+			enableUdp: true,
+			enableTcp: true,
+			preferUdp: true,
+			initialAvailableOutgoingBitrate: 1_000_000,
+			appData,
+		});
+		this.#adopt(media, transport);
+		return {
+			id: transport.id,
+			type,
+			iceParameters: transport.iceParameters,
+			iceCandidates: transport.iceCandidates,
+			dtlsParameters: transport.dtlsParameters,
+		};
+	}
+
+	#adopt(media: ParticipantMedia, transport: types.Transport<TransportAppData>): void {
+		// The participant may have left while the worker was creating the transport.
+		if (media.closed) {
+			transport.close();
+			throw Errors.notJoined();
+		}
+		media.addTransport(transport);
+	}
+
+	async connectTransport(media: ParticipantMedia, transportId: string,
+		params: { dtlsParameters?: types.DtlsParameters; ip?: string; port?: number }): Promise<void> {
+		const transport = media.transport(transportId);
+		if (transport.appData.type === 'plain') {
+			if (transport.appData.direction !== 'recv' || !params.ip || !params.port) {
+				throw Errors.invalidPayload('plain receive transports connect with ip and port');
+			}
+			await checkedByMediasoup(transport.connect({ ip: params.ip, port: params.port }));
+			return;
+		}
+		if (!params.dtlsParameters) throw Errors.invalidPayload('dtlsParameters required');
+		await checkedByMediasoup(transport.connect({ dtlsParameters: params.dtlsParameters }));
+	}
+
+	async restartIce(media: ParticipantMedia, transportId: string): Promise<{ iceParameters: types.IceParameters }> {
+		const transport = media.transport(transportId);
+		if (transport.appData.type !== 'webrtc') throw Errors.invalidPayload('not a WebRTC transport');
+		return { iceParameters: await (transport as types.WebRtcTransport<TransportAppData>).restartIce() };
+	}
+
+	async produce(media: ParticipantMedia, request: ProduceRequest): Promise<{ id: string }> {
+		const transport = media.transport(request.transportId);
+		if (transport.appData.direction !== 'send') throw Errors.invalidPayload('produce on a send transport');
+		if ((request.source === 'mic') !== (request.kind === 'audio')) throw Errors.invalidPayload('mic is audio; camera and screen are video');
+		// Reserved before the await, so concurrent requests for one source cannot both pass.
+		if (!media.reserveSource(request.source)) throw Errors.invalidPayload(`already producing ${request.source}`);
+		let producer: types.Producer;
+		try {
+			producer = await checkedByMediasoup(transport.produce({
+				kind: request.kind,
+				rtpParameters: request.rtpParameters,
+				paused: request.paused,
+				appData: { source: request.source },
+			}));
+		} finally {
+			media.releaseSource(request.source);
+		}
+		if (media.closed) {
+			producer.close();
+			throw Errors.notJoined();
+		}
+		media.addProducer(producer, request.source);
+		this.#owners.set(producer.id, media);
+		producer.observer.once('close', () => {
+			this.#owners.delete(producer.id);
+			this.emit('producerClosed', { producerId: producer.id, participantId: media.participantId });
+		});
+		if (producer.kind === 'audio') await this.#speaker.observe(producer);
+		this.emit('producerAdded', media.producerViews().find(({ id }) => id === producer.id)!);
+		return { id: producer.id };
+	}
+
+	/** Mute and unmute: pausing a producer stops its media for everyone. */
+	async setProducerPaused(media: ParticipantMedia, producerId: string, paused: boolean): Promise<void> {
+		const { producer } = media.producer(producerId);
+		if (paused) await producer.pause();
+		else await producer.resume();
+		this.emit('producerPaused', { producerId, participantId: media.participantId }, paused);
+	}
+
+	closeProducer(media: ParticipantMedia, producerId: string): void {
+		media.producer(producerId).producer.close();
+	}
+
+	/** Pauses the participant's live microphone; resolves whether there was one. */
+	async muteMic(media: ParticipantMedia): Promise<boolean> {
+		const mic = media.liveMic();
+		if (!mic) return false;
+		await this.setProducerPaused(media, mic.id, true);
+		return true;
+	}
+
+	async consume(media: ParticipantMedia, rtpCapabilities: types.RtpCapabilities, transportId: string, producerId: string): Promise<ConsumerView> {
+		const transport = media.transport(transportId);
+		if (transport.appData.direction !== 'recv') throw Errors.invalidPayload('consume on a receive transport');
+		const owner = this.#owners.get(producerId);
+		if (!owner || owner === media) throw Errors.notFound('producer');
+		if (!this.router.canConsume({ producerId, rtpCapabilities })) {
+			throw Errors.invalidPayload('your device cannot receive this codec');
+		}
+		// Created paused: the client resumes it once its consumer exists and can
+		// play, so no media (and no keyframe) is wasted before it is ready.
+		const consumer = await transport.consume({ producerId, rtpCapabilities, paused: true });
+		if (media.closed) {
+			consumer.close();
+			throw Errors.notJoined();
+		}
+		media.addConsumer(consumer);
+		return {
+			id: consumer.id,
+			producerId,
+			participantId: owner.participantId,
+			kind: consumer.kind,
+			rtpParameters: consumer.rtpParameters,
+			type: consumer.type,
+			producerPaused: consumer.producerPaused,
+		};
+	}
+
+	async resumeConsumer(media: ParticipantMedia, consumerId: string): Promise<void> {
+		await media.consumer(consumerId).resume();
+	}
+
+	/** Closes the router and everything on it. Idempotent (mediasoup's close is). */
+	close(): void {
+		this.router.close();
+	}
+}

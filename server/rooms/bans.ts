@@ -1,0 +1,27 @@
+/** What a removal bans, and what a join is checked against. */
+import type { ParticipantClaims } from '../auth/participantTokens.js';
+import type { Ban } from '../store/RoomStore.js';
+
+/** The person's participant id, their identity if signed in, and their browser's (hashed) guest key. */
+export function bansFor(claims: Pick<ParticipantClaims, 'pid' | 'identity' | 'gk'>): Ban[] {
+	return [
+		{ kind: 'participant', value: claims.pid },
+		...(claims.identity ? [{ kind: 'identity' as const, value: claims.identity }] : []),
+		...(claims.gk ? [{ kind: 'guest-key' as const, value: claims.gk }] : []),
+	];
+}
+
+const banKey = (ban: Ban): string => `${ban.kind}:${ban.value}`;
+
+/** The removals made in one live room, kept in memory beside the store's, so they count before the store's write lands. */
+export class Removals {
+	readonly #keys = new Set<string>();
+
+	add(person: Pick<ParticipantClaims, 'pid' | 'identity' | 'gk'>): void {
+		for (const ban of bansFor(person)) this.#keys.add(banKey(ban));
+	}
+
+	has(person: Pick<ParticipantClaims, 'pid' | 'identity' | 'gk'>): boolean {
+		return bansFor(person).some((ban) => this.#keys.has(banKey(ban)));
+	}
+}

@@ -1,0 +1,41 @@
+/** How a room record is shown: to people in the room (settings) and to its owner app (the whole room). */
+import type { JoinedRoom, RoomSettingsView, RoomView } from '../../shared/protocol.js';
+import type { RoomRecord } from '../store/RoomStore.js';
+import type { Lobby } from './Lobby.js';
+import type { Participant } from './Participant.js';
+
+export function settingsView(record: RoomRecord): RoomSettingsView {
+	return {
+		code: record.code,
+		title: record.title,
+		audience: record.audience,
+		maxParticipants: record.maxParticipants,
+		locked: record.locked,
+		waitForHost: record.waitForHost,
+		autoLockOnRemove: record.autoLockOnRemove,
+		expiresAt: record.expiresAt,
+	};
+}
+
+export function roomView(record: RoomRecord): RoomView {
+	return {
+		...settingsView(record),
+		id: record.id,
+		owner: { identity: record.ownerIdentity, name: record.ownerName },
+		status: record.status,
+		createdAt: record.createdAt,
+		updatedAt: record.updatedAt,
+		endedAt: record.endedAt,
+	};
+}
+
+/** What a person is told when they take a seat: who is there, what they send, the settings, and (for hosts) the lobby. */
+export function joinedView(participant: Participant, others: Participant[], record: RoomRecord, lobby: Lobby): JoinedRoom {
+	return {
+		self: participant.view(),
+		participants: others.map((other) => other.view()),
+		producers: others.flatMap((other) => other.media.producerViews()),
+		settings: settingsView(record),
+		lobby: participant.isModerator ? lobby.views() : [],
+	};
+}

@@ -1,0 +1,66 @@
+/** The webhook outbox, in the service's SQLite file. */
+import type Database from 'better-sqlite3';
+import type { DeliveryAttempt } from '../../../shared/api.js';
+import type { NewOutboxEntry, OutboxEntry, WebhookOutbox } from '../WebhookOutbox.js';
+
+interface DeliveryRow {
+	seq: number;
+	id: string;
+	app_id: string;
+	room_id: string;
+	event: OutboxEntry['event'];
+	body: string;
+	status: OutboxEntry['status'];
+	attempts: string;
+	next_attempt_at: number;
+	created_at: string;
+}
+
+function fromRow(row: DeliveryRow): OutboxEntry {
+	return {
+		seq: row.seq,
+		id: row.id,
+		appId: row.app_id,
+		roomId: row.room_id,
+		event: row.event,
+		body: row.body,
+		status: row.status,
+		attempts: JSON.parse(row.attempts),
+		nextAttemptAt: row.next_attempt_at,
+		createdAt: row.created_at,
+	};
+}
+
+export class SqliteWebhookOutbox implements WebhookOutbox {
+	readonly #db: Database.Database;
+
+	constructor(db: Database.Database) {
+		this.#db = db;
+	}
+
+	async enqueue(entry: NewOutboxEntry): Promise<void> {
+		this.#db.prepare(`INSERT INTO webhook_deliveries (id, app_id, room_id, event, body, status, next_attempt_at, created_at)
+			VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`)
+			.run(entry.id, entry.appId, entry.roomId, entry.event, entry.body, entry.nextAttemptAt, entry.createdAt);
+	}
+
+	async pendingHeads(): Promise<OutboxEntry[]> {
+		return this.#db.prepare<[], DeliveryRow>(`SELECT * FROM webhook_deliveries d WHERE status = 'pending' AND seq = (
+			SELECT MIN(seq) FROM webhook_deliveries WHERE status = 'pending' AND app_id = d.app_id AND room_id = d.room_id)
+			ORDER BY next_attempt_at`).all().map(fromRow);
+	}
+
+	async recordAttempt(seq: number, status: OutboxEntry['status'], attempts: DeliveryAttempt[], nextAttemptAt: number): Promise<void> {
+		this.#db.prepare('UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ? WHERE seq = ?')
+			.run(status, JSON.stringify(attempts), nextAttemptAt, seq);
+	}
+
+	async list(appId: string, roomId: string | undefined, limit: number): Promise<OutboxEntry[]> {
+		const rows = roomId
+			? this.#db.prepare<[string, string, number], DeliveryRow>(
+				'SELECT * FROM webhook_deliveries WHERE app_id = ? AND room_id = ? ORDER BY seq DESC LIMIT ?').all(appId, roomId, limit)
+			: this.#db.prepare<[string, number], DeliveryRow>(
+				'SELECT * FROM webhook_deliveries WHERE app_id = ? ORDER BY seq DESC LIMIT ?').all(appId, limit);
+		return rows.map(fromRow);
+	}
+}

@@ -1,0 +1,65 @@
+/**
+ * The REST API's and webhooks' shapes, for the web app and for chat-app
+ * integrators: what `POST /rooms` answers, the room card every webhook
+ * carries, and a webhook delivery as the owner API lists it.
+ */
+import type { RoomView } from './protocol.js';
+
+export interface CreatedRoom {
+	room: RoomView;
+	inviteUrl: string;
+	/** The invite link with the host credential in its fragment. Shown once. */
+	hostUrl: string;
+}
+
+export type WebhookEventType = 'room.created' | 'room.started' | 'participant.joined' | 'participant.left'
+	| 'room.locked' | 'room.unlocked' | 'room.link_reset' | 'room.ended';
+
+/** The live room card a chat thread shows: "3 people in the room: Ana, Bo, Cy. Join". */
+export interface RoomCard {
+	id: string;
+	title: string;
+	status: 'open' | 'ended';
+	locked: boolean;
+	participantCount: number;
+	maxParticipants: number;
+	/** First names only, in order of arrival, at most 10. */
+	participantNames: string[];
+	/** Null once the room has ended. */
+	inviteUrl: string | null;
+}
+
+/**
+ * A webhook's JSON body. `participant` comes with the participant events,
+ * `reason` with `participant.left`.
+ */
+export interface WebhookEvent {
+	/** The delivery id, also sent as the `rooms-delivery` header. */
+	id: string;
+	type: WebhookEventType;
+	createdAt: string;
+	room: RoomCard;
+	participant?: { id: string; name: string };
+	reason?: string;
+}
+
+export interface DeliveryAttempt {
+	at: string;
+	/** The HTTP status, when the endpoint answered. */
+	status?: number;
+	/** Why the attempt failed without an answer (timeout, refused...). */
+	error?: string;
+	durationMs: number;
+}
+
+/** One webhook delivery, as `GET /rooms/:id/webhooks` lists it. */
+export interface DeliveryView {
+	id: string;
+	event: WebhookEventType;
+	roomId: string;
+	status: 'pending' | 'delivered' | 'failed';
+	attempts: DeliveryAttempt[];
+	/** When the next attempt is due, while pending. */
+	nextAttemptAt: string | null;
+	createdAt: string;
+}
