@@ -1,9 +1,9 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-/** JSON logs on stdout. Credentials are redacted wherever they might appear. */
-export function createLogger(level: string): Logger {
+/** JSON logs on stdout (or `destination`). Credentials are redacted wherever they might appear. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
 	return pino({
 		level,
 		base: { service: 'rooms' },
@@ -12,5 +12,5 @@ export function createLogger(level: string): Logger {
 				'req.headers.authorization', 'req.headers.cookie'],
 			censor: '[redacted]',
 		},
-	});
+	}, destination ?? pino.destination(1));
 }

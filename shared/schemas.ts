@@ -175,6 +175,8 @@ export interface IceParameters {
 export interface IceCandidate {
 	foundation: string;
 	priority: number;
+	/** The same as `address` (mediasoup sends both; mediasoup-client reads `ip`). */
+	ip: string;
 	address: string;
 	protocol: 'udp' | 'tcp';
 	port: number;

@@ -9,7 +9,8 @@ import type { Logger } from '../logger.js';
 import type { WorkerPool } from '../media/WorkerPool.js';
 import { SafeEmitter } from '../SafeEmitter.js';
 import type { RoomStore } from '../store/RoomStore.js';
-import { Room, type RoomOptions } from './Room.js';
+import { Room } from './Room.js';
+import type { RoomOptions } from './RoomTypes.js';
 
 export interface LiveRoomsEvents {
 	/** A room went live; listeners attach before anyone joins it. */

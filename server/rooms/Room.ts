@@ -22,7 +22,7 @@ import type { Role } from '../../shared/schemas.js';
 import type { ParticipantClaims } from '../auth/participantTokens.js';
 import { Errors, refusal } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { RoomMedia, type RoomMediaOptions } from '../media/RoomMedia.js';
+import { RoomMedia } from '../media/RoomMedia.js';
 import type { RouterPlacement } from '../media/WorkerPool.js';
 import { SafeEmitter } from '../SafeEmitter.js';
 import type { RoomRecord } from '../store/RoomStore.js';
@@ -31,30 +31,8 @@ import { Removals } from './bans.js';
 import { Lobby, type LobbyEntry } from './Lobby.js';
 import { Participant, type ParticipantConnection } from './Participant.js';
 import { Roles } from './Roles.js';
+import type { RoomEvents, RoomOptions } from './RoomTypes.js';
 import { joinedView, settingsView } from './views.js';
-
-export interface RoomOptions extends RoomMediaOptions {
-	/** How long a request to join a locked room waits for an answer. */
-	knockTimeoutMs: number;
-	/** At most this many people wait in the lobby. */
-	maxLobby: number;
-}
-
-export interface RoomEvents {
-	/** The last connection to the room went away. */
-	empty: [];
-	close: [CloseReason];
-	/** A new seat was taken (not a reconnect). */
-	participantJoined: [Participant];
-	/** A seat was freed, or the room closed with the person in it. */
-	participantLeft: [Participant, CloseReason];
-	/** The room's own role change: a co-host succeeded the last host, or handed back to a returning one. */
-	roleChanged: [Participant, Role];
-	/** The last host left and no co-host could take over. */
-	hostAway: [];
-	/** A host is seated again after none was. */
-	hostReturned: [];
-}
 
 export class Room extends SafeEmitter<RoomEvents> {
 	readonly id: string;

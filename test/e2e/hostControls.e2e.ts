@@ -47,9 +47,13 @@ test('lock, then a knock admitted and another denied', async ({ browser }) => {
 	await expect(host.locator('figure.tile', { hasText: 'Bo' })).toBeVisible();
 
 	const cy = await arrive(browser, inviteUrl, 'Cy', 'Ask to join');
+	await status(host, 'Cy asks to join');
 	await host.getByRole('button', { name: 'Deny Cy' }).click();
 	await status(cy, 'The host did not let you in.');
-	await expect(host.locator('figure.tile')).toHaveCount(2);
+	// The request is gone from the host's screen, and Cy never got a tile.
+	await expect(host.getByText('Cy asks to join')).toHaveCount(0);
+	await expect(host.getByRole('button', { name: 'Admit Cy' })).toHaveCount(0);
+	await expect(host.locator('figure.tile', { hasText: 'Cy' })).toHaveCount(0);
 });
 
 test('a removal sticks: the room locks, and the same browser cannot come back after an unlock', async ({ browser }) => {

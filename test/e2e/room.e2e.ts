@@ -116,7 +116,7 @@ test('the landing page creates a room and makes its creator the host', async ({ 
 	await expect(page.locator('figure.tile', { hasText: 'Wren (you)' })).toContainText('Host');
 });
 
-test('the controls fit a phone-sized screen and switch language', async ({ browser }) => {
+test('the controls fit a phone-sized screen, in the browser\'s language (French)', async ({ browser }) => {
 	const { inviteUrl } = await createRoom(server.url);
 	const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'fr-FR' });
 	const page = await context.newPage();
@@ -127,5 +127,23 @@ test('the controls fit a phone-sized screen and switch language', async ({ brows
 	await expect(leave).toBeVisible();
 	const box = await leave.boundingBox();
 	expect(box!.x + box!.width).toBeLessThanOrEqual(360);
+	await context.close();
+});
+
+test('the language switcher changes the join page, and the choice sticks on the next visit', async ({ browser }) => {
+	const { inviteUrl } = await createRoom(server.url);
+	const context = await browser.newContext({ locale: 'en-US' });
+	const page = await context.newPage();
+	await page.goto(inviteUrl);
+	await expect(page.getByRole('button', { name: 'Join room' })).toBeVisible();
+	await page.getByLabel('Language').selectOption('id');
+	await expect(page.getByRole('button', { name: 'Gabung ke ruang' })).toBeVisible();
+	await expect(page.getByLabel('Nama Anda')).toBeVisible();
+	await page.reload();
+	await expect(page.getByRole('button', { name: 'Gabung ke ruang' })).toBeVisible();
+	await page.getByLabel('Bahasa').selectOption('fr');
+	await page.getByLabel('Votre nom').fill('Zoé');
+	await page.getByRole('button', { name: 'Rejoindre le salon' }).click();
+	await expect(page.getByRole('button', { name: 'Quitter le salon' })).toBeVisible();
 	await context.close();
 });

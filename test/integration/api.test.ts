@@ -4,6 +4,7 @@ import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVITE_CODE_ALPHABET, LIMITS } from '../../shared/limits.js';
 import { TEST_APPS, api, appToken, createRoom, startServer, type TestServer } from '../support/server.js';
+import { SyntheticParticipant } from '../support/SyntheticParticipant.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -110,10 +111,30 @@ describe('app authentication', () => {
 		expect(after).toBe(before);
 	});
 
-	it('never logs or echoes the token', async () => {
-		const token = sign({}, { issuer: 'messenger', subject: 'u-1', audience: 'payments', expiresIn: 60 });
-		const response = await api(server.url, 'GET', '/api/v1/rooms', { token });
-		expect(JSON.stringify(response.body)).not.toContain(token);
+	it('never logs or echoes a token or key, even at trace level', async () => {
+		const lines: string[] = [];
+		const own = await startServer({ LOG_LEVEL: 'trace' }, undefined, { logTo: { write: (line) => lines.push(line) } });
+		try {
+			const refused = sign({}, { issuer: 'messenger', subject: 'u-1', audience: 'payments', expiresIn: 60 });
+			const response = await api(own.url, 'GET', '/api/v1/rooms', { token: refused });
+			expect(JSON.stringify(response.body)).not.toContain(refused);
+			const owner = appToken('messenger', 'u-log', 'Lou');
+			const { room, hostUrl } = await createRoom(own.url, {}, { app: 'messenger', user: 'u-log', name: 'Lou' });
+			const hostKey = new URL(hostUrl).hash.slice('#host='.length);
+			const guestKey = 'lou-browser-key-0123456789';
+			const joined = await api(own.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Lou', hostKey, guestKey, appToken: owner } });
+			const lou = await SyntheticParticipant.connect(own.url, joined.body.token);
+			const { token: refreshed } = await lou.signaling.request('session.refresh', {});
+			lou.close();
+			const secrets = { refused, owner, hostKey, guestKey, participantToken: joined.body.token, refreshed, appSecret: messenger.secret };
+			const log = lines.join('');
+			// The capture is real: the server's own lines about this very room are in it.
+			expect(log).toContain(room.id);
+			expect(log).toContain('participant joined');
+			for (const [what, secret] of Object.entries(secrets)) expect(log.includes(secret), `${what} in the log`).toBe(false);
+		} finally {
+			await own.close();
+		}
 	});
 });
 

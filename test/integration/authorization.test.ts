@@ -2,22 +2,15 @@
  * Host controls refuse everyone but the owner (and hosts in the room), and
  * a refused request changes nothing.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { api, appToken, createRoom, startServer, type TestServer } from '../support/server.js';
-import { Crowd, hostKeyOf, refusal, roomOf } from '../support/rooms.js';
+import { describe, expect, it } from 'vitest';
+import { api, appToken, createRoom } from '../support/server.js';
+import { hostKeyOf, refusal, roomOf, serverWithCrowd } from '../support/rooms.js';
 
-let server: TestServer;
-const crowd = new Crowd(() => server.url);
-beforeAll(async () => {
-	server = await startServer();
-});
-afterEach(() => crowd.closeAll());
-afterAll(async () => {
-	await server?.close();
-});
+const fixture = serverWithCrowd();
+const { crowd } = fixture;
 
 async function liveRoom() {
-	const created = await createRoom(server.url);
+	const created = await createRoom(fixture.server.url);
 	const host = await crowd.seat(created.room.code, 'Hana', { hostKey: hostKeyOf(created.hostUrl) });
 	const bo = await crowd.seat(created.room.code, 'Bo');
 	const cy = await crowd.seat(created.room.code, 'Cy');
@@ -26,8 +19,8 @@ async function liveRoom() {
 
 /** What must not change when a request is refused. */
 async function snapshot(roomId: string) {
-	const room = await roomOf(server.url, roomId);
-	const events = (await api(server.url, 'GET', `/api/v1/rooms/${roomId}/events`, { token: appToken('messenger', 'u-host', 'Hana') })).body.events;
+	const room = await roomOf(fixture.server.url, roomId);
+	const events = (await api(fixture.server.url, 'GET', `/api/v1/rooms/${roomId}/events`, { token: appToken('messenger', 'u-host', 'Hana') })).body.events;
 	return { room: { ...room, updatedAt: undefined }, events: events.length };
 }
 
@@ -52,7 +45,7 @@ describe('the owner app API', () => {
 				['GET', `/api/v1/rooms/${room.id}/webhooks`],
 			];
 			for (const [method, path, body] of requests) {
-				const response = await api(server.url, method, path, { token: token(), body });
+				const response = await api(fixture.server.url, method, path, { token: token(), body });
 				expect({ path, status: response.status, code: response.body.error.code }).toEqual({ path, status: 404, code: 'ROOM_NOT_FOUND' });
 			}
 			expect(await snapshot(room.id)).toEqual(before);
@@ -76,7 +69,7 @@ describe('the owner app API', () => {
 			['GET', `/api/v1/rooms/${room.id}/events?limit=0`, undefined, 400, 'INVALID_PAYLOAD'],
 		];
 		for (const [method, path, body, status, code] of bad) {
-			const response = await api(server.url, method, path, { token: owner, body });
+			const response = await api(fixture.server.url, method, path, { token: owner, body });
 			expect({ path, body, status: response.status, code: response.body.error.code }).toEqual({ path, body, status, code });
 		}
 		expect(await snapshot(room.id)).toEqual(before);
@@ -85,9 +78,9 @@ describe('the owner app API', () => {
 	it('does not let even the owner remove or demote the host', async () => {
 		const { room, host } = await liveRoom();
 		const owner = appToken('messenger', 'u-host', 'Hana');
-		const removed = await api(server.url, 'DELETE', `/api/v1/rooms/${room.id}/participants/${host.id}`, { token: owner });
+		const removed = await api(fixture.server.url, 'DELETE', `/api/v1/rooms/${room.id}/participants/${host.id}`, { token: owner });
 		expect(removed.body.error.code).toBe('FORBIDDEN');
-		const demoted = await api(server.url, 'POST', `/api/v1/rooms/${room.id}/participants/${host.id}/role`, { token: owner, body: { role: 'guest' } });
+		const demoted = await api(fixture.server.url, 'POST', `/api/v1/rooms/${room.id}/participants/${host.id}/role`, { token: owner, body: { role: 'guest' } });
 		expect(demoted.body.error.code).toBe('FORBIDDEN');
 		expect(host.last('session.closed')).toBeUndefined();
 	});
@@ -125,7 +118,7 @@ describe('people in the room', () => {
 		expect(await snapshot(room.id)).toEqual(before);
 		// What co-hosts may do, they can: appoint another co-host.
 		expect((await bo.signaling.request('participant.setRole', { participantId: cy.id, role: 'cohost' })).role).toBe('cohost');
-		expect((await roomOf(server.url, room.id)).status).toBe('open');
+		expect((await roomOf(fixture.server.url, room.id)).status).toBe('open');
 	});
 
 	it('never trusts a role the client claims', async () => {

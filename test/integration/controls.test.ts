@@ -2,25 +2,18 @@
  * Every host control through the owner app's REST API and through a host
  * in the room (Socket.IO), against a real server with real workers.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { api, appToken, createRoom, startServer, type TestServer } from '../support/server.js';
-import { Crowd, hostKeyOf, ownerToken, refusal, roomOf } from '../support/rooms.js';
+import { describe, expect, it } from 'vitest';
+import { api, appToken, createRoom, startServer } from '../support/server.js';
+import { Crowd, hostKeyOf, ownerToken, refusal, roomOf, serverWithCrowd } from '../support/rooms.js';
 import { eventually } from '../support/SyntheticParticipant.js';
 
-let server: TestServer;
-const crowd = new Crowd(() => server.url);
-beforeAll(async () => {
-	server = await startServer();
-});
-afterEach(() => crowd.closeAll());
-afterAll(async () => {
-	await server?.close();
-});
+const fixture = serverWithCrowd();
+const { crowd } = fixture;
 
-const patch = (roomId: string, body: unknown, token = ownerToken()) => api(server.url, 'PATCH', `/api/v1/rooms/${roomId}`, { token, body });
+const patch = (roomId: string, body: unknown, token = ownerToken()) => api(fixture.server.url, 'PATCH', `/api/v1/rooms/${roomId}`, { token, body });
 
 async function hostedRoom(body: Record<string, unknown> = {}) {
-	const created = await createRoom(server.url, body);
+	const created = await createRoom(fixture.server.url, body);
 	const host = await crowd.seat(created.room.code, 'Hana', { hostKey: hostKeyOf(created.hostUrl) });
 	return { ...created, host };
 }
@@ -31,7 +24,7 @@ describe('lock and knock', () => {
 		expect((await patch(room.id, { locked: true })).body.room.locked).toBe(true);
 		await host.waitFor('room.updated', (settings) => settings.locked === true);
 
-		const refused = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Bo' } });
+		const refused = await api(fixture.server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Bo' } });
 		expect(refused.status).toBe(403);
 		expect(refused.body.error.code).toBe('ROOM_LOCKED');
 
@@ -50,10 +43,10 @@ describe('lock and knock', () => {
 		const cyEntry = (await host.waitFor('lobby.updated', ({ entries }) => entries.some((e: any) => e.name === 'Cy'))).entries
 			.find((e: any) => e.name === 'Cy');
 		// The owner app can answer knocks too.
-		const denied = await api(server.url, 'POST', `/api/v1/rooms/${room.id}/lobby/${cyEntry.id}/deny`, { token: ownerToken() });
+		const denied = await api(fixture.server.url, 'POST', `/api/v1/rooms/${room.id}/lobby/${cyEntry.id}/deny`, { token: ownerToken() });
 		expect(denied.status).toBe(204);
 		expect(await cy.participant.waitFor('session.closed')).toEqual({ reason: 'denied' });
-		expect((await roomOf(server.url, room.id)).participants.map((p: any) => p.name).sort()).toEqual(['Bo', 'Hana']);
+		expect((await roomOf(fixture.server.url, room.id)).participants.map((p: any) => p.name).sort()).toEqual(['Bo', 'Hana']);
 	});
 
 	it('turns a knock away when nobody answers in time', async () => {
@@ -85,12 +78,12 @@ describe('removal', () => {
 		await host.waitFor('room.updated', (settings) => settings.locked === true);
 		expect((await patch(room.id, { locked: false })).body.room.locked).toBe(false);
 
-		const fresh = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Bo again', guestKey: 'bo-browser-key-0123456789' } });
+		const fresh = await api(fixture.server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Bo again', guestKey: 'bo-browser-key-0123456789' } });
 		expect(fresh.status).toBe(403);
 		expect(fresh.body.error.code).toBe('REMOVED');
 
 		// The old token reconnects but cannot take a seat.
-		const reconnect = await crowd.connect((bo.signaling.socket.auth as { token: string }).token);
+		const reconnect = await crowd.connect(bo.signaling.token);
 		expect(await refusal(reconnect.join())).toBe('REMOVED');
 
 		// Someone else's browser still gets in.
@@ -100,14 +93,14 @@ describe('removal', () => {
 	it('bans a signed-in person by identity, through the REST API', async () => {
 		const { room, host } = await hostedRoom({ autoLockOnRemove: false });
 		const ivy = await crowd.seat(room.code, 'Ivy', { appToken: appToken('whatsapp', '+15550001111', 'Ivy') });
-		const removed = await api(server.url, 'DELETE', `/api/v1/rooms/${room.id}/participants/${ivy.id}`, { token: ownerToken() });
+		const removed = await api(fixture.server.url, 'DELETE', `/api/v1/rooms/${room.id}/participants/${ivy.id}`, { token: ownerToken() });
 		expect(removed.status).toBe(204);
 		expect(await ivy.waitFor('session.closed')).toEqual({ reason: 'removed' });
-		const again = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, {
+		const again = await api(fixture.server.url, 'POST', `/api/v1/invites/${room.code}/join`, {
 			body: { name: 'Ivy', appToken: appToken('whatsapp', '+15550001111', 'Ivy'), guestKey: 'a-brand-new-browser-key' },
 		});
 		expect(again.body.error.code).toBe('REMOVED');
-		expect((await roomOf(server.url, room.id)).locked).toBe(false);
+		expect((await roomOf(fixture.server.url, room.id)).locked).toBe(false);
 		expect(host.last('room.updated')).toBeUndefined();
 	});
 });
@@ -118,40 +111,40 @@ describe('ending, resetting and expiring links', () => {
 		const bo = await crowd.seat(room.code, 'Bo');
 		await host.signaling.request('room.end', {});
 		expect(await bo.waitFor('session.closed')).toEqual({ reason: 'room-ended' });
-		const invite = await api(server.url, 'GET', `/api/v1/invites/${room.code}`);
+		const invite = await api(fixture.server.url, 'GET', `/api/v1/invites/${room.code}`);
 		expect(invite.status).toBe(410);
 		expect(invite.body.error.code).toBe('ROOM_ENDED');
 	});
 
 	it('resets the link: the old code says so, the new one works, and people in the room learn it', async () => {
 		const { room, host, hostUrl } = await hostedRoom();
-		const reset = await api(server.url, 'POST', `/api/v1/rooms/${room.id}/link/reset`, { token: ownerToken() });
+		const reset = await api(fixture.server.url, 'POST', `/api/v1/rooms/${room.id}/link/reset`, { token: ownerToken() });
 		expect(reset.status).toBe(200);
 		const newCode = reset.body.room.code;
 		expect(newCode).not.toBe(room.code);
-		expect(reset.body.inviteUrl).toBe(`${server.url}/r/${newCode}`);
+		expect(reset.body.inviteUrl).toBe(`${fixture.server.url}/r/${newCode}`);
 
-		const old = await api(server.url, 'GET', `/api/v1/invites/${room.code}`);
+		const old = await api(fixture.server.url, 'GET', `/api/v1/invites/${room.code}`);
 		expect(old.status).toBe(404);
 		expect(old.body.error).toMatchObject({ code: 'INVITE_NOT_FOUND', reason: 'link-reset' });
-		expect((await api(server.url, 'GET', `/api/v1/invites/${newCode}`)).status).toBe(200);
+		expect((await api(fixture.server.url, 'GET', `/api/v1/invites/${newCode}`)).status).toBe(200);
 		await host.waitFor('room.updated', (settings) => settings.code === newCode);
 
 		// The old host key went with the old link.
-		const oldKey = await api(server.url, 'POST', `/api/v1/invites/${newCode}/join`, { body: { name: 'Hana', hostKey: hostKeyOf(hostUrl) } });
+		const oldKey = await api(fixture.server.url, 'POST', `/api/v1/invites/${newCode}/join`, { body: { name: 'Hana', hostKey: hostKeyOf(hostUrl) } });
 		expect(oldKey.body.error.code).toBe('AUTH_INVALID');
-		const newKey = await api(server.url, 'POST', `/api/v1/invites/${newCode}/join`, { body: { name: 'Hana', hostKey: hostKeyOf(reset.body.hostUrl) } });
+		const newKey = await api(fixture.server.url, 'POST', `/api/v1/invites/${newCode}/join`, { body: { name: 'Hana', hostKey: hostKeyOf(reset.body.hostUrl) } });
 		expect(newKey.body.role).toBe('host');
 	});
 
 	it('lets an expired link answer INVITE_EXPIRED to guests while the host can still come in', async () => {
-		const { room } = await createRoom(server.url, { expiresAt: new Date(Date.now() + 800).toISOString() });
-		expect((await api(server.url, 'GET', `/api/v1/invites/${room.code}`)).status).toBe(200);
+		const { room } = await createRoom(fixture.server.url, { expiresAt: new Date(Date.now() + 800).toISOString() });
+		expect((await api(fixture.server.url, 'GET', `/api/v1/invites/${room.code}`)).status).toBe(200);
 		await new Promise((resolve) => setTimeout(resolve, 900));
-		const invite = await api(server.url, 'GET', `/api/v1/invites/${room.code}`);
+		const invite = await api(fixture.server.url, 'GET', `/api/v1/invites/${room.code}`);
 		expect(invite.status).toBe(410);
 		expect(invite.body.error.code).toBe('INVITE_EXPIRED');
-		const host = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Hana', appToken: ownerToken() } });
+		const host = await api(fixture.server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Hana', appToken: ownerToken() } });
 		expect(host.body.role).toBe('host');
 		expect((await patch(room.id, { expiresAt: new Date(Date.now() - 1000).toISOString() })).status).toBe(400);
 	});
@@ -161,17 +154,17 @@ describe('who can join', () => {
 	it('admits only people signed in through an app when the audience is signed-in', async () => {
 		const { room } = await hostedRoom();
 		expect((await patch(room.id, { audience: 'signed-in' })).body.room.audience).toBe('signed-in');
-		const anonymous = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Anon' } });
+		const anonymous = await api(fixture.server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Anon' } });
 		expect(anonymous.body.error.code).toBe('SIGNED_IN_ONLY');
 		const wa = await crowd.seat(room.code, 'Wes', { appToken: appToken('whatsapp', '+15550002222', 'Wes') });
 		expect(wa.joined.self).toMatchObject({ name: 'Wes', appName: 'WhatsApp', identity: 'whatsapp:+15550002222' });
 	});
 
 	it('keeps guests waiting until the host arrives, then lets them in', async () => {
-		const { room, hostUrl } = await createRoom(server.url, { waitForHost: true });
+		const { room, hostUrl } = await createRoom(fixture.server.url, { waitForHost: true });
 		const bo = await crowd.arrive(room.code, 'Bo');
 		expect(bo.result).toEqual({ status: 'waiting', lobby: { reason: 'host', position: 1 } });
-		expect((await api(server.url, 'GET', `/api/v1/invites/${room.code}`)).body).toMatchObject({ hostPresent: false, waitForHost: true });
+		expect((await api(fixture.server.url, 'GET', `/api/v1/invites/${room.code}`)).body).toMatchObject({ hostPresent: false, waitForHost: true });
 		const host = await crowd.seat(room.code, 'Hana', { hostKey: hostKeyOf(hostUrl) });
 		const admitted = await bo.participant.admitted();
 		expect(admitted.participants.map((p) => p.name)).toContain('Hana');
@@ -183,7 +176,7 @@ describe('who can join', () => {
 	it('queues people for a full room and seats them in order as seats free up', async () => {
 		const { room } = await hostedRoom({ maxParticipants: 2 });
 		const bo = await crowd.seat(room.code, 'Bo');
-		const full = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Cy' } });
+		const full = await api(fixture.server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Cy' } });
 		expect(full.body.error.code).toBe('ROOM_FULL');
 		const cy = await crowd.arrive(room.code, 'Cy');
 		const di = await crowd.arrive(room.code, 'Di');
@@ -207,10 +200,10 @@ describe('co-hosts and succession', () => {
 
 		await host.signaling.request('room.leave', {});
 		await cy.waitFor('participant.updated', (p) => p.id === bo.id && p.role === 'host');
-		expect((await roomOf(server.url, room.id)).locked).toBe(false);
+		expect((await roomOf(fixture.server.url, room.id)).locked).toBe(false);
 		// The stand-in host can use host controls.
 		await bo.signaling.request('room.update', { locked: true });
-		expect((await roomOf(server.url, room.id)).locked).toBe(true);
+		expect((await roomOf(fixture.server.url, room.id)).locked).toBe(true);
 
 		await crowd.seat(room.code, 'Hana', { appToken: ownerToken() });
 		await cy.waitFor('participant.updated', (p) => p.id === bo.id && p.role === 'cohost');
@@ -221,7 +214,7 @@ describe('co-hosts and succession', () => {
 		const bo = await crowd.seat(room.code, 'Bo');
 		await host.signaling.request('room.leave', {});
 		await bo.waitFor('room.updated', (settings) => settings.locked === true);
-		const invite = await api(server.url, 'GET', `/api/v1/invites/${room.code}`);
+		const invite = await api(fixture.server.url, 'GET', `/api/v1/invites/${room.code}`);
 		expect(invite.body).toMatchObject({ locked: true, hostPresent: false });
 
 		const cy = await crowd.arrive(room.code, 'Cy');
@@ -235,10 +228,10 @@ describe('co-hosts and succession', () => {
 		const { room, host } = await hostedRoom();
 		await crowd.seat(room.code, 'Bo');
 		await host.signaling.request('room.leave', {});
-		await eventually(async () => (await roomOf(server.url, room.id)).locked, 5000, 'host-away lock');
-		await api(server.url, 'PATCH', `/api/v1/rooms/${room.id}`, { token: ownerToken(), body: { locked: true } });
+		await eventually(async () => (await roomOf(fixture.server.url, room.id)).locked, 5000, 'host-away lock');
+		await api(fixture.server.url, 'PATCH', `/api/v1/rooms/${room.id}`, { token: ownerToken(), body: { locked: true } });
 		await crowd.seat(room.code, 'Hana', { appToken: ownerToken() });
-		expect((await roomOf(server.url, room.id)).locked).toBe(true);
+		expect((await roomOf(fixture.server.url, room.id)).locked).toBe(true);
 	});
 });
 
@@ -251,11 +244,11 @@ describe('mute', () => {
 		expect(await host.signaling.request('participant.mute', { participantId: bo.id })).toEqual({ muted: true });
 		expect(await bo.waitFor('moderation.muted')).toEqual({ by: 'Hana' });
 		await cy.waitFor('producer.paused', (event) => event.producerId === producerId);
-		expect(server.server.liveRooms.get(room.id)!.seated(bo.id)!.media.liveMic()).toBeUndefined();
+		expect(fixture.server.server.liveRooms.get(room.id)!.seated(bo.id)!.media.liveMic()).toBeUndefined();
 		// Muting again changes nothing; unmuting is the person's own act.
 		expect(await host.signaling.request('participant.mute', { participantId: bo.id })).toEqual({ muted: false });
 		await bo.signaling.request('producer.resume', { producerId });
-		expect(server.server.liveRooms.get(room.id)!.seated(bo.id)!.media.liveMic()?.id).toBe(producerId);
+		expect(fixture.server.server.liveRooms.get(room.id)!.seated(bo.id)!.media.liveMic()?.id).toBe(producerId);
 	});
 
 	it('mutes everyone but the host through the REST API', async () => {
@@ -263,10 +256,10 @@ describe('mute', () => {
 		const hostMic = await host.sendAudio();
 		const people = [await crowd.seat(room.code, 'Bo'), await crowd.seat(room.code, 'Cy')];
 		for (const person of people) await person.sendAudio();
-		const response = await api(server.url, 'POST', `/api/v1/rooms/${room.id}/mute`, { token: ownerToken() });
+		const response = await api(fixture.server.url, 'POST', `/api/v1/rooms/${room.id}/mute`, { token: ownerToken() });
 		expect(response.body).toEqual({ muted: 2 });
 		for (const person of people) expect(await person.waitFor('moderation.muted')).toEqual({ by: 'Hana' });
-		expect(server.server.liveRooms.get(room.id)!.seated(host.id)!.media.liveMic()?.id).toBe(hostMic);
+		expect(fixture.server.server.liveRooms.get(room.id)!.seated(host.id)!.media.liveMic()?.id).toBe(hostMic);
 	});
 });
 
@@ -277,9 +270,9 @@ describe('moderation timeline', () => {
 		const cy = await crowd.seat(room.code, 'Cy');
 		await host.signaling.request('participant.setRole', { participantId: cy.id, role: 'cohost' });
 		await cy.signaling.request('participant.remove', { participantId: bo.id });
-		await eventually(async () => (await roomOf(server.url, room.id)).locked, 5000, 'auto-lock');
+		await eventually(async () => (await roomOf(fixture.server.url, room.id)).locked, 5000, 'auto-lock');
 
-		const { body } = await api(server.url, 'GET', `/api/v1/rooms/${room.id}/events`, { token: ownerToken() });
+		const { body } = await api(fixture.server.url, 'GET', `/api/v1/rooms/${room.id}/events`, { token: ownerToken() });
 		const lines = body.events.map((event: any) => `${event.type} by ${event.actor.name}${event.subject ? ` on ${event.subject.name}` : ''}`);
 		expect(lines).toEqual([
 			'participant.joined by Hana',
@@ -295,7 +288,7 @@ describe('moderation timeline', () => {
 		const inRoom = await cy.signaling.request('moderation.events', {});
 		expect(inRoom.events.map((event) => event.id)).toEqual(body.events.map((event: any) => event.id));
 		await host.waitFor('moderation.event', (event) => event.type === 'room.locked');
-		const paged = await api(server.url, 'GET', `/api/v1/rooms/${room.id}/events?after=${body.events[4].id}&limit=1`, { token: ownerToken() });
+		const paged = await api(fixture.server.url, 'GET', `/api/v1/rooms/${room.id}/events?after=${body.events[4].id}&limit=1`, { token: ownerToken() });
 		expect(paged.body.events.map((event: any) => event.type)).toEqual(['participant.left']);
 	});
 });

@@ -86,7 +86,7 @@ describe('cleanup', () => {
 		const ended = await api(server.url, 'POST', `/api/v1/rooms/${room.id}/end`, { token: appToken('messenger', 'u-host', 'Hana') });
 		expect(ended.status).toBe(200);
 		await ana.waitFor('session.closed', (event) => event.reason === 'room-ended');
-		await eventually(() => !ana.signaling.socket.connected, 2000, 'the socket to close');
+		await eventually(() => !ana.signaling.connected, 2000, 'the socket to close');
 		expect(server.server.liveRooms.get(room.id)).toBeUndefined();
 		ana.close();
 	});

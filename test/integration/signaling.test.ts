@@ -92,7 +92,7 @@ describe('membership', () => {
 		await bo.signaling.request('room.leave', {});
 		await ana.waitFor('participant.left', (p) => p.participantId === bo.id && p.reason === 'left');
 		await bo.waitFor('session.closed', (p) => p.reason === 'left');
-		await eventually(() => !bo.signaling.socket.connected, 2000, 'socket closed after leaving');
+		await eventually(() => !bo.signaling.connected, 2000, 'socket closed after leaving');
 	});
 
 	it('treats a dropped socket as leaving', async () => {
@@ -140,8 +140,7 @@ describe('validation and authorization', () => {
 	it('answers bad payloads with INVALID_PAYLOAD and keeps serving', async () => {
 		const { room } = await createRoom(server.url);
 		const ana = await participant(room.code, 'Ana');
-		const emit = (name: string, payload: unknown) =>
-			(ana.signaling.socket.timeout(2000) as any).emitWithAck(name, payload);
+		const emit = (name: string, payload: unknown) => ana.signaling.sendUnchecked(name, payload);
 		for (const payload of [null, 'text', 42, [], { direction: 'sideways' }, { direction: 'send', extra: 1 }]) {
 			expect(await emit('transport.create', payload)).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
 		}
@@ -149,11 +148,16 @@ describe('validation and authorization', () => {
 			.toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
 		expect(await emit('chat.send', { text: 'x'.repeat(5000) })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
 		// An event without an ack is ignored rather than crashing anything.
-		ana.signaling.socket.emit('chat.send' as any, { text: 'no ack' });
-		// Malformed RTP parameters are refused by mediasoup and mapped to INVALID_PAYLOAD.
+		await ana.signaling.sendUnchecked('chat.send', { text: 'no ack' }, { ack: false });
 		const transport = await ana.signaling.request('transport.create', { direction: 'send', type: 'plain' });
+		// Badly shaped RTP parameters are refused by the schema...
 		expect(await emit('producer.create', {
 			transportId: transport.id, kind: 'audio', source: 'mic', rtpParameters: { codecs: [{ mimeType: 'audio/nonsense' }] },
+		})).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', message: expect.stringMatching(/^rtpParameters\.codecs\.0\./) } });
+		// ...and well-shaped ones with values mediasoup rejects (a codec the room does not offer) by mediasoup.
+		expect(await emit('producer.create', {
+			transportId: transport.id, kind: 'audio', source: 'mic',
+			rtpParameters: { codecs: [{ mimeType: 'audio/nonsense', payloadType: 100, clockRate: 48000 }], encodings: [{ ssrc: 1111 }] },
 		})).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
 		expect(await ana.signaling.request('chat.send', { text: 'still here' })).toMatchObject({ text: 'still here' });
 	});
@@ -188,6 +192,25 @@ describe('validation and authorization', () => {
 			expect(webrtc).toMatchObject({ type: 'webrtc', iceCandidates: expect.arrayContaining([expect.objectContaining({ ip: '127.0.0.1', protocol: 'udp' })]) });
 		} finally {
 			await strict.close();
+		}
+	});
+
+	it('answers an unexpected fault with a generic INTERNAL, logs it with its stack, and keeps serving', async () => {
+		const lines: string[] = [];
+		const own = await startServer({ LOG_LEVEL: 'error' }, undefined, { logTo: { write: (line) => lines.push(line) } });
+		try {
+			const { room } = await createRoom(own.url);
+			const ana = await SyntheticParticipant.connect(own.url, await joinToken(own.url, room.code, 'Ana'));
+			// A fault no request can cause: the room's router is gone under it.
+			own.server.liveRooms.get(room.id)!.media.router.close();
+			const answer = await ana.signaling.sendUnchecked('transport.create', { direction: 'send' });
+			expect(answer).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
+			const logged = lines.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'signalling request failed');
+			expect(logged).toMatchObject({ request: 'transport.create', err: { type: expect.any(String), stack: expect.stringContaining('\n    at ') } });
+			expect(await ana.signaling.request('chat.send', { text: 'still here' })).toMatchObject({ text: 'still here' });
+			ana.close();
+		} finally {
+			await own.close();
 		}
 	});
 });

@@ -40,7 +40,7 @@ export class SyntheticParticipant {
 
 	private constructor(signaling: SignalingClient) {
 		this.signaling = signaling;
-		signaling.socket.onAny((event: keyof ServerToClientEvents, payload: unknown) => this.events.push({ event, payload }));
+		signaling.onAny((event, payload) => this.events.push({ event, payload }));
 	}
 
 	/** Connects and, unless told otherwise, takes a seat (failing if it is put in the lobby). */
@@ -58,7 +58,7 @@ export class SyntheticParticipant {
 	async join(options: { wait?: boolean } = {}): Promise<JoinResult> {
 		const { routerRtpCapabilities } = await this.signaling.request('room.capabilities', {});
 		// The router's own capabilities: this participant can receive every codec the room offers.
-		const result = await this.signaling.request('room.join', { rtpCapabilities: routerRtpCapabilities as any, wait: options.wait ?? false });
+		const result = await this.signaling.request('room.join', { rtpCapabilities: routerRtpCapabilities, wait: options.wait ?? false });
 		if (result.status === 'joined') this.joined = result.room;
 		return result;
 	}

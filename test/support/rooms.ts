@@ -1,6 +1,7 @@
 /** Helpers for tests that need a host and guests in a room. */
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { SignalingError } from '../../web/src/signaling/SignalingClient.js';
-import { api, appToken, joinToken } from './server.js';
+import { api, appToken, joinToken, startServer, type TestServer } from './server.js';
 import { SyntheticParticipant } from './SyntheticParticipant.js';
 
 export const OWNER = { app: 'messenger', user: 'u-host', name: 'Hana' } as const;
@@ -58,4 +59,30 @@ export async function roomOf(base: string, roomId: string): Promise<any> {
 	const response = await api(base, 'GET', `/api/v1/rooms/${roomId}`, { token: ownerToken() });
 	if (response.status !== 200) throw new Error(`get room failed: ${JSON.stringify(response.body)}`);
 	return response.body.room;
+}
+
+/**
+ * One server for a whole test file, and a crowd emptied after each test.
+ * `server` is there once the file's tests run.
+ */
+export function serverWithCrowd(env: Record<string, string> = {}): { readonly server: TestServer; readonly crowd: Crowd } {
+	let server: TestServer | undefined;
+	const current = (): TestServer => {
+		if (!server) throw new Error('the test server has not started');
+		return server;
+	};
+	const fixture = {
+		get server(): TestServer {
+			return current();
+		},
+		crowd: new Crowd(() => current().url),
+	};
+	beforeAll(async () => {
+		server = await startServer(env);
+	});
+	afterEach(() => fixture.crowd.closeAll());
+	afterAll(async () => {
+		await server?.close();
+	});
+	return fixture;
 }

@@ -52,33 +52,68 @@ export async function freeMediaPort(): Promise<number> {
 	throw new Error('no free media port found');
 }
 
-export async function startServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
+export interface StartOptions {
+	/** Receives the server's real JSON log lines (at LOG_LEVEL, default silent). */
+	logTo?: { write(line: string): void };
+}
+
+/**
+ * Starts a server on a fresh temporary data directory (or `dataDir`). close()
+ * removes the directory it made; restart() hands it to the new server, whose
+ * close() removes it. A server that fails to start removes it too.
+ */
+export async function startServer(env: Record<string, string> = {}, dataDir?: string, options: StartOptions = {}): Promise<TestServer> {
+	const madeDir = dataDir === undefined;
 	const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-test-'));
-	const config = loadConfig({
-		ROOMS_RTC_PORT: String(await freeMediaPort()),
-		PORT: '0',
-		ROOMS_HOST: '127.0.0.1',
-		ROOMS_DATA_DIR: dir,
-		ROOMS_APPS: JSON.stringify(TEST_APPS),
-		ROOMS_WORKERS: '1',
-		ROOMS_LISTEN_IP: '127.0.0.1',
-		ROOMS_PLAIN_TRANSPORTS: 'true',
-		ROOMS_RATE_LIMIT_PER_MINUTE: '100000',
-		LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-		...env,
-	});
-	const server = await RoomsServer.start(config, createLogger(config.logLevel));
-	const handle: TestServer = {
+	const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
+	let server: RoomsServer;
+	try {
+		const config = loadConfig({
+			ROOMS_RTC_PORT: String(await freeMediaPort()),
+			PORT: '0',
+			ROOMS_HOST: '127.0.0.1',
+			ROOMS_DATA_DIR: dir,
+			ROOMS_APPS: JSON.stringify(TEST_APPS),
+			ROOMS_WORKERS: '1',
+			ROOMS_LISTEN_IP: '127.0.0.1',
+			ROOMS_PLAIN_TRANSPORTS: 'true',
+			ROOMS_RATE_LIMIT_PER_MINUTE: '100000',
+			LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+			...env,
+		});
+		server = await RoomsServer.start(config, createLogger(config.logLevel, options.logTo));
+	} catch (error) {
+		if (madeDir) removeDir();
+		throw error;
+	}
+	let handedOver = false;
+	return {
 		server,
 		url: server.url,
 		dataDir: dir,
 		async restart() {
 			await server.close();
-			return startServer(env, dir);
+			handedOver = true;
+			let next: TestServer;
+			try {
+				next = await startServer(env, dir, options);
+			} catch (error) {
+				if (madeDir) removeDir();
+				throw error;
+			}
+			// The new server owns the directory now, and removes it when it closes.
+			const close = next.close;
+			next.close = async () => {
+				await close();
+				if (madeDir) removeDir();
+			};
+			return next;
 		},
-		close: () => server.close(),
+		async close() {
+			await server.close();
+			if (madeDir && !handedOver) removeDir();
+		},
 	};
-	return handle;
 }
 
 export function appToken(appId: string, userId: string, name: string, lifetimeSeconds = 300): string {

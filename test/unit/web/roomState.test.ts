@@ -43,7 +43,12 @@ describe('roomReducer', () => {
 		state = reduce(state, { type: 'activeSpeaker', participantId: 'c' }, { type: 'participantLeft', participantId: 'c' });
 		expect(state.participants).toHaveLength(2);
 		expect(state.activeSpeakerId).toBeNull();
-		expect(state.notices.map(({ kind, name }) => `${kind}:${name}`)).toEqual(['joined:Cy', 'left:Cy']);
+		expect(state.notices.map((notice) => `${notice.kind}:${notice.kind === 'actionFailed' ? notice.code : notice.name}`)).toEqual(['joined:Cy', 'left:Cy']);
+	});
+
+	it("turns a failed action into a notice with the server's reason", () => {
+		const state = reduce(joinedState(), { type: 'actionFailed', code: 'FORBIDDEN' });
+		expect(state.notices).toEqual([expect.objectContaining({ kind: 'actionFailed', code: 'FORBIDDEN' })]);
 	});
 
 	it('keeps only the most recent chat messages', () => {

@@ -87,6 +87,7 @@ export const en = {
 	'end.knock-timeout': 'Nobody answered your request to join.',
 	'room.cohost': 'Co-host',
 	'room.mutedBy': '{name} muted you',
+	'room.actionFailed': 'That did not work ({code}). Try again.',
 	'control.lock': 'Lock room',
 	'control.unlock': 'Unlock room',
 	'control.hostTools': 'Room settings',

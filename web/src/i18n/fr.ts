@@ -89,6 +89,7 @@ export const fr: Catalog = {
 	'end.knock-timeout': 'Personne n’a répondu à votre demande.',
 	'room.cohost': 'Co-hôte',
 	'room.mutedBy': '{name} a coupé votre micro',
+	'room.actionFailed': 'Cela n’a pas fonctionné ({code}). Réessayez.',
 	'control.lock': 'Verrouiller le salon',
 	'control.unlock': 'Déverrouiller le salon',
 	'control.hostTools': 'Réglages du salon',

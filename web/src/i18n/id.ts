@@ -89,6 +89,7 @@ export const id: Catalog = {
 	'end.knock-timeout': 'Tidak ada yang menjawab permintaan Anda.',
 	'room.cohost': 'Co-host',
 	'room.mutedBy': '{name} membisukan Anda',
+	'room.actionFailed': 'Tindakan itu gagal ({code}). Coba lagi.',
 	'control.lock': 'Kunci ruangan',
 	'control.unlock': 'Buka kunci ruangan',
 	'control.hostTools': 'Pengaturan ruangan',

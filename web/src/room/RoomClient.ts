@@ -1,18 +1,20 @@
 /**
- * Owns the mediasoup-client Device, the send and receive transports, and
- * every producer and consumer of one visit to a room. The UI reads `state`
- * and calls the public methods; it never talks to signalling or media itself.
+ * One visit to a room, coordinating its parts: the signalling connection,
+ * the state store the UI renders (`store`), the media session (`media`) and
+ * the host controls (`host`). The UI reads the store and calls the public
+ * methods; it never talks to signalling or media itself.
  *
  * After a dropped connection Socket.IO reconnects with the latest token and
  * this client joins again from scratch: the server replaces the old session
  * and keeps the seat.
  */
-import { Device, type types } from 'mediasoup-client';
 import { CloseReason } from '../../../shared/errors.js';
-import type { IceServer, JoinedRoom, ProducerView, RoomSettingsView } from '../../../shared/protocol.js';
-import type { MediaSource, RoomSettingsPatch } from '../../../shared/schemas.js';
-import { SignalingClient } from '../signaling/SignalingClient.js';
-import { type LocalMedia, type RoomAction, type RoomState, initialRoomState, roomReducer } from './roomState.js';
+import type { IceServer, JoinedRoom } from '../../../shared/protocol.js';
+import { SignalingClient, errorCode } from '../signaling/SignalingClient.js';
+import { HostControls } from './HostControls.js';
+import { MediaSession } from './MediaSession.js';
+import { RoomStateStore } from './RoomStateStore.js';
+import { type RoomState, initialRoomState } from './roomState.js';
 
 /** Refresh the participant token well before the server's 10-minute lifetime runs out. */
 const TOKEN_REFRESH_MS = 4 * 60_000;
@@ -31,51 +33,34 @@ export interface RoomClientOptions {
 }
 
 export class RoomClient {
+	readonly store: RoomStateStore;
+	readonly host: HostControls;
 	readonly #signaling: SignalingClient;
-	readonly #iceServers: IceServer[];
+	readonly #media: MediaSession;
 	readonly #wait: boolean;
-	readonly #listeners = new Set<() => void>();
-	#state: RoomState;
-	#device: Device | undefined;
-	#sendTransport: types.Transport | undefined;
-	#recvTransport: types.Transport | undefined;
-	readonly #producers = new Map<MediaSource, types.Producer>();
-	/** By producer id, so a closed or paused producer finds its consumer. */
-	readonly #consumers = new Map<string, types.Consumer>();
 	#refreshTimer: ReturnType<typeof setInterval> | undefined;
 	#closed = false;
 
 	constructor(options: RoomClientOptions) {
 		this.#signaling = new SignalingClient(options.serverUrl, options.token);
-		this.#iceServers = options.iceServers;
 		this.#wait = options.wait ?? false;
-		this.#state = initialRoomState({
+		this.store = new RoomStateStore(initialRoomState({
 			micTrack: options.micTrack,
 			cameraTrack: options.cameraTrack,
 			micOn: Boolean(options.micTrack) && (options.micOn ?? true),
 			cameraOn: Boolean(options.cameraTrack) && (options.cameraOn ?? true),
+		}));
+		const { dispatch } = this.store;
+		this.#media = new MediaSession(this.#signaling, options.iceServers, {
+			quality: (quality) => dispatch({ type: 'quality', quality }),
+			track: (producerId, track) => dispatch({ type: 'trackReady', producerId, track }),
 		});
+		this.host = new HostControls(this.#signaling, dispatch);
 		this.#listen();
 	}
 
 	get state(): RoomState {
-		return this.#state;
-	}
-
-	subscribe = (listener: () => void): (() => void) => {
-		this.#listeners.add(listener);
-		return () => this.#listeners.delete(listener);
-	};
-
-	#dispatch(action: RoomAction): void {
-		const next = roomReducer(this.#state, action);
-		if (next === this.#state) return;
-		this.#state = next;
-		for (const listener of this.#listeners) listener();
-	}
-
-	dismissNotice(id: number): void {
-		this.#dispatch({ type: 'noticeExpired', id });
+		return this.store.state;
 	}
 
 	async start(): Promise<void> {
@@ -89,56 +74,54 @@ export class RoomClient {
 	}
 
 	#listen(): void {
-		const socket = this.#signaling.socket;
-		socket.on('participant.joined', (participant) => this.#dispatch({ type: 'participantJoined', participant }));
-		socket.on('participant.left', ({ participantId }) => this.#dispatch({ type: 'participantLeft', participantId }));
-		socket.on('producer.new', (producer) => {
-			this.#dispatch({ type: 'producerAdded', producer });
-			void this.#consume(producer);
+		const signaling = this.#signaling;
+		const { dispatch } = this.store;
+		signaling.on('participant.joined', (participant) => dispatch({ type: 'participantJoined', participant }));
+		signaling.on('participant.left', ({ participantId }) => dispatch({ type: 'participantLeft', participantId }));
+		signaling.on('producer.new', (producer) => {
+			dispatch({ type: 'producerAdded', producer });
+			void this.#media.consume(producer);
 		});
-		socket.on('producer.closed', ({ producerId }) => this.#dropConsumer(producerId));
-		socket.on('consumer.closed', ({ producerId }) => this.#dropConsumer(producerId));
-		socket.on('producer.paused', ({ producerId }) => this.#dispatch({ type: 'producerPaused', producerId, paused: true }));
-		socket.on('producer.resumed', ({ producerId }) => this.#dispatch({ type: 'producerPaused', producerId, paused: false }));
-		socket.on('speaker.active', ({ participantId }) => this.#dispatch({ type: 'activeSpeaker', participantId }));
-		socket.on('chat.message', (message) => this.#dispatch({ type: 'chat', message }));
-		socket.on('session.closed', ({ reason }) => this.#end(reason));
-		socket.on('lobby.status', (status) => this.#dispatch({ type: 'waiting', status }));
-		socket.on('room.admitted', (room) => {
+		signaling.on('producer.closed', ({ producerId }) => this.#dropConsumer(producerId));
+		signaling.on('consumer.closed', ({ producerId }) => this.#dropConsumer(producerId));
+		signaling.on('producer.paused', ({ producerId }) => dispatch({ type: 'producerPaused', producerId, paused: true }));
+		signaling.on('producer.resumed', ({ producerId }) => dispatch({ type: 'producerPaused', producerId, paused: false }));
+		signaling.on('speaker.active', ({ participantId }) => dispatch({ type: 'activeSpeaker', participantId }));
+		signaling.on('chat.message', (message) => dispatch({ type: 'chat', message }));
+		signaling.on('session.closed', ({ reason }) => this.#end(reason));
+		signaling.on('lobby.status', (status) => dispatch({ type: 'waiting', status }));
+		signaling.on('room.admitted', (room) => {
 			this.#enter(room).catch(() => this.#end(CloseReason.DISCONNECTED));
 		});
-		socket.on('room.updated', (settings) => this.#dispatch({ type: 'settings', settings }));
-		socket.on('participant.updated', (participant) => this.#dispatch({ type: 'participantUpdated', participant }));
-		socket.on('lobby.updated', ({ entries }) => this.#dispatch({ type: 'lobby', entries }));
-		socket.on('moderation.event', (event) => this.#dispatch({ type: 'timeline', events: [event] }));
-		socket.on('moderation.muted', ({ by }) => {
+		signaling.on('room.updated', (settings) => dispatch({ type: 'settings', settings }));
+		signaling.on('participant.updated', (participant) => dispatch({ type: 'participantUpdated', participant }));
+		signaling.on('lobby.updated', ({ entries }) => dispatch({ type: 'lobby', entries }));
+		signaling.on('moderation.event', (event) => dispatch({ type: 'timeline', events: [event] }));
+		signaling.on('moderation.muted', ({ by }) => {
 			// The server already paused the microphone; stop sending too. Only this person can unmute.
-			this.#producers.get('mic')?.pause();
-			this.#dispatch({ type: 'mutedBy', name: by });
+			this.#media.pauseLocally('mic');
+			dispatch({ type: 'mutedBy', name: by });
 		});
-		socket.on('disconnect', (reason) => {
-			if (this.#closed) return;
-			// The server said goodbye (ended, removed...): session.closed has the reason.
-			if (reason === 'io server disconnect') return;
-			this.#dispatch({ type: 'phase', phase: 'reconnecting' });
-			this.#dispatch({ type: 'quality', quality: 'lost' });
-		});
-		socket.io.on('reconnect', () => {
-			if (this.#closed) return;
-			this.#resetMedia();
-			this.#join().catch(() => this.#end(CloseReason.DISCONNECTED));
+		signaling.onConnection({
+			lost: (byServer) => {
+				// The server said goodbye (ended, removed...): session.closed has the reason.
+				if (this.#closed || byServer) return;
+				dispatch({ type: 'phase', phase: 'reconnecting' });
+				dispatch({ type: 'quality', quality: 'lost' });
+			},
+			restored: () => {
+				if (this.#closed) return;
+				this.#media.reset();
+				this.#join().catch(() => this.#end(CloseReason.DISCONNECTED));
+			},
 		});
 	}
 
 	async #join(): Promise<void> {
-		const { routerRtpCapabilities } = await this.#signaling.request('room.capabilities', {});
-		if (!this.#device) {
-			this.#device = new Device();
-			await this.#device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
-		}
-		const result = await this.#signaling.request('room.join', { rtpCapabilities: this.#device.rtpCapabilities as never, wait: this.#wait });
+		const rtpCapabilities = await this.#media.load();
+		const result = await this.#signaling.request('room.join', { rtpCapabilities, wait: this.#wait });
 		if (result.status === 'waiting') {
-			this.#dispatch({ type: 'waiting', status: result.lobby });
+			this.store.dispatch({ type: 'waiting', status: result.lobby });
 			return;
 		}
 		await this.#enter(result.room);
@@ -146,215 +129,94 @@ export class RoomClient {
 
 	/** Seated (at once, or admitted from the lobby): set up media. */
 	async #enter(joined: JoinedRoom): Promise<void> {
-		const device = this.#device!;
-		this.#dispatch({ type: 'joined', room: joined });
-		this.#dispatch({ type: 'quality', quality: 'good' });
-		this.#recvTransport = await this.#createTransport('recv');
-		const { micTrack, cameraTrack } = this.#state.local;
-		if (device.canProduce('audio') || device.canProduce('video')) {
-			this.#sendTransport = await this.#createTransport('send');
-			if (micTrack && micTrack.readyState === 'live') await this.#produce('mic', micTrack, !this.#state.local.micOn);
-			if (cameraTrack && cameraTrack.readyState === 'live') await this.#produce('camera', cameraTrack, !this.#state.local.cameraOn);
-		}
-		await Promise.all(joined.producers.map((producer) => this.#consume(producer)));
-	}
-
-	async #createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
-		const device = this.#device!;
-		const params = await this.#signaling.request('transport.create', { direction });
-		const options = {
-			id: params.id,
-			iceParameters: params.iceParameters as types.IceParameters,
-			iceCandidates: params.iceCandidates as types.IceCandidate[],
-			dtlsParameters: params.dtlsParameters as types.DtlsParameters,
-			iceServers: this.#iceServers as RTCIceServer[],
-		};
-		const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
-		transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-			this.#signaling.request('transport.connect', { transportId: transport.id, dtlsParameters: dtlsParameters as never })
-				.then(() => callback(), errback);
-		});
-		if (direction === 'send') {
-			transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-				this.#signaling.request('producer.create', {
-					transportId: transport.id,
-					kind,
-					source: appData.source as MediaSource,
-					rtpParameters: rtpParameters as never,
-					paused: Boolean(appData.paused),
-				}).then(callback, errback);
-			});
-		}
-		transport.on('connectionstatechange', (state) => {
-			if (direction !== 'recv') return;
-			if (state === 'connected') this.#dispatch({ type: 'quality', quality: 'good' });
-			else if (state === 'disconnected') this.#dispatch({ type: 'quality', quality: 'poor' });
-			else if (state === 'failed') {
-				this.#dispatch({ type: 'quality', quality: 'lost' });
-				this.#signaling.request('transport.restartIce', { transportId: transport.id })
-					.then(({ iceParameters }) => transport.restartIce({ iceParameters: iceParameters as types.IceParameters }))
-					.catch(() => undefined);
-			}
-		});
-		return transport;
-	}
-
-	async #produce(source: MediaSource, track: MediaStreamTrack, paused: boolean): Promise<void> {
-		if (!this.#sendTransport) return;
-		const producer = await this.#sendTransport.produce({
-			track,
-			// Simulcast for the camera lets the SFU send each viewer what their link and tile can take.
-			...(source === 'camera' ? {
-				encodings: [
-					{ scaleResolutionDownBy: 4, maxBitrate: 150_000 },
-					{ scaleResolutionDownBy: 2, maxBitrate: 500_000 },
-					{ scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
-				],
-			} : {}),
-			...(source === 'mic' ? { codecOptions: { opusDtx: true, opusFec: true } } : {}),
-			stopTracks: false,
-			zeroRtpOnPause: true,
-			appData: { source, paused },
-		});
-		if (paused) producer.pause();
-		this.#producers.set(source, producer);
-	}
-
-	async #consume(producer: ProducerView): Promise<void> {
-		const transport = this.#recvTransport;
-		if (!transport || this.#consumers.has(producer.id)) return;
-		try {
-			const params = await this.#signaling.request('consumer.create', { transportId: transport.id, producerId: producer.id });
-			const consumer = await transport.consume({
-				id: params.id,
-				producerId: params.producerId,
-				kind: params.kind,
-				rtpParameters: params.rtpParameters as types.RtpParameters,
-			});
-			this.#consumers.set(producer.id, consumer);
-			this.#dispatch({ type: 'trackReady', producerId: producer.id, track: consumer.track });
-			// The server created it paused; now that the track is ready, let media flow.
-			await this.#signaling.request('consumer.resume', { consumerId: consumer.id });
-		} catch {
-			// The producer may have closed meanwhile; producer.closed cleans up.
-		}
+		this.store.dispatch({ type: 'joined', room: joined });
+		this.store.dispatch({ type: 'quality', quality: 'good' });
+		await this.#media.start(this.state.local);
+		await Promise.all(joined.producers.map((producer) => this.#media.consume(producer)));
 	}
 
 	#dropConsumer(producerId: string): void {
-		this.#consumers.get(producerId)?.close();
-		this.#consumers.delete(producerId);
-		this.#dispatch({ type: 'producerRemoved', producerId });
+		this.#media.dropConsumer(producerId);
+		this.store.dispatch({ type: 'producerRemoved', producerId });
 	}
 
-	/** Mute or unmute: pauses the producer on the server so nothing is sent. */
+	dismissNotice(id: number): void {
+		this.store.dispatch({ type: 'noticeExpired', id });
+	}
+
 	setMicOn(on: boolean): Promise<void> {
-		this.#dispatch({ type: 'local', local: { micOn: on } });
-		return this.#setProducing('mic', on);
+		this.store.dispatch({ type: 'local', local: { micOn: on } });
+		return this.#reporting(this.#media.setProducing('mic', on));
 	}
 
 	setCameraOn(on: boolean): Promise<void> {
-		this.#dispatch({ type: 'local', local: { cameraOn: on } });
-		return this.#setProducing('camera', on);
+		this.store.dispatch({ type: 'local', local: { cameraOn: on } });
+		return this.#reporting(this.#media.setProducing('camera', on));
 	}
 
-	async #setProducing(source: MediaSource, on: boolean): Promise<void> {
-		const producer = this.#producers.get(source);
-		if (!producer) return;
-		if (on) producer.resume();
-		else producer.pause();
-		await this.#signaling.request(on ? 'producer.resume' : 'producer.pause', { producerId: producer.id });
+	/** Runs something the person asked for; a failure becomes a notice instead of vanishing. */
+	async #reporting(action: Promise<void>): Promise<void> {
+		try {
+			await action;
+		} catch (error) {
+			this.store.dispatch({ type: 'actionFailed', code: errorCode(error) });
+		}
 	}
 
-	async startScreenShare(): Promise<void> {
-		if (this.#producers.has('screen')) return;
-		const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 15 }, audio: false });
+	/** Shares a screen; resolves false if the person cancelled the browser's picker. */
+	async startScreenShare(): Promise<boolean> {
+		if (this.#media.isProducing('screen')) return true;
+		let stream: MediaStream;
+		try {
+			stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 15 }, audio: false });
+		} catch {
+			return false;
+		}
 		const track = stream.getVideoTracks()[0];
-		if (!track) return;
+		if (!track) return false;
 		track.addEventListener('ended', () => void this.stopScreenShare());
-		this.#dispatch({ type: 'local', local: { screenTrack: track } });
-		await this.#produce('screen', track, false);
+		this.store.dispatch({ type: 'local', local: { screenTrack: track } });
+		try {
+			await this.#media.produce('screen', track, false);
+			return true;
+		} catch (error) {
+			await this.stopScreenShare();
+			this.store.dispatch({ type: 'actionFailed', code: errorCode(error) });
+			return false;
+		}
 	}
 
-	async stopScreenShare(): Promise<void> {
-		const producer = this.#producers.get('screen');
-		this.#producers.delete('screen');
-		this.#state.local.screenTrack?.stop();
-		this.#dispatch({ type: 'local', local: { screenTrack: undefined } });
-		if (!producer) return;
-		producer.close();
-		await this.#signaling.request('producer.close', { producerId: producer.id }).catch(() => undefined);
+	stopScreenShare(): Promise<void> {
+		this.state.local.screenTrack?.stop();
+		this.store.dispatch({ type: 'local', local: { screenTrack: undefined } });
+		return this.#reporting(this.#media.stopProducing('screen'));
 	}
 
-	async sendChat(text: string): Promise<void> {
-		const message = await this.#signaling.request('chat.send', { text });
-		this.#dispatch({ type: 'chat', message });
-	}
-
-	// Host and co-host controls. The server checks the caller's role; these only ask.
-	updateRoom(patch: RoomSettingsPatch): Promise<RoomSettingsView> {
-		return this.#signaling.request('room.update', patch);
-	}
-
-	async resetLink(): Promise<{ inviteUrl: string; hostUrl?: string }> {
-		return this.#signaling.request('room.resetLink', {});
-	}
-
-	async endRoom(): Promise<void> {
-		await this.#signaling.request('room.end', {});
-	}
-
-	async removeParticipant(participantId: string): Promise<void> {
-		await this.#signaling.request('participant.remove', { participantId });
-	}
-
-	async muteParticipant(participantId: string): Promise<void> {
-		await this.#signaling.request('participant.mute', { participantId });
-	}
-
-	async muteEveryone(): Promise<void> {
-		await this.#signaling.request('participant.muteAll', {});
-	}
-
-	async setRole(participantId: string, role: 'cohost' | 'guest'): Promise<void> {
-		await this.#signaling.request('participant.setRole', { participantId, role });
-	}
-
-	async admit(participantId: string): Promise<void> {
-		await this.#signaling.request('lobby.admit', { participantId });
-	}
-
-	async deny(participantId: string): Promise<void> {
-		await this.#signaling.request('lobby.deny', { participantId });
-	}
-
-	async loadTimeline(): Promise<void> {
-		const { events } = await this.#signaling.request('moderation.events', {});
-		this.#dispatch({ type: 'timeline', events });
+	/** Sends a chat message; resolves whether it was sent (a failure is shown as a notice). */
+	async sendChat(text: string): Promise<boolean> {
+		try {
+			const message = await this.#signaling.request('chat.send', { text });
+			this.store.dispatch({ type: 'chat', message });
+			return true;
+		} catch (error) {
+			this.store.dispatch({ type: 'actionFailed', code: errorCode(error) });
+			return false;
+		}
 	}
 
 	/** Records that the browser blocked audio playback until a click. */
 	setAudioBlocked(blocked: boolean): void {
-		this.#dispatch({ type: 'audioBlocked', blocked });
+		this.store.dispatch({ type: 'audioBlocked', blocked });
 	}
 
 	async leave(): Promise<void> {
+		// Leaving happens whatever the server answers; the socket closes next.
 		await this.#signaling.request('room.leave', {}).catch(() => undefined);
 		this.#end(CloseReason.LEFT);
 	}
 
-	#resetMedia(): void {
-		for (const consumer of this.#consumers.values()) consumer.close();
-		this.#consumers.clear();
-		for (const producer of this.#producers.values()) producer.close();
-		this.#producers.clear();
-		this.#sendTransport?.close();
-		this.#recvTransport?.close();
-		this.#sendTransport = undefined;
-		this.#recvTransport = undefined;
-	}
-
 	#end(reason: CloseReason): void {
-		this.#dispatch({ type: 'ended', reason });
+		this.store.dispatch({ type: 'ended', reason });
 		this.close();
 	}
 
@@ -363,8 +225,8 @@ export class RoomClient {
 		if (this.#closed) return;
 		this.#closed = true;
 		clearInterval(this.#refreshTimer);
-		this.#resetMedia();
-		const { micTrack, cameraTrack, screenTrack } = this.#state.local;
+		this.#media.reset();
+		const { micTrack, cameraTrack, screenTrack } = this.state.local;
 		for (const track of [micTrack, cameraTrack, screenTrack]) track?.stop();
 		this.#signaling.close();
 	}

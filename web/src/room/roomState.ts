@@ -32,12 +32,11 @@ export interface LocalMedia {
 export type Phase = 'connecting' | 'waiting' | 'joined' | 'reconnecting' | 'ended';
 export type Quality = 'good' | 'poor' | 'lost';
 
-export interface Notice {
-	id: number;
+export type Notice =
 	/** Someone joined or left, or `name` muted you. */
-	kind: 'joined' | 'left' | 'mutedBy';
-	name: string;
-}
+	| { id: number; kind: 'joined' | 'left' | 'mutedBy'; name: string }
+	/** Something this person asked for failed; `code` is the server's reason. */
+	| { id: number; kind: 'actionFailed'; code: string };
 
 export interface RoomState {
 	phase: Phase;
@@ -80,6 +79,7 @@ export type RoomAction =
 	| { type: 'local'; local: Partial<LocalMedia> }
 	| { type: 'quality'; quality: Quality }
 	| { type: 'audioBlocked'; blocked: boolean }
+	| { type: 'actionFailed'; code: string }
 	| { type: 'noticeExpired'; id: number };
 
 /** Chat is not persisted; a long call keeps its most recent messages only. */
@@ -209,6 +209,8 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 			return { ...state, quality: action.quality };
 		case 'audioBlocked':
 			return { ...state, audioBlocked: action.blocked };
+		case 'actionFailed':
+			return { ...state, notices: [...state.notices, { id: nextNoticeId++, kind: 'actionFailed', code: action.code }] };
 		case 'noticeExpired':
 			return { ...state, notices: state.notices.filter(({ id }) => id !== action.id) };
 	}

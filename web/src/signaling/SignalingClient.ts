@@ -1,20 +1,26 @@
 /**
  * The typed Socket.IO connection to a room: requests with a timeout that
  * resolve with the ack's data or reject with a SignalingError carrying the
- * server's code. Used by the browser's room client and by test tools.
+ * server's code, and typed subscriptions to what the server sends. The
+ * socket itself stays inside. Used by the browser's room client and by test
+ * tools.
  */
 import { io, type Socket } from 'socket.io-client';
 import { ErrorCode } from '../../../shared/errors.js';
 import { LIMITS } from '../../../shared/limits.js';
-import type {
-	Ack, ClientToServerEvents, RequestName, RequestPayload, ResponseData, ServerToClientEvents,
-} from '../../../shared/protocol.js';
+import type { Ack, ClientToServerEvents, ServerEvents, ServerToClientEvents } from '../../../shared/protocol.js';
+import type { RequestName, RequestPayload, ResponseData } from '../../../shared/requests.js';
 
 export class SignalingError extends Error {
 	override name = 'SignalingError';
 	constructor(readonly code: ErrorCode, message: string) {
 		super(message);
 	}
+}
+
+/** The server's code for a failed request, or INTERNAL for anything else. */
+export function errorCode(error: unknown): ErrorCode {
+	return error instanceof SignalingError ? error.code : ErrorCode.INTERNAL;
 }
 
 export interface SignalingClientOptions {
@@ -24,13 +30,23 @@ export interface SignalingClientOptions {
 	reconnection?: boolean;
 }
 
+/** What happens to the connection itself. */
+export interface ConnectionListener {
+	/** The connection dropped; `byServer` when the server closed it (it said why first). */
+	lost?(byServer: boolean): void;
+	/** Socket.IO reconnected after a drop. */
+	restored?(): void;
+}
+
+type Emitter = (event: string, payload: unknown) => Promise<unknown>;
+
 export class SignalingClient {
-	readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+	readonly #socket: Socket<ServerToClientEvents, ClientToServerEvents>;
 	readonly #timeoutMs: number;
 
 	constructor(url: string, token: string, options: SignalingClientOptions = {}) {
 		this.#timeoutMs = options.requestTimeoutMs ?? LIMITS.requestTimeoutMs;
-		this.socket = io(url, {
+		this.#socket = io(url, {
 			auth: { token },
 			transports: ['websocket'],
 			autoConnect: false,
@@ -38,45 +54,83 @@ export class SignalingClient {
 		});
 	}
 
+	get connected(): boolean {
+		return this.#socket.connected;
+	}
+
+	/** The token the next (re)connection uses. */
+	get token(): string {
+		return (this.#socket.auth as { token: string }).token;
+	}
+
 	/** Connects; rejects with the server's code when the handshake is refused. */
 	connect(): Promise<void> {
 		return new Promise((resolve, reject) => {
 			const onConnect = () => {
-				this.socket.off('connect_error', onError);
+				this.#socket.off('connect_error', onError);
 				resolve();
 			};
 			const onError = (error: Error & { data?: { code?: ErrorCode } }) => {
-				this.socket.off('connect', onConnect);
-				this.socket.disconnect();
+				this.#socket.off('connect', onConnect);
+				this.#socket.disconnect();
 				reject(new SignalingError(error.data?.code ?? ErrorCode.UNAVAILABLE, error.message));
 			};
-			this.socket.once('connect', onConnect);
-			this.socket.once('connect_error', onError);
-			this.socket.connect();
+			this.#socket.once('connect', onConnect);
+			this.#socket.once('connect_error', onError);
+			this.#socket.connect();
 		});
 	}
 
 	/** Replaces the token used by the next (re)connection. */
 	setToken(token: string): void {
-		this.socket.auth = { token };
+		this.#socket.auth = { token };
+	}
+
+	on<E extends keyof ServerEvents>(event: E, listener: (payload: ServerEvents[E]) => void): void {
+		// Socket.IO's on() cannot relate a generic event name to its listener; ServerEvents pairs them.
+		(this.#socket.on as (name: string, handler: (payload: ServerEvents[E]) => void) => void)(event, listener);
+	}
+
+	/** Every event the server sends, in order (for test tools that record them). */
+	onAny(listener: <E extends keyof ServerEvents>(event: E, payload: ServerEvents[E]) => void): void {
+		this.#socket.onAny(listener);
+	}
+
+	onConnection(listener: ConnectionListener): void {
+		this.#socket.on('disconnect', (reason) => listener.lost?.(reason === 'io server disconnect'));
+		this.#socket.io.on('reconnect', () => listener.restored?.());
 	}
 
 	async request<K extends RequestName>(name: K, payload: RequestPayload<K>): Promise<ResponseData<K>> {
-		let response: Ack<ResponseData<K>>;
-		try {
-			// The typed emit cannot see through the mapped event names; the maps guarantee the shapes.
-			const emitter = this.socket.timeout(this.#timeoutMs) as unknown as {
-				emitWithAck(event: string, payload: unknown): Promise<Ack<ResponseData<K>>>;
-			};
-			response = await emitter.emitWithAck(name, payload ?? {});
-		} catch {
-			throw new SignalingError(ErrorCode.TIMEOUT, `${name} timed out`);
-		}
+		const response = await this.#emit(name, payload ?? {}) as Ack<ResponseData<K>>;
 		if (!response.ok) throw new SignalingError(response.error.code, response.error.message);
 		return response.data;
 	}
 
+	/**
+	 * Sends what the protocol does not allow (any name, any payload) and
+	 * resolves with the raw ack, or sends without an ack. For tests and tools
+	 * that probe the server; the app never uses it.
+	 */
+	async sendUnchecked(name: string, payload: unknown, options: { ack: boolean } = { ack: true }): Promise<Ack<unknown> | undefined> {
+		if (!options.ack) {
+			(this.#socket.emit as (event: string, value: unknown) => void)(name, payload);
+			return undefined;
+		}
+		return await this.#emit(name, payload) as Ack<unknown>;
+	}
+
+	async #emit(name: string, payload: unknown): Promise<unknown> {
+		// The typed emit cannot see through the mapped event names; the request table guarantees the shapes.
+		const emitter = this.#socket.timeout(this.#timeoutMs) as unknown as { emitWithAck: Emitter };
+		try {
+			return await emitter.emitWithAck(name, payload);
+		} catch {
+			throw new SignalingError(ErrorCode.TIMEOUT, `${name} timed out`);
+		}
+	}
+
 	close(): void {
-		this.socket.disconnect();
+		this.#socket.disconnect();
 	}
 }

@@ -1,17 +1,8 @@
 import { useEffect, useRef } from 'react';
+import type { TileModel } from '../room/tiles.js';
 import { useI18n } from './I18n.js';
 
-export interface TileProps {
-	participantId: string;
-	name: string;
-	label: string;
-	videoTrack?: MediaStreamTrack;
-	audioTrack?: MediaStreamTrack;
-	micMuted: boolean;
-	mirrored?: boolean;
-	speaking?: boolean;
-	badge?: string;
-	isScreen?: boolean;
+export interface TileProps extends TileModel {
 	onAudioBlocked?: () => void;
 }
 

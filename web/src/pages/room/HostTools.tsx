@@ -1,14 +1,16 @@
 /**
  * What hosts and co-hosts see and use in the room: requests to join, actions
  * on each person, and the room settings with the timeline. The server checks
- * every action against the caller's live role; these only ask.
+ * every action against the caller's live role; these only ask, and a
+ * refusal is shown as a notice (HostControls).
  */
 import { useEffect, useState } from 'react';
-import type { LobbyEntryView, ModerationEvent, ParticipantView } from '../../../shared/protocol.js';
-import type { MessageKey } from '../i18n/index.js';
-import type { RoomClient } from '../room/RoomClient.js';
-import type { RoomState } from '../room/roomState.js';
-import { useI18n } from '../ui/I18n.js';
+import type { LobbyEntryView, ModerationEvent, ParticipantView } from '../../../../shared/protocol.js';
+import type { RoomSettingsPatch } from '../../../../shared/schemas.js';
+import type { MessageKey } from '../../i18n/index.js';
+import type { RoomClient } from '../../room/RoomClient.js';
+import type { RoomState } from '../../room/roomState.js';
+import { useI18n } from '../../ui/I18n.js';
 
 /** People at the door, with admit and deny for each. Shown whenever someone waits. */
 export function LobbyRequests({ client, entries }: { client: RoomClient; entries: LobbyEntryView[] }) {
@@ -21,8 +23,8 @@ export function LobbyRequests({ client, entries }: { client: RoomClient; entries
 				{entries.map((entry) => (
 					<li key={entry.id}>
 						<span>{t(`lobby.${entry.reason}`, { name: entry.name })}{entry.appName && <span className="badge">{t('room.verified', { app: entry.appName })}</span>}</span>
-						<button type="button" onClick={() => void client.admit(entry.id).catch(() => undefined)}>{t('lobby.admit', { name: entry.name })}</button>
-						<button type="button" className="danger" onClick={() => void client.deny(entry.id).catch(() => undefined)}>{t('lobby.deny', { name: entry.name })}</button>
+						<button type="button" onClick={() => void client.host.admit(entry.id)}>{t('lobby.admit', { name: entry.name })}</button>
+						<button type="button" className="danger" onClick={() => void client.host.deny(entry.id)}>{t('lobby.deny', { name: entry.name })}</button>
 					</li>
 				))}
 			</ul>
@@ -37,12 +39,12 @@ export function ParticipantActions({ client, self, participant }: { client: Room
 	if (participant.role === 'host' || self.role === 'guest') return null;
 	const name = participant.name;
 	const remove = () => {
-		if (window.confirm(t('host.confirmRemove', { name }))) void client.removeParticipant(participant.id).catch(() => undefined);
+		if (window.confirm(t('host.confirmRemove', { name }))) void client.host.remove(participant.id);
 	};
 	return (
 		<span className="actions">
-			<button type="button" onClick={() => void client.muteParticipant(participant.id).catch(() => undefined)}>{t('host.mute', { name })}</button>
-			<button type="button" onClick={() => void client.setRole(participant.id, participant.role === 'cohost' ? 'guest' : 'cohost').catch(() => undefined)}>
+			<button type="button" onClick={() => void client.host.mute(participant.id)}>{t('host.mute', { name })}</button>
+			<button type="button" onClick={() => void client.host.setRole(participant.id, participant.role === 'cohost' ? 'guest' : 'cohost')}>
 				{participant.role === 'cohost' ? t('host.removeCohost', { name }) : t('host.makeCohost', { name })}
 			</button>
 			<button type="button" className="danger" onClick={remove}>{t('host.remove', { name })}</button>
@@ -64,18 +66,20 @@ export function RoomSettingsPanel({ client, state, onClose }: { client: RoomClie
 	const [hostUrl, setHostUrl] = useState<string>();
 	const settings = state.settings;
 	useEffect(() => {
-		void client.loadTimeline().catch(() => undefined);
+		void client.host.loadTimeline();
 	}, [client]);
 	if (!settings) return null;
-	const toggle = (patch: Parameters<RoomClient['updateRoom']>[0]) => void client.updateRoom(patch).catch(() => undefined);
+	const toggle = (patch: RoomSettingsPatch) => void client.host.updateRoom(patch);
 	const reset = async () => {
-		const { inviteUrl, hostUrl: newHostUrl } = await client.resetLink();
-		await navigator.clipboard?.writeText(inviteUrl).catch(() => undefined);
+		const answer = await client.host.resetLink();
+		if (!answer) return;
+		// Copying is a convenience: the new link is shown either way.
+		await navigator.clipboard?.writeText(answer.inviteUrl).catch(() => undefined);
 		setNotice(t('host.linkReset'));
-		setHostUrl(newHostUrl);
+		setHostUrl(answer.hostUrl);
 	};
 	const end = () => {
-		if (window.confirm(t('host.confirmEnd'))) void client.endRoom().catch(() => undefined);
+		if (window.confirm(t('host.confirmEnd'))) void client.host.endRoom();
 	};
 	return (
 		<aside className="panel" aria-label={t('control.hostTools')}>
@@ -86,7 +90,7 @@ export function RoomSettingsPanel({ client, state, onClose }: { client: RoomClie
 				onChange={(e) => toggle({ waitForHost: e.target.checked })} /><span>{t('host.waitForHost')}</span></label>
 			<label className="toggle"><input type="checkbox" checked={settings.autoLockOnRemove}
 				onChange={(e) => toggle({ autoLockOnRemove: e.target.checked })} /><span>{t('host.autoLock')}</span></label>
-			<button type="button" onClick={() => void reset().catch(() => undefined)}>{t('host.resetLink')}</button>
+			<button type="button" onClick={() => void reset()}>{t('host.resetLink')}</button>
 			{notice && <p role="status">{notice}</p>}
 			{hostUrl && <p className="hint">{t('host.newHostLink')}: <input readOnly value={hostUrl} aria-label={t('host.newHostLink')} onFocus={(e) => e.target.select()} /></p>}
 			{state.self?.role === 'host' && <button type="button" className="danger" onClick={end}>{t('host.endRoom')}</button>}

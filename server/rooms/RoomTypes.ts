@@ -1,0 +1,28 @@
+/** A live room's options and events (Room.ts holds the room itself). */
+import type { CloseReason } from '../../shared/errors.js';
+import type { Role } from '../../shared/schemas.js';
+import type { RoomMediaOptions } from '../media/RoomMedia.js';
+import type { Participant } from './Participant.js';
+
+export interface RoomOptions extends RoomMediaOptions {
+	/** How long a request to join a locked room waits for an answer. */
+	knockTimeoutMs: number;
+	/** At most this many people wait in the lobby. */
+	maxLobby: number;
+}
+
+export interface RoomEvents {
+	/** The last connection to the room went away. */
+	empty: [];
+	close: [CloseReason];
+	/** A new seat was taken (not a reconnect). */
+	participantJoined: [Participant];
+	/** A seat was freed, or the room closed with the person in it. */
+	participantLeft: [Participant, CloseReason];
+	/** The room's own role change: a co-host succeeded the last host, or handed back to a returning one. */
+	roleChanged: [Participant, Role];
+	/** The last host left and no co-host could take over. */
+	hostAway: [];
+	/** A host is seated again after none was. */
+	hostReturned: [];
+}

@@ -1,0 +1,73 @@
+/**
+ * The SQLite stores on a real file: invite codes stay unique under
+ * concurrent writers, against live rooms and against codes a link reset
+ * retired, because the store checks and inserts in one transaction.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withFreshCode } from '../../../server/rooms/inviteCodes.js';
+import { CodeTakenError, type RoomRecord } from '../../../server/store/RoomStore.js';
+import { openSqliteStores } from '../../../server/store/sqlite/openSqliteStores.js';
+import type { Stores } from '../../../server/store/Stores.js';
+
+let dir: string;
+let stores: Stores;
+beforeEach(() => {
+	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-store-'));
+	stores = openSqliteStores(dir);
+});
+afterEach(() => {
+	stores.close();
+	fs.rmSync(dir, { recursive: true, force: true });
+});
+
+let serial = 0;
+function record(code: string): RoomRecord {
+	const now = new Date().toISOString();
+	return {
+		id: `room-${++serial}`, code, title: 'Room', ownerIdentity: 'messenger:u-1', ownerName: 'Hana', audience: 'link',
+		maxParticipants: 50, locked: false, lockedBy: null, waitForHost: true, autoLockOnRemove: true, expiresAt: null,
+		status: 'open', hostKeyHash: 'a'.repeat(64), createdAt: now, updatedAt: now, endedAt: null,
+	};
+}
+
+describe('SQLite room store', () => {
+	it('lets exactly one of many concurrent inserts take a code', async () => {
+		const results = await Promise.allSettled(Array.from({ length: 20 }, () => stores.rooms.insertRoom(record('SAMECODE23'))));
+		expect(results.filter(({ status }) => status === 'fulfilled')).toHaveLength(1);
+		for (const result of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) {
+			expect(result.reason).toBeInstanceOf(CodeTakenError);
+		}
+	});
+
+	it('never gives a new room, or a reset, a code that a reset retired', async () => {
+		const first = record('OLDCODE234');
+		await stores.rooms.insertRoom(first);
+		await stores.rooms.replaceCode(first.id, 'NEWCODE234', {});
+		expect(await stores.rooms.isRetiredCode('OLDCODE234')).toBe(true);
+		await expect(stores.rooms.insertRoom(record('OLDCODE234'))).rejects.toBeInstanceOf(CodeTakenError);
+		const second = record('OTHERCODE2');
+		await stores.rooms.insertRoom(second);
+		await expect(stores.rooms.replaceCode(second.id, 'OLDCODE234', {})).rejects.toBeInstanceOf(CodeTakenError);
+		await expect(stores.rooms.replaceCode(second.id, 'NEWCODE234', {})).rejects.toBeInstanceOf(CodeTakenError);
+		// A refused reset changed nothing: the room keeps its code, and its code is not retired.
+		expect((await stores.rooms.getRoom(second.id))?.code).toBe('OTHERCODE2');
+		expect(await stores.rooms.isRetiredCode('OTHERCODE2')).toBe(false);
+	});
+
+	it('draws again when a code is taken, so concurrent creations all get distinct codes', async () => {
+		// A generator that keeps proposing the same few codes: every creation but the first collides at least once.
+		const proposals = ['COLLIDE234', 'COLLIDE234', 'COLLIDE234', 'SECOND2345', 'COLLIDE234', 'SECOND2345', 'THIRD23456'];
+		let next = 0;
+		const draw = () => proposals[next++ % proposals.length]!;
+		const create = () => withFreshCode(async (code) => {
+			const room = record(code);
+			await stores.rooms.insertRoom(room);
+			return room;
+		}, draw);
+		const rooms = await Promise.all([create(), create(), create()]);
+		expect(new Set(rooms.map(({ code }) => code))).toEqual(new Set(['COLLIDE234', 'SECOND2345', 'THIRD23456']));
+	});
+});

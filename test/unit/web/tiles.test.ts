@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { initialRoomState, roomReducer, type RoomAction, type RoomState } from '../../../web/src/room/roomState.js';
+import { buildTiles, type TileLabels } from '../../../web/src/room/tiles.js';
+
+const person = (id: string, name: string, role: 'host' | 'cohost' | 'guest' = 'guest') => ({ id, name, role, joinedAt: '2026-01-01T00:00:00.000Z' });
+const settings = { code: 'ABCDEFGHJK', title: 'Standup', audience: 'link' as const, maxParticipants: 50, locked: false, waitForHost: false, autoLockOnRemove: true, expiresAt: null };
+const labels: TileLabels = { you: (name) => `${name} (you)`, badge: (p) => (p.role === 'guest' ? undefined : p.role) };
+// Stands in for a MediaStreamTrack: tile building only passes tracks along.
+const track = (label: string) => ({ label }) as unknown as MediaStreamTrack;
+
+function room(...actions: RoomAction[]): RoomState {
+	const start = initialRoomState({ micTrack: track('my-mic'), cameraTrack: track('my-camera') });
+	return [{
+		type: 'joined',
+		room: {
+			self: person('me', 'Kim', 'host'),
+			participants: [person('a', 'Ana'), person('b', 'Bo', 'cohost')],
+			producers: [
+				{ id: 'a-mic', participantId: 'a', kind: 'audio', source: 'mic', paused: false },
+				{ id: 'a-cam', participantId: 'a', kind: 'video', source: 'camera', paused: false },
+				{ id: 'b-mic', participantId: 'b', kind: 'audio', source: 'mic', paused: true },
+			],
+			settings,
+			lobby: [],
+		},
+	} as RoomAction, ...actions].reduce(roomReducer, start);
+}
+
+describe('buildTiles', () => {
+	it('gives oneself a mirrored tile first, labelled as you, and each other person a tile with their badge', () => {
+		const { tiles, stage } = buildTiles(room(), labels);
+		expect(tiles.map(({ label, badge }) => [label, badge])).toEqual([['Kim (you)', 'host'], ['Ana', undefined], ['Bo', 'cohost']]);
+		expect(tiles[0]).toMatchObject({ mirrored: true, micMuted: false, videoTrack: track('my-camera') });
+		expect(stage).toBeUndefined();
+	});
+
+	it('shows a remote camera only once its track is ready and while it is not paused', () => {
+		expect(buildTiles(room(), labels).tiles[1]!.videoTrack).toBeUndefined();
+		const ready = room({ type: 'trackReady', producerId: 'a-cam', track: track('ana-camera') });
+		expect(buildTiles(ready, labels).tiles[1]!.videoTrack).toEqual(track('ana-camera'));
+		const paused = room({ type: 'trackReady', producerId: 'a-cam', track: track('ana-camera') }, { type: 'producerPaused', producerId: 'a-cam', paused: true });
+		expect(buildTiles(paused, labels).tiles[1]!.videoTrack).toBeUndefined();
+	});
+
+	it('marks people muted when their microphone is paused or absent, and oneself when the mic is off', () => {
+		const state = room({ type: 'participantJoined', participant: person('c', 'Cy') }, { type: 'local', local: { micOn: false, cameraOn: false } });
+		const { tiles } = buildTiles(state, labels);
+		expect(tiles.map(({ name, micMuted }) => [name, micMuted])).toEqual([['Kim', true], ['Ana', false], ['Bo', true], ['Cy', true]]);
+		expect(tiles[0]!.videoTrack).toBeUndefined();
+	});
+
+	it('moves the active speaker right after oneself', () => {
+		const state = room({ type: 'participantJoined', participant: person('c', 'Cy') }, { type: 'activeSpeaker', participantId: 'c' });
+		expect(buildTiles(state, labels).tiles.map(({ name }) => name)).toEqual(['Kim', 'Cy', 'Ana', 'Bo']);
+	});
+
+	it("puts a screen share on the stage, one's own before anyone else's", () => {
+		const remote = room(
+			{ type: 'producerAdded', producer: { id: 'b-screen', participantId: 'b', kind: 'video', source: 'screen', paused: false } },
+			{ type: 'trackReady', producerId: 'b-screen', track: track('bo-screen') },
+		);
+		expect(buildTiles(remote, labels).stage).toMatchObject({ participantId: 'b', isScreen: true, videoTrack: track('bo-screen') });
+		const mine = roomReducer(remote, { type: 'local', local: { screenTrack: track('my-screen') } });
+		expect(buildTiles(mine, labels).stage).toMatchObject({ participantId: 'me', videoTrack: track('my-screen') });
+	});
+});

@@ -1,0 +1,43 @@
+/** The call's controls: microphone, camera, screen, panels, link, lock, host tools and leave. */
+import type { RoomClient } from '../../room/RoomClient.js';
+import { isModerator, type RoomState } from '../../room/roomState.js';
+import { useI18n } from '../../ui/I18n.js';
+
+export type Panel = 'chat' | 'participants' | 'settings';
+
+export function ControlBar({ client, state, panel, setPanel, onCopyLink }: {
+	client: RoomClient; state: RoomState; panel: Panel | null; setPanel: (panel: Panel | null) => void; onCopyLink: () => void;
+}) {
+	const { t } = useI18n();
+	const { local } = state;
+	const moderator = isModerator(state.self);
+	const toggle = (which: Panel) => setPanel(panel === which ? null : which);
+	return (
+		<footer className="controls" aria-label={t('control.shortcuts')}>
+			<span className={`quality ${state.quality}`} role="img" aria-label={t(`room.quality.${state.quality}`)} title={t(`room.quality.${state.quality}`)} />
+			<button type="button" aria-pressed={!local.micOn} disabled={!local.micTrack} onClick={() => void client.setMicOn(!local.micOn)}>
+				{local.micOn ? t('control.mute') : t('control.unmute')}
+			</button>
+			<button type="button" aria-pressed={!local.cameraOn} disabled={!local.cameraTrack} onClick={() => void client.setCameraOn(!local.cameraOn)}>
+				{local.cameraOn ? t('control.cameraOff') : t('control.cameraOn')}
+			</button>
+			{'getDisplayMedia' in (navigator.mediaDevices ?? {}) && (
+				<button type="button" aria-pressed={Boolean(local.screenTrack)}
+					onClick={() => void (local.screenTrack ? client.stopScreenShare() : client.startScreenShare())}>
+					{local.screenTrack ? t('control.stopShare') : t('control.share')}
+				</button>
+			)}
+			<button type="button" aria-pressed={panel === 'chat'} onClick={() => toggle('chat')}>{t('control.chat')}</button>
+			<button type="button" aria-pressed={panel === 'participants'} onClick={() => toggle('participants')}>{t('control.participants')}</button>
+			<button type="button" onClick={onCopyLink}>{t('control.copyLink')}</button>
+			{moderator && (
+				<button type="button" aria-pressed={Boolean(state.settings?.locked)}
+					onClick={() => void client.host.updateRoom({ locked: !state.settings?.locked })}>
+					{state.settings?.locked ? t('control.unlock') : t('control.lock')}
+				</button>
+			)}
+			{moderator && <button type="button" aria-pressed={panel === 'settings'} onClick={() => toggle('settings')}>{t('control.hostTools')}</button>}
+			<button type="button" className="leave" onClick={() => void client.leave()}>{t('control.leave')}</button>
+		</footer>
+	);
+}

@@ -1,0 +1,27 @@
+/** Who is in the room, with host actions on each person for hosts and co-hosts. */
+import type { RoomClient } from '../../room/RoomClient.js';
+import { isModerator, type RoomState } from '../../room/roomState.js';
+import type { TileModel } from '../../room/tiles.js';
+import { useI18n } from '../../ui/I18n.js';
+import { ParticipantActions } from './HostTools.js';
+
+export function ParticipantsPanel({ client, state, tiles, onClose }: { client: RoomClient; state: RoomState; tiles: TileModel[]; onClose: () => void }) {
+	const { t } = useI18n();
+	const self = state.self;
+	return (
+		<aside className="panel" aria-label={t('control.participants')}>
+			<header><h2>{t('participants.heading', { count: state.participants.length + 1 })}</h2>
+				<button type="button" onClick={onClose}>{t('participants.close')}</button></header>
+			{isModerator(self) && <button type="button" onClick={() => void client.host.muteEveryone()}>{t('host.muteEveryone')}</button>}
+			<ul>{tiles.map((tile) => {
+				const person = state.participants.find(({ id }) => id === tile.participantId);
+				return (
+					<li key={tile.participantId}>{tile.label}{tile.badge && <span className="badge">{tile.badge}</span>}
+						{tile.micMuted && <span className="muted" aria-label={t('room.muted')}>🔇</span>}
+						{self && person && <ParticipantActions client={client} self={self} participant={person} />}
+					</li>
+				);
+			})}</ul>
+		</aside>
+	);
+}

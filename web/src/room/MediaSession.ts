@@ -1,0 +1,184 @@
+/**
+ * The media of one visit to a room: the mediasoup-client Device, the send
+ * and receive transports, and every producer and consumer. reset() drops all
+ * of it (after a reconnect the client joins again from scratch); close()
+ * does the same for good.
+ */
+import { Device, type types } from 'mediasoup-client';
+import type { IceServer, ProducerView } from '../../../shared/protocol.js';
+import type { MediaSource, RtpCapabilities } from '../../../shared/schemas.js';
+import type { SignalingClient } from '../signaling/SignalingClient.js';
+import type { Quality } from './roomState.js';
+
+export interface MediaSessionListener {
+	/** How the receive transport's connection is doing. */
+	quality(quality: Quality): void;
+	/** A remote producer's track is ready to play. */
+	track(producerId: string, track: MediaStreamTrack): void;
+}
+
+/** Simulcast for the camera lets the SFU send each viewer what their link and tile can take. */
+const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
+	{ scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+	{ scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+	{ scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
+];
+
+export class MediaSession {
+	readonly #signaling: SignalingClient;
+	readonly #iceServers: IceServer[];
+	readonly #listener: MediaSessionListener;
+	#device: Device | undefined;
+	#sendTransport: types.Transport | undefined;
+	#recvTransport: types.Transport | undefined;
+	readonly #producers = new Map<MediaSource, types.Producer>();
+	/** By producer id, so a closed or paused producer finds its consumer. */
+	readonly #consumers = new Map<string, types.Consumer>();
+
+	constructor(signaling: SignalingClient, iceServers: IceServer[], listener: MediaSessionListener) {
+		this.#signaling = signaling;
+		this.#iceServers = iceServers;
+		this.#listener = listener;
+	}
+
+	/** Loads the Device with the room's capabilities once; returns what this browser can receive. */
+	async load(): Promise<RtpCapabilities> {
+		if (!this.#device) {
+			const { routerRtpCapabilities } = await this.#signaling.request('room.capabilities', {});
+			const device = new Device();
+			// The protocol types RTP fields by shape; mediasoup-client's types also narrow some values
+			// (header extension URIs) to what it knows, which the router's own capabilities are.
+			await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
+			this.#device = device;
+		}
+		return this.#device.rtpCapabilities;
+	}
+
+	/** Seated: opens the transports and sends the live local tracks (paused ones start paused). */
+	async start(local: { micTrack?: MediaStreamTrack; cameraTrack?: MediaStreamTrack; micOn: boolean; cameraOn: boolean }): Promise<void> {
+		const device = this.#device!;
+		this.#recvTransport = await this.#createTransport('recv');
+		if (!device.canProduce('audio') && !device.canProduce('video')) return;
+		this.#sendTransport = await this.#createTransport('send');
+		if (local.micTrack?.readyState === 'live') await this.produce('mic', local.micTrack, !local.micOn);
+		if (local.cameraTrack?.readyState === 'live') await this.produce('camera', local.cameraTrack, !local.cameraOn);
+	}
+
+	async #createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
+		const device = this.#device!;
+		const params = await this.#signaling.request('transport.create', { direction });
+		const options = {
+			id: params.id,
+			iceParameters: params.iceParameters!,
+			iceCandidates: params.iceCandidates!,
+			dtlsParameters: params.dtlsParameters!,
+			iceServers: this.#iceServers as RTCIceServer[],
+		};
+		const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
+		transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+			this.#signaling.request('transport.connect', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+		});
+		if (direction === 'send') {
+			transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+				this.#signaling.request('producer.create', {
+					transportId: transport.id,
+					kind,
+					source: appData.source as MediaSource,
+					rtpParameters,
+					paused: Boolean(appData.paused),
+				}).then(callback, errback);
+			});
+		}
+		transport.on('connectionstatechange', (state) => {
+			if (direction !== 'recv') return;
+			if (state === 'connected') this.#listener.quality('good');
+			else if (state === 'disconnected') this.#listener.quality('poor');
+			else if (state === 'failed') {
+				this.#listener.quality('lost');
+				this.#signaling.request('transport.restartIce', { transportId: transport.id })
+					.then(({ iceParameters }) => transport.restartIce({ iceParameters }))
+					// The next state change, or the reconnect, tells the person.
+					.catch(() => this.#listener.quality('lost'));
+			}
+		});
+		return transport;
+	}
+
+	async produce(source: MediaSource, track: MediaStreamTrack, paused: boolean): Promise<void> {
+		if (!this.#sendTransport) return;
+		const producer = await this.#sendTransport.produce({
+			track,
+			...(source === 'camera' ? { encodings: CAMERA_ENCODINGS } : {}),
+			...(source === 'mic' ? { codecOptions: { opusDtx: true, opusFec: true } } : {}),
+			stopTracks: false,
+			zeroRtpOnPause: true,
+			appData: { source, paused },
+		});
+		if (paused) producer.pause();
+		this.#producers.set(source, producer);
+	}
+
+	isProducing(source: MediaSource): boolean {
+		return this.#producers.has(source);
+	}
+
+	/** Mute or unmute: pauses the producer here and on the server, so nothing is sent. */
+	async setProducing(source: MediaSource, on: boolean): Promise<void> {
+		const producer = this.#producers.get(source);
+		if (!producer) return;
+		if (on) producer.resume();
+		else producer.pause();
+		await this.#signaling.request(on ? 'producer.resume' : 'producer.pause', { producerId: producer.id });
+	}
+
+	/** The server paused it already (a host muted us): stop sending too. */
+	pauseLocally(source: MediaSource): void {
+		this.#producers.get(source)?.pause();
+	}
+
+	async stopProducing(source: MediaSource): Promise<void> {
+		const producer = this.#producers.get(source);
+		this.#producers.delete(source);
+		if (!producer) return;
+		producer.close();
+		await this.#signaling.request('producer.close', { producerId: producer.id });
+	}
+
+	/** Receives a remote producer; created paused on the server, resumed once the track is ready. */
+	async consume(producer: ProducerView): Promise<void> {
+		const transport = this.#recvTransport;
+		if (!transport || this.#consumers.has(producer.id)) return;
+		try {
+			const params = await this.#signaling.request('consumer.create', { transportId: transport.id, producerId: producer.id });
+			const consumer = await transport.consume({
+				id: params.id,
+				producerId: params.producerId,
+				kind: params.kind,
+				// As for the router's capabilities: the server's own consumer parameters, typed by shape.
+				rtpParameters: params.rtpParameters as types.RtpParameters,
+			});
+			this.#consumers.set(producer.id, consumer);
+			this.#listener.track(producer.id, consumer.track);
+			await this.#signaling.request('consumer.resume', { consumerId: consumer.id });
+		} catch {
+			// The producer may have closed meanwhile; producer.closed cleans up.
+		}
+	}
+
+	dropConsumer(producerId: string): void {
+		this.#consumers.get(producerId)?.close();
+		this.#consumers.delete(producerId);
+	}
+
+	/** Drops every producer, consumer and transport; the Device stays loaded. */
+	reset(): void {
+		for (const consumer of this.#consumers.values()) consumer.close();
+		this.#consumers.clear();
+		for (const producer of this.#producers.values()) producer.close();
+		this.#producers.clear();
+		this.#sendTransport?.close();
+		this.#recvTransport?.close();
+		this.#sendTransport = undefined;
+		this.#recvTransport = undefined;
+	}
+}

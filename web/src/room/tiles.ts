@@ -1,0 +1,66 @@
+/**
+ * Pure tile building: who gets a tile, with what video, sound and labels,
+ * what goes on the stage (a screen share), and the active speaker first.
+ * The UI adds only callbacks and layout.
+ */
+import type { ParticipantView } from '../../../shared/protocol.js';
+import { producerOf, type RoomState } from './roomState.js';
+
+export interface TileModel {
+	participantId: string;
+	name: string;
+	label: string;
+	videoTrack?: MediaStreamTrack;
+	audioTrack?: MediaStreamTrack;
+	micMuted: boolean;
+	mirrored?: boolean;
+	speaking?: boolean;
+	badge?: string;
+	isScreen?: boolean;
+}
+
+export interface TileLabels {
+	/** The self tile's label, e.g. "Kim (you)". */
+	you(name: string): string;
+	/** Host, co-host or verified-by-app badge, if any. */
+	badge(participant: ParticipantView): string | undefined;
+}
+
+export interface Tiles {
+	tiles: TileModel[];
+	/** A screen share, shown large: one's own first, else the first remote one. */
+	stage?: TileModel;
+}
+
+export function buildTiles(state: RoomState, labels: TileLabels): Tiles {
+	const { self, local } = state;
+	const tiles: TileModel[] = [];
+	let stage: TileModel | undefined;
+	if (self) {
+		tiles.push({
+			participantId: self.id, name: self.name, label: labels.you(self.name),
+			videoTrack: local.cameraOn ? local.cameraTrack : undefined, micMuted: !local.micOn, mirrored: true,
+			speaking: state.activeSpeakerId === self.id, badge: labels.badge(self),
+		});
+		if (local.screenTrack) stage = { participantId: self.id, name: self.name, label: self.name, videoTrack: local.screenTrack, micMuted: false, isScreen: true };
+	}
+	for (const participant of state.participants) {
+		const camera = producerOf(participant, 'camera');
+		const mic = producerOf(participant, 'mic');
+		const screen = producerOf(participant, 'screen');
+		tiles.push({
+			participantId: participant.id, name: participant.name, label: participant.name,
+			videoTrack: camera && !camera.paused ? camera.track : undefined,
+			audioTrack: mic?.track, micMuted: !mic || mic.paused,
+			speaking: state.activeSpeakerId === participant.id,
+			badge: labels.badge(participant),
+		});
+		if (screen?.track && !stage) {
+			stage = { participantId: participant.id, name: participant.name, label: participant.name, videoTrack: screen.track, micMuted: false, isScreen: true };
+		}
+	}
+	// The active speaker stays on the first page, right after oneself.
+	const speakerIndex = tiles.findIndex((tile) => tile.speaking);
+	if (speakerIndex > 0) tiles.splice(1, 0, ...tiles.splice(speakerIndex, 1));
+	return { tiles, ...(stage ? { stage } : {}) };
+}
