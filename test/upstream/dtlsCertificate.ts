@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export default function makeDtlsCertificate() {
+export default function makeDtlsCertificate(): void {
 	const here = path.dirname(fileURLToPath(import.meta.url));
 	const dataDir = path.resolve(here, '../../node_modules/mediasoup/node/lib/test/data');
 	fs.mkdirSync(dataDir, { recursive: true });
