@@ -20,6 +20,7 @@ import type { Moderation } from '../rooms/Moderation.js';
 import type { Room } from '../rooms/Room.js';
 import type { BanStore } from '../store/RoomStore.js';
 import { HANDLERS, type SessionContext } from './handlers.js';
+import { OrderedConnection } from './OrderedConnection.js';
 
 interface SocketData {
 	claims: ParticipantClaims;
@@ -85,33 +86,34 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 	io.on('connection', (socket: RoomsSocket) => {
 		const { claims, room } = socket.data;
 		const log = room.logger.child({ participantId: claims.pid, socketId: socket.id });
-		const ctx: SessionContext = {
-			room,
-			claims,
-			tokens,
-			moderation,
-			bans,
-			connection: {
-				// Socket.IO's emit cannot relate a generic event name to its payload; ServerEvents pairs them.
-				emit: (event, payload) => (socket.emit as (name: string, value: unknown) => boolean)(event, payload),
-				// Deferred so that an ack already on its way (e.g. for room.leave) goes out first.
-				disconnect: () => setImmediate(() => socket.disconnect(true)),
-			},
-		};
+		const connection = new OrderedConnection({
+			// Socket.IO's emit cannot relate a generic event name to its payload; ServerEvents pairs them.
+			emit: (event, payload) => (socket.emit as (name: string, value: unknown) => boolean)(event, payload),
+			// Deferred so that an ack already on its way (e.g. for room.leave) goes out first.
+			disconnect: () => setImmediate(() => socket.disconnect(true)),
+		});
+		const ctx: SessionContext = { room, claims, tokens, moderation, bans, connection };
 
 		for (const name of Object.keys(REQUESTS) as RequestName[]) {
 			socket.on(name, async (...args: unknown[]) => {
 				const ack = args.at(-1);
 				if (typeof ack !== 'function') return;
-				const response = await answer(name, args.length > 1 ? args[0] : undefined, ctx, log);
-				metrics.signalingRequests.inc({ request: name, result: response.ok ? 'ok' : response.error.code });
-				(ack as (response: Ack<unknown>) => void)(response);
+				// The join's answer (the room as the person finds it) goes out before the events it causes.
+				const ordered = name === 'room.join';
+				if (ordered) connection.hold();
+				try {
+					const response = await answer(name, args.length > 1 ? args[0] : undefined, ctx, log);
+					metrics.signalingRequests.inc({ request: name, result: response.ok ? 'ok' : response.error.code });
+					(ack as (response: Ack<unknown>) => void)(response);
+				} finally {
+					if (ordered) connection.release();
+				}
 			});
 		}
 
 		socket.on('disconnect', (reason) => {
 			log.debug({ reason }, 'socket disconnected');
-			room.disconnected(claims.pid, ctx.connection);
+			room.disconnected(claims.pid, connection);
 			room.release();
 		});
 	});
