@@ -23,7 +23,7 @@ import { bansFor } from './bans.js';
 import { withFreshCode } from './inviteCodes.js';
 import type { LiveRooms } from './LiveRooms.js';
 import type { Moderation } from './Moderation.js';
-import { roomView } from './views.js';
+import { hostLink, roomView } from './views.js';
 
 export interface InvitationsOptions {
 	maxParticipants: number;
@@ -72,8 +72,7 @@ export class Invitations {
 		});
 		await this.activity.notify(record, 'room.created');
 		const inviteUrl = this.options.inviteUrl(record.code);
-		// The host credential rides in the fragment, which browsers never send to servers or logs.
-		return { room: roomView(record), inviteUrl, hostUrl: `${inviteUrl}#host=${hostKey}` };
+		return { room: roomView(record), inviteUrl, hostUrl: hostLink(inviteUrl, hostKey, record.ownerName) };
 	}
 
 	/**

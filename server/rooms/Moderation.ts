@@ -21,7 +21,7 @@ import type { LiveRooms } from './LiveRooms.js';
 import type { Participant } from './Participant.js';
 import { type Permission, may, targetRefusal } from './permissions.js';
 import type { Room } from './Room.js';
-import { settingsView } from './views.js';
+import { hostLink, settingsView } from './views.js';
 
 export interface ModerationOptions {
 	maxParticipants: number;
@@ -115,7 +115,7 @@ export class Moderation {
 		const inviteUrl = this.options.inviteUrl(next.code);
 		// The new host link goes only to the owner: an app, or a person holding the owner's credentials.
 		const owner = actor.kind === 'app' || (actor.kind === 'participant' && actor.participant.owner);
-		return { record: next, inviteUrl, ...(owner ? { hostUrl: `${inviteUrl}#host=${hostKey}` } : {}) };
+		return { record: next, inviteUrl, ...(owner ? { hostUrl: hostLink(inviteUrl, hostKey, next.ownerName) } : {}) };
 	}
 
 	/**

@@ -39,3 +39,12 @@ export function joinedView(participant: Participant, others: Participant[], reco
 		lobby: participant.isModerator ? lobby.views() : [],
 	};
 }
+
+/**
+ * The invite link with the host credential, and the host's name so the join
+ * page is filled in, in its fragment: browsers never send a fragment to
+ * servers, so neither reaches logs or Referer headers.
+ */
+export function hostLink(inviteUrl: string, hostKey: string, hostName: string): string {
+	return `${inviteUrl}#${new URLSearchParams({ host: hostKey, name: hostName })}`;
+}

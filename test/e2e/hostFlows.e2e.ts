@@ -35,3 +35,66 @@ test('a host who arrives after the guests sees them, and no stale request to joi
 	await host.getByRole('button', { name: 'Participants' }).click();
 	await expect(host.getByRole('heading', { name: 'Participants (2)' })).toBeVisible();
 });
+
+test('a reload keeps the host a host, also after a link reset, without the key in the address bar, until the room ends', async ({ browser }) => {
+	const { hostUrl, room } = await createRoom(server.url, { waitForHost: true });
+	const host = await arrive(browser, hostUrl, 'Hana');
+	host.on('dialog', (dialog) => void dialog.accept());
+	const rejoinAsHost = async () => {
+		await host.reload();
+		expect(host.url()).not.toContain('host=');
+		await expect(host.getByText('You are joining as the host.')).toBeVisible();
+		await host.getByRole('button', { name: 'Join room' }).click();
+		await expect(host.getByRole('button', { name: 'Lock room' })).toBeVisible();
+	};
+	await expect(host.getByRole('button', { name: 'Lock room' })).toBeVisible();
+	await rejoinAsHost();
+
+	await host.getByRole('button', { name: 'Room settings' }).click();
+	await host.getByRole('button', { name: 'Reset invite link' }).click();
+	await expect(host.getByText('The old link no longer works.', { exact: false })).toBeVisible();
+	expect(new URL(host.url()).pathname).not.toBe(`/r/${room.code}`);
+	await rejoinAsHost();
+
+	await host.getByRole('button', { name: 'Room settings' }).click();
+	await host.getByRole('button', { name: 'End room for everyone' }).click();
+	await expect(host.getByText('The host ended the room.')).toBeVisible();
+	const stored = await host.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('rooms.host.')));
+	expect(stored).toEqual([]);
+});
+
+test('a host link from a chat app fills in the host\'s name', async ({ browser }) => {
+	const { hostUrl } = await createRoom(server.url, {}, { app: 'messenger', user: 'u-named', name: 'Hana Li' });
+	const page = await (await browser.newContext()).newPage();
+	await page.goto(hostUrl);
+	await expect(page.getByLabel('Your name')).toHaveValue('Hana Li');
+	await expect(page.getByRole('button', { name: 'Join room' })).toBeEnabled();
+	expect(page.url()).not.toContain('#');
+});
+
+test('copying the invite link says so only when it was copied, and otherwise offers the link selected', async ({ browser }) => {
+	const { inviteUrl } = await createRoom(server.url);
+	const copying = await (await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] })).newPage();
+	await copying.goto(inviteUrl);
+	await copying.getByLabel('Your name').fill('Ana');
+	await copying.getByRole('button', { name: 'Join room' }).click();
+	await copying.getByRole('button', { name: 'Copy invite link' }).click();
+	await expect(copying.getByText('Invite link copied')).toBeVisible();
+	expect(await copying.evaluate(() => navigator.clipboard.readText())).toBe(inviteUrl);
+
+	const denied = await browser.newContext();
+	// As on plain HTTP or without the permission: the browser refuses to write.
+	await denied.addInitScript(() => {
+		navigator.clipboard.writeText = () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));
+	});
+	const page = await denied.newPage();
+	await page.goto(inviteUrl);
+	await page.getByLabel('Your name').fill('Bo');
+	await page.getByRole('button', { name: 'Join room' }).click();
+	await page.getByRole('button', { name: 'Copy invite link' }).click();
+	const link = page.getByRole('textbox', { name: 'Invite link' });
+	await expect(link).toHaveValue(inviteUrl);
+	await expect(link).toBeFocused();
+	expect(await link.evaluate((input: HTMLInputElement) => input.selectionEnd! - input.selectionStart!)).toBe(inviteUrl.length);
+	await expect(page.getByText('Invite link copied')).toHaveCount(0);
+});

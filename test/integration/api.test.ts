@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVITE_CODE_ALPHABET, LIMITS } from '../../shared/limits.js';
 import { TEST_APPS, api, appToken, createRoom, startServer, type TestServer } from '../support/server.js';
 import { SyntheticParticipant } from '../support/SyntheticParticipant.js';
+import { hostKeyOf } from '../support/rooms.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -35,7 +36,8 @@ describe('POST /api/v1/rooms', () => {
 		// The host credential is only in the fragment, never in path or query.
 		const host = new URL(hostUrl);
 		expect(`${host.origin}${host.pathname}${host.search}`).toBe(inviteUrl);
-		expect(host.hash).toMatch(/^#host=[\w-]{32}$/);
+		// The fragment carries the host credential and the host's name, so the join page is filled in.
+		expect(Object.fromEntries(new URLSearchParams(host.hash.slice(1)))).toEqual({ host: expect.stringMatching(/^[\w-]{32}$/), name: 'Hana' });
 	});
 
 	it('defaults the title to the host name and the seats to the server cap', async () => {
@@ -120,7 +122,7 @@ describe('app authentication', () => {
 			expect(JSON.stringify(response.body)).not.toContain(refused);
 			const owner = appToken('messenger', 'u-log', 'Lou');
 			const { room, hostUrl } = await createRoom(own.url, {}, { app: 'messenger', user: 'u-log', name: 'Lou' });
-			const hostKey = new URL(hostUrl).hash.slice('#host='.length);
+			const hostKey = hostKeyOf(hostUrl);
 			const guestKey = 'lou-browser-key-0123456789';
 			const joined = await api(own.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Lou', hostKey, guestKey, appToken: owner } });
 			const lou = await SyntheticParticipant.connect(own.url, joined.body.token);
@@ -215,7 +217,7 @@ describe('invites', () => {
 
 	it('makes the holder of the host link the host, and refuses a wrong host key', async () => {
 		const { room, hostUrl } = await createRoom(server.url);
-		const hostKey = new URL(hostUrl).hash.slice('#host='.length);
+		const hostKey = hostKeyOf(hostUrl);
 		const host = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Hana', hostKey } });
 		expect(host.status).toBe(200);
 		expect(host.body.role).toBe('host');

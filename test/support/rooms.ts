@@ -8,7 +8,7 @@ export const OWNER = { app: 'messenger', user: 'u-host', name: 'Hana' } as const
 export const ownerToken = (): string => appToken(OWNER.app, OWNER.user, OWNER.name);
 
 export function hostKeyOf(hostUrl: string): string {
-	return new URL(hostUrl).hash.slice('#host='.length);
+	return new URLSearchParams(new URL(hostUrl).hash.slice(1)).get('host')!;
 }
 
 /** The error code a signalling request was refused with. */

@@ -4,7 +4,9 @@ import type { ParticipantView } from '../../../shared/protocol.js';
 import type { RoomClient } from '../room/RoomClient.js';
 import { isModerator } from '../room/roomState.js';
 import { buildTiles } from '../room/tiles.js';
+import { copyText } from '../ui/clipboard.js';
 import { useI18n } from '../ui/I18n.js';
+import { LinkBox } from '../ui/LinkBox.js';
 import { ChatPanel } from './room/ChatPanel.js';
 import { ControlBar, type Panel } from './room/ControlBar.js';
 import { LobbyRequests, RoomSettingsPanel } from './room/HostTools.js';
@@ -17,7 +19,8 @@ export function InRoom({ client }: { client: RoomClient }) {
 	const { t } = useI18n();
 	const state = useSyncExternalStore(client.store.subscribe, () => client.store.state);
 	const [panel, setPanel] = useState<Panel | null>(null);
-	const [copied, setCopied] = useState(false);
+	/** After "Copy invite link": copied, or the link shown to copy by hand. */
+	const [share, setShare] = useState<'copied' | 'manual' | null>(null);
 	const onAudioBlocked = useCallback(() => client.setAudioBlocked(true), [client]);
 
 	useEffect(() => () => client.close(), [client]);
@@ -39,10 +42,14 @@ export function InRoom({ client }: { client: RoomClient }) {
 		: participant.role === 'cohost' ? t('room.cohost')
 			: participant.appName ? t('room.verified', { app: participant.appName }) : undefined);
 	const { tiles, stage } = buildTiles(state, { you: (name) => t('room.you', { name }), badge });
+	const inviteUrl = `${window.location.origin}/r/${state.settings?.code ?? ''}`;
 	const copyLink = async () => {
-		await navigator.clipboard?.writeText(`${window.location.origin}/r/${state.settings?.code ?? ''}`).catch(() => undefined);
-		setCopied(true);
-		setTimeout(() => setCopied(false), 2000);
+		if (await copyText(inviteUrl)) {
+			setShare('copied');
+			setTimeout(() => setShare((current) => (current === 'copied' ? null : current)), 2000);
+		} else {
+			setShare('manual');
+		}
 	};
 
 	return (
@@ -53,7 +60,13 @@ export function InRoom({ client }: { client: RoomClient }) {
 			{panel === 'participants' && <ParticipantsPanel client={client} state={state} tiles={tiles} onClose={() => setPanel(null)} />}
 			{panel === 'settings' && isModerator(state.self) && <RoomSettingsPanel client={client} state={state} onClose={() => setPanel(null)} />}
 			{isModerator(state.self) && <LobbyRequests client={client} entries={state.lobby} />}
-			<Toasts client={client} notices={state.notices} copied={copied} />
+			<Toasts client={client} notices={state.notices} copied={share === 'copied'} />
+			{share === 'manual' && (
+				<section className="share-box" aria-label={t('room.inviteLink')}>
+					<LinkBox label={t('room.inviteLink')} hint={t('room.copyManually')} value={inviteUrl} />
+					<button type="button" onClick={() => setShare(null)}>{t('room.closeLink')}</button>
+				</section>
+			)}
 			{state.audioBlocked && (
 				<button type="button" className="enable-audio" onClick={() => {
 					document.querySelectorAll('audio').forEach((audio) => void audio.play().catch(() => undefined));

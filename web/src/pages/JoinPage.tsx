@@ -6,6 +6,7 @@ import { RoomClient } from '../room/RoomClient.js';
 import { SignalingError } from '../signaling/SignalingClient.js';
 import { LanguageSwitcher, useI18n } from '../ui/I18n.js';
 import { ErrorScreen } from './ErrorScreen.js';
+import { forgetHostKey, rememberHostKey, storedHostKey } from '../hostCredentials.js';
 import { InRoom } from './InRoom.js';
 import { usePreview } from './usePreview.js';
 
@@ -32,28 +33,43 @@ interface JoinError {
 	reason?: string;
 }
 
-/** Reads credentials from the URL fragment once, then removes them from the address bar and history. */
-function takeFragmentCredentials(): { hostKey?: string; appToken?: string } {
+/**
+ * Reads what the link's fragment carries (host key, app token, the host's
+ * name) once, then removes it from the address bar and history. A host key
+ * is kept for this room, so a reload keeps the host's rights.
+ */
+function takeFragment(code: string): { credentials: { hostKey?: string; appToken?: string }; name?: string } {
 	const params = new URLSearchParams(window.location.hash.slice(1));
-	const hostKey = params.get('host') ?? undefined;
+	if (params.size > 0) history.replaceState(null, '', window.location.pathname);
+	const linkKey = params.get('host');
+	if (linkKey) rememberHostKey(code, linkKey);
+	const hostKey = linkKey ?? storedHostKey(code);
 	const appToken = params.get('app') ?? undefined;
-	if (hostKey || appToken) history.replaceState(null, '', window.location.pathname);
-	return { ...(hostKey ? { hostKey } : {}), ...(appToken ? { appToken } : {}) };
+	const name = params.get('name')?.trim() || undefined;
+	return { credentials: { ...(hostKey ? { hostKey } : {}), ...(appToken ? { appToken } : {}) }, ...(name ? { name } : {}) };
 }
+
+/** Join refusals after which a kept host key is of no use: the room ended, or the key no longer opens it. */
+const STALE_HOST_KEY = new Set(['ROOM_ENDED', 'AUTH_INVALID', 'INVITE_NOT_FOUND']);
 
 export function JoinPage({ code }: { code: string }) {
 	const { t } = useI18n();
-	const [credentials] = useState(takeFragmentCredentials);
+	const [fragment] = useState(() => takeFragment(code));
+	const { credentials } = fragment;
 	const [invite, setInvite] = useState<InviteView>();
 	const [error, setError] = useState<JoinError>();
-	const [name, setName] = useState(() => localStorage.getItem(NAME_STORAGE_KEY) ?? '');
+	const [name, setName] = useState(() => fragment.name ?? localStorage.getItem(NAME_STORAGE_KEY) ?? '');
 	const [joining, setJoining] = useState(false);
 	const [client, setClient] = useState<RoomClient>();
 	const preview = usePreview(!client);
 	const videoRef = useRef<HTMLVideoElement>(null);
 
 	useEffect(() => {
-		api.invite(code).then(setInvite, (failure: unknown) => setError(toJoinError(failure)));
+		api.invite(code).then(setInvite, (failure: unknown) => {
+			const inviteError = toJoinError(failure);
+			if (STALE_HOST_KEY.has(inviteError.code)) forgetHostKey(code);
+			setError(inviteError);
+		});
 	}, [code]);
 
 	useEffect(() => {
@@ -80,11 +96,17 @@ export function JoinPage({ code }: { code: string }) {
 				cameraOn: tracks.cameraOn,
 				wait,
 			});
+			// A room that ends takes its host key with it.
+			room.store.subscribe(() => {
+				if (room.state.endReason === 'room-ended') forgetHostKey(code);
+			});
 			await room.start();
 			setClient(room);
 		} catch (failure) {
 			setJoining(false);
-			setError(toJoinError(failure));
+			const joinError = toJoinError(failure);
+			if (STALE_HOST_KEY.has(joinError.code)) forgetHostKey(code);
+			setError(joinError);
 		}
 	};
 	const submit = (event: FormEvent) => {

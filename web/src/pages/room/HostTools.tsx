@@ -7,10 +7,13 @@
 import { useEffect, useState } from 'react';
 import type { LobbyEntryView, ModerationEvent, ParticipantView } from '../../../../shared/protocol.js';
 import type { RoomSettingsPatch } from '../../../../shared/schemas.js';
+import { forgetHostKey, rememberHostLink } from '../../hostCredentials.js';
 import type { MessageKey } from '../../i18n/index.js';
 import type { RoomClient } from '../../room/RoomClient.js';
 import type { RoomState } from '../../room/roomState.js';
+import { copyText } from '../../ui/clipboard.js';
 import { useI18n } from '../../ui/I18n.js';
+import { LinkBox } from '../../ui/LinkBox.js';
 
 /** People at the door, with admit and deny for each. Shown whenever someone waits. */
 export function LobbyRequests({ client, entries }: { client: RoomClient; entries: LobbyEntryView[] }) {
@@ -64,6 +67,8 @@ export function RoomSettingsPanel({ client, state, onClose }: { client: RoomClie
 	const { t } = useI18n();
 	const [notice, setNotice] = useState<string>();
 	const [hostUrl, setHostUrl] = useState<string>();
+	/** The new invite link, shown to copy by hand when the browser would not copy it. */
+	const [newLink, setNewLink] = useState<string>();
 	const settings = state.settings;
 	useEffect(() => {
 		void client.host.loadTimeline();
@@ -71,11 +76,16 @@ export function RoomSettingsPanel({ client, state, onClose }: { client: RoomClie
 	if (!settings) return null;
 	const toggle = (patch: RoomSettingsPatch) => void client.host.updateRoom(patch);
 	const reset = async () => {
+		const oldCode = settings.code;
 		const answer = await client.host.resetLink();
 		if (!answer) return;
-		// Copying is a convenience: the new link is shown either way.
-		await navigator.clipboard?.writeText(answer.inviteUrl).catch(() => undefined);
-		setNotice(t('host.linkReset'));
+		// The host keeps their rights on the new link, and a reload lands on it; the old one is dead.
+		forgetHostKey(oldCode);
+		if (answer.hostUrl) rememberHostLink(answer.hostUrl);
+		history.replaceState(null, '', new URL(answer.inviteUrl).pathname);
+		const copied = await copyText(answer.inviteUrl);
+		setNotice(copied ? t('host.linkReset') : t('host.linkResetNotCopied'));
+		setNewLink(copied ? undefined : answer.inviteUrl);
 		setHostUrl(answer.hostUrl);
 	};
 	const end = () => {
@@ -92,6 +102,7 @@ export function RoomSettingsPanel({ client, state, onClose }: { client: RoomClie
 				onChange={(e) => toggle({ autoLockOnRemove: e.target.checked })} /><span>{t('host.autoLock')}</span></label>
 			<button type="button" onClick={() => void reset()}>{t('host.resetLink')}</button>
 			{notice && <p role="status">{notice}</p>}
+			{newLink && <LinkBox label={t('room.inviteLink')} value={newLink} />}
 			{hostUrl && <p className="hint">{t('host.newHostLink')}: <input readOnly value={hostUrl} aria-label={t('host.newHostLink')} onFocus={(e) => e.target.select()} /></p>}
 			{state.self?.role === 'host' && <button type="button" className="danger" onClick={end}>{t('host.endRoom')}</button>}
 			<h3>{t('host.timeline')}</h3>
