@@ -98,3 +98,29 @@ test('copying the invite link says so only when it was copied, and otherwise off
 	expect(await link.evaluate((input: HTMLInputElement) => input.selectionEnd! - input.selectionStart!)).toBe(inviteUrl.length);
 	await expect(page.getByText('Invite link copied')).toHaveCount(0);
 });
+
+for (const viewport of [{ width: 960, height: 600 }, { width: 390, height: 844 }]) {
+	test(`a request to join never covers the host's buttons (${viewport.width}×${viewport.height})`, async ({ browser }) => {
+		const { inviteUrl, hostUrl } = await createRoom(server.url);
+		const host = await (await browser.newContext({ viewport })).newPage();
+		await host.goto(hostUrl);
+		await host.getByRole('button', { name: 'Join room' }).click();
+		await host.getByRole('button', { name: 'Lock room' }).click();
+		const bo = await (await browser.newContext()).newPage();
+		await bo.goto(inviteUrl);
+		await bo.getByLabel('Your name').fill('Bo');
+		await bo.getByRole('button', { name: 'Ask to join' }).click();
+		await expect(host.getByRole('button', { name: 'Admit Bo' })).toBeVisible();
+		// Each control is the topmost element at its own centre: nothing lies over it.
+		for (const name of ['Unlock room', 'Room settings', 'Copy invite link', 'Leave room', 'Admit Bo', 'Deny Bo']) {
+			const button = host.getByRole('button', { name });
+			await button.scrollIntoViewIfNeeded();
+			const onTop = await button.evaluate((element) => {
+				const box = element.getBoundingClientRect();
+				const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+				return hit !== null && (hit === element || element.contains(hit));
+			});
+			expect(onTop, `${name} is not covered`).toBe(true);
+		}
+	});
+}
