@@ -124,3 +124,16 @@ for (const viewport of [{ width: 960, height: 600 }, { width: 390, height: 844 }
 		}
 	});
 }
+
+test('the join page shows its Join button whole at 1280×800, without scrolling', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(server.url, { waitForHost: true });
+	for (const url of [inviteUrl, hostUrl]) {
+		const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+		await page.goto(url);
+		await page.getByLabel('Your name').fill('Ana');
+		const box = (await page.getByRole('button', { name: 'Join room' }).boundingBox())!;
+		expect(box.y).toBeGreaterThanOrEqual(0);
+		expect(box.y + box.height).toBeLessThanOrEqual(800);
+		expect(await page.evaluate(() => window.scrollY)).toBe(0);
+	}
+});
