@@ -78,6 +78,8 @@ test('copying the invite link says so only when it was copied, and otherwise off
 	await copying.goto(inviteUrl);
 	await copying.getByLabel('Your name').fill('Ana');
 	await copying.getByRole('button', { name: 'Join room' }).click();
+	await copying.getByRole('button', { name: 'Invite people' }).click();
+	await expect(copying.getByRole('textbox', { name: 'Invite link' })).toHaveValue(inviteUrl);
 	await copying.getByRole('button', { name: 'Copy invite link' }).click();
 	await expect(copying.getByText('Invite link copied')).toBeVisible();
 	expect(await copying.evaluate(() => navigator.clipboard.readText())).toBe(inviteUrl);
@@ -91,6 +93,7 @@ test('copying the invite link says so only when it was copied, and otherwise off
 	await page.goto(inviteUrl);
 	await page.getByLabel('Your name').fill('Bo');
 	await page.getByRole('button', { name: 'Join room' }).click();
+	await page.getByRole('button', { name: 'Invite people' }).click();
 	await page.getByRole('button', { name: 'Copy invite link' }).click();
 	const link = page.getByRole('textbox', { name: 'Invite link' });
 	await expect(link).toHaveValue(inviteUrl);
@@ -112,7 +115,7 @@ for (const viewport of [{ width: 960, height: 600 }, { width: 390, height: 844 }
 		await bo.getByRole('button', { name: 'Ask to join' }).click();
 		await expect(host.getByRole('button', { name: 'Admit Bo' })).toBeVisible();
 		// Each control is the topmost element at its own centre: nothing lies over it.
-		for (const name of ['Unlock room', 'Room settings', 'Copy invite link', 'Leave room', 'Admit Bo', 'Deny Bo']) {
+		for (const name of ['Unlock room', 'Room settings', 'Invite people', 'Leave room', 'Admit Bo', 'Deny Bo']) {
 			const button = host.getByRole('button', { name });
 			await button.scrollIntoViewIfNeeded();
 			const onTop = await button.evaluate((element) => {
@@ -136,4 +139,26 @@ test('the join page shows its Join button whole at 1280×800, without scrolling'
 		expect(box.y + box.height).toBeLessThanOrEqual(800);
 		expect(await page.evaluate(() => window.scrollY)).toBe(0);
 	}
+});
+
+test('everyone sees whether the room is open and how many are in, and can share the link through the share sheet', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(server.url, { title: 'Book club' });
+	const host = await arrive(browser, hostUrl, 'Hana');
+	const context = await browser.newContext();
+	// Chromium on a desktop has no share sheet; a phone's is stood in for, recording what it was given.
+	await context.addInitScript(() => {
+		Object.assign(navigator, { share: (data: ShareData) => { (window as unknown as { shared: ShareData }).shared = data; return Promise.resolve(); } });
+	});
+	const bo = await context.newPage();
+	await bo.goto(inviteUrl);
+	await bo.getByLabel('Your name').fill('Bo');
+	await bo.getByRole('button', { name: 'Join room' }).click();
+	await expect(bo.getByRole('heading', { name: 'Book club', level: 1 })).toBeFocused();
+	await expect(bo.getByText('Open · 2 in the room')).toBeVisible();
+	await host.getByRole('button', { name: 'Lock room' }).click();
+	await expect(bo.getByText('Locked · 2 in the room')).toBeVisible();
+
+	await bo.getByRole('button', { name: 'Invite people' }).click();
+	await bo.getByRole('button', { name: 'Share…' }).click();
+	expect(await bo.evaluate(() => (window as unknown as { shared: ShareData }).shared)).toEqual({ title: 'Book club', text: 'Join me in Book club', url: inviteUrl });
 });

@@ -108,6 +108,10 @@ test('the landing page creates a room and makes its creator the host', async ({ 
 	await page.goto(server.url);
 	await page.getByLabel('Your name').fill('Wren');
 	await page.getByRole('button', { name: 'Create a room' }).click();
+	// The link comes first, to share in a chat, as text.
+	await expect(page.getByRole('heading', { name: 'Your room is ready' })).toBeVisible();
+	await expect(page.getByRole('textbox', { name: 'Invite link' })).toHaveValue(/\/r\/[a-z0-9]{12}$/);
+	await page.getByRole('button', { name: 'Go to the room' }).click();
 	await expect(page).toHaveURL(/\/r\/[a-z0-9]{12}$/);
 	// The host credential has left the address bar.
 	expect(new URL(page.url()).hash).toBe('');

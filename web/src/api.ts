@@ -1,4 +1,5 @@
 /** The few HTTP calls the browser makes, with the server's error codes kept. */
+import type { CreatedRoom } from '../../shared/api.js';
 import type { ErrorBody } from '../../shared/errors.js';
 import type { InviteView, JoinResponse } from '../../shared/protocol.js';
 
@@ -23,5 +24,5 @@ export const api = {
 	invite: (code: string) => call<InviteView>('GET', `/api/v1/invites/${encodeURIComponent(code)}`),
 	join: (code: string, body: { name: string; hostKey?: string; appToken?: string; guestKey: string; wait: boolean }) =>
 		call<JoinResponse>('POST', `/api/v1/invites/${encodeURIComponent(code)}/join`, body),
-	createWebRoom: (name: string) => call<{ inviteUrl: string; hostUrl: string }>('POST', '/api/v1/web/rooms', { name }),
+	createWebRoom: (name: string) => call<CreatedRoom>('POST', '/api/v1/web/rooms', { name }),
 };

@@ -130,6 +130,18 @@ export const en = {
 	'timeline.room.settings_changed': '{actor} changed the room settings',
 	'timeline.room.ended': '{actor} ended the room',
 	'timeline.everyone': 'everyone',
+	'control.invite': 'Invite people',
+	'invite.heading': 'Invite people',
+	'invite.close': 'Close invite panel',
+	'invite.hint': 'Anyone with this link can ask to join.',
+	'share.button': 'Share…',
+	'share.text': 'Join me in {title}',
+	'roomState.open': 'Open',
+	'roomState.locked': 'Locked',
+	'roomState.people': '{count} in the room',
+	'landing.ready.heading': 'Your room is ready',
+	'landing.ready.hint': 'Share the link in your chat, then go in.',
+	'landing.ready.join': 'Go to the room',
 } as const;
 
 export type MessageKey = keyof typeof en;

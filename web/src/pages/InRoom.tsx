@@ -4,13 +4,13 @@ import type { ParticipantView } from '../../../shared/protocol.js';
 import type { RoomClient } from '../room/RoomClient.js';
 import { isModerator } from '../room/roomState.js';
 import { buildTiles } from '../room/tiles.js';
-import { copyText } from '../ui/clipboard.js';
 import { useI18n } from '../ui/I18n.js';
-import { LinkBox } from '../ui/LinkBox.js';
 import { ChatPanel } from './room/ChatPanel.js';
 import { ControlBar, type Panel } from './room/ControlBar.js';
 import { LobbyRequests, RoomSettingsPanel } from './room/HostTools.js';
+import { InvitePanel } from './room/InvitePanel.js';
 import { ParticipantsPanel } from './room/ParticipantsPanel.js';
+import { RoomBar } from './room/RoomBar.js';
 import { EndScreen, WaitingScreen } from './room/SessionScreens.js';
 import { TileGrid } from './room/TileGrid.js';
 import { Toasts } from './room/Toasts.js';
@@ -19,8 +19,6 @@ export function InRoom({ client }: { client: RoomClient }) {
 	const { t } = useI18n();
 	const state = useSyncExternalStore(client.store.subscribe, () => client.store.state);
 	const [panel, setPanel] = useState<Panel | null>(null);
-	/** After "Copy invite link": copied, or the link shown to copy by hand. */
-	const [share, setShare] = useState<'copied' | 'manual' | null>(null);
 	const onAudioBlocked = useCallback(() => client.setAudioBlocked(true), [client]);
 
 	useEffect(() => () => client.close(), [client]);
@@ -43,37 +41,25 @@ export function InRoom({ client }: { client: RoomClient }) {
 			: participant.appName ? t('room.verified', { app: participant.appName }) : undefined);
 	const { tiles, stage } = buildTiles(state, { you: (name) => t('room.you', { name }), badge });
 	const inviteUrl = `${window.location.origin}/r/${state.settings?.code ?? ''}`;
-	const copyLink = async () => {
-		if (await copyText(inviteUrl)) {
-			setShare('copied');
-			setTimeout(() => setShare((current) => (current === 'copied' ? null : current)), 2000);
-		} else {
-			setShare('manual');
-		}
-	};
 
 	return (
 		<main className={`room ${panel ? 'with-panel' : ''}`}>
 			{state.phase === 'reconnecting' && <div className="overlay" role="alert">{t('room.reconnecting')}</div>}
+			<RoomBar state={state} />
 			<TileGrid tiles={tiles} stage={stage} onAudioBlocked={onAudioBlocked} />
 			{panel === 'chat' && <ChatPanel client={client} onClose={() => setPanel(null)} />}
 			{panel === 'participants' && <ParticipantsPanel client={client} state={state} tiles={tiles} onClose={() => setPanel(null)} />}
 			{panel === 'settings' && isModerator(state.self) && <RoomSettingsPanel client={client} state={state} onClose={() => setPanel(null)} />}
+			{panel === 'invite' && <InvitePanel url={inviteUrl} title={state.settings?.title ?? ''} onClose={() => setPanel(null)} />}
 			{isModerator(state.self) && <LobbyRequests client={client} entries={state.lobby} />}
-			<Toasts client={client} notices={state.notices} copied={share === 'copied'} />
-			{share === 'manual' && (
-				<section className="share-box" aria-label={t('room.inviteLink')}>
-					<LinkBox label={t('room.inviteLink')} hint={t('room.copyManually')} value={inviteUrl} />
-					<button type="button" onClick={() => setShare(null)}>{t('room.closeLink')}</button>
-				</section>
-			)}
+			<Toasts client={client} notices={state.notices} />
 			{state.audioBlocked && (
 				<button type="button" className="enable-audio" onClick={() => {
 					document.querySelectorAll('audio').forEach((audio) => void audio.play().catch(() => undefined));
 					client.setAudioBlocked(false);
 				}}>{t('room.enableAudio')}</button>
 			)}
-			<ControlBar client={client} state={state} panel={panel} setPanel={setPanel} onCopyLink={() => void copyLink()} />
+			<ControlBar client={client} state={state} panel={panel} setPanel={setPanel} />
 		</main>
 	);
 }

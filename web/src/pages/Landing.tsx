@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { INVITE_CODE_ALPHABET, LIMITS } from '../../../shared/limits.js';
 import { ApiError, api } from '../api.js';
 import { LanguageSwitcher, useI18n } from '../ui/I18n.js';
+import { ShareLink } from '../ui/ShareLink.js';
 import { NAME_STORAGE_KEY } from './JoinPage.js';
 
 const CODE = new RegExp(`(?:^|/r/)([${INVITE_CODE_ALPHABET}]{${LIMITS.inviteCodeLength}})(?:[/?#]|$)`);
@@ -18,6 +19,8 @@ export function Landing() {
 	const [name, setName] = useState(() => localStorage.getItem(NAME_STORAGE_KEY) ?? '');
 	const [createError, setCreateError] = useState<string>();
 	const [creating, setCreating] = useState(false);
+	/** The room just created: its link to share before going in. */
+	const [created, setCreated] = useState<{ inviteUrl: string; hostUrl: string; title: string }>();
 
 	const open = (event: FormEvent) => {
 		event.preventDefault();
@@ -32,14 +35,28 @@ export function Landing() {
 		setCreateError(undefined);
 		try {
 			localStorage.setItem(NAME_STORAGE_KEY, name.trim());
-			const { hostUrl } = await api.createWebRoom(name.trim());
-			const target = new URL(hostUrl);
-			window.location.assign(`${target.pathname}${target.hash}`);
+			const { inviteUrl, hostUrl, room } = await api.createWebRoom(name.trim());
+			setCreated({ inviteUrl, hostUrl, title: room.title });
 		} catch (error) {
 			setCreateError(error instanceof ApiError ? error.message : String(error));
 			setCreating(false);
 		}
 	};
+
+	if (created) {
+		const target = new URL(created.hostUrl);
+		return (
+			<main className="page landing">
+				<header className="topbar"><h1>{t('landing.ready.heading')}</h1><LanguageSwitcher /></header>
+				<p className="hint">{t('landing.ready.hint')}</p>
+				<section className="card" aria-label={created.title}>
+					<h2>{created.title}</h2>
+					<ShareLink url={created.inviteUrl} title={created.title} />
+				</section>
+				<button type="submit" onClick={() => window.location.assign(`${target.pathname}${target.hash}`)}>{t('landing.ready.join')}</button>
+			</main>
+		);
+	}
 
 	return (
 		<main className="page landing">

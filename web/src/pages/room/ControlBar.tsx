@@ -3,10 +3,10 @@ import type { RoomClient } from '../../room/RoomClient.js';
 import { isModerator, type RoomState } from '../../room/roomState.js';
 import { useI18n } from '../../ui/I18n.js';
 
-export type Panel = 'chat' | 'participants' | 'settings';
+export type Panel = 'chat' | 'participants' | 'settings' | 'invite';
 
-export function ControlBar({ client, state, panel, setPanel, onCopyLink }: {
-	client: RoomClient; state: RoomState; panel: Panel | null; setPanel: (panel: Panel | null) => void; onCopyLink: () => void;
+export function ControlBar({ client, state, panel, setPanel }: {
+	client: RoomClient; state: RoomState; panel: Panel | null; setPanel: (panel: Panel | null) => void;
 }) {
 	const { t } = useI18n();
 	const { local } = state;
@@ -29,7 +29,7 @@ export function ControlBar({ client, state, panel, setPanel, onCopyLink }: {
 			)}
 			<button type="button" aria-pressed={panel === 'chat'} onClick={() => toggle('chat')}>{t('control.chat')}</button>
 			<button type="button" aria-pressed={panel === 'participants'} onClick={() => toggle('participants')}>{t('control.participants')}</button>
-			<button type="button" onClick={onCopyLink}>{t('control.copyLink')}</button>
+			<button type="button" aria-pressed={panel === 'invite'} onClick={() => toggle('invite')}>{t('control.invite')}</button>
 			{moderator && (
 				<button type="button" aria-pressed={Boolean(state.settings?.locked)}
 					onClick={() => void client.host.updateRoom({ locked: !state.settings?.locked })}>

@@ -7,7 +7,7 @@ import { useI18n } from '../../ui/I18n.js';
 const NOTICE_MS = 4000;
 const NOTICE_TEXT = { joined: 'room.joined', left: 'room.left', mutedBy: 'room.mutedBy' } as const;
 
-export function Toasts({ client, notices, copied }: { client: RoomClient; notices: Notice[]; copied: boolean }) {
+export function Toasts({ client, notices }: { client: RoomClient; notices: Notice[] }) {
 	const { t } = useI18n();
 	useEffect(() => {
 		const timers = notices.map((notice) => setTimeout(() => client.dismissNotice(notice.id), NOTICE_MS));
@@ -20,7 +20,6 @@ export function Toasts({ client, notices, copied }: { client: RoomClient; notice
 					? t('room.actionFailed', { code: notice.code })
 					: t(NOTICE_TEXT[notice.kind], { name: notice.name })}</p>
 			))}
-			{copied && <p>{t('room.linkCopied')}</p>}
 		</div>
 	);
 }

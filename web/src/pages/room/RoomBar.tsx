@@ -1,0 +1,26 @@
+/**
+ * The room's name and state, for everyone: open or locked, and how many are
+ * in. Its heading takes the focus when the person gets in, so screen readers
+ * start in the room.
+ */
+import { useEffect, useRef } from 'react';
+import type { RoomState } from '../../room/roomState.js';
+import { useI18n } from '../../ui/I18n.js';
+
+export function RoomBar({ state }: { state: RoomState }) {
+	const { t } = useI18n();
+	const heading = useRef<HTMLHeadingElement>(null);
+	useEffect(() => heading.current?.focus(), []);
+	const people = state.participants.length + (state.self ? 1 : 0);
+	const locked = Boolean(state.settings?.locked);
+	return (
+		<header className="room-bar">
+			<h1 ref={heading} tabIndex={-1}>{state.settings?.title ?? t('app.name')}</h1>
+			<p className="room-state">
+				<span className={locked ? 'state-locked' : 'state-open'}>{locked ? t('roomState.locked') : t('roomState.open')}</span>
+				{' · '}
+				<span>{t('roomState.people', { count: people })}</span>
+			</p>
+		</header>
+	);
+}

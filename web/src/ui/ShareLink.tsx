@@ -1,0 +1,30 @@
+/**
+ * An invite link to pass on: shown as text, with Copy (which says so only
+ * when the browser really copied, and otherwise selects the link to copy by
+ * hand) and, where the browser has one (phones), its share sheet.
+ */
+import { useState } from 'react';
+import { copyText } from './clipboard.js';
+import { useI18n } from './I18n.js';
+import { LinkBox } from './LinkBox.js';
+
+export function ShareLink({ url, title }: { url: string; title: string }) {
+	const { t } = useI18n();
+	const [copy, setCopy] = useState<'copied' | 'manual' | null>(null);
+	const canShare = typeof navigator.share === 'function';
+	const copyLink = async () => setCopy((await copyText(url)) ? 'copied' : 'manual');
+	const share = () => {
+		// Dismissing the share sheet rejects; nothing to report.
+		navigator.share({ title, text: t('share.text', { title }), url }).catch(() => undefined);
+	};
+	return (
+		<div className="share-link">
+			<LinkBox label={t('room.inviteLink')} value={url} hint={copy === 'manual' ? t('room.copyManually') : t('room.inviteLink')} focus={copy === 'manual'} />
+			<div className="share-actions">
+				<button type="button" onClick={() => void copyLink()}>{t('control.copyLink')}</button>
+				{canShare && <button type="button" onClick={share}>{t('share.button')}</button>}
+			</div>
+			<p role="status" className="hint">{copy === 'copied' ? t('room.linkCopied') : ''}</p>
+		</div>
+	);
+}
