@@ -179,6 +179,11 @@ export interface InviteView {
 	waitForHost: boolean;
 }
 
+/** The join page's view for one browser: the invite, and whether a host removed this browser from the room. */
+export interface InviteStatus extends InviteView {
+	removed: boolean;
+}
+
 /** A room as its owner app sees it: its settings, and who owns it and when. */
 export interface RoomView extends RoomSettingsView {
 	id: string;

@@ -5,6 +5,12 @@
 import { z } from 'zod';
 import { INVITE_CODE_ALPHABET, LIMITS } from './limits.js';
 
+/**
+ * A random key the browser keeps for itself. Removing a guest bans this key,
+ * so a fresh join from the same browser stays out.
+ */
+const guestKey = z.string().regex(/^[\w-]{16,128}$/, 'must be 16-128 of A-Z, a-z, 0-9, _ and -');
+
 const displayName = z.string().trim().min(1).max(LIMITS.nameMaxLength)
 	// Control characters would corrupt tiles and logs.
 	.refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must not contain control characters');
@@ -62,6 +68,9 @@ export const EventsQuery = z.object({
 	limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
+/** What the join page asks about an invite for its own browser. */
+export const InviteStatusBody = z.strictObject({ guestKey });
+
 /** Creating a room from the landing page, as the built-in `web` app. */
 export const WebRoomBody = z.strictObject({
 	name: displayName,
@@ -78,7 +87,7 @@ export const JoinBody = z.strictObject({
 	 * A random key the browser keeps for itself. Removing a guest bans this
 	 * key, so a fresh join from the same browser stays out.
 	 */
-	guestKey: z.string().regex(/^[\w-]{16,128}$/, 'must be 16-128 of A-Z, a-z, 0-9, _ and -').optional(),
+	guestKey: guestKey.optional(),
 	/** Wait in the room's lobby (ask to join a locked room, queue for a full one) instead of being refused. */
 	wait: z.boolean().optional(),
 });

@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { ErrorCode } from '../../shared/errors.js';
-import { InviteCode, JoinBody, WebRoomBody } from '../../shared/schemas.js';
+import { InviteCode, InviteStatusBody, JoinBody, WebRoomBody } from '../../shared/schemas.js';
 import { Errors } from '../errors.js';
 import { errorHandler, sendError } from './errorResponses.js';
 import { type OwnerRoutesDeps, ownerRoutes } from './ownerRoutes.js';
@@ -74,6 +74,10 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 
 	api.get('/invites/:code', publicLimiter, async (req, res) => {
 		res.json(await invitations.invite(parseCode(String(req.params.code))));
+	});
+	api.post('/invites/:code/status', publicLimiter, async (req, res) => {
+		const { guestKey } = parseBody(InviteStatusBody, req.body);
+		res.json(await invitations.inviteStatus(parseCode(String(req.params.code)), guestKey));
 	});
 	api.post('/invites/:code/join', publicLimiter, async (req, res) => {
 		const code = parseCode(String(req.params.code));

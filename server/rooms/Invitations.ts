@@ -7,7 +7,7 @@
  */
 import { nanoid } from 'nanoid';
 import type { CreatedRoom } from '../../shared/api.js';
-import type { IceServer, InviteView, JoinResponse, ParticipantView, RoomView } from '../../shared/protocol.js';
+import type { IceServer, InviteStatus, InviteView, JoinResponse, ParticipantView, RoomView } from '../../shared/protocol.js';
 import type { CreateRoomBody, JoinBody, TokenRole } from '../../shared/schemas.js';
 import { LIMITS } from '../../shared/limits.js';
 import type { AppRegistry } from '../apps/AppRegistry.js';
@@ -110,6 +110,17 @@ export class Invitations {
 		return this.#inviteView(record);
 	}
 
+	/** The invite, and whether a host removed the browser holding `guestKey`, so the join page can say so before Join. */
+	async inviteStatus(code: string, guestKey: string): Promise<InviteStatus> {
+		const record = await this.#recordByCode(code);
+		if (isExpired(record)) throw Errors.inviteExpired();
+		return { ...this.#inviteView(record), removed: await this.#isRemoved(record.id, { gk: hashSecret(guestKey) }) };
+	}
+
+	async #isRemoved(roomId: string, person: { pid?: string; identity?: string; gk?: string }): Promise<boolean> {
+		return Boolean(this.liveRooms.get(roomId)?.removals.has(person)) || await this.bans.isBanned(roomId, bansFor(person));
+	}
+
 	#inviteView(record: RoomRecord): InviteView {
 		const live = this.liveRooms.get(record.id);
 		return {
@@ -141,7 +152,7 @@ export class Invitations {
 		const gk = body.guestKey ? hashSecret(body.guestKey) : undefined;
 		const person = { pid: nanoid(), identity: user?.identity, gk };
 		const live = this.liveRooms.get(record.id);
-		const banned = (await this.bans.isBanned(record.id, bansFor(person))) || Boolean(live?.removals.has(person));
+		const banned = await this.#isRemoved(record.id, person);
 		const decision = admission(record,
 			{ hostPresent: live?.hostPresent ?? false, seated: live?.participantCount ?? 0, waiting: live?.lobby.size ?? 0, maxWaiting: LIMITS.maxLobby },
 			{ role, signedIn: Boolean(user), banned, admitted: false, wait: body.wait ?? false });

@@ -2,10 +2,10 @@
 import type { ParticipantClaims } from '../auth/participantTokens.js';
 import type { Ban } from '../store/RoomStore.js';
 
-/** The person's participant id, their identity if signed in, and their browser's (hashed) guest key. */
-export function bansFor(claims: Pick<ParticipantClaims, 'pid' | 'identity' | 'gk'>): Ban[] {
+/** The person's participant id, their identity if signed in, and their browser's (hashed) guest key, as far as known. */
+export function bansFor(claims: Partial<Pick<ParticipantClaims, 'pid' | 'identity' | 'gk'>>): Ban[] {
 	return [
-		{ kind: 'participant', value: claims.pid },
+		...(claims.pid ? [{ kind: 'participant' as const, value: claims.pid }] : []),
 		...(claims.identity ? [{ kind: 'identity' as const, value: claims.identity }] : []),
 		...(claims.gk ? [{ kind: 'guest-key' as const, value: claims.gk }] : []),
 	];
@@ -17,11 +17,11 @@ const banKey = (ban: Ban): string => `${ban.kind}:${ban.value}`;
 export class Removals {
 	readonly #keys = new Set<string>();
 
-	add(person: Pick<ParticipantClaims, 'pid' | 'identity' | 'gk'>): void {
+	add(person: Partial<Pick<ParticipantClaims, 'pid' | 'identity' | 'gk'>>): void {
 		for (const ban of bansFor(person)) this.#keys.add(banKey(ban));
 	}
 
-	has(person: Pick<ParticipantClaims, 'pid' | 'identity' | 'gk'>): boolean {
+	has(person: Partial<Pick<ParticipantClaims, 'pid' | 'identity' | 'gk'>>): boolean {
 		return bansFor(person).some((ban) => this.#keys.has(banKey(ban)));
 	}
 }

@@ -67,11 +67,14 @@ test('a removal sticks: the room locks, and the same browser cannot come back af
 	await host.getByRole('button', { name: 'Unlock room' }).click();
 	await expect(host.getByRole('button', { name: 'Lock room' })).toBeVisible();
 
-	// Same browser profile, fresh page and fresh join.
+	// Same browser profile, fresh page: told at once, before any Join button.
 	await bo.goto(inviteUrl);
-	await bo.getByLabel('Your name').fill('Bo again');
-	await bo.getByRole('button', { name: 'Join room' }).click();
 	await status(bo, 'A host removed you from this room. You cannot rejoin it.');
+	await expect(bo.getByRole('button', { name: 'Join room' })).toHaveCount(0);
+	// Another browser still sees the join page.
+	const cy = await (await browser.newContext()).newPage();
+	await cy.goto(inviteUrl);
+	await expect(cy.getByRole('button', { name: 'Join room' })).toBeVisible();
 });
 
 test('host mute, a co-host, and the co-host taking over when the host leaves', async ({ browser }) => {

@@ -162,3 +162,25 @@ test('everyone sees whether the room is open and how many are in, and can share 
 	await bo.getByRole('button', { name: 'Share…' }).click();
 	expect(await bo.evaluate(() => (window as unknown as { shared: ShareData }).shared)).toEqual({ title: 'Book club', text: 'Join me in Book club', url: inviteUrl });
 });
+
+test('the screens around a call name the room, show oneself while waiting, and offer a way on', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(server.url, { title: 'Choir practice', waitForHost: true });
+	const bo = await arrive(browser, inviteUrl, 'Bo');
+	await expect(bo.getByRole('heading', { name: 'Choir practice' })).toBeVisible();
+	await expect(bo.getByLabel('Your camera')).toBeVisible();
+	await bo.getByRole('button', { name: 'Stop waiting' }).click();
+	await expect(bo.getByText('You left the room.')).toBeVisible();
+	await expect(bo.getByRole('heading', { name: 'Choir practice' })).toBeVisible();
+	await expect(bo.getByRole('link', { name: 'Go to the start page' })).toBeVisible();
+	await bo.getByRole('button', { name: 'Rejoin' }).click();
+	await expect(bo.getByLabel('Your name')).toHaveValue('Bo');
+
+	const host = await arrive(browser, hostUrl, 'Hana');
+	await inRoom(host);
+	await host.getByRole('button', { name: 'Room settings' }).click();
+	host.on('dialog', (dialog) => void dialog.accept());
+	await host.getByRole('button', { name: 'End room for everyone' }).click();
+	await expect(host.getByRole('heading', { name: 'Choir practice' })).toBeVisible();
+	await expect(host.getByRole('button', { name: 'Rejoin' })).toHaveCount(0);
+	await expect(host.getByRole('link', { name: 'Go to the start page' })).toBeVisible();
+});

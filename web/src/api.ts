@@ -1,7 +1,7 @@
 /** The few HTTP calls the browser makes, with the server's error codes kept. */
 import type { CreatedRoom } from '../../shared/api.js';
 import type { ErrorBody } from '../../shared/errors.js';
-import type { InviteView, JoinResponse } from '../../shared/protocol.js';
+import type { InviteStatus, InviteView, JoinResponse } from '../../shared/protocol.js';
 
 export class ApiError extends Error {
 	constructor(readonly code: string, message: string, readonly status: number, readonly reason?: string) {
@@ -22,6 +22,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 
 export const api = {
 	invite: (code: string) => call<InviteView>('GET', `/api/v1/invites/${encodeURIComponent(code)}`),
+	/** The invite, and whether a host removed this browser from the room. */
+	status: (code: string, guestKey: string) => call<InviteStatus>('POST', `/api/v1/invites/${encodeURIComponent(code)}/status`, { guestKey }),
 	join: (code: string, body: { name: string; hostKey?: string; appToken?: string; guestKey: string; wait: boolean }) =>
 		call<JoinResponse>('POST', `/api/v1/invites/${encodeURIComponent(code)}/join`, body),
 	createWebRoom: (name: string) => call<CreatedRoom>('POST', '/api/v1/web/rooms', { name }),

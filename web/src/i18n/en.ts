@@ -142,6 +142,7 @@ export const en = {
 	'landing.ready.heading': 'Your room is ready',
 	'landing.ready.hint': 'Share the link in your chat, then go in.',
 	'landing.ready.join': 'Go to the room',
+	'wait.selfView': 'Your camera',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -144,4 +144,5 @@ export const fr: Catalog = {
 	'landing.ready.heading': 'Votre salon est prêt',
 	'landing.ready.hint': 'Partagez le lien dans votre discussion, puis entrez.',
 	'landing.ready.join': 'Aller au salon',
+	'wait.selfView': 'Votre caméra',
 };

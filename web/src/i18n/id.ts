@@ -144,4 +144,5 @@ export const id: Catalog = {
 	'landing.ready.heading': 'Ruang Anda sudah siap',
 	'landing.ready.hint': 'Bagikan tautan di obrolan Anda, lalu masuk.',
 	'landing.ready.join': 'Masuk ke ruang',
+	'wait.selfView': 'Kamera Anda',
 };

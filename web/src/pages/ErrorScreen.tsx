@@ -10,16 +10,18 @@ export interface ErrorScreenProps {
 	reason?: string;
 	/** What the person can do about it (ask to join, wait for a seat). */
 	action?: { label: string; run: () => void };
+	/** The room's title, when the link led to one. */
+	title?: string;
 }
 
 /** A clear screen for each reason a link cannot be joined. */
-export function ErrorScreen({ code, message, reason, action }: ErrorScreenProps) {
+export function ErrorScreen({ code, message, reason, action, title }: ErrorScreenProps) {
 	const { t } = useI18n();
 	const text = reason === 'link-reset' ? t('error.LINK_RESET')
 		: KNOWN.includes(code) ? t(`error.${code}` as MessageKey) : t('error.generic', { message: message ?? code });
 	return (
 		<main className="page notice" data-error-code={code} data-error-reason={reason}>
-			<h1>{t('app.name')}</h1>
+			<h1>{title || t('app.name')}</h1>
 			<p role="alert">{text}</p>
 			{action && <button type="button" onClick={action.run}>{action.label}</button>}
 			<a href="/">{t('error.backHome')}</a>

@@ -15,7 +15,8 @@ import { EndScreen, WaitingScreen } from './room/SessionScreens.js';
 import { TileGrid } from './room/TileGrid.js';
 import { Toasts } from './room/Toasts.js';
 
-export function InRoom({ client }: { client: RoomClient }) {
+/** `title` is the invite's, for the screens before the room's own settings arrive. */
+export function InRoom({ client, title }: { client: RoomClient; title: string }) {
 	const { t } = useI18n();
 	const state = useSyncExternalStore(client.store.subscribe, () => client.store.state);
 	const [panel, setPanel] = useState<Panel | null>(null);
@@ -33,8 +34,9 @@ export function InRoom({ client }: { client: RoomClient }) {
 		return () => window.removeEventListener('keydown', onKey);
 	}, [client]);
 
-	if (state.phase === 'waiting' && state.waiting) return <WaitingScreen client={client} waiting={state.waiting} />;
-	if (state.phase === 'ended') return <EndScreen endReason={state.endReason} />;
+	const roomTitle = state.settings?.title ?? title;
+	if (state.phase === 'waiting' && state.waiting) return <WaitingScreen client={client} waiting={state.waiting} title={roomTitle} cameraTrack={state.local.cameraOn ? state.local.cameraTrack : undefined} />;
+	if (state.phase === 'ended') return <EndScreen endReason={state.endReason} title={roomTitle} />;
 
 	const badge = (participant: ParticipantView) => (participant.role === 'host' ? t('room.host')
 		: participant.role === 'cohost' ? t('room.cohost')

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { InviteView } from '../../../shared/protocol.js';
+import type { InviteStatus } from '../../../shared/protocol.js';
 import { LIMITS } from '../../../shared/limits.js';
 import { ApiError, api } from '../api.js';
 import { RoomClient } from '../room/RoomClient.js';
@@ -56,7 +56,7 @@ export function JoinPage({ code }: { code: string }) {
 	const { t } = useI18n();
 	const [fragment] = useState(() => takeFragment(code));
 	const { credentials } = fragment;
-	const [invite, setInvite] = useState<InviteView>();
+	const [invite, setInvite] = useState<InviteStatus>();
 	const [error, setError] = useState<JoinError>();
 	const [name, setName] = useState(() => fragment.name ?? localStorage.getItem(NAME_STORAGE_KEY) ?? '');
 	const [joining, setJoining] = useState(false);
@@ -65,7 +65,7 @@ export function JoinPage({ code }: { code: string }) {
 	const videoRef = useRef<HTMLVideoElement>(null);
 
 	useEffect(() => {
-		api.invite(code).then(setInvite, (failure: unknown) => {
+		api.status(code, guestKey()).then(setInvite, (failure: unknown) => {
 			const inviteError = toJoinError(failure);
 			if (STALE_HOST_KEY.has(inviteError.code)) forgetHostKey(code);
 			setError(inviteError);
@@ -114,14 +114,16 @@ export function JoinPage({ code }: { code: string }) {
 		void join(mayWait);
 	};
 
-	if (client) return <InRoom client={client} />;
+	if (client) return <InRoom client={client} title={invite?.title ?? ''} />;
 	if (error) {
 		// Refused because the room locked or filled meanwhile: offer the lobby, with the name already given.
 		const action = error.code === 'ROOM_LOCKED' ? t('join.askToJoin') : error.code === 'ROOM_FULL' ? t('join.waitForSeat') : undefined;
-		return <ErrorScreen code={error.code} message={error.message} reason={error.reason}
+		return <ErrorScreen code={error.code} message={error.message} reason={error.reason} title={invite?.title}
 			action={action && name.trim() ? { label: action, run: () => void join(true) } : undefined} />;
 	}
 	if (!invite) return <main className="page notice"><p aria-busy="true">{t('join.loading')}</p></main>;
+	// Told before anything else: a removal lasts for the room's life.
+	if (invite.removed) return <ErrorScreen code="REMOVED" title={invite.title} />;
 
 	return (
 		<main className="page join">

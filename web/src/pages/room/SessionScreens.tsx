@@ -1,29 +1,43 @@
-/** The screens around a call: waiting in the lobby, and the end of a visit. */
+/** The screens around a call: waiting in the lobby, and the end of a visit. Each names the room and offers a way on. */
+import { useEffect, useRef } from 'react';
 import type { MessageKey } from '../../i18n/index.js';
 import type { RoomClient } from '../../room/RoomClient.js';
 import type { RoomState } from '../../room/roomState.js';
 import { useI18n } from '../../ui/I18n.js';
 
-export function WaitingScreen({ client, waiting }: { client: RoomClient; waiting: NonNullable<RoomState['waiting']> }) {
+/** One's own camera while waiting, so people can fix their hair before a host lets them in. */
+function SelfView({ track }: { track: MediaStreamTrack }) {
+	const { t } = useI18n();
+	const ref = useRef<HTMLVideoElement>(null);
+	useEffect(() => {
+		if (ref.current) ref.current.srcObject = new MediaStream([track]);
+	}, [track]);
+	return <video ref={ref} className="self-view mirrored" autoPlay playsInline muted aria-label={t('wait.selfView')} />;
+}
+
+export function WaitingScreen({ client, waiting, title, cameraTrack }: {
+	client: RoomClient; waiting: NonNullable<RoomState['waiting']>; title: string; cameraTrack?: MediaStreamTrack;
+}) {
 	const { t } = useI18n();
 	return (
 		<main className="page notice" data-waiting={waiting.reason}>
-			<h1>{t('app.name')}</h1>
+			<h1>{title || t('app.name')}</h1>
+			{cameraTrack && <SelfView track={cameraTrack} />}
 			<p role="status" aria-busy="true">{t(`wait.${waiting.reason}`, { position: waiting.position })}</p>
 			<button type="button" onClick={() => void client.leave()}>{t('wait.cancel')}</button>
 		</main>
 	);
 }
 
-export function EndScreen({ endReason }: { endReason: RoomState['endReason'] }) {
+export function EndScreen({ endReason, title }: { endReason: RoomState['endReason']; title: string }) {
 	const { t } = useI18n();
+	const canRejoin = endReason !== 'room-ended' && endReason !== 'removed' && endReason !== 'denied';
 	return (
 		<main className="page notice" data-end-reason={endReason}>
-			<h1>{t('app.name')}</h1>
+			<h1>{title || t('app.name')}</h1>
 			<p role="status">{t(`end.${endReason ?? 'left'}` as MessageKey)}</p>
-			{endReason !== 'room-ended' && endReason !== 'removed' && (
-				<button type="button" onClick={() => window.location.reload()}>{t('end.rejoin')}</button>
-			)}
+			{canRejoin && <button type="button" onClick={() => window.location.reload()}>{t('end.rejoin')}</button>}
+			<a href="/">{t('error.backHome')}</a>
 		</main>
 	);
 }
