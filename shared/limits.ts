@@ -1,5 +1,11 @@
 /** Limits shared by the server's validation and the browser's forms. */
 export const LIMITS = {
+	/** Reactions a person may send at once, and per second after that. */
+	reactionBurst: 5,
+	reactionsPerSecond: 2,
+	/** Raising and lowering hands, the same way. */
+	handBurst: 6,
+	handsPerSecond: 1,
 	/** Display names: trimmed, 1..64 characters. */
 	nameMaxLength: 64,
 	/** Room titles: trimmed, 1..120 characters. */

@@ -88,6 +88,12 @@ export interface LobbyEntryView {
 	since: string;
 }
 
+/** A raised hand; the room's list is in the order the hands went up. */
+export interface RaisedHandView {
+	participantId: string;
+	raisedAt: string;
+}
+
 export interface JoinedRoom {
 	self: ParticipantView;
 	participants: ParticipantView[];
@@ -95,6 +101,8 @@ export interface JoinedRoom {
 	settings: RoomSettingsView;
 	/** The lobby, for hosts and co-hosts; empty for guests. */
 	lobby: LobbyEntryView[];
+	/** Raised hands, first raised first. */
+	hands: RaisedHandView[];
 }
 
 export type JoinResult =
@@ -138,6 +146,10 @@ export interface ServerEvents {
 	'consumer.closed': { consumerId: string; producerId: string };
 	'speaker.active': { participantId: string | null };
 	'chat.message': ChatMessage;
+	/** The raised hands changed: the whole queue, first raised first. */
+	'hands.updated': { hands: RaisedHandView[] };
+	/** Someone sent a reaction; it floats over their tile for a moment. */
+	'reaction': { participantId: string; emoji: S.Reaction };
 	'room.updated': RoomSettingsView;
 	/** A participant's role changed. */
 	'participant.updated': ParticipantView;

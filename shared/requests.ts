@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type {
-	ChatMessage, ConsumerView, JoinResult, ModerationEvent, ParticipantView, RoomSettingsView, TransportView,
+	ChatMessage, ConsumerView, JoinResult, ModerationEvent, ParticipantView, RaisedHandView, RoomSettingsView, TransportView,
 } from './protocol.js';
 import * as S from './schemas.js';
 
@@ -38,6 +38,9 @@ export const REQUESTS = {
 	'consumer.create': request<ConsumerView>()(S.ConsumeRequest),
 	'consumer.resume': request<Empty>()(S.ConsumerRequest),
 	'chat.send': request<ChatMessage>()(S.ChatRequest),
+	'hand.raise': request<{ hands: RaisedHandView[] }>()(S.EmptyRequest),
+	'hand.lower': request<{ hands: RaisedHandView[] }>()(S.LowerHandRequest),
+	'reaction.send': request<Record<string, never>>()(S.ReactionRequest),
 	// Host and co-host controls; the server checks the caller's live role.
 	'room.update': request<RoomSettingsView>()(S.RoomSettingsPatch),
 	'room.resetLink': request<{ code: string; inviteUrl: string; hostUrl?: string }>()(S.EmptyRequest),

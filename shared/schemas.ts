@@ -230,4 +230,10 @@ export const ProducerRequest = z.strictObject({ producerId: id });
 export const ConsumeRequest = z.strictObject({ transportId: id, producerId: id });
 export const ConsumerRequest = z.strictObject({ consumerId: id });
 export const ChatRequest = z.strictObject({ text: z.string().trim().min(1).max(LIMITS.chatMaxLength) });
+/** The reactions on offer: a fixed set, so nothing else can float over a tile. */
+export const Reaction = z.enum(['👍', '❤️', '😂', '👏', '🎉', '😮']);
+export type Reaction = z.infer<typeof Reaction>;
+export const ReactionRequest = z.strictObject({ emoji: Reaction });
+/** Lowers one's own hand, or (for hosts and co-hosts) someone else's. */
+export const LowerHandRequest = z.strictObject({ participantId: id.optional() });
 export const EmptyRequest = z.strictObject({}).optional();

@@ -28,6 +28,7 @@ import { SafeEmitter } from '../SafeEmitter.js';
 import type { RoomRecord } from '../store/RoomStore.js';
 import { admission, type AdmissionDecision } from './admission.js';
 import { Removals } from './bans.js';
+import { RaisedHands } from './RaisedHands.js';
 import { Lobby, type LobbyEntry } from './Lobby.js';
 import { Participant, type ParticipantConnection } from './Participant.js';
 import { Roles } from './Roles.js';
@@ -45,6 +46,7 @@ export class Room extends SafeEmitter<RoomEvents> {
 	readonly #participants = new Map<string, Participant>();
 	/** Removals made in this room's life, checked with the store's: a removal counts before its write lands. */
 	readonly removals = new Removals();
+	readonly hands = new RaisedHands();
 	/** The persisted settings; Moderation replaces them when they change. */
 	#record: RoomRecord;
 	/** Signalling connections bound to this room, seated, waiting or not yet either. */
@@ -173,7 +175,7 @@ export class Room extends SafeEmitter<RoomEvents> {
 		const others = this.participants();
 		this.#participants.set(participant.id, participant);
 		participant.logger.info({ seats: this.#participants.size, role, replaced: Boolean(previous) }, 'participant joined');
-		const joined = joinedView(participant, others, this.#record, this.lobby);
+		const joined = joinedView(participant, others, this.#record, this.lobby, this.hands);
 		if (!previous) {
 			this.broadcast('participant.joined', participant.view(), participant.id);
 			this.emit('participantJoined', participant);
@@ -211,6 +213,7 @@ export class Room extends SafeEmitter<RoomEvents> {
 		this.broadcast('participant.left', { participantId: participant.id, reason });
 		this.emit('participantLeft', participant, reason);
 		if (participant.role === 'host') this.roles.hostLeft();
+		if (this.hands.lower(participant.id)) this.broadcast('hands.updated', { hands: this.hands.views() });
 		this.lobby.promote();
 	}
 

@@ -3,6 +3,7 @@ import type { JoinedRoom, RoomSettingsView, RoomView } from '../../shared/protoc
 import type { RoomRecord } from '../store/RoomStore.js';
 import type { Lobby } from './Lobby.js';
 import type { Participant } from './Participant.js';
+import type { RaisedHands } from './RaisedHands.js';
 
 export function settingsView(record: RoomRecord): RoomSettingsView {
 	return {
@@ -29,14 +30,15 @@ export function roomView(record: RoomRecord): RoomView {
 	};
 }
 
-/** What a person is told when they take a seat: who is there, what they send, the settings, and (for hosts) the lobby. */
-export function joinedView(participant: Participant, others: Participant[], record: RoomRecord, lobby: Lobby): JoinedRoom {
+/** What a person is told when they take a seat: who is there, what they send, the settings, raised hands, and (for hosts) the lobby. */
+export function joinedView(participant: Participant, others: Participant[], record: RoomRecord, lobby: Lobby, hands: RaisedHands): JoinedRoom {
 	return {
 		self: participant.view(),
 		participants: others.map((other) => other.view()),
 		producers: others.flatMap((other) => other.media.producerViews()),
 		settings: settingsView(record),
 		lobby: participant.isModerator ? lobby.views() : [],
+		hands: hands.views(),
 	};
 }
 

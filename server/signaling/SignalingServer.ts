@@ -19,7 +19,7 @@ import type { LiveRooms } from '../rooms/LiveRooms.js';
 import type { Moderation } from '../rooms/Moderation.js';
 import type { Room } from '../rooms/Room.js';
 import type { BanStore } from '../store/RoomStore.js';
-import { HANDLERS, type SessionContext } from './handlers.js';
+import { HANDLERS, type SessionContext, sessionLimits } from './handlers.js';
 import { OrderedConnection } from './OrderedConnection.js';
 
 interface SocketData {
@@ -92,7 +92,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 			// Deferred so that an ack already on its way (e.g. for room.leave) goes out first.
 			disconnect: () => setImmediate(() => socket.disconnect(true)),
 		});
-		const ctx: SessionContext = { room, claims, tokens, moderation, bans, connection };
+		const ctx: SessionContext = { room, claims, tokens, moderation, bans, connection, limits: sessionLimits() };
 
 		for (const name of Object.keys(REQUESTS) as RequestName[]) {
 			socket.on(name, async (...args: unknown[]) => {

@@ -7,6 +7,8 @@
  */
 import { nanoid } from 'nanoid';
 import { CloseReason } from '../../shared/errors.js';
+import { LIMITS } from '../../shared/limits.js';
+import type { RaisedHandView } from '../../shared/protocol.js';
 import type { RequestName, ResponseData, ValidRequest } from '../../shared/requests.js';
 import type { ParticipantClaims, ParticipantTokens } from '../auth/participantTokens.js';
 import { Errors } from '../errors.js';
@@ -17,6 +19,7 @@ import type { Moderation } from '../rooms/Moderation.js';
 import type { Participant, ParticipantConnection } from '../rooms/Participant.js';
 import type { Room } from '../rooms/Room.js';
 import type { BanStore } from '../store/RoomStore.js';
+import { TokenBucket } from './TokenBucket.js';
 
 export interface SessionContext {
 	room: Room;
@@ -25,6 +28,23 @@ export interface SessionContext {
 	tokens: ParticipantTokens;
 	moderation: Moderation;
 	bans: BanStore;
+	/** This session's rate limits for its frequent requests. */
+	limits: { reactions: TokenBucket; hands: TokenBucket };
+}
+
+/** The session's buckets, fresh for each connection. */
+export function sessionLimits(): SessionContext['limits'] {
+	return {
+		reactions: new TokenBucket(LIMITS.reactionBurst, LIMITS.reactionsPerSecond),
+		hands: new TokenBucket(LIMITS.handBurst, LIMITS.handsPerSecond),
+	};
+}
+
+/** Tells everyone the new queue of hands, and answers it. */
+function handsChanged(ctx: SessionContext, changed: boolean): { hands: RaisedHandView[] } {
+	const hands = ctx.room.hands.views();
+	if (changed) ctx.room.broadcast('hands.updated', { hands });
+	return { hands };
 }
 
 type Handler<K extends RequestName> = (ctx: SessionContext, payload: ValidRequest<K>) => Promise<ResponseData<K>> | ResponseData<K>;
@@ -111,6 +131,28 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 		const message = { id: nanoid(), participantId: participant.id, name: participant.name, text, sentAt: new Date().toISOString() };
 		ctx.room.broadcast('chat.message', message, participant.id);
 		return message;
+	},
+
+	'hand.raise': (ctx) => {
+		const participant = joined(ctx);
+		if (!ctx.limits.hands.take()) throw Errors.rateLimited('hand raises');
+		return handsChanged(ctx, ctx.room.hands.raise(participant.id));
+	},
+
+	'hand.lower': (ctx, { participantId }) => {
+		const participant = joined(ctx);
+		if (!ctx.limits.hands.take()) throw Errors.rateLimited('hand changes');
+		const whose = participantId ?? participant.id;
+		// Anyone lowers their own hand; hosts and co-hosts lower others', as when calling on someone.
+		if (whose !== participant.id && !participant.isModerator) throw Errors.forbidden('only hosts and co-hosts can lower someone else\'s hand');
+		return handsChanged(ctx, ctx.room.hands.lower(whose));
+	},
+
+	'reaction.send': (ctx, { emoji }) => {
+		const participant = joined(ctx);
+		if (!ctx.limits.reactions.take()) throw Errors.rateLimited('reactions');
+		ctx.room.broadcast('reaction', { participantId: participant.id, emoji });
+		return {};
 	},
 
 	'room.update': (ctx, patch) => ctx.moderation.update(ctx.room.id, actor(ctx), patch),

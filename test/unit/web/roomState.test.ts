@@ -16,6 +16,7 @@ function joinedState(): RoomState {
 				locked: false, waitForHost: false, autoLockOnRemove: true, expiresAt: null,
 			},
 			lobby: [],
+			hands: [],
 		},
 	});
 }
@@ -49,6 +50,14 @@ describe('roomReducer', () => {
 	it("turns a failed action into a notice with the server's reason", () => {
 		const state = reduce(joinedState(), { type: 'actionFailed', code: 'FORBIDDEN' });
 		expect(state.notices).toEqual([expect.objectContaining({ kind: 'actionFailed', code: 'FORBIDDEN' })]);
+	});
+
+	it('announces a hand newly raised by someone else, by name, once', () => {
+		const hand = (participantId: string) => ({ participantId, raisedAt: '2026-01-01T00:00:01.000Z' });
+		let state = reduce(joinedState(), { type: 'hands', hands: [hand('a')] }, { type: 'hands', hands: [hand('a'), hand('me')] });
+		state = reduce(state, { type: 'hands', hands: [hand('a'), hand('me'), hand('b')] });
+		expect(state.notices.filter((notice) => notice.kind === 'handRaised').map((notice) => notice.kind === 'handRaised' && notice.name)).toEqual(['Ana', 'Bo']);
+		expect(state.hands.map(({ participantId }) => participantId)).toEqual(['a', 'me', 'b']);
 	});
 
 	it('keeps only the most recent chat messages', () => {

@@ -22,8 +22,9 @@ function room(...actions: RoomAction[]): RoomState {
 			],
 			settings,
 			lobby: [],
+			hands: [],
 		},
-	} as RoomAction, ...actions].reduce(roomReducer, start);
+	} satisfies RoomAction, ...actions].reduce(roomReducer, start);
 }
 
 describe('buildTiles', () => {
@@ -52,6 +53,16 @@ describe('buildTiles', () => {
 	it('moves the active speaker right after oneself', () => {
 		const state = room({ type: 'participantJoined', participant: person('c', 'Cy') }, { type: 'activeSpeaker', participantId: 'c' });
 		expect(buildTiles(state, labels).tiles.map(({ name }) => name)).toEqual(['Kim', 'Cy', 'Ana', 'Bo']);
+	});
+
+	it('numbers raised hands in the order they went up, and carries the reactions floating over each tile', () => {
+		const state = room(
+			{ type: 'hands', hands: [{ participantId: 'b', raisedAt: '' }, { participantId: 'me', raisedAt: '' }] },
+			{ type: 'reaction', id: 7, participantId: 'a', emoji: '🎉' },
+		);
+		const { tiles } = buildTiles(state, labels);
+		expect(tiles.map(({ name, handPosition }) => [name, handPosition])).toEqual([['Kim', 2], ['Ana', undefined], ['Bo', 1]]);
+		expect(tiles[1]!.reactions).toEqual([{ id: 7, participantId: 'a', emoji: '🎉' }]);
 	});
 
 	it("puts a screen share on the stage, one's own before anyone else's", () => {

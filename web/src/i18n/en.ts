@@ -143,6 +143,18 @@ export const en = {
 	'landing.ready.hint': 'Share the link in your chat, then go in.',
 	'landing.ready.join': 'Go to the room',
 	'wait.selfView': 'Your camera',
+	'room.handRaised': '{name} raised their hand',
+	'control.raiseHand': 'Raise hand',
+	'control.reactions': 'Reactions',
+	'reaction.thumbsUp': 'Thumbs up',
+	'reaction.heart': 'Heart',
+	'reaction.laugh': 'Laugh',
+	'reaction.clap': 'Clap',
+	'reaction.celebrate': 'Celebrate',
+	'reaction.surprised': 'Surprised',
+	'tile.handRaised': 'Hand raised',
+	'hands.heading': 'Raised hands',
+	'hands.lower': 'Lower {name}’s hand',
 } as const;
 
 export type MessageKey = keyof typeof en;

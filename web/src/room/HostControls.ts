@@ -55,6 +55,11 @@ export class HostControls {
 		return this.#ask('participant.setRole', { participantId, role });
 	}
 
+	/** Lowers someone's hand, as when calling on them. */
+	lowerHand(participantId: string) {
+		return this.#ask('hand.lower', { participantId });
+	}
+
 	admit(participantId: string) {
 		return this.#ask('lobby.admit', { participantId });
 	}

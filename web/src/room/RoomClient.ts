@@ -10,6 +10,7 @@
  */
 import { CloseReason } from '../../../shared/errors.js';
 import type { IceServer, JoinedRoom } from '../../../shared/protocol.js';
+import type { Reaction } from '../../../shared/schemas.js';
 import { SignalingClient, errorCode } from '../signaling/SignalingClient.js';
 import { HostControls } from './HostControls.js';
 import { MediaSession } from './MediaSession.js';
@@ -18,6 +19,8 @@ import { type RoomState, initialRoomState } from './roomState.js';
 
 /** Refresh the participant token well before the server's 10-minute lifetime runs out. */
 const TOKEN_REFRESH_MS = 4 * 60_000;
+/** How long a reaction floats over its sender's tile. */
+const REACTION_MS = 4000;
 
 export interface RoomClientOptions {
 	serverUrl: string;
@@ -39,6 +42,7 @@ export class RoomClient {
 	readonly #media: MediaSession;
 	readonly #wait: boolean;
 	#refreshTimer: ReturnType<typeof setInterval> | undefined;
+	#reactionSerial = 0;
 	#closed = false;
 
 	constructor(options: RoomClientOptions) {
@@ -88,6 +92,12 @@ export class RoomClient {
 		signaling.on('producer.resumed', ({ producerId }) => dispatch({ type: 'producerPaused', producerId, paused: false }));
 		signaling.on('speaker.active', ({ participantId }) => dispatch({ type: 'activeSpeaker', participantId }));
 		signaling.on('chat.message', (message) => dispatch({ type: 'chat', message }));
+		signaling.on('hands.updated', ({ hands }) => dispatch({ type: 'hands', hands }));
+		signaling.on('reaction', ({ participantId, emoji }) => {
+			const id = ++this.#reactionSerial;
+			dispatch({ type: 'reaction', id, participantId, emoji });
+			setTimeout(() => dispatch({ type: 'reactionExpired', id }), REACTION_MS);
+		});
 		signaling.on('session.closed', ({ reason }) => this.#end(reason));
 		signaling.on('lobby.status', (status) => dispatch({ type: 'waiting', status }));
 		signaling.on('room.admitted', (room) => {
@@ -190,6 +200,19 @@ export class RoomClient {
 		this.state.local.screenTrack?.stop();
 		this.store.dispatch({ type: 'local', local: { screenTrack: undefined } });
 		return this.#reporting(this.#media.stopProducing('screen'));
+	}
+
+	/** Raises or lowers one's own hand; the answer is the new queue. */
+	setHandRaised(raised: boolean): Promise<void> {
+		return this.#reporting((async () => {
+			const { hands } = await this.#signaling.request(raised ? 'hand.raise' : 'hand.lower', {});
+			this.store.dispatch({ type: 'hands', hands });
+		})());
+	}
+
+	/** Sends a reaction; everyone (oneself included) sees it float over one's tile. */
+	react(emoji: Reaction): Promise<void> {
+		return this.#reporting(this.#signaling.request('reaction.send', { emoji }).then(() => undefined));
 	}
 
 	/** Sends a chat message; resolves whether it was sent (a failure is shown as a notice). */

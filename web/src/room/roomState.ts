@@ -4,9 +4,9 @@
  */
 import type { CloseReason } from '../../../shared/errors.js';
 import type {
-	ChatMessage, JoinedRoom, LobbyEntryView, LobbyStatus, ModerationEvent, ParticipantView, ProducerView, RoomSettingsView,
+	ChatMessage, JoinedRoom, LobbyEntryView, LobbyStatus, ModerationEvent, ParticipantView, ProducerView, RaisedHandView, RoomSettingsView,
 } from '../../../shared/protocol.js';
-import type { MediaSource } from '../../../shared/schemas.js';
+import type { MediaSource, Reaction } from '../../../shared/schemas.js';
 
 export interface RemoteProducer {
 	id: string;
@@ -33,10 +33,16 @@ export type Phase = 'connecting' | 'waiting' | 'joined' | 'reconnecting' | 'ende
 export type Quality = 'good' | 'poor' | 'lost';
 
 export type Notice =
-	/** Someone joined or left, or `name` muted you. */
-	| { id: number; kind: 'joined' | 'left' | 'mutedBy'; name: string }
+	/** Someone joined, left or raised their hand, or `name` muted you. */
+	| { id: number; kind: 'joined' | 'left' | 'mutedBy' | 'handRaised'; name: string }
 	/** Something this person asked for failed; `code` is the server's reason. */
 	| { id: number; kind: 'actionFailed'; code: string };
+
+export interface FloatingReaction {
+	id: number;
+	participantId: string;
+	emoji: Reaction;
+}
 
 export interface RoomState {
 	phase: Phase;
@@ -51,6 +57,10 @@ export interface RoomState {
 	timeline: ModerationEvent[];
 	participants: RemoteParticipant[];
 	activeSpeakerId: string | null;
+	/** Raised hands, first raised first. */
+	hands: RaisedHandView[];
+	/** Reactions floating over tiles right now. */
+	reactions: FloatingReaction[];
 	messages: ChatMessage[];
 	local: LocalMedia;
 	quality: Quality;
@@ -80,6 +90,9 @@ export type RoomAction =
 	| { type: 'quality'; quality: Quality }
 	| { type: 'audioBlocked'; blocked: boolean }
 	| { type: 'actionFailed'; code: string }
+	| { type: 'hands'; hands: RaisedHandView[] }
+	| { type: 'reaction'; id: number; participantId: string; emoji: Reaction }
+	| { type: 'reactionExpired'; id: number }
 	| { type: 'noticeExpired'; id: number };
 
 /** Chat is not persisted; a long call keeps its most recent messages only. */
@@ -95,6 +108,8 @@ export function initialRoomState(local: Partial<LocalMedia> = {}): RoomState {
 		timeline: [],
 		participants: [],
 		activeSpeakerId: null,
+		hands: [],
+		reactions: [],
 		messages: [],
 		local: { micOn: Boolean(local.micTrack), cameraOn: Boolean(local.cameraTrack), ...local },
 		quality: 'good',
@@ -134,6 +149,7 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 				self: action.room.self,
 				settings: action.room.settings,
 				lobby: action.room.lobby,
+				hands: action.room.hands,
 				participants: action.room.participants.map((participant) => ({
 					...participant,
 					producers: action.room.producers.filter((p) => p.participantId === participant.id).map(toRemote),
@@ -209,6 +225,18 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 			return { ...state, quality: action.quality };
 		case 'audioBlocked':
 			return { ...state, audioBlocked: action.blocked };
+		case 'hands': {
+			// Announce hands newly raised by others, by name.
+			const before = new Set(state.hands.map(({ participantId }) => participantId));
+			const raised = action.hands.filter(({ participantId }) => !before.has(participantId) && participantId !== state.self?.id)
+				.flatMap(({ participantId }) => state.participants.filter(({ id }) => id === participantId))
+				.map(({ name }): Notice => ({ id: nextNoticeId++, kind: 'handRaised', name }));
+			return { ...state, hands: action.hands, notices: [...state.notices, ...raised] };
+		}
+		case 'reaction':
+			return { ...state, reactions: [...state.reactions, { id: action.id, participantId: action.participantId, emoji: action.emoji }] };
+		case 'reactionExpired':
+			return { ...state, reactions: state.reactions.filter(({ id }) => id !== action.id) };
 		case 'actionFailed':
 			return { ...state, notices: [...state.notices, { id: nextNoticeId++, kind: 'actionFailed', code: action.code }] };
 		case 'noticeExpired':

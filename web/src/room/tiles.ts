@@ -4,7 +4,7 @@
  * The UI adds only callbacks and layout.
  */
 import type { ParticipantView } from '../../../shared/protocol.js';
-import { producerOf, type RoomState } from './roomState.js';
+import { type FloatingReaction, producerOf, type RoomState } from './roomState.js';
 
 export interface TileModel {
 	participantId: string;
@@ -17,6 +17,10 @@ export interface TileModel {
 	speaking?: boolean;
 	badge?: string;
 	isScreen?: boolean;
+	/** Their hand is up; `handPosition` counts from 1 in the order hands went up. */
+	handPosition?: number;
+	/** Reactions floating over the tile now. */
+	reactions?: FloatingReaction[];
 }
 
 export interface TileLabels {
@@ -58,6 +62,12 @@ export function buildTiles(state: RoomState, labels: TileLabels): Tiles {
 		if (screen?.track && !stage) {
 			stage = { participantId: participant.id, name: participant.name, label: participant.name, videoTrack: screen.track, micMuted: false, isScreen: true };
 		}
+	}
+	for (const tile of tiles) {
+		const position = state.hands.findIndex(({ participantId }) => participantId === tile.participantId);
+		if (position >= 0) tile.handPosition = position + 1;
+		const reactions = state.reactions.filter(({ participantId }) => participantId === tile.participantId);
+		if (reactions.length > 0) tile.reactions = reactions;
 	}
 	// The active speaker stays on the first page, right after oneself.
 	const speakerIndex = tiles.findIndex((tile) => tile.speaking);

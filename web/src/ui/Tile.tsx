@@ -58,7 +58,16 @@ export function Tile(props: TileProps) {
 				<span className="name">{props.label}</span>
 				{props.badge && <span className="badge">{props.badge}</span>}
 				{props.micMuted && !props.isScreen && <span className="muted" role="img" aria-label={t('room.muted')} title={t('room.muted')}>🔇</span>}
+				{props.handPosition !== undefined && !props.isScreen && (
+					<span className="hand" role="img" aria-label={t('tile.handRaised')} title={t('tile.handRaised')}>✋ {props.handPosition}</span>
+				)}
 			</figcaption>
+			{/* Decoration: the reaction's sender and emoji are not announced again for each tile. */}
+			{props.reactions && (
+				<div className="reactions" aria-hidden="true">
+					{props.reactions.map((reaction) => <span key={reaction.id} className="reaction" data-emoji={reaction.emoji}>{reaction.emoji}</span>)}
+				</div>
+			)}
 		</figure>
 	);
 }

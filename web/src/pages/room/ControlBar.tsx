@@ -1,9 +1,17 @@
-/** The call's controls: microphone, camera, screen, panels, link, lock, host tools and leave. */
+/** The call's controls: microphone, camera, screen, hand and reactions, panels, invite, lock, host tools and leave. */
+import { useState } from 'react';
+import type { MessageKey } from '../../i18n/index.js';
+import { Reaction } from '../../../../shared/schemas.js';
 import type { RoomClient } from '../../room/RoomClient.js';
 import { isModerator, type RoomState } from '../../room/roomState.js';
 import { useI18n } from '../../ui/I18n.js';
 
 export type Panel = 'chat' | 'participants' | 'settings' | 'invite';
+
+/** Each reaction's accessible name. */
+const REACTION_NAMES: Record<Reaction, MessageKey> = {
+	'👍': 'reaction.thumbsUp', '❤️': 'reaction.heart', '😂': 'reaction.laugh', '👏': 'reaction.clap', '🎉': 'reaction.celebrate', '😮': 'reaction.surprised',
+};
 
 export function ControlBar({ client, state, panel, setPanel }: {
 	client: RoomClient; state: RoomState; panel: Panel | null; setPanel: (panel: Panel | null) => void;
@@ -12,6 +20,8 @@ export function ControlBar({ client, state, panel, setPanel }: {
 	const { local } = state;
 	const moderator = isModerator(state.self);
 	const toggle = (which: Panel) => setPanel(panel === which ? null : which);
+	const [reactionsOpen, setReactionsOpen] = useState(false);
+	const handRaised = state.hands.some(({ participantId }) => participantId === state.self?.id);
 	return (
 		<footer className="controls" aria-label={t('control.shortcuts')}>
 			<span className={`quality ${state.quality}`} role="img" aria-label={t(`room.quality.${state.quality}`)} title={t(`room.quality.${state.quality}`)} />
@@ -27,6 +37,18 @@ export function ControlBar({ client, state, panel, setPanel }: {
 					{local.screenTrack ? t('control.stopShare') : t('control.share')}
 				</button>
 			)}
+			<button type="button" aria-pressed={handRaised} onClick={() => void client.setHandRaised(!handRaised)}>{t('control.raiseHand')}</button>
+			<span className="reaction-menu">
+				<button type="button" aria-expanded={reactionsOpen} aria-controls="reaction-picker" onClick={() => setReactionsOpen(!reactionsOpen)}>{t('control.reactions')}</button>
+				{reactionsOpen && (
+					<span id="reaction-picker" className="reaction-picker" role="group" aria-label={t('control.reactions')}>
+						{Reaction.options.map((emoji) => (
+							<button key={emoji} type="button" aria-label={t(REACTION_NAMES[emoji])} title={t(REACTION_NAMES[emoji])}
+								onClick={() => void client.react(emoji)}>{emoji}</button>
+						))}
+					</span>
+				)}
+			</span>
 			<button type="button" aria-pressed={panel === 'chat'} onClick={() => toggle('chat')}>{t('control.chat')}</button>
 			<button type="button" aria-pressed={panel === 'participants'} onClick={() => toggle('participants')}>{t('control.participants')}</button>
 			<button type="button" aria-pressed={panel === 'invite'} onClick={() => toggle('invite')}>{t('control.invite')}</button>

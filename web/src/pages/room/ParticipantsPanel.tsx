@@ -13,6 +13,22 @@ export function ParticipantsPanel({ client, state, tiles, onClose }: { client: R
 			<header><h2>{t('participants.heading', { count: state.participants.length + 1 })}</h2>
 				<button type="button" onClick={onClose}>{t('participants.close')}</button></header>
 			{isModerator(self) && <button type="button" onClick={() => void client.host.muteEveryone()}>{t('host.muteEveryone')}</button>}
+			{state.hands.length > 0 && (
+				<section aria-label={t('hands.heading')}>
+					<h3>{t('hands.heading')}</h3>
+					<ol className="hands">{state.hands.map(({ participantId }) => {
+						const tile = tiles.find((candidate) => candidate.participantId === participantId);
+						if (!tile) return null;
+						return (
+							<li key={participantId}>{tile.label}
+								{isModerator(self) && participantId !== self?.id && (
+									<button type="button" onClick={() => void client.host.lowerHand(participantId)}>{t('hands.lower', { name: tile.name })}</button>
+								)}
+							</li>
+						);
+					})}</ol>
+				</section>
+			)}
 			<ul>{tiles.map((tile) => {
 				const person = state.participants.find(({ id }) => id === tile.participantId);
 				return (

@@ -5,7 +5,7 @@ import type { Notice } from '../../room/roomState.js';
 import { useI18n } from '../../ui/I18n.js';
 
 const NOTICE_MS = 4000;
-const NOTICE_TEXT = { joined: 'room.joined', left: 'room.left', mutedBy: 'room.mutedBy' } as const;
+const NOTICE_TEXT = { joined: 'room.joined', left: 'room.left', mutedBy: 'room.mutedBy', handRaised: 'room.handRaised' } as const;
 
 export function Toasts({ client, notices }: { client: RoomClient; notices: Notice[] }) {
 	const { t } = useI18n();

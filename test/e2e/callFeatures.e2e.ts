@@ -1,0 +1,54 @@
+/** In-call features in real Chromium: raised hands and reactions. */
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { createRoom, startServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+test.beforeAll(async () => {
+	server = await startServer({ ROOMS_PLAIN_TRANSPORTS: 'false' });
+});
+test.afterAll(async () => {
+	await server?.close();
+});
+
+async function join(browser: Browser, url: string, name: string): Promise<Page> {
+	const page = await (await browser.newContext()).newPage();
+	await page.goto(url);
+	await page.getByLabel('Your name').fill(name);
+	await page.getByRole('button', { name: 'Join room' }).click();
+	await expect(page.getByRole('button', { name: 'Leave room' })).toBeVisible();
+	return page;
+}
+
+const tile = (page: Page, name: string) => page.locator('figure.tile', { hasText: name });
+
+test('a raised hand is announced, numbered on the tile, listed for the host in order, and lowered by the host', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(server.url);
+	const host = await join(browser, hostUrl, 'Hana');
+	const bo = await join(browser, inviteUrl, 'Bo');
+	const cy = await join(browser, inviteUrl, 'Cy');
+
+	await cy.getByRole('button', { name: 'Raise hand' }).click();
+	await bo.getByRole('button', { name: 'Raise hand' }).click();
+	await expect(bo.getByRole('button', { name: 'Raise hand' })).toHaveAttribute('aria-pressed', 'true');
+	await expect(host.getByRole('status').getByText('Bo raised their hand')).toBeVisible();
+	await expect(tile(host, 'Cy').getByRole('img', { name: 'Hand raised' })).toHaveText('✋ 1');
+	await expect(tile(host, 'Bo').getByRole('img', { name: 'Hand raised' })).toHaveText('✋ 2');
+
+	await host.getByRole('button', { name: 'Participants' }).click();
+	await expect(host.getByRole('region', { name: 'Raised hands' }).getByRole('listitem')).toHaveText([/^Cy/, /^Bo/]);
+	await host.getByRole('button', { name: 'Lower Cy’s hand' }).click();
+	await expect(cy.getByRole('button', { name: 'Raise hand' })).toHaveAttribute('aria-pressed', 'false');
+	await expect(tile(host, 'Bo').getByRole('img', { name: 'Hand raised' })).toHaveText('✋ 1');
+});
+
+test('a reaction floats over the sender\'s tile for everyone', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(server.url);
+	const host = await join(browser, hostUrl, 'Hana');
+	const bo = await join(browser, inviteUrl, 'Bo');
+	await bo.getByRole('button', { name: 'Reactions' }).click();
+	await bo.getByRole('button', { name: 'Celebrate' }).click();
+	await expect(tile(host, 'Bo').locator('.reaction')).toHaveText('🎉');
+	await expect(tile(bo, 'Bo (you)').locator('.reaction')).toHaveText('🎉');
+	// It floats away after a few seconds.
+	await expect(tile(host, 'Bo').locator('.reaction')).toHaveCount(0, { timeout: 8000 });
+});
