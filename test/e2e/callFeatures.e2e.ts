@@ -1,28 +1,14 @@
 /** In-call features in real Chromium: raised hands and reactions. */
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createRoom, startServer, type TestServer } from '../support/server.js';
+import { expect, test, type Page } from '@playwright/test';
+import { e2eServer, join } from '../support/browser.js';
+import { createRoom } from '../support/server.js';
 
-let server: TestServer;
-test.beforeAll(async () => {
-	server = await startServer({ ROOMS_PLAIN_TRANSPORTS: 'false' });
-});
-test.afterAll(async () => {
-	await server?.close();
-});
-
-async function join(browser: Browser, url: string, name: string): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
-	await page.goto(url);
-	await page.getByLabel('Your name').fill(name);
-	await page.getByRole('button', { name: 'Join room' }).click();
-	await expect(page.getByRole('button', { name: 'Leave room' })).toBeVisible();
-	return page;
-}
+const fixture = e2eServer();
 
 const tile = (page: Page, name: string) => page.locator('figure.tile', { hasText: name });
 
 test('a raised hand is announced, numbered on the tile, listed for the host in order, and lowered by the host', async ({ browser }) => {
-	const { inviteUrl, hostUrl } = await createRoom(server.url);
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
 	const host = await join(browser, hostUrl, 'Hana');
 	const bo = await join(browser, inviteUrl, 'Bo');
 	const cy = await join(browser, inviteUrl, 'Cy');
@@ -42,7 +28,7 @@ test('a raised hand is announced, numbered on the tile, listed for the host in o
 });
 
 test('a reaction floats over the sender\'s tile for everyone', async ({ browser }) => {
-	const { inviteUrl, hostUrl } = await createRoom(server.url);
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
 	const host = await join(browser, hostUrl, 'Hana');
 	const bo = await join(browser, inviteUrl, 'Bo');
 	await bo.getByRole('button', { name: 'Reactions' }).click();

@@ -2,39 +2,15 @@
  * Host controls in the web app, with the host and guests in separate
  * Chromium contexts (each its own browser profile, so its own guest key).
  */
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { appToken, createRoom, startServer, type TestServer } from '../support/server.js';
+import { expect, test, type Page } from '@playwright/test';
+import { arrive, e2eServer, inRoom, join } from '../support/browser.js';
+import { appToken, createRoom } from '../support/server.js';
 
-let server: TestServer;
-test.beforeAll(async () => {
-	server = await startServer({ ROOMS_PLAIN_TRANSPORTS: 'false' });
-});
-test.afterAll(async () => {
-	await server?.close();
-});
-
-/** Opens `url` in a fresh context, types the name and presses `button`. Confirm dialogs are accepted. */
-async function arrive(browser: Browser, url: string, name: string, button = 'Join room'): Promise<Page> {
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	page.on('dialog', (dialog) => void dialog.accept());
-	await page.goto(url);
-	await page.getByLabel('Your name').fill(name);
-	await page.getByRole('button', { name: button }).click();
-	return page;
-}
-
-async function join(browser: Browser, url: string, name: string): Promise<Page> {
-	const page = await arrive(browser, url, name);
-	await expect(page.getByRole('button', { name: 'Leave room' })).toBeVisible();
-	return page;
-}
-
-const inRoom = (page: Page) => expect(page.getByRole('button', { name: 'Leave room' })).toBeVisible();
+const fixture = e2eServer();
 const status = (page: Page, text: string | RegExp) => expect(page.getByText(text)).toBeVisible();
 
 test('lock, then a knock admitted and another denied', async ({ browser }) => {
-	const { inviteUrl, hostUrl } = await createRoom(server.url);
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
 	const host = await join(browser, hostUrl, 'Hana');
 	await host.getByRole('button', { name: 'Lock room' }).click();
 	await expect(host.getByRole('button', { name: 'Unlock room' })).toHaveAttribute('aria-pressed', 'true');
@@ -57,7 +33,7 @@ test('lock, then a knock admitted and another denied', async ({ browser }) => {
 });
 
 test('a removal sticks: the room locks, and the same browser cannot come back after an unlock', async ({ browser }) => {
-	const { inviteUrl, hostUrl } = await createRoom(server.url);
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
 	const host = await join(browser, hostUrl, 'Hana');
 	const bo = await join(browser, inviteUrl, 'Bo');
 	await host.getByRole('button', { name: 'Participants' }).click();
@@ -78,7 +54,7 @@ test('a removal sticks: the room locks, and the same browser cannot come back af
 });
 
 test('host mute, a co-host, and the co-host taking over when the host leaves', async ({ browser }) => {
-	const { inviteUrl, hostUrl } = await createRoom(server.url);
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
 	const host = await join(browser, hostUrl, 'Hana');
 	const bo = await join(browser, inviteUrl, 'Bo');
 	const cy = await join(browser, inviteUrl, 'Cy');
@@ -105,7 +81,7 @@ test('host mute, a co-host, and the co-host taking over when the host leaves', a
 });
 
 test('guests wait for the host, a reset link says so, and ending the room tells everyone', async ({ browser }) => {
-	const { inviteUrl, hostUrl } = await createRoom(server.url, { waitForHost: true });
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url, { waitForHost: true });
 	const bo = await arrive(browser, inviteUrl, 'Bo');
 	await status(bo, 'Waiting for the host. You will join as soon as they arrive.');
 	const host = await join(browser, hostUrl, 'Hana');
@@ -126,7 +102,7 @@ test('guests wait for the host, a reset link says so, and ending the room tells 
 });
 
 test('a full room queues the next person and seats them when someone leaves', async ({ browser }) => {
-	const { inviteUrl, hostUrl } = await createRoom(server.url, { maxParticipants: 2 });
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url, { maxParticipants: 2 });
 	await join(browser, hostUrl, 'Hana');
 	const bo = await join(browser, inviteUrl, 'Bo');
 	const cy = await arrive(browser, inviteUrl, 'Cy', 'Wait for a seat');
@@ -136,7 +112,7 @@ test('a full room queues the next person and seats them when someone leaves', as
 });
 
 test('a signed-in-only room turns away anonymous guests and badges app users', async ({ browser }) => {
-	const { inviteUrl, hostUrl } = await createRoom(server.url, { audience: 'signed-in' });
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url, { audience: 'signed-in' });
 	const host = await join(browser, hostUrl, 'Hana');
 	const anon = await arrive(browser, inviteUrl, 'Anon');
 	await status(anon, /Only people signed in through the host’s app can join/);

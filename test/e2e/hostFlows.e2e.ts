@@ -2,29 +2,14 @@
  * Host flows that used to break, in real Chromium: each test reproduced its
  * bug before the fix.
  */
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createRoom, startServer, type TestServer } from '../support/server.js';
+import { expect, test } from '@playwright/test';
+import { arrive, e2eServer, inRoom } from '../support/browser.js';
+import { createRoom } from '../support/server.js';
 
-let server: TestServer;
-test.beforeAll(async () => {
-	server = await startServer({ ROOMS_PLAIN_TRANSPORTS: 'false' });
-});
-test.afterAll(async () => {
-	await server?.close();
-});
-
-async function arrive(browser: Browser, url: string, name: string): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
-	await page.goto(url);
-	await page.getByLabel('Your name').fill(name);
-	await page.getByRole('button', { name: 'Join room' }).click();
-	return page;
-}
-
-const inRoom = (page: Page) => expect(page.getByRole('button', { name: 'Leave room' })).toBeVisible();
+const fixture = e2eServer();
 
 test('a host who arrives after the guests sees them, and no stale request to join', async ({ browser }) => {
-	const { inviteUrl, hostUrl } = await createRoom(server.url, { waitForHost: true });
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url, { waitForHost: true });
 	const bo = await arrive(browser, inviteUrl, 'Bo');
 	await expect(bo.getByText('Waiting for the host. You will join as soon as they arrive.')).toBeVisible();
 	const host = await arrive(browser, hostUrl, 'Hana');
@@ -37,9 +22,8 @@ test('a host who arrives after the guests sees them, and no stale request to joi
 });
 
 test('a reload keeps the host a host, also after a link reset, without the key in the address bar, until the room ends', async ({ browser }) => {
-	const { hostUrl, room } = await createRoom(server.url, { waitForHost: true });
+	const { hostUrl, room } = await createRoom(fixture.server.url, { waitForHost: true });
 	const host = await arrive(browser, hostUrl, 'Hana');
-	host.on('dialog', (dialog) => void dialog.accept());
 	const rejoinAsHost = async () => {
 		await host.reload();
 		expect(host.url()).not.toContain('host=');
@@ -64,7 +48,7 @@ test('a reload keeps the host a host, also after a link reset, without the key i
 });
 
 test('a host link from a chat app fills in the host\'s name', async ({ browser }) => {
-	const { hostUrl } = await createRoom(server.url, {}, { app: 'messenger', user: 'u-named', name: 'Hana Li' });
+	const { hostUrl } = await createRoom(fixture.server.url, {}, { app: 'messenger', user: 'u-named', name: 'Hana Li' });
 	const page = await (await browser.newContext()).newPage();
 	await page.goto(hostUrl);
 	await expect(page.getByLabel('Your name')).toHaveValue('Hana Li');
@@ -73,7 +57,7 @@ test('a host link from a chat app fills in the host\'s name', async ({ browser }
 });
 
 test('copying the invite link says so only when it was copied, and otherwise offers the link selected', async ({ browser }) => {
-	const { inviteUrl } = await createRoom(server.url);
+	const { inviteUrl } = await createRoom(fixture.server.url);
 	const copying = await (await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] })).newPage();
 	await copying.goto(inviteUrl);
 	await copying.getByLabel('Your name').fill('Ana');
@@ -104,7 +88,7 @@ test('copying the invite link says so only when it was copied, and otherwise off
 
 for (const viewport of [{ width: 960, height: 600 }, { width: 390, height: 844 }]) {
 	test(`a request to join never covers the host's buttons (${viewport.width}×${viewport.height})`, async ({ browser }) => {
-		const { inviteUrl, hostUrl } = await createRoom(server.url);
+		const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
 		const host = await (await browser.newContext({ viewport })).newPage();
 		await host.goto(hostUrl);
 		await host.getByRole('button', { name: 'Join room' }).click();
@@ -129,7 +113,7 @@ for (const viewport of [{ width: 960, height: 600 }, { width: 390, height: 844 }
 }
 
 test('the join page shows its Join button whole at 1280×800, without scrolling', async ({ browser }) => {
-	const { inviteUrl, hostUrl } = await createRoom(server.url, { waitForHost: true });
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url, { waitForHost: true });
 	for (const url of [inviteUrl, hostUrl]) {
 		const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
 		await page.goto(url);
@@ -142,7 +126,7 @@ test('the join page shows its Join button whole at 1280×800, without scrolling'
 });
 
 test('everyone sees whether the room is open and how many are in, and can share the link through the share sheet', async ({ browser }) => {
-	const { inviteUrl, hostUrl } = await createRoom(server.url, { title: 'Book club' });
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url, { title: 'Book club' });
 	const host = await arrive(browser, hostUrl, 'Hana');
 	const context = await browser.newContext();
 	// Chromium on a desktop has no share sheet; a phone's is stood in for, recording what it was given.
@@ -164,7 +148,7 @@ test('everyone sees whether the room is open and how many are in, and can share 
 });
 
 test('the screens around a call name the room, show oneself while waiting, and offer a way on', async ({ browser }) => {
-	const { inviteUrl, hostUrl } = await createRoom(server.url, { title: 'Choir practice', waitForHost: true });
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url, { title: 'Choir practice', waitForHost: true });
 	const bo = await arrive(browser, inviteUrl, 'Bo');
 	await expect(bo.getByRole('heading', { name: 'Choir practice' })).toBeVisible();
 	await expect(bo.getByLabel('Your camera')).toBeVisible();
@@ -178,7 +162,6 @@ test('the screens around a call name the room, show oneself while waiting, and o
 	const host = await arrive(browser, hostUrl, 'Hana');
 	await inRoom(host);
 	await host.getByRole('button', { name: 'Room settings' }).click();
-	host.on('dialog', (dialog) => void dialog.accept());
 	await host.getByRole('button', { name: 'End room for everyone' }).click();
 	await expect(host.getByRole('heading', { name: 'Choir practice' })).toBeVisible();
 	await expect(host.getByRole('button', { name: 'Rejoin' })).toHaveCount(0);

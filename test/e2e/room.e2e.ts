@@ -1,13 +1,8 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { api, appToken, createRoom, startServer, type TestServer } from '../support/server.js';
+import { e2eServer } from '../support/browser.js';
+import { api, appToken, createRoom } from '../support/server.js';
 
-let server: TestServer;
-test.beforeAll(async () => {
-	server = await startServer({ ROOMS_PLAIN_TRANSPORTS: 'false' });
-});
-test.afterAll(async () => {
-	await server?.close();
-});
+const fixture = e2eServer();
 
 async function joinAs(browser: Browser, url: string, name: string): Promise<Page> {
 	const context = await browser.newContext();
@@ -33,7 +28,7 @@ async function decodedFrames(page: Page, participantName: string): Promise<{ fra
 }
 
 test('three people join by link and see, hear and leave each other', async ({ browser }) => {
-	const { inviteUrl } = await createRoom(server.url, { title: 'Sunday call' });
+	const { inviteUrl } = await createRoom(fixture.server.url, { title: 'Sunday call' });
 	const names = ['Ana', 'Bo', 'Cy'];
 	const pages: Page[] = [];
 	for (const name of names) pages.push(await joinAs(browser, inviteUrl, name));
@@ -79,13 +74,13 @@ test('three people join by link and see, hear and leave each other', async ({ br
 });
 
 test('the join page explains links that cannot be joined', async ({ page }) => {
-	await page.goto(`${server.url}/r/zzzzzzzzzzzz`);
+	await page.goto(`${fixture.server.url}/r/zzzzzzzzzzzz`);
 	await expect(page.getByRole('alert')).toContainText('This link does not lead to a room');
-	await page.goto(`${server.url}/r/not-a-code`);
+	await page.goto(`${fixture.server.url}/r/not-a-code`);
 	await expect(page.getByRole('alert')).toContainText('This link does not lead to a room');
 
-	const { room, inviteUrl } = await createRoom(server.url, { title: 'Over' });
-	const ended = await api(server.url, 'POST', `/api/v1/rooms/${room.id}/end`, { token: appToken('messenger', 'u-host', 'Hana') });
+	const { room, inviteUrl } = await createRoom(fixture.server.url, { title: 'Over' });
+	const ended = await api(fixture.server.url, 'POST', `/api/v1/rooms/${room.id}/end`, { token: appToken('messenger', 'u-host', 'Hana') });
 	expect(ended.status).toBe(200);
 	await page.goto(inviteUrl);
 	await expect(page.getByRole('alert')).toHaveText('This room has ended.');
@@ -93,7 +88,7 @@ test('the join page explains links that cannot be joined', async ({ page }) => {
 });
 
 test('a display name that looks like HTML is shown as text', async ({ browser }) => {
-	const { inviteUrl } = await createRoom(server.url);
+	const { inviteUrl } = await createRoom(fixture.server.url);
 	const hostile = '<img src=x onerror=alert(1)>';
 	const ana = await joinAs(browser, inviteUrl, 'Ana');
 	const mallory = await joinAs(browser, inviteUrl, hostile);
@@ -105,7 +100,7 @@ test('a display name that looks like HTML is shown as text', async ({ browser })
 });
 
 test('the landing page creates a room and makes its creator the host', async ({ page }) => {
-	await page.goto(server.url);
+	await page.goto(fixture.server.url);
 	await page.getByLabel('Your name').fill('Wren');
 	await page.getByRole('button', { name: 'Create a room' }).click();
 	// The link comes first, to share in a chat, as text.
@@ -121,7 +116,7 @@ test('the landing page creates a room and makes its creator the host', async ({ 
 });
 
 test('the controls fit a phone-sized screen, in the browser\'s language (French)', async ({ browser }) => {
-	const { inviteUrl } = await createRoom(server.url);
+	const { inviteUrl } = await createRoom(fixture.server.url);
 	const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'fr-FR' });
 	const page = await context.newPage();
 	await page.goto(inviteUrl);
@@ -135,7 +130,7 @@ test('the controls fit a phone-sized screen, in the browser\'s language (French)
 });
 
 test('the language switcher changes the join page, and the choice sticks on the next visit', async ({ browser }) => {
-	const { inviteUrl } = await createRoom(server.url);
+	const { inviteUrl } = await createRoom(fixture.server.url);
 	const context = await browser.newContext({ locale: 'en-US' });
 	const page = await context.newPage();
 	await page.goto(inviteUrl);
