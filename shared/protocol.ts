@@ -55,6 +55,8 @@ export interface ChatMessage {
 	name: string;
 	text: string;
 	sentAt: string;
+	/** A private message: only this person (and the sender) receives it. */
+	to?: { id: string; name: string };
 }
 
 /** The live settings everyone in the room sees (and hosts change). */

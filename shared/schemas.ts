@@ -229,7 +229,11 @@ export const ProduceRequest = z.strictObject({
 export const ProducerRequest = z.strictObject({ producerId: id });
 export const ConsumeRequest = z.strictObject({ transportId: id, producerId: id });
 export const ConsumerRequest = z.strictObject({ consumerId: id });
-export const ChatRequest = z.strictObject({ text: z.string().trim().min(1).max(LIMITS.chatMaxLength) });
+export const ChatRequest = z.strictObject({
+	text: z.string().trim().min(1).max(LIMITS.chatMaxLength),
+	/** Sends privately to this participant; absent for everyone. */
+	to: id.optional(),
+});
 /** The reactions on offer: a fixed set, so nothing else can float over a tile. */
 export const Reaction = z.enum(['👍', '❤️', '😂', '👏', '🎉', '😮']);
 export type Reaction = z.infer<typeof Reaction>;

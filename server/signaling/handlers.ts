@@ -8,7 +8,7 @@
 import { nanoid } from 'nanoid';
 import { CloseReason } from '../../shared/errors.js';
 import { LIMITS } from '../../shared/limits.js';
-import type { RaisedHandView } from '../../shared/protocol.js';
+import type { ChatMessage, RaisedHandView } from '../../shared/protocol.js';
 import type { RequestName, ResponseData, ValidRequest } from '../../shared/requests.js';
 import type { ParticipantClaims, ParticipantTokens } from '../auth/participantTokens.js';
 import { Errors } from '../errors.js';
@@ -126,11 +126,19 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 		return {};
 	},
 
-	'chat.send': (ctx, { text }) => {
+	'chat.send': (ctx, { text, to }) => {
 		const participant = joined(ctx);
-		const message = { id: nanoid(), participantId: participant.id, name: participant.name, text, sentAt: new Date().toISOString() };
-		ctx.room.broadcast('chat.message', message, participant.id);
-		return message;
+		const message: ChatMessage = { id: nanoid(), participantId: participant.id, name: participant.name, text, sentAt: new Date().toISOString() };
+		if (to === undefined) {
+			ctx.room.broadcast('chat.message', message, participant.id);
+			return message;
+		}
+		// Private: looked up among the seated, and sent to that one person only.
+		const recipient = ctx.room.seated(to);
+		if (!recipient || recipient.id === participant.id) throw Errors.notFound('participant');
+		const privateMessage = { ...message, to: { id: recipient.id, name: recipient.name } };
+		recipient.send('chat.message', privateMessage);
+		return privateMessage;
 	},
 
 	'hand.raise': (ctx) => {

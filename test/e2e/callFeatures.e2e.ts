@@ -38,3 +38,33 @@ test('a reaction floats over the sender\'s tile for everyone', async ({ browser 
 	// It floats away after a few seconds.
 	await expect(tile(host, 'Bo').locator('.reaction')).toHaveCount(0, { timeout: 8000 });
 });
+
+test('chat: unread badge and toast while closed, focus on opening, safe links, and private messages', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
+	const host = await join(browser, hostUrl, 'Hana');
+	const bo = await join(browser, inviteUrl, 'Bo');
+	const cy = await join(browser, inviteUrl, 'Cy');
+
+	await bo.getByRole('button', { name: 'Chat' }).click();
+	await expect(bo.getByLabel('Type a message')).toBeFocused();
+	await bo.getByLabel('Type a message').fill('agenda at https://example.org/agenda. Not this: javascript:alert(1)');
+	await bo.getByRole('button', { name: 'Send' }).click();
+	await expect(host.getByRole('status').getByText('Bo: agenda at https://example.org/agenda.', { exact: false })).toBeVisible();
+	await expect(host.getByRole('button', { name: 'Chat 1 unread' })).toBeVisible();
+
+	await host.getByRole('button', { name: 'Chat' }).click();
+	await expect(host.getByRole('button', { name: 'Chat 1 unread' })).toHaveCount(0);
+	const link = host.getByRole('link', { name: 'https://example.org/agenda' });
+	await expect(link).toHaveAttribute('href', 'https://example.org/agenda');
+	await expect(link).toHaveAttribute('rel', 'noopener noreferrer nofollow');
+	await expect(link).toHaveAttribute('target', '_blank');
+	await expect(host.getByRole('link', { name: /javascript/ })).toHaveCount(0);
+
+	await host.getByLabel('To').selectOption({ label: 'Cy' });
+	await host.getByLabel('Type a message').fill('just for Cy');
+	await host.getByRole('button', { name: 'Send' }).click();
+	await expect(host.getByText('(private to Cy)')).toBeVisible();
+	await expect(cy.getByRole('status').getByText('Hana (private): just for Cy')).toBeVisible();
+	await bo.waitForTimeout(500);
+	await expect(bo.getByText('just for Cy')).toHaveCount(0);
+});

@@ -58,7 +58,7 @@ test('three people join by link and see, hear and leave each other', async ({ br
 
 	// Chat reaches the others as text.
 	await bo.getByRole('button', { name: 'Chat' }).click();
-	await bo.getByRole('textbox', { name: 'Message everyone' }).fill('hello from Bo');
+	await bo.getByRole('textbox', { name: 'Type a message' }).fill('hello from Bo');
 	await bo.getByRole('button', { name: 'Send' }).click();
 	await ana.getByRole('button', { name: 'Chat' }).click();
 	await expect(ana.getByRole('complementary', { name: 'Chat' })).toContainText('hello from Bo');

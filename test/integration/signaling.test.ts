@@ -116,6 +116,21 @@ describe('membership', () => {
 		expect(ana.events.filter((e) => e.event === 'participant.left')).toEqual([]);
 	});
 
+	it('delivers a private message to its recipient only, and refuses unknown or self recipients', async () => {
+		const { room } = await createRoom(server.url);
+		const ana = await participant(room.code, 'Ana');
+		const bo = await participant(room.code, 'Bo');
+		const cy = await participant(room.code, 'Cy');
+		const sent = await ana.signaling.request('chat.send', { text: 'just for you', to: bo.id });
+		expect(sent.to).toEqual({ id: bo.id, name: 'Bo' });
+		expect(await bo.waitFor('chat.message', (m) => m.id === sent.id)).toMatchObject({ text: 'just for you', to: { id: bo.id } });
+		await ana.signaling.request('chat.send', { text: 'for everyone' });
+		await cy.waitFor('chat.message', (m) => m.text === 'for everyone');
+		expect(cy.events.some((e) => e.event === 'chat.message' && e.payload.text === 'just for you')).toBe(false);
+		expect(await refusal(ana.signaling.request('chat.send', { text: 'x', to: ana.id }))).toBe('NOT_FOUND');
+		expect(await refusal(ana.signaling.request('chat.send', { text: 'x', to: 'nobody' }))).toBe('NOT_FOUND');
+	});
+
 	it('relays chat to the others without echoing it back', async () => {
 		const { room } = await createRoom(server.url);
 		const ana = await participant(room.code, 'Ana');

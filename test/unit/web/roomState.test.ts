@@ -60,6 +60,16 @@ describe('roomReducer', () => {
 		expect(state.hands.map(({ participantId }) => participantId)).toEqual(['a', 'me', 'b']);
 	});
 
+	it('counts messages from others as unread and shows a notice while the chat is closed, and clears the count on opening', () => {
+		const message = (id: string, participantId: string, name: string, text: string) => ({ id, participantId, name, text, sentAt: '' });
+		let state = reduce(joinedState(), { type: 'chat', message: message('1', 'a', 'Ana', 'hello') }, { type: 'chat', message: message('2', 'me', 'Me', 'mine') });
+		expect(state.unread).toBe(1);
+		expect(state.notices).toEqual([expect.objectContaining({ kind: 'chat', name: 'Ana', text: 'hello', private: false })]);
+		state = reduce(state, { type: 'chatOpen', open: true }, { type: 'chat', message: message('3', 'b', 'Bo', 'seen at once') });
+		expect(state.unread).toBe(0);
+		expect(state.notices).toHaveLength(1);
+	});
+
 	it('keeps only the most recent chat messages', () => {
 		let state = joinedState();
 		for (let i = 0; i < MAX_MESSAGES + 5; i++) {

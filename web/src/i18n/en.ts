@@ -60,7 +60,7 @@ export const en = {
 	'control.leave': 'Leave room',
 	'control.shortcuts': 'Shortcuts: M mutes, V turns the camera on or off',
 	'chat.heading': 'Chat',
-	'chat.placeholder': 'Message everyone',
+	'chat.placeholder': 'Type a message',
 	'chat.send': 'Send',
 	'chat.empty': 'No messages yet. Messages are not saved.',
 	'chat.close': 'Close chat',
@@ -155,6 +155,13 @@ export const en = {
 	'tile.handRaised': 'Hand raised',
 	'hands.heading': 'Raised hands',
 	'hands.lower': 'Lower {name}’s hand',
+	'chat.toast': '{name}: {text}',
+	'chat.toastPrivate': '{name} (private): {text}',
+	'chat.privateTo': '(private to {name})',
+	'chat.privateFrom': '(private)',
+	'chat.to': 'To',
+	'chat.everyone': 'Everyone',
+	'chat.unread': '{count} unread',
 } as const;
 
 export type MessageKey = keyof typeof en;

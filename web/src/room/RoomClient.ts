@@ -216,9 +216,9 @@ export class RoomClient {
 	}
 
 	/** Sends a chat message; resolves whether it was sent (a failure is shown as a notice). */
-	async sendChat(text: string): Promise<boolean> {
+	async sendChat(text: string, to?: string): Promise<boolean> {
 		try {
-			const message = await this.#signaling.request('chat.send', { text });
+			const message = await this.#signaling.request('chat.send', { text, ...(to ? { to } : {}) });
 			this.store.dispatch({ type: 'chat', message });
 			return true;
 		} catch (error) {

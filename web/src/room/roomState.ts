@@ -36,7 +36,9 @@ export type Notice =
 	/** Someone joined, left or raised their hand, or `name` muted you. */
 	| { id: number; kind: 'joined' | 'left' | 'mutedBy' | 'handRaised'; name: string }
 	/** Something this person asked for failed; `code` is the server's reason. */
-	| { id: number; kind: 'actionFailed'; code: string };
+	| { id: number; kind: 'actionFailed'; code: string }
+	/** A message arrived while the chat was closed. */
+	| { id: number; kind: 'chat'; name: string; text: string; private: boolean };
 
 export interface FloatingReaction {
 	id: number;
@@ -62,6 +64,9 @@ export interface RoomState {
 	/** Reactions floating over tiles right now. */
 	reactions: FloatingReaction[];
 	messages: ChatMessage[];
+	/** Whether the chat panel is open; messages that arrive while it is closed count as unread. */
+	chatOpen: boolean;
+	unread: number;
 	local: LocalMedia;
 	quality: Quality;
 	audioBlocked: boolean;
@@ -84,6 +89,7 @@ export type RoomAction =
 	| { type: 'trackReady'; producerId: string; track: MediaStreamTrack }
 	| { type: 'activeSpeaker'; participantId: string | null }
 	| { type: 'chat'; message: ChatMessage }
+	| { type: 'chatOpen'; open: boolean }
 	| { type: 'phase'; phase: Exclude<Phase, 'ended'> }
 	| { type: 'ended'; reason: CloseReason }
 	| { type: 'local'; local: Partial<LocalMedia> }
@@ -111,6 +117,8 @@ export function initialRoomState(local: Partial<LocalMedia> = {}): RoomState {
 		hands: [],
 		reactions: [],
 		messages: [],
+		chatOpen: false,
+		unread: 0,
 		local: { micOn: Boolean(local.micTrack), cameraOn: Boolean(local.cameraTrack), ...local },
 		quality: 'good',
 		audioBlocked: false,
@@ -213,8 +221,15 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 			return mapProducers(state, action.producerId, (producer) => ({ ...producer, track: action.track }));
 		case 'activeSpeaker':
 			return { ...state, activeSpeakerId: action.participantId };
-		case 'chat':
-			return { ...state, messages: [...state.messages, action.message].slice(-MAX_MESSAGES) };
+		case 'chat': {
+			const messages = [...state.messages, action.message].slice(-MAX_MESSAGES);
+			if (state.chatOpen || action.message.participantId === state.self?.id) return { ...state, messages };
+			const { name, text, to } = action.message;
+			const notice: Notice = { id: nextNoticeId++, kind: 'chat', name, text: text.length > 80 ? `${text.slice(0, 79)}…` : text, private: Boolean(to) };
+			return { ...state, messages, unread: state.unread + 1, notices: [...state.notices, notice] };
+		}
+		case 'chatOpen':
+			return { ...state, chatOpen: action.open, unread: action.open ? 0 : state.unread };
 		case 'phase':
 			return { ...state, phase: action.phase };
 		case 'ended':

@@ -49,7 +49,10 @@ export function ControlBar({ client, state, panel, setPanel }: {
 					</span>
 				)}
 			</span>
-			<button type="button" aria-pressed={panel === 'chat'} onClick={() => toggle('chat')}>{t('control.chat')}</button>
+			<button type="button" aria-pressed={panel === 'chat'} onClick={() => toggle('chat')}>
+				{t('control.chat')}{' '}
+				{state.unread > 0 && <span className="unread" aria-label={t('chat.unread', { count: state.unread })}>{state.unread}</span>}
+			</button>
 			<button type="button" aria-pressed={panel === 'participants'} onClick={() => toggle('participants')}>{t('control.participants')}</button>
 			<button type="button" aria-pressed={panel === 'invite'} onClick={() => toggle('invite')}>{t('control.invite')}</button>
 			{moderator && (

@@ -9,17 +9,18 @@ const NOTICE_TEXT = { joined: 'room.joined', left: 'room.left', mutedBy: 'room.m
 
 export function Toasts({ client, notices }: { client: RoomClient; notices: Notice[] }) {
 	const { t } = useI18n();
+	const text = (notice: Notice): string => {
+		if (notice.kind === 'actionFailed') return t('room.actionFailed', { code: notice.code });
+		if (notice.kind === 'chat') return t(notice.private ? 'chat.toastPrivate' : 'chat.toast', { name: notice.name, text: notice.text });
+		return t(NOTICE_TEXT[notice.kind], { name: notice.name });
+	};
 	useEffect(() => {
 		const timers = notices.map((notice) => setTimeout(() => client.dismissNotice(notice.id), NOTICE_MS));
 		return () => timers.forEach(clearTimeout);
 	}, [notices, client]);
 	return (
 		<div className="toasts" role="status" aria-live="polite">
-			{notices.map((notice) => (
-				<p key={notice.id}>{notice.kind === 'actionFailed'
-					? t('room.actionFailed', { code: notice.code })
-					: t(NOTICE_TEXT[notice.kind], { name: notice.name })}</p>
-			))}
+			{notices.map((notice) => <p key={notice.id}>{text(notice)}</p>)}
 		</div>
 	);
 }
