@@ -13,21 +13,24 @@ test('lock, then a knock admitted and another denied', async ({ browser }) => {
 	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
 	const host = await join(browser, hostUrl, 'Hana');
 	await host.getByRole('button', { name: 'Lock room' }).click();
-	await expect(host.getByRole('button', { name: 'Unlock room' })).toHaveAttribute('aria-pressed', 'true');
+	// The label says what the button does next; it is not also a pressed toggle.
+	await expect(host.getByRole('button', { name: 'Unlock room' })).not.toHaveAttribute('aria-pressed');
 
 	const bo = await arrive(browser, inviteUrl, 'Bo', 'Ask to join');
 	await status(bo, 'Asking to join. A host will let you in.');
-	await status(host, 'Bo asks to join');
+	// Announced in the live region, and shown on the card with its answers.
+	await expect(host.getByRole('status').getByText('Bo asks to join')).toBeVisible();
+	await expect(host.getByRole('region', { name: 'Waiting to join (1)' }).getByText('Bo asks to join')).toBeVisible();
 	await host.getByRole('button', { name: 'Admit Bo' }).click();
 	await inRoom(bo);
 	await expect(host.locator('figure.tile', { hasText: 'Bo' })).toBeVisible();
 
 	const cy = await arrive(browser, inviteUrl, 'Cy', 'Ask to join');
-	await status(host, 'Cy asks to join');
+	await expect(host.getByRole('region', { name: 'Waiting to join (1)' }).getByText('Cy asks to join')).toBeVisible();
 	await host.getByRole('button', { name: 'Deny Cy' }).click();
 	await status(cy, 'The host did not let you in.');
 	// The request is gone from the host's screen, and Cy never got a tile.
-	await expect(host.getByText('Cy asks to join')).toHaveCount(0);
+	await expect(host.getByRole('region', { name: /Waiting to join/ })).toHaveCount(0);
 	await expect(host.getByRole('button', { name: 'Admit Cy' })).toHaveCount(0);
 	await expect(host.locator('figure.tile', { hasText: 'Cy' })).toHaveCount(0);
 });

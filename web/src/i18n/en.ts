@@ -58,7 +58,6 @@ export const en = {
 	'control.participants': 'Participants',
 	'control.copyLink': 'Copy invite link',
 	'control.leave': 'Leave room',
-	'control.shortcuts': 'Shortcuts: M mutes, V turns the camera on or off',
 	'chat.heading': 'Chat',
 	'chat.placeholder': 'Type a message',
 	'chat.send': 'Send',
@@ -162,6 +161,13 @@ export const en = {
 	'chat.to': 'To',
 	'chat.everyone': 'Everyone',
 	'chat.unread': '{count} unread',
+	'control.bar': 'Call controls (press ? for keyboard shortcuts)',
+	'shortcuts.heading': 'Keyboard shortcuts',
+	'shortcuts.mic': 'Mute or unmute your microphone',
+	'shortcuts.camera': 'Turn your camera on or off',
+	'shortcuts.hand': 'Raise or lower your hand',
+	'shortcuts.help': 'Show these shortcuts',
+	'shortcuts.close': 'Close',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -11,6 +11,7 @@ import { LobbyRequests, RoomSettingsPanel } from './room/HostTools.js';
 import { InvitePanel } from './room/InvitePanel.js';
 import { ParticipantsPanel } from './room/ParticipantsPanel.js';
 import { RoomBar } from './room/RoomBar.js';
+import { ShortcutHelp } from './room/ShortcutHelp.js';
 import { EndScreen, WaitingScreen } from './room/SessionScreens.js';
 import { TileGrid } from './room/TileGrid.js';
 import { Toasts } from './room/Toasts.js';
@@ -21,14 +22,19 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 	const state = useSyncExternalStore(client.store.subscribe, () => client.store.state);
 	const [panel, setPanel] = useState<Panel | null>(null);
 	const onAudioBlocked = useCallback(() => client.setAudioBlocked(true), [client]);
+	const [helpOpen, setHelpOpen] = useState(false);
+	const closeHelp = useCallback(() => setHelpOpen(false), []);
 
 	useEffect(() => () => client.close(), [client]);
 	useEffect(() => {
 		const onKey = (event: KeyboardEvent) => {
 			const target = event.target as HTMLElement;
 			if (event.ctrlKey || event.metaKey || event.altKey || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
-			if (event.key === 'm' || event.key === 'M') void client.setMicOn(!client.state.local.micOn);
-			if (event.key === 'v' || event.key === 'V') void client.setCameraOn(!client.state.local.cameraOn);
+			const key = event.key.toLowerCase();
+			if (key === 'm') void client.setMicOn(!client.state.local.micOn);
+			if (key === 'v') void client.setCameraOn(!client.state.local.cameraOn);
+			if (key === 'h') void client.setHandRaised(!client.state.hands.some(({ participantId }) => participantId === client.state.self?.id));
+			if (event.key === '?') setHelpOpen(true);
 		};
 		window.addEventListener('keydown', onKey);
 		return () => window.removeEventListener('keydown', onKey);
@@ -47,7 +53,8 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 	return (
 		<main className={`room ${panel ? 'with-panel' : ''}`}>
 			{state.phase === 'reconnecting' && <div className="overlay" role="alert">{t('room.reconnecting')}</div>}
-			<RoomBar state={state} />
+			<RoomBar state={state} onHelp={() => setHelpOpen(true)} />
+			{helpOpen && <ShortcutHelp onClose={closeHelp} />}
 			<TileGrid tiles={tiles} stage={stage} onAudioBlocked={onAudioBlocked} />
 			{panel === 'chat' && <ChatPanel client={client} onClose={() => setPanel(null)} />}
 			{panel === 'participants' && <ParticipantsPanel client={client} state={state} tiles={tiles} onClose={() => setPanel(null)} />}

@@ -8,6 +8,8 @@ import type {
 } from '../../../shared/protocol.js';
 import type { MediaSource, Reaction } from '../../../shared/schemas.js';
 
+type WaitReasonView = LobbyEntryView['reason'];
+
 export interface RemoteProducer {
 	id: string;
 	kind: 'audio' | 'video';
@@ -37,6 +39,8 @@ export type Notice =
 	| { id: number; kind: 'joined' | 'left' | 'mutedBy' | 'handRaised'; name: string }
 	/** Something this person asked for failed; `code` is the server's reason. */
 	| { id: number; kind: 'actionFailed'; code: string }
+	/** Someone came to the door (told to hosts and co-hosts, who see the lobby). */
+	| { id: number; kind: 'lobby'; name: string; reason: WaitReasonView }
 	/** A message arrived while the chat was closed. */
 	| { id: number; kind: 'chat'; name: string; text: string; private: boolean };
 
@@ -167,8 +171,12 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 			return { ...state, phase: 'waiting', waiting: action.status };
 		case 'settings':
 			return { ...state, settings: action.settings };
-		case 'lobby':
-			return { ...state, lobby: action.entries };
+		case 'lobby': {
+			const known = new Set(state.lobby.map(({ id }) => id));
+			const arrived = action.entries.filter(({ id }) => !known.has(id))
+				.map((entry): Notice => ({ id: nextNoticeId++, kind: 'lobby', name: entry.name, reason: entry.reason }));
+			return { ...state, lobby: action.entries, notices: [...state.notices, ...arrived] };
+		}
 		case 'participantUpdated': {
 			const { participant } = action;
 			if (state.self?.id === participant.id) {

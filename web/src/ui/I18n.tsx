@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { CATALOGS, LANGUAGE_NAMES, format, pickLanguage, type Language, type MessageKey } from '../i18n/index.js';
 
 const STORAGE_KEY = 'rooms.language';
@@ -21,9 +21,12 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 	const [language, setLanguageState] = useState(initialLanguage);
 	const setLanguage = useCallback((next: Language) => {
 		localStorage.setItem(STORAGE_KEY, next);
-		document.documentElement.lang = next;
 		setLanguageState(next);
 	}, []);
+	// Screen readers and spell checkers read the page in the chosen language, the first one included.
+	useEffect(() => {
+		document.documentElement.lang = language;
+	}, [language]);
 	const value = useMemo<I18n>(() => ({
 		language,
 		setLanguage,

@@ -36,7 +36,7 @@ export function ChatPanel({ client, onClose }: { client: RoomClient; onClose: ()
 	return (
 		<aside className="panel" aria-label={t('chat.heading')}>
 			<header><h2>{t('chat.heading')}</h2><button type="button" onClick={onClose}>{t('chat.close')}</button></header>
-			<ol className="messages" aria-live="polite">
+			<ol className="messages" aria-live="polite" tabIndex={0} aria-label={t('chat.heading')}>
 				{state.messages.length === 0 && <li className="hint">{t('chat.empty')}</li>}
 				{state.messages.map((message) => (
 					<li key={message.id}><strong>{message.name}</strong> {privacy(message)} <MessageText text={message.text} /></li>

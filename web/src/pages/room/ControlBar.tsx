@@ -23,17 +23,17 @@ export function ControlBar({ client, state, panel, setPanel }: {
 	const [reactionsOpen, setReactionsOpen] = useState(false);
 	const handRaised = state.hands.some(({ participantId }) => participantId === state.self?.id);
 	return (
-		<footer className="controls" aria-label={t('control.shortcuts')}>
+		<footer className="controls" aria-label={t('control.bar')}>
 			<span className={`quality ${state.quality}`} role="img" aria-label={t(`room.quality.${state.quality}`)} title={t(`room.quality.${state.quality}`)} />
-			<button type="button" aria-pressed={!local.micOn} disabled={!local.micTrack} onClick={() => void client.setMicOn(!local.micOn)}>
+			{/* Buttons whose label says what they do next change their label; fixed-label toggles use aria-pressed. Never both. */}
+			<button type="button" disabled={!local.micTrack} onClick={() => void client.setMicOn(!local.micOn)}>
 				{local.micOn ? t('control.mute') : t('control.unmute')}
 			</button>
-			<button type="button" aria-pressed={!local.cameraOn} disabled={!local.cameraTrack} onClick={() => void client.setCameraOn(!local.cameraOn)}>
+			<button type="button" disabled={!local.cameraTrack} onClick={() => void client.setCameraOn(!local.cameraOn)}>
 				{local.cameraOn ? t('control.cameraOff') : t('control.cameraOn')}
 			</button>
 			{'getDisplayMedia' in (navigator.mediaDevices ?? {}) && (
-				<button type="button" aria-pressed={Boolean(local.screenTrack)}
-					onClick={() => void (local.screenTrack ? client.stopScreenShare() : client.startScreenShare())}>
+				<button type="button" onClick={() => void (local.screenTrack ? client.stopScreenShare() : client.startScreenShare())}>
 					{local.screenTrack ? t('control.stopShare') : t('control.share')}
 				</button>
 			)}
@@ -56,8 +56,7 @@ export function ControlBar({ client, state, panel, setPanel }: {
 			<button type="button" aria-pressed={panel === 'participants'} onClick={() => toggle('participants')}>{t('control.participants')}</button>
 			<button type="button" aria-pressed={panel === 'invite'} onClick={() => toggle('invite')}>{t('control.invite')}</button>
 			{moderator && (
-				<button type="button" aria-pressed={Boolean(state.settings?.locked)}
-					onClick={() => void client.host.updateRoom({ locked: !state.settings?.locked })}>
+				<button type="button" onClick={() => void client.host.updateRoom({ locked: !state.settings?.locked })}>
 					{state.settings?.locked ? t('control.unlock') : t('control.lock')}
 				</button>
 			)}

@@ -106,7 +106,8 @@ export function RoomSettingsPanel({ client, state, onClose }: { client: RoomClie
 			{hostUrl && <p className="hint">{t('host.newHostLink')}: <input readOnly value={hostUrl} aria-label={t('host.newHostLink')} onFocus={(e) => e.target.select()} /></p>}
 			{state.self?.role === 'host' && <button type="button" className="danger" onClick={end}>{t('host.endRoom')}</button>}
 			<h3>{t('host.timeline')}</h3>
-			<ol className="timeline">{[...state.timeline].reverse().map((event) => <TimelineLine key={event.id} event={event} />)}</ol>
+			{/* Scrollable, so it takes the keyboard focus too. */}
+			<ol className="timeline" tabIndex={0} aria-label={t('host.timeline')}>{[...state.timeline].reverse().map((event) => <TimelineLine key={event.id} event={event} />)}</ol>
 		</aside>
 	);
 }

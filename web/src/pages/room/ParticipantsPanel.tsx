@@ -32,7 +32,9 @@ export function ParticipantsPanel({ client, state, tiles, onClose }: { client: R
 			<ul>{tiles.map((tile) => {
 				const person = state.participants.find(({ id }) => id === tile.participantId);
 				return (
-					<li key={tile.participantId}>{tile.label}{tile.badge && <span className="badge">{tile.badge}</span>}
+					<li key={tile.participantId}>{tile.label}
+						{/* Read as "Kim (you), Host". */}
+						{tile.badge && <><span className="visually-hidden">, </span><span className="badge">{tile.badge}</span></>}
 						{tile.micMuted && <span className="muted" aria-label={t('room.muted')}>🔇</span>}
 						{self && person && <ParticipantActions client={client} self={self} participant={person} />}
 					</li>

@@ -7,7 +7,7 @@ import { useEffect, useRef } from 'react';
 import type { RoomState } from '../../room/roomState.js';
 import { useI18n } from '../../ui/I18n.js';
 
-export function RoomBar({ state }: { state: RoomState }) {
+export function RoomBar({ state, onHelp }: { state: RoomState; onHelp: () => void }) {
 	const { t } = useI18n();
 	const heading = useRef<HTMLHeadingElement>(null);
 	useEffect(() => heading.current?.focus(), []);
@@ -21,6 +21,7 @@ export function RoomBar({ state }: { state: RoomState }) {
 				{' · '}
 				<span>{t('roomState.people', { count: people })}</span>
 			</p>
+			<button type="button" className="help" aria-label={t('shortcuts.heading')} title={t('shortcuts.heading')} onClick={onHelp}>?</button>
 		</header>
 	);
 }
