@@ -68,3 +68,39 @@ test('chat: unread badge and toast while closed, focus on opening, safe links, a
 	await bo.waitForTimeout(500);
 	await expect(bo.getByText('just for Cy')).toHaveCount(0);
 });
+
+test('turning the camera off releases it (no live camera track), and turning it on sends video again', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
+	const host = await join(browser, hostUrl, 'Hana');
+	const context = await browser.newContext();
+	// Records every camera track the page opens, to see whether any is still live.
+	await context.addInitScript(() => {
+		const opened: MediaStreamTrack[] = [];
+		Object.assign(window, { openedCameras: opened });
+		const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+		navigator.mediaDevices.getUserMedia = async (constraints) => {
+			const stream = await getUserMedia(constraints);
+			opened.push(...stream.getVideoTracks());
+			return stream;
+		};
+	});
+	const bo = await context.newPage();
+	await bo.goto(inviteUrl);
+	await bo.getByLabel('Your name').fill('Bo');
+	await bo.getByRole('button', { name: 'Join room' }).click();
+	const liveCameras = () => bo.evaluate(() => (window as unknown as { openedCameras: MediaStreamTrack[] }).openedCameras
+		.filter((track) => track.readyState === 'live').length);
+	const boVideoOnHost = host.locator('figure.tile', { hasText: 'Bo' }).locator('video');
+	await expect(boVideoOnHost).toHaveCount(1);
+
+	await bo.getByRole('button', { name: 'Turn camera off' }).click();
+	await expect.poll(liveCameras).toBe(0);
+	await expect(boVideoOnHost).toHaveCount(0);
+
+	await bo.getByRole('button', { name: 'Turn camera on' }).click();
+	await expect.poll(liveCameras).toBe(1);
+	await expect(boVideoOnHost).toHaveCount(1);
+	const frames = () => boVideoOnHost.evaluate((video: HTMLVideoElement) => video.getVideoPlaybackQuality().totalVideoFrames);
+	const before = await frames();
+	await expect.poll(frames).toBeGreaterThan(before + 10);
+});

@@ -4,8 +4,7 @@
  * denied devices leave `denied` set, and joining still works without them.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-
-const VIDEO_CONSTRAINTS: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24 } };
+import { openDevice } from '../room/devices.js';
 
 export interface Preview {
 	audioTrack?: MediaStreamTrack;
@@ -27,18 +26,6 @@ export interface Preview {
 	handOver(): Promise<{ audioTrack?: MediaStreamTrack; videoTrack?: MediaStreamTrack; micOn: boolean; cameraOn: boolean }>;
 }
 
-async function open(kind: 'audio' | 'video', deviceId?: string): Promise<MediaStreamTrack | undefined> {
-	const constraints = kind === 'audio'
-		? { audio: deviceId ? { deviceId: { exact: deviceId } } : true }
-		: { video: { ...VIDEO_CONSTRAINTS, ...(deviceId ? { deviceId: { exact: deviceId } } : {}) } };
-	try {
-		const stream = await navigator.mediaDevices.getUserMedia(constraints);
-		return kind === 'audio' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
-	} catch {
-		return undefined;
-	}
-}
-
 export function usePreview(active: boolean): Preview {
 	const [audioTrack, setAudioTrack] = useState<MediaStreamTrack>();
 	const [videoTrack, setVideoTrack] = useState<MediaStreamTrack>();
@@ -57,7 +44,7 @@ export function usePreview(active: boolean): Preview {
 		}
 		let cancelled = false;
 		opening.current = (async () => {
-			const [audio, video] = await Promise.all([open('audio'), open('video')]);
+			const [audio, video] = await Promise.all([openDevice('audio'), openDevice('video')]);
 			if (cancelled) {
 				audio?.stop();
 				video?.stop();
@@ -80,7 +67,7 @@ export function usePreview(active: boolean): Preview {
 
 	const selectDevice = useCallback((kind: 'audioinput' | 'videoinput', deviceId: string) => {
 		void (async () => {
-			const track = await open(kind === 'audioinput' ? 'audio' : 'video', deviceId);
+			const track = await openDevice(kind === 'audioinput' ? 'audio' : 'video', deviceId);
 			if (!track) return;
 			if (kind === 'audioinput') {
 				tracks.current.audio?.stop();

@@ -131,6 +131,11 @@ export class MediaSession {
 		await this.#signaling.request(on ? 'producer.resume' : 'producer.pause', { producerId: producer.id });
 	}
 
+	/** Sends `track` in place of the source's current one, without renegotiating. */
+	async replaceTrack(source: MediaSource, track: MediaStreamTrack): Promise<void> {
+		await this.#producers.get(source)?.replaceTrack({ track });
+	}
+
 	/** The server paused it already (a host muted us): stop sending too. */
 	pauseLocally(source: MediaSource): void {
 		this.#producers.get(source)?.pause();

@@ -8,10 +8,11 @@
  * this client joins again from scratch: the server replaces the old session
  * and keeps the seat.
  */
-import { CloseReason } from '../../../shared/errors.js';
+import { CloseReason, ErrorCode } from '../../../shared/errors.js';
 import type { IceServer, JoinedRoom } from '../../../shared/protocol.js';
 import type { Reaction } from '../../../shared/schemas.js';
-import { SignalingClient, errorCode } from '../signaling/SignalingClient.js';
+import { SignalingClient, SignalingError, errorCode } from '../signaling/SignalingClient.js';
+import { openDevice } from './devices.js';
 import { HostControls } from './HostControls.js';
 import { MediaSession } from './MediaSession.js';
 import { RoomStateStore } from './RoomStateStore.js';
@@ -43,6 +44,8 @@ export class RoomClient {
 	readonly #wait: boolean;
 	#refreshTimer: ReturnType<typeof setInterval> | undefined;
 	#reactionSerial = 0;
+	/** The camera in use, to open it again after it was released. */
+	#cameraDeviceId: string | undefined;
 	#closed = false;
 
 	constructor(options: RoomClientOptions) {
@@ -142,6 +145,8 @@ export class RoomClient {
 		this.store.dispatch({ type: 'joined', room: joined });
 		this.store.dispatch({ type: 'quality', quality: 'good' });
 		await this.#media.start(this.state.local);
+		// Joining with the camera off: its producer waits paused, and the device is released.
+		if (!this.state.local.cameraOn) this.#releaseCamera();
 		await Promise.all(joined.producers.map((producer) => this.#media.consume(producer)));
 	}
 
@@ -159,9 +164,37 @@ export class RoomClient {
 		return this.#reporting(this.#media.setProducing('mic', on));
 	}
 
+	/**
+	 * Turning the camera off pauses it on the server and stops the track, so
+	 * the device is released (its light goes off). Turning it on opens the same
+	 * device again and sends the new track in place of the old one.
+	 */
 	setCameraOn(on: boolean): Promise<void> {
-		this.store.dispatch({ type: 'local', local: { cameraOn: on } });
-		return this.#reporting(this.#media.setProducing('camera', on));
+		return this.#reporting((async () => {
+			const current = this.state.local.cameraTrack;
+			if (!on) {
+				this.store.dispatch({ type: 'local', local: { cameraOn: false } });
+				await this.#media.setProducing('camera', false);
+				this.#releaseCamera();
+				return;
+			}
+			if (current?.readyState !== 'live') {
+				const track = await openDevice('video', this.#cameraDeviceId);
+				if (!track) throw new SignalingError(ErrorCode.UNAVAILABLE, 'the camera could not be opened');
+				this.store.dispatch({ type: 'local', local: { cameraTrack: track } });
+				await this.#media.replaceTrack('camera', track);
+			}
+			this.store.dispatch({ type: 'local', local: { cameraOn: true } });
+			await this.#media.setProducing('camera', true);
+		})());
+	}
+
+	/** Stops the camera's track, remembering which device it was. */
+	#releaseCamera(): void {
+		const track = this.state.local.cameraTrack;
+		if (!track || track.readyState !== 'live') return;
+		this.#cameraDeviceId = track.getSettings().deviceId;
+		track.stop();
 	}
 
 	/** Runs something the person asked for; a failure becomes a notice instead of vanishing. */

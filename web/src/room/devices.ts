@@ -1,0 +1,16 @@
+/** Opening a camera or microphone, the same way before and during a call. */
+
+const VIDEO_CONSTRAINTS: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24 } };
+
+/** The device's track, or undefined when it is missing or permission was denied. */
+export async function openDevice(kind: 'audio' | 'video', deviceId?: string): Promise<MediaStreamTrack | undefined> {
+	const constraints = kind === 'audio'
+		? { audio: deviceId ? { deviceId: { exact: deviceId } } : true }
+		: { video: { ...VIDEO_CONSTRAINTS, ...(deviceId ? { deviceId: { exact: deviceId } } : {}) } };
+	try {
+		const stream = await navigator.mediaDevices.getUserMedia(constraints);
+		return kind === 'audio' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
+	} catch {
+		return undefined;
+	}
+}
