@@ -1,0 +1,88 @@
+/**
+ * Time from opening an invite link to the first decoded remote video frame,
+ * in real Chromium: one person is in the room with their camera on, and a
+ * fresh browser context joins by the link N times (default 10). Reports the
+ * median and p95, and where the time goes:
+ *   page   - navigation to the join page being ready (invite loaded, devices open)
+ *   join   - clicking Join to being seated (token, socket, join, transports)
+ *   media  - seated to the first decoded frame of the other person's camera
+ *
+ *   npm run bench:first-frame [-- --joins 10]
+ */
+import { parseArgs } from 'node:util';
+import { chromium } from '@playwright/test';
+import { createRoom, startServer } from '../support/server.js';
+
+const { values } = parseArgs({ options: { joins: { type: 'string', default: '10' } } });
+const joins = Number(values.joins);
+const CHROMIUM_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required',
+	'--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',
+	'--disable-component-update', '--disable-sync'];
+
+function percentile(values: number[], p: number): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))]!;
+}
+
+/**
+ * In the page: when the person is seated (the Leave button appears), and the
+ * time of the first frame decoded in any remote camera tile.
+ * A string, not a function: tsx would add helpers to a function's source
+ * that do not exist in the page.
+ */
+const WATCH_FIRST_REMOTE_FRAME = `
+	new MutationObserver(() => {
+		if (window.seated === undefined && [...document.querySelectorAll('button')].some((button) => button.textContent === 'Leave room')) {
+			window.seated = performance.now();
+		}
+		for (const video of document.querySelectorAll('figure.tile video:not(.mirrored)')) {
+			if (video.dataset.watched) continue;
+			video.dataset.watched = '1';
+			video.requestVideoFrameCallback((now) => { window.firstRemoteFrame ??= now; });
+		}
+	}).observe(document, { childList: true, subtree: true });
+`;
+
+const server = await startServer({ ROOMS_PLAIN_TRANSPORTS: 'false' });
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+try {
+	const { inviteUrl, hostUrl } = await createRoom(server.url, { waitForHost: false });
+	const host = await (await browser.newContext()).newPage();
+	await host.goto(hostUrl);
+	await host.getByRole('button', { name: 'Join room' }).click();
+	await host.getByRole('button', { name: 'Leave room' }).waitFor();
+
+	const rows: { page: number; join: number; media: number; total: number }[] = [];
+	for (let i = 1; i <= joins; i++) {
+		const context = await browser.newContext();
+		await context.addInitScript(WATCH_FIRST_REMOTE_FRAME);
+		const page = await context.newPage();
+		await page.goto(inviteUrl);
+		await page.getByLabel('Your name').fill(`Guest ${i}`);
+		const joinButton = page.getByRole('button', { name: 'Join room' });
+		await joinButton.waitFor();
+		// The preview's camera is open once its video plays: the page is ready to join.
+		await page.locator('.preview video').waitFor();
+		const ready = await page.evaluate(() => performance.now());
+		await joinButton.click();
+		const clicked = await page.evaluate(() => performance.now());
+		await page.waitForFunction(() => (window as unknown as { firstRemoteFrame?: number }).firstRemoteFrame !== undefined, undefined, { timeout: 15_000 });
+		const { seated, frame } = await page.evaluate(() => {
+			const marks = window as unknown as { seated: number; firstRemoteFrame: number };
+			return { seated: marks.seated, frame: marks.firstRemoteFrame };
+		});
+		// Typing the name is the person's time, not ours: it is left out of the total.
+		const row = { page: ready, join: seated - clicked, media: frame - seated, total: ready + (frame - clicked) };
+		rows.push(row);
+		console.log(`[bench] join ${i}/${joins}: ${Math.round(row.total)} ms (page ${Math.round(row.page)}, join ${Math.round(row.join)}, media ${Math.round(row.media)})`);
+		await context.close();
+	}
+	const summary = Object.fromEntries((['page', 'join', 'media', 'total'] as const).map((key) => {
+		const values = rows.map((row) => row[key]);
+		return [key, { median: Math.round(percentile(values, 0.5)), p95: Math.round(percentile(values, 0.95)), max: Math.round(Math.max(...values)) }];
+	}));
+	console.log(JSON.stringify({ joins, ms: summary }, null, 2));
+} finally {
+	await browser.close();
+	await server.close();
+}
