@@ -149,10 +149,13 @@ export class RoomsServer {
 		// Everyone still seated has left on the timeline and in the outbox before they close.
 		await this.activity.settled();
 		this.webhooks.close();
-		await new Promise<void>((resolve) => {
+		// Socket.IO closes the HTTP server, whose callback waits for every connection to end;
+		// a browser's kept-alive connection could hold it for ever, so they are all ended now.
+		const closed = new Promise<void>((resolve) => {
 			this.#io.close(() => resolve());
 		});
 		this.#httpServer.closeAllConnections();
+		await closed;
 		this.workers.close();
 		this.stores.close();
 		this.logger.info('rooms server closed');

@@ -2,12 +2,20 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { InviteStatus } from '../../../shared/protocol.js';
 import { LIMITS } from '../../../shared/limits.js';
 import { ApiError, api } from '../api.js';
-import { RoomClient } from '../room/RoomClient.js';
-import { SignalingError } from '../signaling/SignalingClient.js';
+import type { RoomClient } from '../room/RoomClient.js';
+import { SignalingError } from '../signaling/SignalingError.js';
 import { LanguageSwitcher, useI18n } from '../ui/I18n.js';
 import { ErrorScreen } from './ErrorScreen.js';
 import { forgetHostKey, rememberHostKey, storedHostKey } from '../hostCredentials.js';
-import { InRoom } from './InRoom.js';
+import type { InRoom } from './InRoom.js';
+
+/**
+ * The in-call code (mediasoup-client, Socket.IO, the room's UI) is a chunk of
+ * its own: the join page shows without it, and fetches it while the person
+ * types their name.
+ */
+const loadRoom = () => Promise.all([import('../room/RoomClient.js'), import('./InRoom.js')])
+	.then(([client, page]) => ({ RoomClient: client.RoomClient, InRoom: page.InRoom }));
 import { usePreview } from './usePreview.js';
 
 export const NAME_STORAGE_KEY = 'rooms.name';
@@ -61,6 +69,11 @@ export function JoinPage({ code }: { code: string }) {
 	const [name, setName] = useState(() => fragment.name ?? localStorage.getItem(NAME_STORAGE_KEY) ?? '');
 	const [joining, setJoining] = useState(false);
 	const [client, setClient] = useState<RoomClient>();
+	const [RoomPage, setRoomPage] = useState<typeof InRoom>();
+	useEffect(() => {
+		// Fetched now, used on Join; a failure here is tried again (and reported) on Join.
+		loadRoom().catch(() => undefined);
+	}, []);
 	const preview = usePreview(!client);
 	const videoRef = useRef<HTMLVideoElement>(null);
 
@@ -85,7 +98,7 @@ export function JoinPage({ code }: { code: string }) {
 		localStorage.setItem(NAME_STORAGE_KEY, name.trim());
 		try {
 			const response = await api.join(code, { name: name.trim(), ...credentials, guestKey: guestKey(), wait });
-			const tracks = await preview.handOver();
+			const [tracks, { RoomClient, InRoom }] = await Promise.all([preview.handOver(), loadRoom()]);
 			const room = new RoomClient({
 				serverUrl: window.location.origin,
 				token: response.token,
@@ -101,6 +114,7 @@ export function JoinPage({ code }: { code: string }) {
 				if (room.state.endReason === 'room-ended') forgetHostKey(code);
 			});
 			await room.start();
+			setRoomPage(() => InRoom);
 			setClient(room);
 		} catch (failure) {
 			setJoining(false);
@@ -114,7 +128,7 @@ export function JoinPage({ code }: { code: string }) {
 		void join(mayWait);
 	};
 
-	if (client) return <InRoom client={client} title={invite?.title ?? ''} />;
+	if (client && RoomPage) return <RoomPage client={client} title={invite?.title ?? ''} />;
 	if (error) {
 		// Refused because the room locked or filled meanwhile: offer the lobby, with the name already given.
 		const action = error.code === 'ROOM_LOCKED' ? t('join.askToJoin') : error.code === 'ROOM_FULL' ? t('join.waitForSeat') : undefined;

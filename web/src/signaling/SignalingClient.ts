@@ -7,21 +7,12 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { ErrorCode } from '../../../shared/errors.js';
+import { SignalingError } from './SignalingError.js';
 import { LIMITS } from '../../../shared/limits.js';
 import type { Ack, ClientToServerEvents, ServerEvents, ServerToClientEvents } from '../../../shared/protocol.js';
 import type { RequestName, RequestPayload, ResponseData } from '../../../shared/requests.js';
 
-export class SignalingError extends Error {
-	override name = 'SignalingError';
-	constructor(readonly code: ErrorCode, message: string) {
-		super(message);
-	}
-}
-
-/** The server's code for a failed request, or INTERNAL for anything else. */
-export function errorCode(error: unknown): ErrorCode {
-	return error instanceof SignalingError ? error.code : ErrorCode.INTERNAL;
-}
+export { SignalingError, errorCode } from './SignalingError.js';
 
 export interface SignalingClientOptions {
 	/** Per-request timeout in milliseconds. Default LIMITS.requestTimeoutMs. */
