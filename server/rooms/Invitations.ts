@@ -9,7 +9,6 @@ import { nanoid } from 'nanoid';
 import type { CreatedRoom } from '../../shared/api.js';
 import type { IceServer, InviteStatus, InviteView, JoinResponse, ParticipantView, RoomView } from '../../shared/protocol.js';
 import type { CreateRoomBody, JoinBody, TokenRole } from '../../shared/schemas.js';
-import { LIMITS } from '../../shared/limits.js';
 import type { AppRegistry } from '../apps/AppRegistry.js';
 import { type AppUser, verifyAppToken } from '../auth/appTokens.js';
 import type { ParticipantTokens } from '../auth/participantTokens.js';
@@ -18,7 +17,7 @@ import { Errors, refusal } from '../errors.js';
 import type { IdentityLinks } from '../identity/IdentityLinks.js';
 import type { BanStore, RoomRecord, RoomStore } from '../store/RoomStore.js';
 import type { ActivityFeed } from './ActivityFeed.js';
-import { admission, isExpired } from './admission.js';
+import { UNOPENED_ROOM, admission, isExpired } from './admission.js';
 import { bansFor } from './bans.js';
 import { withFreshCode } from './inviteCodes.js';
 import type { LiveRooms } from './LiveRooms.js';
@@ -151,10 +150,8 @@ export class Invitations {
 		const role: TokenRole = body.hostKey !== undefined || (user && (await this.moderation.owns(user, record))) ? 'host' : 'guest';
 		const gk = body.guestKey ? hashSecret(body.guestKey) : undefined;
 		const person = { pid: nanoid(), identity: user?.identity, gk };
-		const live = this.liveRooms.get(record.id);
 		const banned = await this.#isRemoved(record.id, person);
-		const decision = admission(record,
-			{ hostPresent: live?.hostPresent ?? false, seated: live?.participantCount ?? 0, waiting: live?.lobby.size ?? 0, maxWaiting: LIMITS.maxLobby },
+		const decision = admission(record, this.liveRooms.get(record.id)?.admissionState() ?? UNOPENED_ROOM,
 			{ role, signedIn: Boolean(user), banned, admitted: false, wait: body.wait ?? false });
 		if (decision.kind === 'refuse') throw refusal(decision.code);
 

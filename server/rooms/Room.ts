@@ -26,7 +26,7 @@ import { RoomMedia } from '../media/RoomMedia.js';
 import type { RouterPlacement } from '../media/WorkerPool.js';
 import { SafeEmitter } from '../SafeEmitter.js';
 import type { RoomRecord } from '../store/RoomStore.js';
-import { admission, type AdmissionDecision } from './admission.js';
+import { admission, type AdmissionDecision, type AdmissionLive } from './admission.js';
 import { Removals } from './bans.js';
 import { RaisedHands } from './RaisedHands.js';
 import { Lobby, type LobbyEntry } from './Lobby.js';
@@ -78,7 +78,7 @@ export class Room extends SafeEmitter<RoomEvents> {
 		this.lobby = new Lobby({
 			isClosed: () => this.#closed,
 			// Those in the lobby consented to wait; they count among the waiting already.
-			decide: (entry) => this.#decide(entry.claims, { admitted: entry.admitted, wait: true }, this.lobby.size - 1),
+			decide: (entry) => this.#decide(entry.claims, { admitted: entry.admitted, wait: true }, 1),
 			seat: (entry) => entry.connection.emit('room.admitted', this.#seat(entry.claims, entry.role, entry.rtpCapabilities, entry.connection)),
 			lobbyChanged: (entries) => this.broadcastToModerators('lobby.updated', { entries }),
 		}, options.knockTimeoutMs, logger);
@@ -130,10 +130,15 @@ export class Room extends SafeEmitter<RoomEvents> {
 		this.lobby.promote();
 	}
 
-	#decide(claims: ParticipantClaims, flags: { admitted: boolean; wait: boolean; banned?: boolean }, waiting: number): AdmissionDecision {
-		const live = { hostPresent: this.hostPresent, seated: this.#participants.size, waiting, maxWaiting: this.#options.maxLobby };
+	/** The room as `admission()` sees it now; `waitingBesides` leaves people already waiting out of the count. */
+	admissionState(waitingBesides = 0): AdmissionLive {
+		return { hostPresent: this.hostPresent, seated: this.#participants.size, waiting: this.lobby.size - waitingBesides, maxWaiting: this.#options.maxLobby };
+	}
+
+	#decide(claims: ParticipantClaims, flags: { admitted: boolean; wait: boolean; banned?: boolean }, waitingBesides: number): AdmissionDecision {
 		const banned = Boolean(flags.banned) || this.removals.has(claims);
-		return admission(this.#record, live, { role: this.roles.roleOf(claims), signedIn: Boolean(claims.identity), ...flags, banned });
+		return admission(this.#record, this.admissionState(waitingBesides),
+			{ role: this.roles.roleOf(claims), signedIn: Boolean(claims.identity), ...flags, banned });
 	}
 
 	/**
@@ -154,7 +159,7 @@ export class Room extends SafeEmitter<RoomEvents> {
 		}
 		const waiting = this.lobby.replace(claims.pid);
 		const admitted = waiting?.admitted ?? false;
-		const decision = this.#decide(claims, { admitted, wait: options.wait, banned: options.banned }, this.lobby.size);
+		const decision = this.#decide(claims, { admitted, wait: options.wait, banned: options.banned }, 0);
 		if (decision.kind === 'refuse') throw refusal(decision.code);
 		const role = this.roles.roleOf(claims);
 		if (decision.kind === 'seat') {

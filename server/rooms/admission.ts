@@ -22,6 +22,9 @@ export interface AdmissionLive {
 	maxWaiting: number;
 }
 
+/** A room nobody has opened yet: nobody in, nobody waiting. */
+export const UNOPENED_ROOM: AdmissionLive = { hostPresent: false, seated: 0, waiting: 0, maxWaiting: Infinity };
+
 export interface AdmissionPerson {
 	role: Role;
 	/** Signed in through an app (their token carries an identity). */

@@ -19,7 +19,7 @@ export function ShareLink({ url, title }: { url: string; title: string }) {
 	};
 	return (
 		<div className="share-link">
-			<LinkBox label={t('room.inviteLink')} value={url} hint={copy === 'manual' ? t('room.copyManually') : t('room.inviteLink')} focus={copy === 'manual'} />
+			<LinkBox label={t('room.inviteLink')} value={url} hint={copy === 'manual' ? t('room.copyManually') : undefined} focus={copy === 'manual'} />
 			<div className="share-actions">
 				<button type="button" onClick={() => void copyLink()}>{t('control.copyLink')}</button>
 				{canShare && <button type="button" onClick={share}>{t('share.button')}</button>}

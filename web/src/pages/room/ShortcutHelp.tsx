@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 import type { MessageKey } from '../../i18n/index.js';
 import { useI18n } from '../../ui/I18n.js';
 
-export const SHORTCUTS: { key: string; what: MessageKey }[] = [
+const SHORTCUTS: { key: string; what: MessageKey }[] = [
 	{ key: 'M', what: 'shortcuts.mic' },
 	{ key: 'V', what: 'shortcuts.camera' },
 	{ key: 'H', what: 'shortcuts.hand' },
