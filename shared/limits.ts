@@ -6,6 +6,9 @@ export const LIMITS = {
 	/** Raising and lowering hands, the same way. */
 	handBurst: 6,
 	handsPerSecond: 1,
+	/** Spotlight changes by one host, the same way. */
+	spotlightBurst: 6,
+	spotlightsPerSecond: 1,
 	/** Display names: trimmed, 1..64 characters. */
 	nameMaxLength: 64,
 	/** Room titles: trimmed, 1..120 characters. */

@@ -63,6 +63,8 @@ export interface ChatMessage {
 export interface RoomSettingsView {
 	code: string;
 	title: string;
+	/** Set when `title` is the default "<owner>'s room": the owner's name, for browsers to say it in their language. */
+	defaultTitleOf?: string;
 	audience: S.Audience;
 	maxParticipants: number;
 	locked: boolean;
@@ -105,6 +107,8 @@ export interface JoinedRoom {
 	lobby: LobbyEntryView[];
 	/** Raised hands, first raised first. */
 	hands: RaisedHandView[];
+	/** Whom a host spotlights for everyone, if anyone. */
+	spotlightId: string | null;
 }
 
 export type JoinResult =
@@ -153,6 +157,8 @@ export interface ServerEvents {
 	/** Someone sent a reaction; it floats over their tile for a moment. */
 	'reaction': { participantId: string; emoji: S.Reaction };
 	'room.updated': RoomSettingsView;
+	/** A host spotlighted someone for everyone (or cleared it): everyone's speaker view shows them. */
+	'spotlight.changed': { participantId: string | null };
 	/** A participant's role changed. */
 	'participant.updated': ParticipantView;
 	/** To hosts and co-hosts: who waits in the lobby now. */
@@ -182,6 +188,8 @@ export type ServerToClientEvents = {
 export interface InviteView {
 	code: string;
 	title: string;
+	/** As in RoomSettingsView. */
+	defaultTitleOf?: string;
 	hostName: string;
 	status: 'open' | 'ended';
 	participantCount: number;

@@ -43,6 +43,7 @@ export const REQUESTS = {
 	'reaction.send': request<Record<string, never>>()(S.ReactionRequest),
 	// Host and co-host controls; the server checks the caller's live role.
 	'room.update': request<RoomSettingsView>()(S.RoomSettingsPatch),
+	'room.spotlight': request<{ participantId: string | null }>()(S.SpotlightRequest),
 	'room.resetLink': request<{ code: string; inviteUrl: string; hostUrl?: string }>()(S.EmptyRequest),
 	'room.end': request<Empty>()(S.EmptyRequest),
 	'participant.remove': request<Empty>()(S.ParticipantRequest),

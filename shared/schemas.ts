@@ -240,4 +240,6 @@ export type Reaction = z.infer<typeof Reaction>;
 export const ReactionRequest = z.strictObject({ emoji: Reaction });
 /** Lowers one's own hand, or (for hosts and co-hosts) someone else's. */
 export const LowerHandRequest = z.strictObject({ participantId: id.optional() });
+/** Spotlights one participant for everyone, or clears the spotlight (null). */
+export const SpotlightRequest = z.strictObject({ participantId: id.nullable() });
 export const EmptyRequest = z.strictObject({}).optional();

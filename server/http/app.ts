@@ -37,6 +37,8 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 				// Media comes from the SFU and the camera as blob/mediastream URLs.
 				'media-src': ["'self'", 'blob:', 'mediastream:'],
 				'connect-src': ["'self'", 'ws:', 'wss:'],
+				// Noise suppression and background blur compile WebAssembly served by us; no other eval.
+				'script-src': ["'self'", "'wasm-unsafe-eval'"],
 			},
 		},
 		// Invite links must not leak their code to other sites through Referer.

@@ -9,6 +9,7 @@ import { nanoid } from 'nanoid';
 import type { CreatedRoom } from '../../shared/api.js';
 import type { IceServer, InviteStatus, InviteView, JoinResponse, ParticipantView, RoomView } from '../../shared/protocol.js';
 import type { CreateRoomBody, JoinBody, TokenRole } from '../../shared/schemas.js';
+import { defaultTitle, defaultTitleOf } from '../../shared/titles.js';
 import type { AppRegistry } from '../apps/AppRegistry.js';
 import { type AppUser, verifyAppToken } from '../auth/appTokens.js';
 import type { ParticipantTokens } from '../auth/participantTokens.js';
@@ -50,7 +51,7 @@ export class Invitations {
 			const candidate: RoomRecord = {
 				id: nanoid(),
 				code,
-				title: body.title ?? `${owner.name}'s room`,
+				title: body.title ?? defaultTitle(owner.name),
 				ownerIdentity: owner.identity,
 				ownerName: owner.name,
 				audience: body.audience ?? 'link',
@@ -125,6 +126,7 @@ export class Invitations {
 		return {
 			code: record.code,
 			title: record.title,
+			defaultTitleOf: defaultTitleOf(record.title, record.ownerName),
 			hostName: record.ownerName,
 			status: record.status,
 			participantCount: live?.participantCount ?? 0,

@@ -47,6 +47,8 @@ export class Room extends SafeEmitter<RoomEvents> {
 	/** Removals made in this room's life, checked with the store's: a removal counts before its write lands. */
 	readonly removals = new Removals();
 	readonly hands = new RaisedHands();
+	/** Whom a host spotlights for everyone; cleared when they leave. */
+	#spotlightId: string | null = null;
 	/** The persisted settings; Moderation replaces them when they change. */
 	#record: RoomRecord;
 	/** Signalling connections bound to this room, seated, waiting or not yet either. */
@@ -180,7 +182,7 @@ export class Room extends SafeEmitter<RoomEvents> {
 		const others = this.participants();
 		this.#participants.set(participant.id, participant);
 		participant.logger.info({ seats: this.#participants.size, role, replaced: Boolean(previous) }, 'participant joined');
-		const joined = joinedView(participant, others, this.#record, this.lobby, this.hands);
+		const joined = joinedView(participant, others, this.#record, this.lobby, this.hands, this.#spotlightId);
 		if (!previous) {
 			this.broadcast('participant.joined', participant.view(), participant.id);
 			this.emit('participantJoined', participant);
@@ -219,7 +221,16 @@ export class Room extends SafeEmitter<RoomEvents> {
 		this.emit('participantLeft', participant, reason);
 		if (participant.role === 'host') this.roles.hostLeft();
 		if (this.hands.lower(participant.id)) this.broadcast('hands.updated', { hands: this.hands.views() });
+		if (this.#spotlightId === participant.id) this.setSpotlight(null);
 		this.lobby.promote();
+	}
+
+	/** Spotlights a seated participant for everyone, or clears it with null. */
+	setSpotlight(participantId: string | null): void {
+		if (participantId !== null && !this.#participants.has(participantId)) throw Errors.notFound('participant');
+		if (this.#spotlightId === participantId) return;
+		this.#spotlightId = participantId;
+		this.broadcast('spotlight.changed', { participantId });
 	}
 
 	broadcast<E extends keyof ServerEvents>(event: E, payload: ServerEvents[E], exceptId?: string): void {

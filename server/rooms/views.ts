@@ -1,5 +1,6 @@
 /** How a room record is shown: to people in the room (settings) and to its owner app (the whole room). */
 import type { JoinedRoom, RoomSettingsView, RoomView } from '../../shared/protocol.js';
+import { defaultTitleOf } from '../../shared/titles.js';
 import type { RoomRecord } from '../store/RoomStore.js';
 import type { Lobby } from './Lobby.js';
 import type { Participant } from './Participant.js';
@@ -9,6 +10,7 @@ export function settingsView(record: RoomRecord): RoomSettingsView {
 	return {
 		code: record.code,
 		title: record.title,
+		defaultTitleOf: defaultTitleOf(record.title, record.ownerName),
 		audience: record.audience,
 		maxParticipants: record.maxParticipants,
 		locked: record.locked,
@@ -31,7 +33,8 @@ export function roomView(record: RoomRecord): RoomView {
 }
 
 /** What a person is told when they take a seat: who is there, what they send, the settings, raised hands, and (for hosts) the lobby. */
-export function joinedView(participant: Participant, others: Participant[], record: RoomRecord, lobby: Lobby, hands: RaisedHands): JoinedRoom {
+export function joinedView(participant: Participant, others: Participant[], record: RoomRecord, lobby: Lobby, hands: RaisedHands,
+	spotlightId: string | null): JoinedRoom {
 	return {
 		self: participant.view(),
 		participants: others.map((other) => other.view()),
@@ -39,6 +42,7 @@ export function joinedView(participant: Participant, others: Participant[], reco
 		settings: settingsView(record),
 		lobby: participant.isModerator ? lobby.views() : [],
 		hands: hands.views(),
+		spotlightId,
 	};
 }
 

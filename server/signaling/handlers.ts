@@ -29,7 +29,7 @@ export interface SessionContext {
 	moderation: Moderation;
 	bans: BanStore;
 	/** This session's rate limits for its frequent requests. */
-	limits: { reactions: TokenBucket; hands: TokenBucket };
+	limits: { reactions: TokenBucket; hands: TokenBucket; spotlight: TokenBucket };
 }
 
 /** The session's buckets, fresh for each connection. */
@@ -37,6 +37,7 @@ export function sessionLimits(): SessionContext['limits'] {
 	return {
 		reactions: new TokenBucket(LIMITS.reactionBurst, LIMITS.reactionsPerSecond),
 		hands: new TokenBucket(LIMITS.handBurst, LIMITS.handsPerSecond),
+		spotlight: new TokenBucket(LIMITS.spotlightBurst, LIMITS.spotlightsPerSecond),
 	};
 }
 
@@ -164,6 +165,14 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 	},
 
 	'room.update': (ctx, patch) => ctx.moderation.update(ctx.room.id, actor(ctx), patch),
+
+	'room.spotlight': (ctx, { participantId }) => {
+		const participant = joined(ctx);
+		if (!participant.isModerator) throw Errors.forbidden('only hosts and co-hosts can spotlight someone for everyone');
+		if (!ctx.limits.spotlight.take()) throw Errors.rateLimited('spotlight changes');
+		ctx.room.setSpotlight(participantId);
+		return { participantId };
+	},
 
 	'room.resetLink': async (ctx) => {
 		const { record, inviteUrl, hostUrl } = await ctx.moderation.resetLink(ctx.room.id, actor(ctx));

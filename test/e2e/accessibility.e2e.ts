@@ -45,6 +45,13 @@ test('every screen passes axe with no serious violation', async ({ browser }) =>
 		await host.getByRole('button', { name: panel, exact: true }).click();
 		await expectAccessible(host, `the room with ${panel} open`);
 	}
+	await host.getByRole('button', { name: 'More options' }).click();
+	await expectAccessible(host, 'the room with More options open');
+	await host.getByRole('button', { name: 'Audio and video settings' }).click();
+	await expectAccessible(host, 'the room with the audio and video settings open');
+	await host.getByRole('button', { name: 'More options' }).click();
+	await host.getByRole('button', { name: 'Speaker view' }).click();
+	await expectAccessible(host, 'the speaker view');
 	await host.locator('body').press('?');
 	await expect(host.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
 	await expectAccessible(host, 'the shortcut help');

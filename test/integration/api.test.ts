@@ -42,7 +42,8 @@ describe('POST /api/v1/rooms', () => {
 
 	it('defaults the title to the host name and the seats to the server cap', async () => {
 		const { room } = await createRoom(server.url, {}, { app: 'whatsapp', user: '+15551234567', name: 'Ana' });
-		expect(room).toMatchObject({ title: "Ana's room", maxParticipants: 50 });
+		// Stored in English for apps; marked with the owner's name so browsers translate it.
+		expect(room).toMatchObject({ title: "Ana's room", defaultTitleOf: 'Ana', maxParticipants: 50 });
 	});
 
 	it('gives each room a different code', async () => {

@@ -1,4 +1,4 @@
-/** Raised hands (a queue everyone sees in order) and reactions (broadcast, rate-limited), over real sockets. */
+/** Raised hands (a queue everyone sees in order), reactions (broadcast, rate-limited) and the host's spotlight, over real sockets. */
 import { describe, expect, it } from 'vitest';
 import { createRoom } from '../support/server.js';
 import { hostKeyOf, refusal, serverWithCrowd } from '../support/rooms.js';
@@ -58,5 +58,30 @@ describe('reactions', () => {
 		expect(results.length - refused.length).toBe(5);
 		for (const result of refused) expect((result as PromiseRejectedResult).reason.code).toBe('RATE_LIMITED');
 		expect(await bo.signaling.request('reaction.send', { emoji: '👏' })).toEqual({});
+	});
+});
+
+describe('spotlight for everyone', () => {
+	it('is set by hosts only, reaches everyone and late joiners, and clears when the person leaves', async () => {
+		const { room: created, host, ana, bo } = await room();
+		expect(await refusal(ana.signaling.request('room.spotlight', { participantId: bo.id }))).toBe('FORBIDDEN');
+		expect(await refusal(host.signaling.request('room.spotlight', { participantId: 'nobody-here' }))).toBe('NOT_FOUND');
+		expect((await host.signaling.sendUnchecked('room.spotlight', { participantId: 42 }))?.ok).toBe(false);
+
+		expect(await host.signaling.request('room.spotlight', { participantId: ana.id })).toEqual({ participantId: ana.id });
+		for (const person of [ana, bo]) expect(await person.waitFor('spotlight.changed')).toEqual({ participantId: ana.id });
+		const late = await crowd.seat(created.code, 'Dee');
+		expect(late.joined.spotlightId).toBe(ana.id);
+
+		ana.close();
+		await bo.waitFor('spotlight.changed', ({ participantId }) => participantId === null);
+	});
+
+	it('is rate-limited per host', async () => {
+		const { host, ana, bo } = await room();
+		const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => host.signaling.request('room.spotlight', { participantId: i % 2 ? ana.id : bo.id })));
+		const refused = results.filter((result) => result.status === 'rejected');
+		expect(refused.length).toBe(4);
+		for (const result of refused) expect((result as PromiseRejectedResult).reason.code).toBe('RATE_LIMITED');
 	});
 });

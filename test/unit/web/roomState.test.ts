@@ -17,6 +17,7 @@ function joinedState(): RoomState {
 			},
 			lobby: [],
 			hands: [],
+			spotlightId: null,
 		},
 	});
 }

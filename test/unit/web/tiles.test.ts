@@ -23,6 +23,7 @@ function room(...actions: RoomAction[]): RoomState {
 			settings,
 			lobby: [],
 			hands: [],
+			spotlightId: null,
 		},
 	} satisfies RoomAction, ...actions].reduce(roomReducer, start);
 }
@@ -73,5 +74,45 @@ describe('buildTiles', () => {
 		expect(buildTiles(remote, labels).stage).toMatchObject({ participantId: 'b', isScreen: true, videoTrack: track('bo-screen') });
 		const mine = roomReducer(remote, { type: 'local', local: { screenTrack: track('my-screen') } });
 		expect(buildTiles(mine, labels).stage).toMatchObject({ participantId: 'me', videoTrack: track('my-screen') });
+	});
+});
+
+describe('the stage', () => {
+	const stageOf = (state: RoomState) => buildTiles(state, labels).stage?.participantId;
+	const stripOf = (state: RoomState) => buildTiles(state, labels).tiles.map(({ participantId }) => participantId);
+
+	it('is empty in the grid, and in the speaker view holds the active speaker, else the first other person', () => {
+		expect(stageOf(room())).toBeUndefined();
+		expect(stageOf(room({ type: 'layout', layout: 'speaker' }))).toBe('a');
+		const speaking = room({ type: 'layout', layout: 'speaker' }, { type: 'activeSpeaker', participantId: 'b' });
+		expect(stageOf(speaking)).toBe('b');
+		expect(stripOf(speaking)).toEqual(['me', 'a']);
+		// One's own voice does not put oneself on one's own stage.
+		expect(stageOf(room({ type: 'layout', layout: 'speaker' }, { type: 'activeSpeaker', participantId: 'me' }))).toBe('a');
+	});
+
+	it('puts one\'s own pin above a host\'s spotlight, the spotlight above a screen share, and forgets both when the person leaves', () => {
+		const spotlit = room({ type: 'spotlight', participantId: 'a' });
+		expect(stageOf(spotlit)).toBe('a');
+		expect(buildTiles(spotlit, labels).stage).toMatchObject({ spotlit: true, pinned: false });
+		const pinned = room({ type: 'spotlight', participantId: 'a' }, { type: 'pin', participantId: 'b' });
+		expect(stageOf(pinned)).toBe('b');
+		expect(stripOf(pinned)).toEqual(['me', 'a']);
+		const left = room({ type: 'spotlight', participantId: 'a' }, { type: 'pin', participantId: 'b' }, { type: 'participantLeft', participantId: 'b' },
+			{ type: 'participantLeft', participantId: 'a' });
+		expect(left.pinnedId).toBeNull();
+		expect(left.spotlightId).toBeNull();
+		expect(stageOf(left)).toBeUndefined();
+	});
+
+	it('shows a screen share unless someone is pinned or spotlighted', () => {
+		const sharing = room({ type: 'local', local: { screenTrack: track('my-screen') } }, { type: 'layout', layout: 'speaker' });
+		expect(buildTiles(sharing, labels).stage).toMatchObject({ isScreen: true, videoTrack: track('my-screen') });
+		expect(stripOf(sharing)).toEqual(['me', 'a', 'b']);
+		const spotlit = buildTiles(roomReducer(sharing, { type: 'spotlight', participantId: 'b' }), labels);
+		expect(spotlit.stage).toMatchObject({ participantId: 'b', spotlit: true });
+		expect(spotlit.stage?.isScreen).toBeUndefined();
+		// The share stays in view, first in the strip.
+		expect(spotlit.tiles.map(({ participantId, isScreen }) => [participantId, Boolean(isScreen)])).toEqual([['me', true], ['me', false], ['a', false]]);
 	});
 });

@@ -7,6 +7,7 @@ import { buildTiles } from '../room/tiles.js';
 import { useI18n } from '../ui/I18n.js';
 import { ChatPanel } from './room/ChatPanel.js';
 import { ControlBar, type Panel } from './room/ControlBar.js';
+import { DevicesPanel } from './room/DevicesPanel.js';
 import { LobbyRequests, RoomSettingsPanel } from './room/HostTools.js';
 import { InvitePanel } from './room/InvitePanel.js';
 import { ParticipantsPanel } from './room/ParticipantsPanel.js';
@@ -18,7 +19,7 @@ import { Toasts } from './room/Toasts.js';
 
 /** `title` is the invite's, for the screens before the room's own settings arrive. */
 export function InRoom({ client, title }: { client: RoomClient; title: string }) {
-	const { t } = useI18n();
+	const { t, roomTitle } = useI18n();
 	const state = useSyncExternalStore(client.store.subscribe, () => client.store.state);
 	const [panel, setPanel] = useState<Panel | null>(null);
 	const onAudioBlocked = useCallback(() => client.setAudioBlocked(true), [client]);
@@ -40,9 +41,9 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 		return () => window.removeEventListener('keydown', onKey);
 	}, [client]);
 
-	const roomTitle = state.settings?.title ?? title;
-	if (state.phase === 'waiting' && state.waiting) return <WaitingScreen client={client} waiting={state.waiting} title={roomTitle} cameraTrack={state.local.cameraOn ? state.local.cameraTrack : undefined} />;
-	if (state.phase === 'ended') return <EndScreen endReason={state.endReason} title={roomTitle} />;
+	const shownTitle = state.settings ? roomTitle(state.settings) : title;
+	if (state.phase === 'waiting' && state.waiting) return <WaitingScreen client={client} waiting={state.waiting} title={shownTitle} cameraTrack={state.local.cameraOn ? state.local.cameraTrack : undefined} />;
+	if (state.phase === 'ended') return <EndScreen endReason={state.endReason} title={shownTitle} />;
 
 	const badge = (participant: ParticipantView) => (participant.role === 'host' ? t('room.host')
 		: participant.role === 'cohost' ? t('room.cohost')
@@ -55,11 +56,14 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 			{state.phase === 'reconnecting' && <div className="overlay" role="alert">{t('room.reconnecting')}</div>}
 			<RoomBar state={state} onHelp={() => setHelpOpen(true)} />
 			{helpOpen && <ShortcutHelp onClose={closeHelp} />}
-			<TileGrid tiles={tiles} stage={stage} onAudioBlocked={onAudioBlocked} />
+			<TileGrid tiles={tiles} stage={stage} onAudioBlocked={onAudioBlocked} speakerId={state.local.speakerId}
+				onPin={(id) => client.pin(state.pinnedId === id ? null : id)}
+				onSpotlight={isModerator(state.self) ? (id) => void client.host.spotlight(state.spotlightId === id ? null : id) : undefined} />
 			{panel === 'chat' && <ChatPanel client={client} onClose={() => setPanel(null)} />}
 			{panel === 'participants' && <ParticipantsPanel client={client} state={state} tiles={tiles} onClose={() => setPanel(null)} />}
-			{panel === 'settings' && isModerator(state.self) && <RoomSettingsPanel client={client} state={state} onClose={() => setPanel(null)} />}
-			{panel === 'invite' && <InvitePanel url={inviteUrl} title={state.settings?.title ?? ''} onClose={() => setPanel(null)} />}
+			{panel === 'host' && isModerator(state.self) && <RoomSettingsPanel client={client} state={state} onClose={() => setPanel(null)} />}
+			{panel === 'devices' && <DevicesPanel client={client} state={state} onClose={() => setPanel(null)} />}
+			{panel === 'invite' && <InvitePanel url={inviteUrl} title={shownTitle} onClose={() => setPanel(null)} />}
 			{isModerator(state.self) && <LobbyRequests client={client} entries={state.lobby} />}
 			<Toasts client={client} notices={state.notices} />
 			{state.audioBlocked && (
@@ -68,7 +72,7 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 					client.setAudioBlocked(false);
 				}}>{t('room.enableAudio')}</button>
 			)}
-			<ControlBar client={client} state={state} panel={panel} setPanel={setPanel} />
+			<ControlBar client={client} state={state} panel={panel} setPanel={setPanel} onHelp={() => setHelpOpen(true)} />
 		</main>
 	);
 }

@@ -61,7 +61,7 @@ function takeFragment(code: string): { credentials: { hostKey?: string; appToken
 const STALE_HOST_KEY = new Set(['ROOM_ENDED', 'AUTH_INVALID', 'INVITE_NOT_FOUND']);
 
 export function JoinPage({ code }: { code: string }) {
-	const { t } = useI18n();
+	const { t, roomTitle } = useI18n();
 	const [fragment] = useState(() => takeFragment(code));
 	const { credentials } = fragment;
 	const [invite, setInvite] = useState<InviteStatus>();
@@ -128,20 +128,20 @@ export function JoinPage({ code }: { code: string }) {
 		void join(mayWait);
 	};
 
-	if (client && RoomPage) return <RoomPage client={client} title={invite?.title ?? ''} />;
+	if (client && RoomPage) return <RoomPage client={client} title={invite ? roomTitle(invite) : ''} />;
 	if (error) {
 		// Refused because the room locked or filled meanwhile: offer the lobby, with the name already given.
 		const action = error.code === 'ROOM_LOCKED' ? t('join.askToJoin') : error.code === 'ROOM_FULL' ? t('join.waitForSeat') : undefined;
-		return <ErrorScreen code={error.code} message={error.message} reason={error.reason} title={invite?.title}
+		return <ErrorScreen code={error.code} message={error.message} reason={error.reason} title={invite && roomTitle(invite)}
 			action={action && name.trim() ? { label: action, run: () => void join(true) } : undefined} />;
 	}
 	if (!invite) return <main className="page notice"><p aria-busy="true">{t('join.loading')}</p></main>;
 	// Told before anything else: a removal lasts for the room's life.
-	if (invite.removed) return <ErrorScreen code="REMOVED" title={invite.title} />;
+	if (invite.removed) return <ErrorScreen code="REMOVED" title={roomTitle(invite)} />;
 
 	return (
 		<main className="page join">
-			<header className="topbar"><h1>{invite.title}</h1><LanguageSwitcher /></header>
+			<header className="topbar"><h1>{roomTitle(invite)}</h1><LanguageSwitcher /></header>
 			<p>{t('join.hostedBy', { name: invite.hostName })} · {t('join.inRoom', { count: invite.participantCount, max: invite.maxParticipants })}</p>
 			{credentials.hostKey && <p className="hint">{t('join.asHost')}</p>}
 			{!credentials.hostKey && invite.locked && <p className="hint">{t('join.lockedHint')}</p>}

@@ -13,14 +13,14 @@ export function inviteCodeFrom(input: string): string | undefined {
 }
 
 export function Landing() {
-	const { t } = useI18n();
+	const { t, roomTitle } = useI18n();
 	const [link, setLink] = useState('');
 	const [linkError, setLinkError] = useState(false);
 	const [name, setName] = useState(() => localStorage.getItem(NAME_STORAGE_KEY) ?? '');
 	const [createError, setCreateError] = useState<string>();
 	const [creating, setCreating] = useState(false);
 	/** The room just created: its link to share before going in. */
-	const [created, setCreated] = useState<{ inviteUrl: string; hostUrl: string; title: string }>();
+	const [created, setCreated] = useState<{ inviteUrl: string; hostUrl: string; room: { title: string; defaultTitleOf?: string } }>();
 
 	const open = (event: FormEvent) => {
 		event.preventDefault();
@@ -36,7 +36,7 @@ export function Landing() {
 		try {
 			localStorage.setItem(NAME_STORAGE_KEY, name.trim());
 			const { inviteUrl, hostUrl, room } = await api.createWebRoom(name.trim());
-			setCreated({ inviteUrl, hostUrl, title: room.title });
+			setCreated({ inviteUrl, hostUrl, room });
 		} catch (error) {
 			setCreateError(error instanceof ApiError ? error.message : String(error));
 			setCreating(false);
@@ -45,13 +45,14 @@ export function Landing() {
 
 	if (created) {
 		const target = new URL(created.hostUrl);
+		const title = roomTitle(created.room);
 		return (
 			<main className="page landing">
 				<header className="topbar"><h1>{t('landing.ready.heading')}</h1><LanguageSwitcher /></header>
 				<p className="hint">{t('landing.ready.hint')}</p>
-				<section className="card" aria-label={created.title}>
-					<h2>{created.title}</h2>
-					<ShareLink url={created.inviteUrl} title={created.title} />
+				<section className="card" aria-label={title}>
+					<h2>{title}</h2>
+					<ShareLink url={created.inviteUrl} title={title} />
 				</section>
 				<button type="submit" onClick={() => window.location.assign(`${target.pathname}${target.hash}`)}>{t('landing.ready.join')}</button>
 			</main>

@@ -60,6 +60,11 @@ export class HostControls {
 		return this.#ask('hand.lower', { participantId });
 	}
 
+	/** Shows someone large in everyone's view; null clears it. */
+	spotlight(participantId: string | null) {
+		return this.#ask('room.spotlight', { participantId });
+	}
+
 	admit(participantId: string) {
 		return this.#ask('lobby.admit', { participantId });
 	}

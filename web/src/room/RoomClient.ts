@@ -12,11 +12,14 @@ import { CloseReason, ErrorCode } from '../../../shared/errors.js';
 import type { IceServer, JoinedRoom } from '../../../shared/protocol.js';
 import type { Reaction } from '../../../shared/schemas.js';
 import { SignalingClient, SignalingError, errorCode } from '../signaling/SignalingClient.js';
+import { callPreferences, saveCallPreferences } from '../preferences.js';
+import { Camera } from './Camera.js';
 import { openDevice } from './devices.js';
 import { HostControls } from './HostControls.js';
 import { MediaSession } from './MediaSession.js';
+import { Microphone } from './Microphone.js';
 import { RoomStateStore } from './RoomStateStore.js';
-import { type RoomState, initialRoomState } from './roomState.js';
+import { type Layout, type RoomState, initialRoomState } from './roomState.js';
 
 /** Refresh the participant token well before the server's 10-minute lifetime runs out. */
 const TOKEN_REFRESH_MS = 4 * 60_000;
@@ -44,20 +47,35 @@ export class RoomClient {
 	readonly #wait: boolean;
 	#refreshTimer: ReturnType<typeof setInterval> | undefined;
 	#reactionSerial = 0;
-	/** The camera in use, to open it again after it was released. */
-	#cameraDeviceId: string | undefined;
+	readonly #microphone: Microphone | undefined;
+	readonly #camera: Camera;
 	#closed = false;
 
 	constructor(options: RoomClientOptions) {
 		this.#signaling = new SignalingClient(options.serverUrl, options.token);
 		this.#wait = options.wait ?? false;
+		this.#microphone = options.micTrack ? new Microphone(options.micTrack) : undefined;
+		this.#camera = new Camera(options.cameraTrack);
 		this.store = new RoomStateStore(initialRoomState({
 			micTrack: options.micTrack,
 			cameraTrack: options.cameraTrack,
 			micOn: Boolean(options.micTrack) && (options.micOn ?? true),
 			cameraOn: Boolean(options.cameraTrack) && (options.cameraOn ?? true),
+			cameraDeviceId: this.#camera.deviceId,
 		}));
 		const { dispatch } = this.store;
+		// The tracks sent change without renegotiating: a switched device, blur, or audio processing starting.
+		if (this.#microphone) {
+			this.#microphone.onTrackChange = (track) => void this.#media.replaceTrack('mic', track).catch(() => undefined);
+			this.#microphone.onSuppressionChange = (noiseSuppression) => dispatch({ type: 'local', local: { noiseSuppression } });
+		}
+		this.#camera.onTrackChange = (track) => {
+			dispatch({ type: 'local', local: { cameraTrack: track, cameraDeviceId: this.#camera.deviceId } });
+			if (track) void this.#media.replaceTrack('camera', track).catch(() => undefined);
+		};
+		const preferences = callPreferences();
+		void this.setNoiseSuppression(preferences.noiseSuppression, false);
+		if (preferences.backgroundBlur) void this.setBackgroundBlur(true, false);
 		this.#media = new MediaSession(this.#signaling, options.iceServers, {
 			quality: (quality) => dispatch({ type: 'quality', quality }),
 			track: (producerId, track) => dispatch({ type: 'trackReady', producerId, track }),
@@ -94,6 +112,7 @@ export class RoomClient {
 		signaling.on('producer.paused', ({ producerId }) => dispatch({ type: 'producerPaused', producerId, paused: true }));
 		signaling.on('producer.resumed', ({ producerId }) => dispatch({ type: 'producerPaused', producerId, paused: false }));
 		signaling.on('speaker.active', ({ participantId }) => dispatch({ type: 'activeSpeaker', participantId }));
+		signaling.on('spotlight.changed', ({ participantId }) => dispatch({ type: 'spotlight', participantId }));
 		signaling.on('chat.message', (message) => dispatch({ type: 'chat', message }));
 		signaling.on('hands.updated', ({ hands }) => dispatch({ type: 'hands', hands }));
 		signaling.on('reaction', ({ participantId, emoji }) => {
@@ -144,9 +163,10 @@ export class RoomClient {
 	async #enter(joined: JoinedRoom): Promise<void> {
 		this.store.dispatch({ type: 'joined', room: joined });
 		this.store.dispatch({ type: 'quality', quality: 'good' });
-		await this.#media.start(this.state.local);
+		const { micOn, cameraOn } = this.state.local;
+		await this.#media.start({ micTrack: this.#microphone?.track, cameraTrack: this.#camera.track, micOn, cameraOn });
 		// Joining with the camera off: its producer waits paused, and the device is released.
-		if (!this.state.local.cameraOn) this.#releaseCamera();
+		if (!cameraOn) this.#camera.release();
 		await Promise.all(joined.producers.map((producer) => this.#media.consume(producer)));
 	}
 
@@ -171,30 +191,68 @@ export class RoomClient {
 	 */
 	setCameraOn(on: boolean): Promise<void> {
 		return this.#reporting((async () => {
-			const current = this.state.local.cameraTrack;
 			if (!on) {
 				this.store.dispatch({ type: 'local', local: { cameraOn: false } });
 				await this.#media.setProducing('camera', false);
-				this.#releaseCamera();
+				this.#camera.release();
 				return;
 			}
-			if (current?.readyState !== 'live') {
-				const track = await openDevice('video', this.#cameraDeviceId);
-				if (!track) throw new SignalingError(ErrorCode.UNAVAILABLE, 'the camera could not be opened');
-				this.store.dispatch({ type: 'local', local: { cameraTrack: track } });
-				await this.#media.replaceTrack('camera', track);
-			}
+			if (!(await this.#camera.open())) throw new SignalingError(ErrorCode.UNAVAILABLE, 'the camera could not be opened');
 			this.store.dispatch({ type: 'local', local: { cameraOn: true } });
 			await this.#media.setProducing('camera', true);
 		})());
 	}
 
-	/** Stops the camera's track, remembering which device it was. */
-	#releaseCamera(): void {
-		const track = this.state.local.cameraTrack;
-		if (!track || track.readyState !== 'live') return;
-		this.#cameraDeviceId = track.getSettings().deviceId;
-		track.stop();
+	/** Switches camera; while the camera is off, the choice waits for it to be turned on. */
+	switchCamera(deviceId: string): Promise<void> {
+		return this.#reporting((async () => {
+			if (!this.state.local.cameraOn) {
+				this.#camera.choose(deviceId);
+				this.store.dispatch({ type: 'local', local: { cameraDeviceId: deviceId } });
+				return;
+			}
+			if (!(await this.#camera.open(deviceId))) throw new SignalingError(ErrorCode.UNAVAILABLE, 'that camera could not be opened');
+		})());
+	}
+
+	/** Switches microphone; what is sent keeps flowing, through the same noise suppression. */
+	switchMicrophone(deviceId: string): Promise<void> {
+		return this.#reporting((async () => {
+			const microphone = this.#microphone;
+			if (!microphone) return;
+			const device = await openDevice('audio', deviceId);
+			if (!device) throw new SignalingError(ErrorCode.UNAVAILABLE, 'that microphone could not be opened');
+			microphone.setDevice(device);
+			this.store.dispatch({ type: 'local', local: { micTrack: device } });
+		})());
+	}
+
+	/** Plays everyone's sound on this output device (where the browser can choose: `setSinkId`). */
+	setSpeaker(deviceId: string): void {
+		this.store.dispatch({ type: 'local', local: { speakerId: deviceId } });
+	}
+
+	/** The microphone's loudness now, 0..1, for a level meter. */
+	micLevel(): number {
+		return this.#microphone?.level() ?? 0;
+	}
+
+	/** Noise suppression on (RNNoise, else the browser's own) or off; remembered for the next call. */
+	setNoiseSuppression(on: boolean, remember = true): Promise<void> {
+		if (remember) saveCallPreferences({ noiseSuppression: on });
+		return this.#reporting((async () => {
+			const noiseSuppression = await this.#microphone?.setNoiseSuppression(on);
+			if (noiseSuppression) this.store.dispatch({ type: 'local', local: { noiseSuppression } });
+		})());
+	}
+
+	/** Background blur on or off; remembered for the next call. */
+	setBackgroundBlur(on: boolean, remember = true): Promise<void> {
+		if (remember) saveCallPreferences({ backgroundBlur: on });
+		return this.#reporting((async () => {
+			const backgroundBlur = await this.#camera.setBlur(on);
+			this.store.dispatch({ type: 'local', local: { backgroundBlur } });
+		})());
 	}
 
 	/** Runs something the person asked for; a failure becomes a notice instead of vanishing. */
@@ -260,6 +318,16 @@ export class RoomClient {
 		}
 	}
 
+	/** Switches between the grid and the speaker view, for oneself. */
+	setLayout(layout: Layout): void {
+		this.store.dispatch({ type: 'layout', layout });
+	}
+
+	/** Pins someone large for oneself only; null unpins. */
+	pin(participantId: string | null): void {
+		this.store.dispatch({ type: 'pin', participantId });
+	}
+
 	/** Records that the browser blocked audio playback until a click. */
 	setAudioBlocked(blocked: boolean): void {
 		this.store.dispatch({ type: 'audioBlocked', blocked });
@@ -282,8 +350,9 @@ export class RoomClient {
 		this.#closed = true;
 		clearInterval(this.#refreshTimer);
 		this.#media.reset();
-		const { micTrack, cameraTrack, screenTrack } = this.state.local;
-		for (const track of [micTrack, cameraTrack, screenTrack]) track?.stop();
+		this.#microphone?.close();
+		this.#camera.close();
+		this.state.local.screenTrack?.stop();
 		this.#signaling.close();
 	}
 }

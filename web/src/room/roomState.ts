@@ -7,6 +7,7 @@ import type {
 	ChatMessage, JoinedRoom, LobbyEntryView, LobbyStatus, ModerationEvent, ParticipantView, ProducerView, RaisedHandView, RoomSettingsView,
 } from '../../../shared/protocol.js';
 import type { MediaSource, Reaction } from '../../../shared/schemas.js';
+import type { NoiseSuppression } from './Microphone.js';
 
 type WaitReasonView = LobbyEntryView['reason'];
 
@@ -24,12 +25,23 @@ export interface RemoteParticipant extends ParticipantView {
 }
 
 export interface LocalMedia {
+	/** The microphone device's own track. */
 	micTrack?: MediaStreamTrack;
+	/** What the camera shows and sends: the device's track, or its blurred picture. */
 	cameraTrack?: MediaStreamTrack;
 	screenTrack?: MediaStreamTrack;
 	micOn: boolean;
 	cameraOn: boolean;
+	/** The camera and speaker chosen (the microphone's is its track's). */
+	cameraDeviceId?: string;
+	speakerId?: string;
+	/** What cleans the microphone's sound now. */
+	noiseSuppression: NoiseSuppression;
+	backgroundBlur: boolean;
 }
+
+/** The grid shows everyone alike; the speaker view shows one person large and the others in a strip. */
+export type Layout = 'grid' | 'speaker';
 
 export type Phase = 'connecting' | 'waiting' | 'joined' | 'reconnecting' | 'ended';
 export type Quality = 'good' | 'poor' | 'lost';
@@ -63,6 +75,11 @@ export interface RoomState {
 	timeline: ModerationEvent[];
 	participants: RemoteParticipant[];
 	activeSpeakerId: string | null;
+	/** Whom a host spotlights for everyone. */
+	spotlightId: string | null;
+	/** This person's own choices: the layout, and whom they pinned for themselves. */
+	layout: Layout;
+	pinnedId: string | null;
 	/** Raised hands, first raised first. */
 	hands: RaisedHandView[];
 	/** Reactions floating over tiles right now. */
@@ -92,6 +109,9 @@ export type RoomAction =
 	| { type: 'producerPaused'; producerId: string; paused: boolean }
 	| { type: 'trackReady'; producerId: string; track: MediaStreamTrack }
 	| { type: 'activeSpeaker'; participantId: string | null }
+	| { type: 'spotlight'; participantId: string | null }
+	| { type: 'layout'; layout: Layout }
+	| { type: 'pin'; participantId: string | null }
 	| { type: 'chat'; message: ChatMessage }
 	| { type: 'chatOpen'; open: boolean }
 	| { type: 'phase'; phase: Exclude<Phase, 'ended'> }
@@ -118,12 +138,15 @@ export function initialRoomState(local: Partial<LocalMedia> = {}): RoomState {
 		timeline: [],
 		participants: [],
 		activeSpeakerId: null,
+		spotlightId: null,
+		layout: 'grid',
+		pinnedId: null,
 		hands: [],
 		reactions: [],
 		messages: [],
 		chatOpen: false,
 		unread: 0,
-		local: { micOn: Boolean(local.micTrack), cameraOn: Boolean(local.cameraTrack), ...local },
+		local: { micOn: Boolean(local.micTrack), cameraOn: Boolean(local.cameraTrack), noiseSuppression: 'off', backgroundBlur: false, ...local },
 		quality: 'good',
 		audioBlocked: false,
 		notices: [],
@@ -162,6 +185,7 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 				settings: action.room.settings,
 				lobby: action.room.lobby,
 				hands: action.room.hands,
+				spotlightId: action.room.spotlightId,
 				participants: action.room.participants.map((participant) => ({
 					...participant,
 					producers: action.room.producers.filter((p) => p.participantId === participant.id).map(toRemote),
@@ -211,6 +235,8 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 				...state,
 				participants: state.participants.filter(({ id }) => id !== action.participantId),
 				activeSpeakerId: state.activeSpeakerId === action.participantId ? null : state.activeSpeakerId,
+				pinnedId: state.pinnedId === action.participantId ? null : state.pinnedId,
+				spotlightId: state.spotlightId === action.participantId ? null : state.spotlightId,
 				notices: [...state.notices, { id: nextNoticeId++, kind: 'left', name: leaving.name }],
 			};
 		}
@@ -229,6 +255,12 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 			return mapProducers(state, action.producerId, (producer) => ({ ...producer, track: action.track }));
 		case 'activeSpeaker':
 			return { ...state, activeSpeakerId: action.participantId };
+		case 'spotlight':
+			return { ...state, spotlightId: action.participantId };
+		case 'layout':
+			return { ...state, layout: action.layout };
+		case 'pin':
+			return { ...state, pinnedId: action.participantId };
 		case 'chat': {
 			const messages = [...state.messages, action.message].slice(-MAX_MESSAGES);
 			if (state.chatOpen || action.message.participantId === state.self?.id) return { ...state, messages };

@@ -1,7 +1,11 @@
 /**
  * Pure tile building: who gets a tile, with what video, sound and labels,
- * what goes on the stage (a screen share), and the active speaker first.
- * The UI adds only callbacks and layout.
+ * what goes on the stage, and the active speaker first. The UI adds only
+ * callbacks and sizes.
+ *
+ * The stage, most specific first: the person one pinned, the person a host
+ * spotlights for everyone, a screen share, and in the speaker view the
+ * active speaker (else the first other person).
  */
 import type { ParticipantView } from '../../../shared/protocol.js';
 import { type FloatingReaction, producerOf, type RoomState } from './roomState.js';
@@ -21,6 +25,9 @@ export interface TileModel {
 	handPosition?: number;
 	/** Reactions floating over the tile now. */
 	reactions?: FloatingReaction[];
+	/** Pinned by this person, or spotlighted for everyone by a host. */
+	pinned?: boolean;
+	spotlit?: boolean;
 }
 
 export interface TileLabels {
@@ -31,8 +38,9 @@ export interface TileLabels {
 }
 
 export interface Tiles {
+	/** Everyone not on the stage: the grid, or the strip beside the stage. */
 	tiles: TileModel[];
-	/** A screen share, shown large: one's own first, else the first remote one. */
+	/** Shown large: a person, or a screen share (one's own first, else the first remote one). */
 	stage?: TileModel;
 }
 
@@ -64,6 +72,8 @@ export function buildTiles(state: RoomState, labels: TileLabels): Tiles {
 		}
 	}
 	for (const tile of tiles) {
+		tile.pinned = tile.participantId === state.pinnedId;
+		tile.spotlit = tile.participantId === state.spotlightId;
 		const position = state.hands.findIndex(({ participantId }) => participantId === tile.participantId);
 		if (position >= 0) tile.handPosition = position + 1;
 		const reactions = state.reactions.filter(({ participantId }) => participantId === tile.participantId);
@@ -72,5 +82,20 @@ export function buildTiles(state: RoomState, labels: TileLabels): Tiles {
 	// The active speaker stays on the first page, right after oneself.
 	const speakerIndex = tiles.findIndex((tile) => tile.speaking);
 	if (speakerIndex > 0) tiles.splice(1, 0, ...tiles.splice(speakerIndex, 1));
+
+	const featuredId = state.pinnedId ?? state.spotlightId ?? (stage ? null : speakerViewFocus(state));
+	const featured = tiles.findIndex(({ participantId }) => participantId === featuredId);
+	if (featured >= 0) {
+		// A screen share moved off the stage stays in view, first in the strip.
+		if (stage) tiles.unshift(stage);
+		stage = tiles.splice(featured + (stage ? 1 : 0), 1)[0];
+	}
 	return { tiles, ...(stage ? { stage } : {}) };
+}
+
+/** Whom the speaker view shows large: the active speaker, else the first other person, else oneself. */
+function speakerViewFocus(state: RoomState): string | null {
+	if (state.layout !== 'speaker') return null;
+	const speaker = state.activeSpeakerId !== state.self?.id ? state.activeSpeakerId : null;
+	return speaker ?? state.participants[0]?.id ?? state.self?.id ?? null;
 }

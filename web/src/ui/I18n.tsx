@@ -7,6 +7,8 @@ interface I18n {
 	language: Language;
 	setLanguage: (language: Language) => void;
 	t: (key: MessageKey, vars?: Record<string, string | number>) => string;
+	/** A room's title in this language: a default "<owner>'s room" is translated, a chosen one is kept. */
+	roomTitle: (room: { title: string; defaultTitleOf?: string }) => string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -31,6 +33,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 		language,
 		setLanguage,
 		t: (key, vars) => format(language, key, vars),
+		roomTitle: ({ title, defaultTitleOf }) => (defaultTitleOf === undefined ? title : format(language, 'room.defaultTitle', { name: defaultTitleOf })),
 	}), [language, setLanguage]);
 	return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }

@@ -1,9 +1,16 @@
+import { Maximize, Pin, Star } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import type { TileModel } from '../room/tiles.js';
 import { useI18n } from './I18n.js';
 
 export interface TileProps extends TileModel {
 	onAudioBlocked?: () => void;
+	/** The audio output chosen for the call, where the browser can choose (`setSinkId`). */
+	speakerId?: string;
+	/** Pins this person for oneself (again: unpins). Absent for a screen share. */
+	onPin?: () => void;
+	/** Hosts and co-hosts: spotlights this person for everyone (again: clears it). */
+	onSpotlight?: () => void;
 }
 
 function initials(name: string): string {
@@ -28,8 +35,12 @@ function TrackVideo({ track, mirrored }: { track: MediaStreamTrack; mirrored?: b
 	return <video ref={ref} autoPlay playsInline muted className={mirrored ? 'mirrored' : undefined} />;
 }
 
-function TrackAudio({ track, onBlocked }: { track: MediaStreamTrack; onBlocked?: () => void }) {
+function TrackAudio({ track, onBlocked, speakerId }: { track: MediaStreamTrack; onBlocked?: () => void; speakerId?: string }) {
 	const ref = useRef<HTMLAudioElement>(null);
+	useEffect(() => {
+		const element = ref.current as (HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> }) | null;
+		if (speakerId !== undefined) void element?.setSinkId?.(speakerId).catch(() => undefined);
+	}, [speakerId]);
 	useEffect(() => {
 		const element = ref.current!;
 		element.srcObject = new MediaStream([track]);
@@ -44,19 +55,39 @@ function TrackAudio({ track, onBlocked }: { track: MediaStreamTrack; onBlocked?:
 	return <audio ref={ref} autoPlay />;
 }
 
-/** One person (or one shared screen): video or initials, name, and a muted-mic indicator. */
+/** One person (or one shared screen): video or initials, name, indicators, and actions (pin, spotlight, full screen). */
 export function Tile(props: TileProps) {
 	const { t } = useI18n();
+	const figure = useRef<HTMLElement>(null);
 	const classes = ['tile', props.speaking ? 'speaking' : '', props.isScreen ? 'screen' : ''].filter(Boolean).join(' ');
+	const name = props.label;
 	return (
-		<figure className={classes} data-participant-id={props.participantId} data-kind={props.isScreen ? 'screen' : 'camera'}>
+		<figure ref={figure} className={classes} data-participant-id={props.participantId} data-kind={props.isScreen ? 'screen' : 'camera'}>
 			{props.videoTrack
 				? <TrackVideo track={props.videoTrack} mirrored={props.mirrored} />
 				: <div className="avatar" aria-hidden="true">{initials(props.name)}</div>}
-			{props.audioTrack && <TrackAudio track={props.audioTrack} onBlocked={props.onAudioBlocked} />}
+			{props.audioTrack && <TrackAudio track={props.audioTrack} onBlocked={props.onAudioBlocked} speakerId={props.speakerId} />}
+			<div className="tile-actions" role="group" aria-label={t('tile.actions', { name })}>
+				{props.onPin && (
+					<button type="button" className="icon-button small" aria-label={t('tile.pin', { name })} data-tip={t('tile.pin', { name })}
+						aria-pressed={Boolean(props.pinned)} onClick={props.onPin}><Pin aria-hidden="true" /></button>
+				)}
+				{props.onSpotlight && (
+					<button type="button" className="icon-button small" aria-label={t('tile.spotlight', { name })} data-tip={t('tile.spotlight', { name })}
+						aria-pressed={Boolean(props.spotlit)} onClick={props.onSpotlight}><Star aria-hidden="true" /></button>
+				)}
+				{'requestFullscreen' in HTMLElement.prototype && (
+					<button type="button" className="icon-button small" aria-label={t('tile.fullscreen', { name })} data-tip={t('tile.fullscreen', { name })}
+						onClick={() => void (document.fullscreenElement === figure.current ? document.exitFullscreen() : figure.current?.requestFullscreen())}>
+						<Maximize aria-hidden="true" />
+					</button>
+				)}
+			</div>
 			<figcaption>
 				<span className="name">{props.label}</span>
 				{props.badge && <span className="badge">{props.badge}</span>}
+				{props.spotlit && !props.isScreen && <span className="badge">{t('tile.spotlit')}</span>}
+				{props.pinned && !props.isScreen && <span className="badge">{t('tile.pinned')}</span>}
 				{props.micMuted && !props.isScreen && <span className="muted" role="img" aria-label={t('room.muted')} title={t('room.muted')}>🔇</span>}
 				{props.handPosition !== undefined && !props.isScreen && (
 					<span className="hand" role="img" aria-label={t('tile.handRaised')} title={t('tile.handRaised')}>✋ {props.handPosition}</span>

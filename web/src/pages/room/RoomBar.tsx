@@ -8,14 +8,14 @@ import type { RoomState } from '../../room/roomState.js';
 import { useI18n } from '../../ui/I18n.js';
 
 export function RoomBar({ state, onHelp }: { state: RoomState; onHelp: () => void }) {
-	const { t } = useI18n();
+	const { t, roomTitle } = useI18n();
 	const heading = useRef<HTMLHeadingElement>(null);
 	useEffect(() => heading.current?.focus(), []);
 	const people = state.participants.length + (state.self ? 1 : 0);
 	const locked = Boolean(state.settings?.locked);
 	return (
 		<header className="room-bar">
-			<h1 ref={heading} tabIndex={-1}>{state.settings?.title ?? t('app.name')}</h1>
+			<h1 ref={heading} tabIndex={-1}>{state.settings ? roomTitle(state.settings) : t('app.name')}</h1>
 			<p className="room-state">
 				<span className={locked ? 'state-locked' : 'state-open'}>{locked ? t('roomState.locked') : t('roomState.open')}</span>
 				{' · '}

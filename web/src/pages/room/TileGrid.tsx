@@ -1,9 +1,13 @@
-/** The stage (a screen share) and the paged grid of tiles, sized to the space they have. */
+/**
+ * The tiles, sized to the space they have: a paged grid of everyone, or a
+ * stage (a pinned, spotlighted or speaking person, or a screen share) above
+ * a paged strip of the others, whose tiles never shrink below 160 px.
+ */
 import { useLayoutEffect, useRef, useState } from 'react';
 import type { TileModel } from '../../room/tiles.js';
 import { layoutGrid } from '../../ui/gridLayout.js';
 import { useI18n } from '../../ui/I18n.js';
-import { Tile } from '../../ui/Tile.js';
+import { Tile, type TileProps } from '../../ui/Tile.js';
 
 function useElementSize(ref: React.RefObject<HTMLElement | null>): { width: number; height: number } {
 	const [size, setSize] = useState({ width: 800, height: 450 });
@@ -19,16 +23,41 @@ function useElementSize(ref: React.RefObject<HTMLElement | null>): { width: numb
 	return size;
 }
 
-export function TileGrid({ tiles, stage, onAudioBlocked }: { tiles: TileModel[]; stage?: TileModel; onAudioBlocked: () => void }) {
+export interface TileGridProps {
+	tiles: TileModel[];
+	stage?: TileModel;
+	onAudioBlocked: () => void;
+	speakerId?: string;
+	onPin: (participantId: string) => void;
+	/** Hosts and co-hosts only. */
+	onSpotlight?: (participantId: string) => void;
+}
+
+const tileKey = (tile: TileModel) => `${tile.participantId}:${tile.isScreen ? 'screen' : 'camera'}`;
+
+export function TileGrid({ tiles, stage, onAudioBlocked, speakerId, onPin, onSpotlight }: TileGridProps) {
 	const { t } = useI18n();
 	const [page, setPage] = useState(0);
 	const gridRef = useRef<HTMLDivElement>(null);
-	const grid = layoutGrid(tiles, useElementSize(gridRef), page);
+	const size = useElementSize(gridRef);
+	const grid = layoutGrid(tiles, size, page);
+	// Beside a stage, strip tiles keep their 16:9 shape instead of stretching across the width.
+	const stripTileWidth = Math.floor(Math.min(size.width / grid.columns, (size.height / grid.rows) * (16 / 9)));
+	const columns = stage ? `repeat(${grid.columns}, ${stripTileWidth}px)` : `repeat(${grid.columns}, 1fr)`;
+	const tileProps = (tile: TileModel): TileProps => ({
+		...tile,
+		onAudioBlocked,
+		speakerId,
+		...(tile.isScreen ? {} : {
+			onPin: () => onPin(tile.participantId),
+			...(onSpotlight ? { onSpotlight: () => onSpotlight(tile.participantId) } : {}),
+		}),
+	});
 	return (
-		<div className="stage-area">
-			{stage && <div className="stage"><Tile {...stage} /></div>}
-			<div className="grid" ref={gridRef} style={{ gridTemplateColumns: `repeat(${grid.columns}, 1fr)`, gridTemplateRows: `repeat(${grid.rows}, 1fr)` }}>
-				{grid.tiles.map((tile) => <Tile key={tile.participantId} {...tile} onAudioBlocked={onAudioBlocked} />)}
+		<div className={`stage-area ${stage ? 'with-stage' : ''}`}>
+			{stage && <div className="stage"><Tile {...tileProps(stage)} /></div>}
+			<div className="grid" ref={gridRef} style={{ gridTemplateColumns: columns, gridTemplateRows: `repeat(${grid.rows}, 1fr)` }}>
+				{grid.tiles.map((tile) => <Tile key={tileKey(tile)} {...tileProps(tile)} />)}
 			</div>
 			{grid.pageCount > 1 && (
 				<nav className="pager">
