@@ -42,7 +42,7 @@ const WATCH_FIRST_REMOTE_FRAME = `
 			preview.dataset.watched = '1';
 			preview.requestVideoFrameCallback((now) => { window.previewShown ??= now; });
 		}
-		if (window.seated === undefined && buttons.some((button) => button.textContent === 'Leave room')) {
+		if (window.seated === undefined && buttons.some((button) => button.getAttribute('aria-label') === 'Leave room')) {
 			window.seated = performance.now();
 		}
 		for (const video of document.querySelectorAll('figure.tile video:not(.mirrored)')) {

@@ -92,6 +92,9 @@ for (const viewport of [{ width: 960, height: 600 }, { width: 390, height: 844 }
 		const host = await (await browser.newContext({ viewport })).newPage();
 		await host.goto(hostUrl);
 		await host.getByRole('button', { name: 'Join room' }).click();
+		// On a phone the host's controls other than the essentials are under More options.
+		const phone = viewport.width < 720;
+		if (phone) await host.getByRole('button', { name: 'More options' }).click();
 		await host.getByRole('button', { name: 'Lock room' }).click();
 		const bo = await (await browser.newContext()).newPage();
 		await bo.goto(inviteUrl);
@@ -99,8 +102,11 @@ for (const viewport of [{ width: 960, height: 600 }, { width: 390, height: 844 }
 		await bo.getByRole('button', { name: 'Ask to join' }).click();
 		await expect(host.getByRole('button', { name: 'Admit Bo' })).toBeVisible();
 		// Each control is the topmost element at its own centre: nothing lies over it.
-		for (const name of ['Unlock room', 'Room settings', 'Invite people', 'Leave room', 'Admit Bo', 'Deny Bo']) {
-			const button = host.getByRole('button', { name });
+		const inBar = phone ? ['More options', 'Leave room', 'Admit Bo', 'Deny Bo'] : ['Unlock room', 'Room settings', 'Invite people', 'Leave room', 'Admit Bo', 'Deny Bo'];
+		const inMenu = phone ? ['Unlock room', 'Room settings', 'Invite people'] : [];
+		for (const name of [...inBar, ...inMenu]) {
+			if (name === inMenu[0]) await host.getByRole('button', { name: 'More options' }).click();
+			const button = host.getByRole('button', { name, exact: true });
 			await button.scrollIntoViewIfNeeded();
 			const onTop = await button.evaluate((element) => {
 				const box = element.getBoundingClientRect();

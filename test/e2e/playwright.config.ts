@@ -15,7 +15,7 @@ export default defineConfig({
 		launchOptions: {
 			executablePath: '/usr/bin/chromium',
 			args: [
-				'--use-fake-device-for-media-stream',
+				'--use-fake-device-for-media-stream=device-count=3',
 				'--use-fake-ui-for-media-stream',
 				'--autoplay-policy=no-user-gesture-required',
 				'--no-sandbox',

@@ -8,6 +8,10 @@ export function e2eServer(): { readonly server: TestServer } {
 	test.beforeAll(async () => {
 		server = await startServer({ ROOMS_PLAIN_TRANSPORTS: 'false' });
 	});
+	// People from earlier tests leave: their pages would keep sending and decoding video on the same two cores.
+	test.afterEach(async ({ browser }) => {
+		await Promise.all(browser.contexts().map((context) => context.close()));
+	});
 	test.afterAll(async () => {
 		await server?.close();
 	});
@@ -24,7 +28,9 @@ export function e2eServer(): { readonly server: TestServer } {
  * key), types the name and presses `button`. Confirm dialogs are accepted.
  */
 export async function arrive(browser: Browser, url: string, name: string, button = 'Join room'): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
+	const context = await browser.newContext();
+	await context.addInitScript(KEEP_PEER_CONNECTIONS);
+	const page = await context.newPage();
 	page.on('dialog', (dialog) => void dialog.accept());
 	await page.goto(url);
 	await page.getByLabel('Your name').fill(name);
@@ -39,4 +45,43 @@ export async function join(browser: Browser, url: string, name: string): Promise
 	const page = await arrive(browser, url, name);
 	await inRoom(page);
 	return page;
+}
+
+/** Keeps each RTCPeerConnection the page makes in `window.peerConnections`, for getStats. A string: tsx rewrites functions. */
+const KEEP_PEER_CONNECTIONS = `
+	window.peerConnections = [];
+	const Native = window.RTCPeerConnection;
+	window.RTCPeerConnection = function (...args) {
+		const connection = new Native(...args);
+		window.peerConnections.push(connection);
+		return connection;
+	};
+	window.RTCPeerConnection.prototype = Native.prototype;
+	Object.setPrototypeOf(window.RTCPeerConnection, Native);
+`;
+
+export interface InboundTotals {
+	packets: number;
+	/** Audio: the received sound's energy and duration, so that energy / seconds is its mean power. */
+	audioEnergy: number;
+	audioSeconds: number;
+	framesDecoded: number;
+}
+
+/** Totals over every inbound RTP stream of `kind` the page receives now. */
+export function inbound(page: Page, kind: 'audio' | 'video'): Promise<InboundTotals> {
+	return page.evaluate(async (wanted) => {
+		const totals = { packets: 0, audioEnergy: 0, audioSeconds: 0, framesDecoded: 0 };
+		for (const connection of (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections) {
+			if (connection.connectionState === 'closed') continue;
+			(await connection.getStats()).forEach((report: Record<string, number | string>) => {
+				if (report.type !== 'inbound-rtp' || report.kind !== wanted) return;
+				totals.packets += Number(report.packetsReceived ?? 0);
+				totals.audioEnergy += Number(report.totalAudioEnergy ?? 0);
+				totals.audioSeconds += Number(report.totalSamplesDuration ?? 0);
+				totals.framesDecoded += Number(report.framesDecoded ?? 0);
+			});
+		}
+		return totals;
+	}, kind);
 }

@@ -12,8 +12,8 @@ export class Camera {
 	#deviceId: string | undefined;
 	#blur: BackgroundBlur | undefined;
 	#closed = false;
-	/** Called when the track to show and send is replaced. */
-	onTrackChange: (track: MediaStreamTrack | undefined) => void = () => undefined;
+	/** Called when the track to show and send is replaced; resolves once it is being sent. */
+	onTrackChange: (track: MediaStreamTrack | undefined) => Promise<void> | void = () => undefined;
 
 	constructor(device: MediaStreamTrack | undefined) {
 		this.#device = device;
@@ -46,11 +46,13 @@ export class Camera {
 			device?.stop();
 			return false;
 		}
-		this.#device?.stop();
+		const previous = this.#device;
 		this.#device = device;
 		this.#deviceId = device.getSettings().deviceId;
 		if (this.#blur) this.#blur.setInput(device);
-		else this.onTrackChange(device);
+		// Chrome's encoder stalls if the track it sends ends before the replacement arrives: replace, then stop.
+		else await this.onTrackChange(device);
+		previous?.stop();
 		return true;
 	}
 

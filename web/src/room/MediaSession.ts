@@ -54,10 +54,14 @@ export class MediaSession {
 		return this.#device.rtpCapabilities;
 	}
 
-	/** Seated: opens the transports and sends the live local tracks (paused ones start paused). */
-	async start(local: { micTrack?: MediaStreamTrack; cameraTrack?: MediaStreamTrack; micOn: boolean; cameraOn: boolean }): Promise<void> {
-		const device = this.#device!;
+	/** Seated: opens the receive transport, so consumers can be created while sending starts. */
+	async startReceiving(): Promise<void> {
 		this.#recvTransport = await this.#createTransport('recv');
+	}
+
+	/** Opens the send transport and sends the live local tracks (paused ones start paused). */
+	async startSending(local: { micTrack?: MediaStreamTrack; cameraTrack?: MediaStreamTrack; micOn: boolean; cameraOn: boolean }): Promise<void> {
+		const device = this.#device!;
 		if (!device.canProduce('audio') && !device.canProduce('video')) return;
 		this.#sendTransport = await this.#createTransport('send');
 		if (local.micTrack?.readyState === 'live') await this.produce('mic', local.micTrack, !local.micOn);

@@ -29,7 +29,7 @@ export class Microphone {
 	#levels = new Float32Array(1024);
 	#closed = false;
 	/** Called when the track to send is replaced (audio processing became available or went away). */
-	onTrackChange: (track: MediaStreamTrack) => void = () => undefined;
+	onTrackChange: (track: MediaStreamTrack) => Promise<void> | void = () => undefined;
 	/** Called when RNNoise failed while running and the browser's suppression took over. */
 	onSuppressionChange: (suppression: NoiseSuppression) => void = () => undefined;
 
@@ -70,13 +70,15 @@ export class Microphone {
 	}
 
 	/** Uses another device; the previous one is stopped. */
-	setDevice(device: MediaStreamTrack): void {
+	async setDevice(device: MediaStreamTrack): Promise<void> {
 		const before = this.track;
-		this.#device.stop();
+		const previous = this.#device;
 		this.#device = device;
 		this.#connect();
 		void this.#applyBrowserSuppression();
-		if (this.track !== before) this.onTrackChange(this.track);
+		// As for cameras: the sender gets the new track before the old one ends.
+		if (this.track !== before) await this.onTrackChange(this.track);
+		previous.stop();
 	}
 
 	/** Turns noise suppression on (RNNoise, else the browser's) or off; resolves what runs now. */

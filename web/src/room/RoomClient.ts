@@ -66,12 +66,12 @@ export class RoomClient {
 		const { dispatch } = this.store;
 		// The tracks sent change without renegotiating: a switched device, blur, or audio processing starting.
 		if (this.#microphone) {
-			this.#microphone.onTrackChange = (track) => void this.#media.replaceTrack('mic', track).catch(() => undefined);
+			this.#microphone.onTrackChange = (track) => this.#media.replaceTrack('mic', track).catch(() => undefined);
 			this.#microphone.onSuppressionChange = (noiseSuppression) => dispatch({ type: 'local', local: { noiseSuppression } });
 		}
-		this.#camera.onTrackChange = (track) => {
+		this.#camera.onTrackChange = async (track) => {
 			dispatch({ type: 'local', local: { cameraTrack: track, cameraDeviceId: this.#camera.deviceId } });
-			if (track) void this.#media.replaceTrack('camera', track).catch(() => undefined);
+			if (track) await this.#media.replaceTrack('camera', track).catch(() => undefined);
 		};
 		const preferences = callPreferences();
 		void this.setNoiseSuppression(preferences.noiseSuppression, false);
@@ -164,10 +164,13 @@ export class RoomClient {
 		this.store.dispatch({ type: 'joined', room: joined });
 		this.store.dispatch({ type: 'quality', quality: 'good' });
 		const { micOn, cameraOn } = this.state.local;
-		await this.#media.start({ micTrack: this.#microphone?.track, cameraTrack: this.#camera.track, micOn, cameraOn });
+		await this.#media.startReceiving();
+		// The others' media first: their first frame should not wait for ours to be set up.
+		const receiving = Promise.all(joined.producers.map((producer) => this.#media.consume(producer)));
+		await this.#media.startSending({ micTrack: this.#microphone?.track, cameraTrack: this.#camera.track, micOn, cameraOn });
 		// Joining with the camera off: its producer waits paused, and the device is released.
 		if (!cameraOn) this.#camera.release();
-		await Promise.all(joined.producers.map((producer) => this.#media.consume(producer)));
+		await receiving;
 	}
 
 	#dropConsumer(producerId: string): void {
@@ -222,7 +225,7 @@ export class RoomClient {
 			if (!microphone) return;
 			const device = await openDevice('audio', deviceId);
 			if (!device) throw new SignalingError(ErrorCode.UNAVAILABLE, 'that microphone could not be opened');
-			microphone.setDevice(device);
+			await microphone.setDevice(device);
 			this.store.dispatch({ type: 'local', local: { micTrack: device } });
 		})());
 	}
@@ -275,6 +278,8 @@ export class RoomClient {
 		}
 		const track = stream.getVideoTracks()[0];
 		if (!track) return false;
+		// Text and slides: the encoder keeps resolution and detail, and gives up frame rate first.
+		track.contentHint = 'detail';
 		track.addEventListener('ended', () => void this.stopScreenShare());
 		this.store.dispatch({ type: 'local', local: { screenTrack: track } });
 		try {

@@ -1,0 +1,97 @@
+/**
+ * What background blur costs, in real Chromium: one person in a room with
+ * the camera on, and the CPU time of every Chromium process measured over
+ * windows of a few seconds with blur off and on, alternating (off, on, off,
+ * on...), so both see the same machine. Reports the median of each, in
+ * percent of one core, and their difference.
+ *
+ *   npm run bench:blur [-- --rounds 3 --seconds 5]
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { chromium } from '@playwright/test';
+import { createRoom, startServer } from '../support/server.js';
+
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '5' } } });
+const rounds = Number(values.rounds);
+const seconds = Number(values.seconds);
+const CHROMIUM_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--no-sandbox', '--disable-gpu',
+	'--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** Linux reports process times in clock ticks of 1/100 s. */
+const TICKS_PER_SECOND = 100;
+
+/** The process and all its descendants, with their user + system CPU ticks. */
+function treeTicks(rootPid: number): number {
+	const parents = new Map<number, number>();
+	const ticks = new Map<number, number>();
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			// Fields after the command name, which is in parentheses and may hold spaces.
+			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			parents.set(Number(entry), Number(fields[1]));
+			ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+		} catch {
+			// The process ended while we looked.
+		}
+	}
+	let total = 0;
+	for (const [pid, own] of ticks) {
+		for (let cursor: number | undefined = pid; cursor && cursor > 1; cursor = parents.get(cursor)) {
+			if (cursor === rootPid) {
+				total += own;
+				break;
+			}
+		}
+	}
+	return total;
+}
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const server = await startServer({ ROOMS_PLAIN_TRANSPORTS: 'false' });
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+try {
+	const rootPid = browser.process()?.pid;
+	if (!rootPid) throw new Error('no Chromium process to measure');
+	const { hostUrl } = await createRoom(server.url, { waitForHost: false });
+	const page = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
+	await page.goto(hostUrl);
+	await page.getByRole('button', { name: 'Join room' }).click();
+	await page.getByRole('button', { name: 'More options' }).click();
+	await page.getByRole('button', { name: 'Audio and video settings' }).click();
+	const blur = page.getByLabel('Blur background');
+
+	const measure = async (): Promise<number> => {
+		// Let the change settle (the model loads on first use) before measuring.
+		await page.waitForTimeout(2000);
+		const before = treeTicks(rootPid);
+		await page.waitForTimeout(seconds * 1000);
+		return ((treeTicks(rootPid) - before) / TICKS_PER_SECOND / seconds) * 100;
+	};
+	const off: number[] = [];
+	const on: number[] = [];
+	for (let round = 1; round <= rounds; round++) {
+		off.push(await measure());
+		await blur.click();
+		// The box is ticked once the model has loaded and the blurred picture is being sent.
+		for (let waited = 0; !(await blur.isChecked()); waited += 250) {
+			if (waited > 30_000) throw new Error('blur did not turn on');
+			await page.waitForTimeout(250);
+		}
+		on.push(await measure());
+		await blur.click();
+		console.error(`round ${round}/${rounds}: off ${off.at(-1)!.toFixed(0)}%, on ${on.at(-1)!.toFixed(0)}% of one core`);
+	}
+	const [offMedian, onMedian] = [median(off), median(on)];
+	console.log(JSON.stringify({ rounds, seconds, offPercentOfCore: Math.round(offMedian), onPercentOfCore: Math.round(onMedian),
+		blurCostPercentOfCore: Math.round(onMedian - offMedian), ratio: Number((onMedian / offMedian).toFixed(2)) }, null, 2));
+} finally {
+	await browser.close();
+	await server.close();
+}
