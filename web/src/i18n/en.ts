@@ -81,6 +81,7 @@ export const en = {
 	'error.LINK_RESET': 'The host reset this link. Ask them for the new one.',
 	'error.INVITE_EXPIRED': 'This invite link has expired.',
 	'error.REMOVED': 'A host removed you from this room. You cannot rejoin it.',
+	'error.DENIED': 'A host turned down your request to join this room.',
 	'wait.host': 'Waiting for the host. You will join as soon as they arrive.',
 	'wait.knock': 'Asking to join. A host will let you in.',
 	'wait.queue': 'The room is full. You are number {position} in line.',

@@ -83,6 +83,7 @@ export const fr: Catalog = {
 	'error.LINK_RESET': 'L’hôte a réinitialisé ce lien. Demandez-lui le nouveau.',
 	'error.INVITE_EXPIRED': 'Ce lien d’invitation a expiré.',
 	'error.REMOVED': 'Un hôte vous a retiré de ce salon. Vous ne pouvez pas y revenir.',
+	'error.DENIED': 'Un hôte a refusé votre demande pour rejoindre ce salon.',
 	'wait.host': 'En attente de l’hôte. Vous entrerez dès son arrivée.',
 	'wait.knock': 'Demande envoyée. Un hôte va vous faire entrer.',
 	'wait.queue': 'Le salon est plein. Vous êtes numéro {position} dans la file.',

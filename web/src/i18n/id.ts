@@ -83,6 +83,7 @@ export const id: Catalog = {
 	'error.LINK_RESET': 'Host telah mengganti tautan ini. Minta tautan yang baru.',
 	'error.INVITE_EXPIRED': 'Tautan undangan ini sudah kedaluwarsa.',
 	'error.REMOVED': 'Host telah mengeluarkan Anda dari ruangan ini. Anda tidak bisa bergabung lagi.',
+	'error.DENIED': 'Host menolak permintaan Anda untuk bergabung ke ruangan ini.',
 	'wait.host': 'Menunggu host. Anda akan bergabung begitu host datang.',
 	'wait.knock': 'Meminta bergabung. Host akan mempersilakan Anda masuk.',
 	'wait.queue': 'Ruangan penuh. Anda nomor {position} dalam antrean.',

@@ -30,7 +30,7 @@ export class MediaSession {
 	readonly #listener: MediaSessionListener;
 	#device: Device | undefined;
 	#sendTransport: types.Transport | undefined;
-	#recvTransport: types.Transport | undefined;
+	#recvTransport: Promise<types.Transport> | undefined;
 	readonly #producers = new Map<MediaSource, types.Producer>();
 	/** By producer id, so a closed or paused producer finds its consumer. */
 	readonly #consumers = new Map<string, types.Consumer>();
@@ -56,7 +56,9 @@ export class MediaSession {
 
 	/** Seated: opens the receive transport, so consumers can be created while sending starts. */
 	async startReceiving(): Promise<void> {
-		this.#recvTransport = await this.#createTransport('recv');
+		// Kept as a promise: a producer announced while it is being created waits for it instead of being missed.
+		this.#recvTransport = this.#createTransport('recv');
+		await this.#recvTransport;
 	}
 
 	/** Opens the send transport and sends the live local tracks (paused ones start paused). */
@@ -155,9 +157,9 @@ export class MediaSession {
 
 	/** Receives a remote producer; created paused on the server, resumed once the track is ready. */
 	async consume(producer: ProducerView): Promise<void> {
-		const transport = this.#recvTransport;
-		if (!transport || this.#consumers.has(producer.id)) return;
+		if (!this.#recvTransport || this.#consumers.has(producer.id)) return;
 		try {
+			const transport = await this.#recvTransport;
 			const params = await this.#signaling.request('consumer.create', { transportId: transport.id, producerId: producer.id });
 			const consumer = await transport.consume({
 				id: params.id,
@@ -186,7 +188,7 @@ export class MediaSession {
 		for (const producer of this.#producers.values()) producer.close();
 		this.#producers.clear();
 		this.#sendTransport?.close();
-		this.#recvTransport?.close();
+		void this.#recvTransport?.then((transport) => transport.close(), () => undefined);
 		this.#sendTransport = undefined;
 		this.#recvTransport = undefined;
 	}

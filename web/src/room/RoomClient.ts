@@ -73,9 +73,7 @@ export class RoomClient {
 			dispatch({ type: 'local', local: { cameraTrack: track, cameraDeviceId: this.#camera.deviceId } });
 			if (track) await this.#media.replaceTrack('camera', track).catch(() => undefined);
 		};
-		const preferences = callPreferences();
-		void this.setNoiseSuppression(preferences.noiseSuppression, false);
-		if (preferences.backgroundBlur) void this.setBackgroundBlur(true, false);
+
 		this.#media = new MediaSession(this.#signaling, options.iceServers, {
 			quality: (quality) => dispatch({ type: 'quality', quality }),
 			track: (producerId, track) => dispatch({ type: 'trackReady', producerId, track }),
@@ -122,9 +120,7 @@ export class RoomClient {
 		});
 		signaling.on('session.closed', ({ reason }) => this.#end(reason));
 		signaling.on('lobby.status', (status) => dispatch({ type: 'waiting', status }));
-		signaling.on('room.admitted', (room) => {
-			this.#enter(room).catch(() => this.#end(CloseReason.DISCONNECTED));
-		});
+		signaling.on('room.admitted', (room) => this.#enter(room));
 		signaling.on('room.updated', (settings) => dispatch({ type: 'settings', settings }));
 		signaling.on('participant.updated', (participant) => dispatch({ type: 'participantUpdated', participant }));
 		signaling.on('lobby.updated', ({ entries }) => dispatch({ type: 'lobby', entries }));
@@ -156,21 +152,35 @@ export class RoomClient {
 			this.store.dispatch({ type: 'waiting', status: result.lobby });
 			return;
 		}
-		await this.#enter(result.room);
+		this.#enter(result.room);
 	}
 
-	/** Seated (at once, or admitted from the lobby): set up media. */
-	async #enter(joined: JoinedRoom): Promise<void> {
+	/**
+	 * Seated (at once, or admitted from the lobby): the room shows at once, and
+	 * media is set up behind it, the others' first, so their first frames do
+	 * not wait for ours. Media that cannot be set up ends the visit with
+	 * DISCONNECTED, which offers to rejoin.
+	 */
+	#enter(joined: JoinedRoom): void {
 		this.store.dispatch({ type: 'joined', room: joined });
 		this.store.dispatch({ type: 'quality', quality: 'good' });
+		this.#startMedia(joined).catch(() => {
+			if (!this.#closed) this.#end(CloseReason.DISCONNECTED);
+		});
+	}
+
+	async #startMedia(joined: JoinedRoom): Promise<void> {
 		const { micOn, cameraOn } = this.state.local;
 		await this.#media.startReceiving();
-		// The others' media first: their first frame should not wait for ours to be set up.
 		const receiving = Promise.all(joined.producers.map((producer) => this.#media.consume(producer)));
 		await this.#media.startSending({ micTrack: this.#microphone?.track, cameraTrack: this.#camera.track, micOn, cameraOn });
 		// Joining with the camera off: its producer waits paused, and the device is released.
 		if (!cameraOn) this.#camera.release();
 		await receiving;
+		// Audio processing and blur start once the call flows; the settings apply from then on.
+		const preferences = callPreferences();
+		void this.setNoiseSuppression(preferences.noiseSuppression, false);
+		if (preferences.backgroundBlur) void this.setBackgroundBlur(true, false);
 	}
 
 	#dropConsumer(producerId: string): void {
