@@ -75,6 +75,8 @@ try {
 	};
 	const off: number[] = [];
 	const on: number[] = [];
+	/** Milliseconds from taking a camera frame to its blurred picture, for every frame while measuring. */
+	const frameTimes: number[] = [];
 	for (let round = 1; round <= rounds; round++) {
 		off.push(await measure());
 		await blur.click();
@@ -83,13 +85,16 @@ try {
 			if (waited > 30_000) throw new Error('blur did not turn on');
 			await page.waitForTimeout(250);
 		}
+		await page.evaluate(() => performance.clearMeasures('rooms.blur.frame'));
 		on.push(await measure());
+		frameTimes.push(...await page.evaluate(() => performance.getEntriesByName('rooms.blur.frame').map(({ duration }) => duration)));
 		await blur.click();
 		console.error(`round ${round}/${rounds}: off ${off.at(-1)!.toFixed(0)}%, on ${on.at(-1)!.toFixed(0)}% of one core`);
 	}
 	const [offMedian, onMedian] = [median(off), median(on)];
 	console.log(JSON.stringify({ rounds, seconds, offPercentOfCore: Math.round(offMedian), onPercentOfCore: Math.round(onMedian),
-		blurCostPercentOfCore: Math.round(onMedian - offMedian), ratio: Number((onMedian / offMedian).toFixed(2)) }, null, 2));
+		blurCostPercentOfCore: Math.round(onMedian - offMedian), ratio: Number((onMedian / offMedian).toFixed(2)),
+		blurredFramesPerSecond: Number((frameTimes.length / (rounds * (seconds + 2))).toFixed(1)), frameMsMedian: Math.round(median(frameTimes)) }, null, 2));
 } finally {
 	await browser.close();
 	await server.close();
