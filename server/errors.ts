@@ -19,6 +19,7 @@ export const Errors = {
 	linkReset: () => new RoomsError(ErrorCode.INVITE_NOT_FOUND, 'the host reset this link; ask them for the new one', 'link-reset'),
 	inviteExpired: () => new RoomsError(ErrorCode.INVITE_EXPIRED, 'this invite link has expired'),
 	removed: () => new RoomsError(ErrorCode.REMOVED, 'a host removed you from this room'),
+	denied: () => new RoomsError(ErrorCode.DENIED, 'a host turned down your request to join this room'),
 	roomEnded: () => new RoomsError(ErrorCode.ROOM_ENDED, 'the room has ended'),
 	roomFull: (message = 'the room is full') => new RoomsError(ErrorCode.ROOM_FULL, message),
 	roomLocked: () => new RoomsError(ErrorCode.ROOM_LOCKED, 'the room is locked'),
@@ -36,6 +37,7 @@ export const Errors = {
 const REFUSALS: Record<RefusalCode, () => RoomsError> = {
 	ROOM_ENDED: Errors.roomEnded,
 	REMOVED: Errors.removed,
+	DENIED: Errors.denied,
 	INVITE_EXPIRED: Errors.inviteExpired,
 	SIGNED_IN_ONLY: Errors.signedInOnly,
 	ROOM_LOCKED: Errors.roomLocked,

@@ -17,6 +17,8 @@ export const ErrorCode = {
 	INVITE_EXPIRED: 'INVITE_EXPIRED',
 	/** A host removed this person; the removal lasts for the room's lifetime. */
 	REMOVED: 'REMOVED',
+	/** A host turned down this person's request to join; the door stays closed to them while the room is live. */
+	DENIED: 'DENIED',
 	SIGNED_IN_ONLY: 'SIGNED_IN_ONLY',
 	NOT_JOINED: 'NOT_JOINED',
 	ALREADY_JOINED: 'ALREADY_JOINED',

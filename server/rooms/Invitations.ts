@@ -154,7 +154,7 @@ export class Invitations {
 		const person = { pid: nanoid(), identity: user?.identity, gk };
 		const banned = await this.#isRemoved(record.id, person);
 		const decision = admission(record, this.liveRooms.get(record.id)?.admissionState() ?? UNOPENED_ROOM,
-			{ role, signedIn: Boolean(user), banned, admitted: false, wait: body.wait ?? false });
+			{ role, signedIn: Boolean(user), banned, denied: Boolean(this.liveRooms.get(record.id)?.denials.has(person)), admitted: false, wait: body.wait ?? false });
 		if (decision.kind === 'refuse') throw refusal(decision.code);
 
 		const token = this.tokens.sign({

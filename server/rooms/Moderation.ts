@@ -19,13 +19,22 @@ import { bansFor } from './bans.js';
 import { withFreshCode } from './inviteCodes.js';
 import type { LiveRooms } from './LiveRooms.js';
 import type { Participant } from './Participant.js';
-import { type Permission, may, targetRefusal } from './permissions.js';
+import { type Authority, type Permission, may, targetRefusal } from './permissions.js';
 import type { Room } from './Room.js';
 import { hostLink, settingsView } from './views.js';
 
 export interface ModerationOptions {
 	maxParticipants: number;
 	inviteUrl: (code: string) => string;
+}
+
+/**
+ * What a seated person may do: their role's rights, except that a co-host
+ * standing in for an absent host keeps a co-host's rights. Only someone
+ * holding the owner's credentials ends the room.
+ */
+function authorityOf(participant: Participant): Authority {
+	return participant.role === 'host' && !participant.owner ? 'cohost' : participant.role;
 }
 
 export class Moderation {
@@ -53,7 +62,7 @@ export class Moderation {
 		} else if (actor.kind === 'participant') {
 			const { participant } = actor;
 			if (!record || participant.closed) throw Errors.notJoined();
-			if (!may(participant.role, permission)) {
+			if (!may(authorityOf(participant), permission)) {
 				throw Errors.forbidden(permission === 'end' && participant.isModerator ? 'only the host can end the room' : 'only hosts and co-hosts can do that');
 			}
 		}
@@ -122,10 +131,20 @@ export class Moderation {
 	 * Disconnects the person with "You were removed" and bans them for the
 	 * room's lifetime: their participant id, their identity if signed in,
 	 * and their browser's guest key. Locks the room if `autoLockOnRemove`.
+	 * Someone still waiting in the lobby is removed the same way, without
+	 * the lock (they were not in).
 	 */
 	async remove(roomId: string, actor: Actor, participantId: string): Promise<void> {
 		const record = await this.#authorize(roomId, actor, 'moderate');
 		const room = this.liveRooms.get(roomId);
+		const waiting = room?.lobby.get(participantId);
+		if (room && waiting && !room.seated(participantId)) {
+			room.removals.add(waiting.claims);
+			await this.activity.log(roomId, actor, { type: 'participant.removed', subject: { id: participantId, name: waiting.claims.name } });
+			room.lobby.turnAway(waiting, CloseReason.REMOVED);
+			await this.bans.addBans(roomId, bansFor(waiting.claims));
+			return;
+		}
 		const target = this.#target(actor, room, participantId);
 		// The live room refuses them at once; the store keeps the ban beyond its life.
 		room!.removals.add(target.claims);
@@ -192,7 +211,10 @@ export class Moderation {
 		const entry = room?.lobby.get(participantId);
 		if (!room || !entry) throw Errors.notFound('waiting person');
 		if (admit) room.lobby.admit(entry);
-		else room.lobby.turnAway(entry, CloseReason.DENIED);
+		else {
+			room.denials.add(entry.claims);
+			room.lobby.turnAway(entry, CloseReason.DENIED);
+		}
 		await this.activity.log(roomId, actor, { type: admit ? 'lobby.admitted' : 'lobby.denied', subject: { id: participantId, name: entry.claims.name } });
 	}
 

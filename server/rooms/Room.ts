@@ -27,7 +27,7 @@ import type { RouterPlacement } from '../media/WorkerPool.js';
 import { SafeEmitter } from '../SafeEmitter.js';
 import type { RoomRecord } from '../store/RoomStore.js';
 import { admission, type AdmissionDecision, type AdmissionLive } from './admission.js';
-import { Removals } from './bans.js';
+import { Barred } from './bans.js';
 import { RaisedHands } from './RaisedHands.js';
 import { Lobby, type LobbyEntry } from './Lobby.js';
 import { Participant, type ParticipantConnection } from './Participant.js';
@@ -44,8 +44,10 @@ export class Room extends SafeEmitter<RoomEvents> {
 	readonly lobby: Lobby;
 	readonly roles: Roles;
 	readonly #participants = new Map<string, Participant>();
-	/** Removals made in this room's life, checked with the store's: a removal counts before its write lands. */
-	readonly removals = new Removals();
+	/** Barred made in this room's life, checked with the store's: a removal counts before its write lands. */
+	readonly removals = new Barred();
+	/** People a host turned away at the door: they cannot knock again while the room is live. */
+	readonly denials = new Barred();
 	readonly hands = new RaisedHands();
 	/** Whom a host spotlights for everyone; cleared when they leave. */
 	#spotlightId: string | null = null;
@@ -140,7 +142,7 @@ export class Room extends SafeEmitter<RoomEvents> {
 	#decide(claims: ParticipantClaims, flags: { admitted: boolean; wait: boolean; banned?: boolean }, waitingBesides: number): AdmissionDecision {
 		const banned = Boolean(flags.banned) || this.removals.has(claims);
 		return admission(this.#record, this.admissionState(waitingBesides),
-			{ role: this.roles.roleOf(claims), signedIn: Boolean(claims.identity), ...flags, banned });
+			{ role: this.roles.roleOf(claims), signedIn: Boolean(claims.identity), ...flags, banned, denied: this.denials.has(claims) });
 	}
 
 	/**

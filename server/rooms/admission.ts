@@ -31,6 +31,8 @@ export interface AdmissionPerson {
 	signedIn: boolean;
 	/** A removal bans their participant id, identity or browser key. */
 	banned: boolean;
+	/** A host turned them away at the door (same participant id, identity or browser key) while the room is live. */
+	denied?: boolean;
 	/** A host let them in from the lobby; they still need a seat. */
 	admitted: boolean;
 	/** They accept to wait (ask to join a locked room, queue for a full one) rather than be refused. */
@@ -42,7 +44,7 @@ export type AdmissionDecision =
 	| { kind: 'lobby'; reason: WaitReason }
 	| { kind: 'refuse'; code: RefusalCode };
 
-export type RefusalCode = typeof ErrorCode.ROOM_ENDED | typeof ErrorCode.REMOVED | typeof ErrorCode.INVITE_EXPIRED
+export type RefusalCode = typeof ErrorCode.ROOM_ENDED | typeof ErrorCode.REMOVED | typeof ErrorCode.DENIED | typeof ErrorCode.INVITE_EXPIRED
 	| typeof ErrorCode.SIGNED_IN_ONLY | typeof ErrorCode.ROOM_LOCKED | typeof ErrorCode.ROOM_FULL;
 
 const refuse = (code: RefusalCode): AdmissionDecision => ({ kind: 'refuse', code });
@@ -60,6 +62,7 @@ export function admission(settings: AdmissionSettings, live: AdmissionLive, pers
 	if (settings.status === 'ended') return refuse(ErrorCode.ROOM_ENDED);
 	if (person.banned) return refuse(ErrorCode.REMOVED);
 	const host = person.role === 'host';
+	if (!host && person.denied) return refuse(ErrorCode.DENIED);
 	if (!host && isExpired(settings, now)) return refuse(ErrorCode.INVITE_EXPIRED);
 	if (!host && settings.audience === 'signed-in' && !person.signedIn) return refuse(ErrorCode.SIGNED_IN_ONLY);
 

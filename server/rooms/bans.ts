@@ -13,8 +13,12 @@ export function bansFor(claims: Partial<Pick<ParticipantClaims, 'pid' | 'identit
 
 const banKey = (ban: Ban): string => `${ban.kind}:${ban.value}`;
 
-/** The removals made in one live room, kept in memory beside the store's, so they count before the store's write lands. */
-export class Removals {
+/**
+ * People barred from one live room, in memory: those a host removed (kept
+ * beside the store's bans, so they count before the store's write lands) or
+ * turned away at the door.
+ */
+export class Barred {
 	readonly #keys = new Set<string>();
 
 	add(person: Partial<Pick<ParticipantClaims, 'pid' | 'identity' | 'gk'>>): void {

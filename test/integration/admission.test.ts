@@ -46,3 +46,48 @@ describe('admission at the socket', () => {
 		expect(await dee.join({ wait: true })).toEqual({ status: 'waiting', lobby: { reason: 'knock', position: 1 } });
 	});
 });
+
+describe('denied at the door', () => {
+	it('stays denied for the room\'s life: the same token cannot knock again, nor the same browser with a new token; others still can', async () => {
+		const { room, hostUrl } = await createRoom(fixture.server.url);
+		const host = await crowd.seat(room.code, 'Hana', { hostKey: hostKeyOf(hostUrl) });
+		expect((await patch(room.id, { locked: true })).status).toBe(200);
+
+		const token = await joinToken(fixture.server.url, room.code, 'Mal', { guestKey: 'mal-browser-key-0123456789', wait: true });
+		const mal = await crowd.connect(token);
+		expect(await mal.join({ wait: true })).toMatchObject({ status: 'waiting' });
+		const { entries } = await host.waitFor('lobby.updated', (update) => update.entries.length === 1);
+		await host.signaling.request('lobby.deny', { participantId: entries[0].id });
+		await mal.waitFor('session.closed', ({ reason }) => reason === 'denied');
+
+		// The same token, on a new connection.
+		const again = await crowd.connect(token);
+		expect(await refusal(again.join({ wait: true }))).toBe('DENIED');
+		// The same browser asking for a new token, even after the host unlocks.
+		const sameBrowser = await api(fixture.server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Mal 2', guestKey: 'mal-browser-key-0123456789', wait: true } });
+		expect(sameBrowser).toMatchObject({ status: 403, body: { error: { code: 'DENIED' } } });
+		expect((await patch(room.id, { locked: false })).status).toBe(200);
+		expect((await api(fixture.server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Mal 3', guestKey: 'mal-browser-key-0123456789' } })).status).toBe(403);
+		// Nobody else is affected.
+		await crowd.seat(room.code, 'Bo', { guestKey: 'bo-browser-key-0123456789' });
+	});
+});
+
+describe('removed from the lobby', () => {
+	it('lets a host remove someone who is only waiting: they are told, logged and barred like a removal', async () => {
+		const { room, hostUrl } = await createRoom(fixture.server.url);
+		const host = await crowd.seat(room.code, 'Hana', { hostKey: hostKeyOf(hostUrl) });
+		expect((await patch(room.id, { locked: true })).status).toBe(200);
+		const knock = await crowd.arrive(room.code, 'Nox', { guestKey: 'nox-lobby-key-0123456789' });
+		const { entries } = await host.waitFor('lobby.updated', (update) => update.entries.some((entry: { name: string }) => entry.name === 'Nox'));
+		const nox = entries.find((entry: { name: string }) => entry.name === 'Nox');
+
+		expect(await host.signaling.request('participant.remove', { participantId: nox.id })).toEqual({});
+		await knock.participant.waitFor('session.closed', ({ reason }) => reason === 'removed');
+		await host.waitFor('lobby.updated', (update) => update.entries.length === 0);
+		const back = await api(fixture.server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Nox', guestKey: 'nox-lobby-key-0123456789', wait: true } });
+		expect(back).toMatchObject({ status: 403, body: { error: { code: 'REMOVED' } } });
+		const events = await host.signaling.request('moderation.events', {});
+		expect(events.events.map(({ type }: { type: string }) => type)).toContain('participant.removed');
+	});
+});

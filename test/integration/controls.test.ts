@@ -206,9 +206,11 @@ describe('co-hosts and succession', () => {
 		await host.signaling.request('room.leave', {});
 		await cy.waitFor('participant.updated', (p) => p.id === bo.id && p.role === 'host');
 		expect((await roomOf(fixture.server.url, room.id)).locked).toBe(false);
-		// The stand-in host can use host controls.
+		// The stand-in host can use host controls, but never end the room: that stays with the owner's credentials.
 		await bo.signaling.request('room.update', { locked: true });
 		expect((await roomOf(fixture.server.url, room.id)).locked).toBe(true);
+		expect(await refusal(bo.signaling.request('room.end', {}))).toBe('FORBIDDEN');
+		expect((await roomOf(fixture.server.url, room.id)).status).toBe('open');
 
 		await crowd.seat(room.code, 'Hana', { appToken: ownerToken() });
 		await cy.waitFor('participant.updated', (p) => p.id === bo.id && p.role === 'cohost');
