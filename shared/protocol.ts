@@ -150,7 +150,10 @@ export interface ServerEvents {
 	'producer.paused': { producerId: string; participantId: string };
 	'producer.resumed': { producerId: string; participantId: string };
 	'consumer.closed': { consumerId: string; producerId: string };
+	/** The dominant speaker (mediasoup's ActiveSpeakerObserver): the speaker view follows them. */
 	'speaker.active': { participantId: string | null };
+	/** Who is audible now (the AudioLevelObserver), for the speaking indicators; empty in silence. */
+	'speaking.changed': { participantIds: string[] };
 	'chat.message': ChatMessage;
 	/** The raised hands changed: the whole queue, first raised first. */
 	'hands.updated': { hands: RaisedHandView[] };

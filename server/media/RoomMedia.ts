@@ -29,7 +29,10 @@ export interface RoomMediaEvents {
 	producerAdded: [ProducerView];
 	producerClosed: [{ producerId: string; participantId: string }];
 	producerPaused: [{ producerId: string; participantId: string }, boolean];
-	activeSpeaker: [string | null];
+	/** The dominant speaker changed. */
+	activeSpeaker: [string];
+	/** Who is audible now changed. */
+	speaking: [string[]];
 	workerClosed: [];
 }
 
@@ -52,8 +55,10 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 
 	static async open(placement: RouterPlacement, options: RoomMediaOptions, logger: Logger): Promise<RoomMedia> {
 		let media: RoomMedia | undefined;
-		const speaker = await ActiveSpeaker.create(placement.router, (producerId) => media?.ownerOf(producerId),
-			(participantId) => media?.emit('activeSpeaker', participantId), logger);
+		const speaker = await ActiveSpeaker.create(placement.router, (producerId) => media?.ownerOf(producerId), {
+			dominant: (participantId) => media?.emit('activeSpeaker', participantId),
+			speaking: (participantIds) => media?.emit('speaking', participantIds),
+		}, logger);
 		media = new RoomMedia(placement, speaker, options, logger);
 		return media;
 	}

@@ -93,6 +93,7 @@ export class Room extends SafeEmitter<RoomEvents> {
 		});
 		media.on('producerPaused', (event, paused) => this.broadcast(paused ? 'producer.paused' : 'producer.resumed', event, event.participantId));
 		media.on('activeSpeaker', (participantId) => this.broadcast('speaker.active', { participantId }));
+		media.on('speaking', (participantIds) => this.broadcast('speaking.changed', { participantIds }));
 	}
 
 	get closed(): boolean {

@@ -227,3 +227,4 @@ test('a room created without a title is named in the person\'s language', async 
 	await french.goto(titled.inviteUrl);
 	await expect(french.getByRole('heading', { level: 1 })).toHaveText('Book club');
 });
+

@@ -56,6 +56,13 @@ describe('buildTiles', () => {
 		expect(buildTiles(state, labels).tiles.map(({ name }) => name)).toEqual(['Kim', 'Cy', 'Ana', 'Bo']);
 	});
 
+	it('lights the speaking indicator of everyone audible, oneself included, apart from who is dominant', () => {
+		const state = room({ type: 'activeSpeaker', participantId: 'b' }, { type: 'speaking', participantIds: ['me', 'a'] });
+		expect(buildTiles(state, labels).tiles.map(({ name, speaking }) => [name, speaking])).toEqual([['Kim', true], ['Bo', false], ['Ana', true]]);
+		const left = roomReducer(state, { type: 'participantLeft', participantId: 'a' });
+		expect(left.speakingIds).toEqual(['me']);
+	});
+
 	it('numbers raised hands in the order they went up, and carries the reactions floating over each tile', () => {
 		const state = room(
 			{ type: 'hands', hands: [{ participantId: 'b', raisedAt: '' }, { participantId: 'me', raisedAt: '' }] },

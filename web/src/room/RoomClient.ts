@@ -110,6 +110,7 @@ export class RoomClient {
 		signaling.on('producer.paused', ({ producerId }) => dispatch({ type: 'producerPaused', producerId, paused: true }));
 		signaling.on('producer.resumed', ({ producerId }) => dispatch({ type: 'producerPaused', producerId, paused: false }));
 		signaling.on('speaker.active', ({ participantId }) => dispatch({ type: 'activeSpeaker', participantId }));
+		signaling.on('speaking.changed', ({ participantIds }) => dispatch({ type: 'speaking', participantIds }));
 		signaling.on('spotlight.changed', ({ participantId }) => dispatch({ type: 'spotlight', participantId }));
 		signaling.on('chat.message', (message) => dispatch({ type: 'chat', message }));
 		signaling.on('hands.updated', ({ hands }) => dispatch({ type: 'hands', hands }));

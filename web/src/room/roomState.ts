@@ -74,7 +74,10 @@ export interface RoomState {
 	/** The moderation timeline, for hosts and co-hosts. */
 	timeline: ModerationEvent[];
 	participants: RemoteParticipant[];
+	/** The dominant speaker, whom the speaker view follows. */
 	activeSpeakerId: string | null;
+	/** Who is audible now: each tile's speaking indicator. */
+	speakingIds: string[];
 	/** Whom a host spotlights for everyone. */
 	spotlightId: string | null;
 	/** This person's own choices: the layout, and whom they pinned for themselves. */
@@ -109,6 +112,7 @@ export type RoomAction =
 	| { type: 'producerPaused'; producerId: string; paused: boolean }
 	| { type: 'trackReady'; producerId: string; track: MediaStreamTrack }
 	| { type: 'activeSpeaker'; participantId: string | null }
+	| { type: 'speaking'; participantIds: string[] }
 	| { type: 'spotlight'; participantId: string | null }
 	| { type: 'layout'; layout: Layout }
 	| { type: 'pin'; participantId: string | null }
@@ -138,6 +142,7 @@ export function initialRoomState(local: Partial<LocalMedia> = {}): RoomState {
 		timeline: [],
 		participants: [],
 		activeSpeakerId: null,
+		speakingIds: [],
 		spotlightId: null,
 		layout: 'grid',
 		pinnedId: null,
@@ -236,6 +241,7 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 				participants: state.participants.filter(({ id }) => id !== action.participantId),
 				activeSpeakerId: state.activeSpeakerId === action.participantId ? null : state.activeSpeakerId,
 				pinnedId: state.pinnedId === action.participantId ? null : state.pinnedId,
+				speakingIds: state.speakingIds.filter((id) => id !== action.participantId),
 				spotlightId: state.spotlightId === action.participantId ? null : state.spotlightId,
 				notices: [...state.notices, { id: nextNoticeId++, kind: 'left', name: leaving.name }],
 			};
@@ -255,6 +261,8 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 			return mapProducers(state, action.producerId, (producer) => ({ ...producer, track: action.track }));
 		case 'activeSpeaker':
 			return { ...state, activeSpeakerId: action.participantId };
+		case 'speaking':
+			return { ...state, speakingIds: action.participantIds };
 		case 'spotlight':
 			return { ...state, spotlightId: action.participantId };
 		case 'layout':

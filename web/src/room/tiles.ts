@@ -52,7 +52,7 @@ export function buildTiles(state: RoomState, labels: TileLabels): Tiles {
 		tiles.push({
 			participantId: self.id, name: self.name, label: labels.you(self.name),
 			videoTrack: local.cameraOn ? local.cameraTrack : undefined, micMuted: !local.micOn, mirrored: true,
-			speaking: state.activeSpeakerId === self.id, badge: labels.badge(self),
+			speaking: state.speakingIds.includes(self.id), badge: labels.badge(self),
 		});
 		if (local.screenTrack) stage = { participantId: self.id, name: self.name, label: self.name, videoTrack: local.screenTrack, micMuted: false, isScreen: true };
 	}
@@ -64,7 +64,7 @@ export function buildTiles(state: RoomState, labels: TileLabels): Tiles {
 			participantId: participant.id, name: participant.name, label: participant.name,
 			videoTrack: camera && !camera.paused ? camera.track : undefined,
 			audioTrack: mic?.track, micMuted: !mic || mic.paused,
-			speaking: state.activeSpeakerId === participant.id,
+			speaking: state.speakingIds.includes(participant.id),
 			badge: labels.badge(participant),
 		});
 		if (screen?.track && !stage) {
@@ -79,8 +79,8 @@ export function buildTiles(state: RoomState, labels: TileLabels): Tiles {
 		const reactions = state.reactions.filter(({ participantId }) => participantId === tile.participantId);
 		if (reactions.length > 0) tile.reactions = reactions;
 	}
-	// The active speaker stays on the first page, right after oneself.
-	const speakerIndex = tiles.findIndex((tile) => tile.speaking);
+	// The dominant speaker stays on the first page, right after oneself.
+	const speakerIndex = tiles.findIndex((tile) => !tile.isScreen && tile.participantId === state.activeSpeakerId);
 	if (speakerIndex > 0) tiles.splice(1, 0, ...tiles.splice(speakerIndex, 1));
 
 	const featuredId = state.pinnedId ?? state.spotlightId ?? (stage ? null : speakerViewFocus(state));

@@ -1,0 +1,39 @@
+/**
+ * Who speaks, in real Chromium: every microphone plays a voice-like sound
+ * (Chromium's own fake input is a short beep, nearly silence), and muting
+ * decides who is heard.
+ */
+import { expect, test } from '@playwright/test';
+import { e2eServer, join } from '../support/browser.js';
+import { createRoom } from '../support/server.js';
+import { writeVoiceWav } from '../support/voice.js';
+import config from './playwright.config.js';
+
+const baseArgs = config.use?.launchOptions?.args ?? [];
+test.use({ launchOptions: { ...config.use?.launchOptions, args: [...baseArgs, `--use-file-for-fake-audio-capture=${writeVoiceWav()}`] } });
+
+const fixture = e2eServer();
+
+test('speaking indicators light for whoever is audible, and the speaker view follows the dominant speaker', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
+	const host = await join(browser, hostUrl, 'Hana');
+	const bo = await join(browser, inviteUrl, 'Bo');
+	const cy = await join(browser, inviteUrl, 'Cy');
+	const tile = (name: string) => host.locator('figure.tile[data-kind=camera]', { hasText: name });
+	await host.getByRole('button', { name: 'Mute microphone' }).click();
+	await cy.getByRole('button', { name: 'Mute microphone' }).click();
+	await host.getByRole('button', { name: 'More options' }).click();
+	await host.getByRole('button', { name: 'Speaker view' }).click();
+	const stage = host.locator('.stage figure.tile');
+
+	await expect(stage).toContainText('Bo');
+	await expect(stage).toHaveClass(/speaking/);
+	await expect(tile('Cy')).not.toHaveClass(/speaking/);
+
+	await bo.getByRole('button', { name: 'Mute microphone' }).click();
+	await cy.getByRole('button', { name: 'Unmute microphone' }).click();
+	await expect(stage).toContainText('Cy');
+	await expect(stage).toHaveClass(/speaking/);
+	// Muted, Bo falls silent: the indicator goes out.
+	await expect(tile('Bo')).not.toHaveClass(/speaking/);
+});
