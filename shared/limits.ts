@@ -9,6 +9,10 @@ export const LIMITS = {
 	/** Spotlight changes by one host, the same way. */
 	spotlightBurst: 6,
 	spotlightsPerSecond: 1,
+	/** What a person's screen shows (view.update): at most this many tiles, and these rates. */
+	maxViewTiles: 60,
+	viewBurst: 10,
+	viewsPerSecond: 5,
 	/** Display names: trimmed, 1..64 characters. */
 	nameMaxLength: 64,
 	/** Room titles: trimmed, 1..120 characters. */

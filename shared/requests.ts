@@ -37,6 +37,7 @@ export const REQUESTS = {
 	'producer.close': request<Empty>()(S.ProducerRequest),
 	'consumer.create': request<ConsumerView>()(S.ConsumeRequest),
 	'consumer.resume': request<Empty>()(S.ConsumerRequest),
+	'view.update': request<Empty>()(S.ViewRequest),
 	'chat.send': request<ChatMessage>()(S.ChatRequest),
 	'hand.raise': request<{ hands: RaisedHandView[] }>()(S.EmptyRequest),
 	'hand.lower': request<{ hands: RaisedHandView[] }>()(S.LowerHandRequest),

@@ -225,6 +225,16 @@ export const ProduceRequest = z.strictObject({
 	source: MediaSource,
 	rtpParameters: RtpParameters,
 	paused: z.boolean().default(false),
+	/** A camera's picture height, so that each viewer gets the simulcast layer its tile needs. */
+	height: z.number().int().min(1).max(4320).optional(),
+});
+/**
+ * The video tiles on this person's screen now and their heights in device
+ * pixels. Video from anyone else is paused on the server; each shown one
+ * gets the layer its tile needs. An empty list (a hidden tab) pauses all.
+ */
+export const ViewRequest = z.strictObject({
+	tiles: z.array(z.strictObject({ producerId: id, height: z.number().int().min(0).max(8640) })).max(LIMITS.maxViewTiles),
 });
 export const ProducerRequest = z.strictObject({ producerId: id });
 export const ConsumeRequest = z.strictObject({ transportId: id, producerId: id });

@@ -14,6 +14,11 @@ export interface ProducerEntry {
 	source: MediaSource;
 }
 
+export interface ConsumerAppData extends types.AppData {
+	/** The client has its consumer ready and asked for media; the view may still keep it paused. */
+	wanted: boolean;
+}
+
 export interface TransportAppData extends types.AppData {
 	direction: 'send' | 'recv';
 	type: 'webrtc' | 'plain';
@@ -23,7 +28,9 @@ export class ParticipantMedia {
 	readonly participantId: string;
 	readonly #transports = new Map<string, types.Transport<TransportAppData>>();
 	readonly #producers = new Map<string, ProducerEntry>();
-	readonly #consumers = new Map<string, types.Consumer>();
+	readonly #consumers = new Map<string, types.Consumer<ConsumerAppData>>();
+	/** What this person's screen shows: producer id → tile height in device pixels; undefined until told (everything shows). */
+	view: Map<string, number> | undefined;
 	/** Sources with a produce() under way, so two concurrent requests cannot both produce one source. */
 	readonly #producing = new Set<MediaSource>();
 	/** Told when mediasoup closes a consumer because its producer went away. */
@@ -51,7 +58,7 @@ export class ParticipantMedia {
 		return entry;
 	}
 
-	consumer(consumerId: string): types.Consumer {
+	consumer(consumerId: string): types.Consumer<ConsumerAppData> {
 		const consumer = this.#consumers.get(consumerId);
 		if (!consumer) throw Errors.notFound('consumer');
 		return consumer;
@@ -93,7 +100,12 @@ export class ParticipantMedia {
 		producer.observer.once('close', () => this.#producers.delete(producer.id));
 	}
 
-	addConsumer(consumer: types.Consumer): void {
+	/** Every video consumer this person has. */
+	videoConsumers(): types.Consumer<ConsumerAppData>[] {
+		return [...this.#consumers.values()].filter(({ kind }) => kind === 'video');
+	}
+
+	addConsumer(consumer: types.Consumer<ConsumerAppData>): void {
 		this.#consumers.set(consumer.id, consumer);
 		consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
 		consumer.once('producerclose', () => this.#onConsumerOrphaned(consumer));

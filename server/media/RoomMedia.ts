@@ -16,8 +16,9 @@ import { Errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { SafeEmitter } from '../SafeEmitter.js';
 import { ActiveSpeaker } from './ActiveSpeaker.js';
+import { type PreferredLayers, preferredLayers } from './layers.js';
 import { checkedByMediasoup } from './clientParameters.js';
-import type { ParticipantMedia, TransportAppData } from './ParticipantMedia.js';
+import type { ConsumerAppData, ParticipantMedia, TransportAppData } from './ParticipantMedia.js';
 import type { RouterPlacement } from './WorkerPool.js';
 
 export interface RoomMediaOptions {
@@ -42,6 +43,8 @@ export interface ProduceRequest {
 	source: MediaSource;
 	rtpParameters: types.RtpParameters;
 	paused: boolean;
+	/** A camera's picture height, for choosing each viewer's layer. */
+	height?: number;
 }
 
 export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
@@ -156,7 +159,7 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 				kind: request.kind,
 				rtpParameters: request.rtpParameters,
 				paused: request.paused,
-				appData: { source: request.source },
+				appData: { source: request.source, ...(request.height ? { height: request.height } : {}) },
 			}));
 		} finally {
 			media.releaseSource(request.source);
@@ -206,7 +209,11 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 		}
 		// Created paused: the client resumes it once its consumer exists and can
 		// play, so no media (and no keyframe) is wasted before it is ready.
-		const consumer = await transport.consume({ producerId, rtpCapabilities, paused: true });
+		const height = media.view?.get(producerId);
+		const consumer = await transport.consume<ConsumerAppData>({
+			producerId, rtpCapabilities, paused: true, appData: { wanted: false },
+			...(height !== undefined ? { preferredLayers: this.#layersFor(producerId, height) } : {}),
+		});
 		if (media.closed) {
 			consumer.close();
 			throw Errors.notJoined();
@@ -223,8 +230,39 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 		};
 	}
 
+	/** The client is ready for this consumer's media; video off the person's screen stays paused until shown. */
 	async resumeConsumer(media: ParticipantMedia, consumerId: string): Promise<void> {
-		await media.consumer(consumerId).resume();
+		const consumer = media.consumer(consumerId);
+		consumer.appData.wanted = true;
+		if (consumer.kind === 'video' && media.view && !media.view.has(consumer.producerId)) return;
+		await consumer.resume();
+	}
+
+	/**
+	 * What the person's screen shows now: video they do not see is paused on
+	 * the server (nothing is sent), and each shown tile gets the lowest
+	 * simulcast layer that fills it. No renegotiation: only pause, resume and
+	 * preferred layers change.
+	 */
+	async applyView(media: ParticipantMedia, view: Map<string, number>): Promise<void> {
+		media.view = view;
+		await Promise.all(media.videoConsumers().map(async (consumer) => {
+			const height = view.get(consumer.producerId);
+			if (height === undefined) {
+				if (!consumer.paused) await consumer.pause();
+				return;
+			}
+			if (consumer.type === 'simulcast' || consumer.type === 'svc') await consumer.setPreferredLayers(this.#layersFor(consumer.producerId, height));
+			if (consumer.paused && consumer.appData.wanted) await consumer.resume();
+		}).map((change) => change.catch(() => undefined)));
+	}
+
+	/** The layers a tile this tall needs of this producer; its picture height comes from its sender, else 720p is assumed. */
+	#layersFor(producerId: string, tileHeight: number): PreferredLayers {
+		const entry = this.#owners.get(producerId)?.producer(producerId);
+		const pictureHeight = Number(entry?.producer.appData.height ?? 720);
+		const layers = entry?.producer.rtpParameters.encodings?.length ?? 1;
+		return preferredLayers(tileHeight, pictureHeight, Math.min(3, Math.max(1, layers)));
 	}
 
 	/** Closes the router and everything on it. Idempotent (mediasoup's close is). */

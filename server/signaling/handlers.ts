@@ -29,7 +29,7 @@ export interface SessionContext {
 	moderation: Moderation;
 	bans: BanStore;
 	/** This session's rate limits for its frequent requests. */
-	limits: { reactions: TokenBucket; hands: TokenBucket; spotlight: TokenBucket };
+	limits: { reactions: TokenBucket; hands: TokenBucket; spotlight: TokenBucket; view: TokenBucket };
 }
 
 /** The session's buckets, fresh for each connection. */
@@ -38,6 +38,7 @@ export function sessionLimits(): SessionContext['limits'] {
 		reactions: new TokenBucket(LIMITS.reactionBurst, LIMITS.reactionsPerSecond),
 		hands: new TokenBucket(LIMITS.handBurst, LIMITS.handsPerSecond),
 		spotlight: new TokenBucket(LIMITS.spotlightBurst, LIMITS.spotlightsPerSecond),
+		view: new TokenBucket(LIMITS.viewBurst, LIMITS.viewsPerSecond),
 	};
 }
 
@@ -124,6 +125,13 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 
 	'consumer.resume': async (ctx, { consumerId }) => {
 		await ctx.room.media.resumeConsumer(joined(ctx).media, consumerId);
+		return {};
+	},
+
+	'view.update': async (ctx, { tiles }) => {
+		const participant = joined(ctx);
+		if (!ctx.limits.view.take()) throw Errors.rateLimited('view updates');
+		await ctx.room.media.applyView(participant.media, new Map(tiles.map(({ producerId, height }) => [producerId, height])));
 		return {};
 	},
 

@@ -228,3 +228,44 @@ test('a room created without a title is named in the person\'s language', async 
 	await expect(french.getByRole('heading', { level: 1 })).toHaveText('Book club');
 });
 
+
+test('only the video on screen is sent, each at the layer its tile needs: off-page video pauses, a small tile gets a low layer', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
+	const host = await join(browser, hostUrl, 'Hana');
+	await join(browser, inviteUrl, 'Bo');
+	await join(browser, inviteUrl, 'Cy');
+	const trackOf = (name: string) => tile(host, name).locator('video').evaluate((video: HTMLVideoElement) => (video.srcObject as MediaStream).getVideoTracks()[0]!.id);
+	await expect.poll(() => framesShown(tile(host, 'Cy'))).toBeGreaterThan(10);
+	const [bo, cy] = [await trackOf('Bo'), await trackOf('Cy')];
+	/** What the host receives for one track: frames decoded and the height of the last one. */
+	const received = (track: string) => host.evaluate(async (wanted) => {
+		for (const connection of (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections) {
+			for (const report of (await connection.getStats()).values()) {
+				if (report.type === 'inbound-rtp' && report.trackIdentifier === wanted) return { frames: report.framesDecoded as number, height: (report.frameHeight ?? 0) as number };
+			}
+		}
+		return { frames: 0, height: 0 };
+	}, track);
+	const framesIn = async (track: string, ms: number) => {
+		const before = (await received(track)).frames;
+		await host.waitForTimeout(ms);
+		return (await received(track)).frames - before;
+	};
+	// Large tiles: a middle or top layer of the 360p fake camera (layers 90p, 180p, 360p; on this
+	// machine the sender's bandwidth estimate rarely lets the 360p layer start).
+	await expect.poll(async () => (await received(bo)).height, { timeout: 15_000 }).toBeGreaterThanOrEqual(180);
+
+	// A small window shows one row of two tiles: oneself and one other (the dominant speaker, if it is
+	// one of them). The other's video stops; the shown one drops to the 90p layer.
+	await host.setViewportSize({ width: 400, height: 190 });
+	await expect(host.locator('figure.tile')).toHaveCount(2);
+	const boShown = (await tile(host, 'Bo').count()) === 1;
+	const [shown, hidden] = boShown ? [bo, cy] : [cy, bo];
+	await expect.poll(() => framesIn(hidden, 1500), { timeout: 10_000 }).toBe(0);
+	await expect.poll(async () => (await received(shown)).height, { timeout: 15_000 }).toBe(90);
+	expect(await framesIn(shown, 1500)).toBeGreaterThan(5);
+
+	// The next page shows the other again, without renegotiating: the same track gets frames.
+	await host.getByRole('button', { name: 'Next page' }).click();
+	await expect.poll(() => framesIn(hidden, 1500), { timeout: 10_000 }).toBeGreaterThan(5);
+});

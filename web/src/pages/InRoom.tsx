@@ -23,6 +23,7 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 	const state = useSyncExternalStore(client.store.subscribe, () => client.store.state);
 	const [panel, setPanel] = useState<Panel | null>(null);
 	const onAudioBlocked = useCallback(() => client.setAudioBlocked(true), [client]);
+	const onView = useCallback((shown: Parameters<RoomClient['setView']>[0]) => client.setView(shown), [client]);
 	const [helpOpen, setHelpOpen] = useState(false);
 	const closeHelp = useCallback(() => setHelpOpen(false), []);
 
@@ -56,7 +57,7 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 			{state.phase === 'reconnecting' && <div className="overlay" role="alert">{t('room.reconnecting')}</div>}
 			<RoomBar state={state} onHelp={() => setHelpOpen(true)} />
 			{helpOpen && <ShortcutHelp onClose={closeHelp} />}
-			<TileGrid tiles={tiles} stage={stage} onAudioBlocked={onAudioBlocked} speakerId={state.local.speakerId}
+			<TileGrid tiles={tiles} stage={stage} onAudioBlocked={onAudioBlocked} onView={onView} speakerId={state.local.speakerId}
 				onPin={(id) => client.pin(state.pinnedId === id ? null : id)}
 				onSpotlight={isModerator(state.self) ? (id) => void client.host.spotlight(state.spotlightId === id ? null : id) : undefined} />
 			{panel === 'chat' && <ChatPanel client={client} onClose={() => setPanel(null)} />}

@@ -92,6 +92,7 @@ export class MediaSession {
 					source: appData.source as MediaSource,
 					rtpParameters,
 					paused: Boolean(appData.paused),
+					...(typeof appData.height === 'number' ? { height: appData.height } : {}),
 				}).then(callback, errback);
 			});
 		}
@@ -118,7 +119,8 @@ export class MediaSession {
 			...(source === 'mic' ? { codecOptions: { opusDtx: true, opusFec: true } } : {}),
 			stopTracks: false,
 			zeroRtpOnPause: true,
-			appData: { source, paused },
+			// A camera's picture height lets the server give each viewer the layer its tile needs.
+			appData: { source, paused, ...(source === 'camera' && track.getSettings().height ? { height: track.getSettings().height } : {}) },
 		});
 		if (paused) producer.pause();
 		this.#producers.set(source, producer);
@@ -174,6 +176,12 @@ export class MediaSession {
 		} catch {
 			// The producer may have closed meanwhile; producer.closed cleans up.
 		}
+	}
+
+	/** Tells the server which videos are on screen and how tall, in device pixels; the rest is paused there. */
+	async setView(tiles: { producerId: string; height: number }[]): Promise<void> {
+		if (!this.#recvTransport) return;
+		await this.#signaling.request('view.update', { tiles });
 	}
 
 	dropConsumer(producerId: string): void {

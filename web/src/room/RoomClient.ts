@@ -19,10 +19,12 @@ import { HostControls } from './HostControls.js';
 import { MediaSession } from './MediaSession.js';
 import { Microphone } from './Microphone.js';
 import { RoomStateStore } from './RoomStateStore.js';
-import { type Layout, type RoomState, initialRoomState } from './roomState.js';
+import { type Layout, type RoomState, initialRoomState, producerOf } from './roomState.js';
 
 /** Refresh the participant token well before the server's 10-minute lifetime runs out. */
 const TOKEN_REFRESH_MS = 4 * 60_000;
+/** At most one view update per this many milliseconds: paging and resizing settle within a second. */
+const VIEW_INTERVAL_MS = 250;
 /** How long a reaction floats over its sender's tile. */
 const REACTION_MS = 4000;
 
@@ -50,6 +52,10 @@ export class RoomClient {
 	readonly #microphone: Microphone | undefined;
 	readonly #camera: Camera;
 	#closed = false;
+	/** The last view the UI reported, what was sent, and the pending send. */
+	#view: { participantId: string; isScreen?: boolean; height: number }[] = [];
+	#sentView: string | undefined;
+	#viewTimer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(options: RoomClientOptions) {
 		this.#signaling = new SignalingClient(options.serverUrl, options.token);
@@ -80,6 +86,7 @@ export class RoomClient {
 		});
 		this.host = new HostControls(this.#signaling, dispatch);
 		this.#listen();
+		document.addEventListener('visibilitychange', this.#onVisibility);
 	}
 
 	get state(): RoomState {
@@ -178,6 +185,9 @@ export class RoomClient {
 		// Joining with the camera off: its producer waits paused, and the device is released.
 		if (!cameraOn) this.#camera.release();
 		await receiving;
+		// A new session starts with everything shown: tell it what is on screen.
+		this.#sentView = undefined;
+		this.#sendViewSoon();
 		// Audio processing and blur start once the call flows; the settings apply from then on.
 		const preferences = callPreferences();
 		void this.setNoiseSuppression(preferences.noiseSuppression, false);
@@ -334,6 +344,41 @@ export class RoomClient {
 		}
 	}
 
+	/**
+	 * What this person's screen shows: the tiles with video and their heights
+	 * in CSS pixels. Sent at most every VIEW_INTERVAL_MS (the last one wins),
+	 * and as nothing while the tab is hidden.
+	 */
+	setView(tiles: { participantId: string; isScreen?: boolean; height: number }[]): void {
+		this.#view = tiles;
+		this.#sendViewSoon();
+	}
+
+	/** A hidden tab shows nothing: its videos pause on the server until it is back. */
+	readonly #onVisibility = (): void => this.#sendViewSoon();
+
+	#sendViewSoon(): void {
+		if (this.#viewTimer) return;
+		this.#viewTimer = setTimeout(() => {
+			this.#viewTimer = undefined;
+			if (this.#closed || this.state.phase !== 'joined') return;
+			const shown = document.visibilityState === 'hidden' ? [] : this.#view;
+			const scale = window.devicePixelRatio || 1;
+			const tiles = shown.flatMap(({ participantId, isScreen, height }) => {
+				const participant = this.state.participants.find(({ id }) => id === participantId);
+				const producer = participant && producerOf(participant, isScreen ? 'screen' : 'camera');
+				return producer ? [{ producerId: producer.id, height: Math.round(height * scale) }] : [];
+			});
+			const key = JSON.stringify(tiles);
+			if (key === this.#sentView) return;
+			this.#sentView = key;
+			this.#media.setView(tiles).catch(() => {
+				// Rate-limited or reconnecting: the next change sends the whole view again.
+				this.#sentView = undefined;
+			});
+		}, VIEW_INTERVAL_MS);
+	}
+
 	/** Switches between the grid and the speaker view, for oneself. */
 	setLayout(layout: Layout): void {
 		this.store.dispatch({ type: 'layout', layout });
@@ -365,6 +410,8 @@ export class RoomClient {
 		if (this.#closed) return;
 		this.#closed = true;
 		clearInterval(this.#refreshTimer);
+		clearTimeout(this.#viewTimer);
+		document.removeEventListener('visibilitychange', this.#onVisibility);
 		this.#media.reset();
 		this.#microphone?.close();
 		this.#camera.close();

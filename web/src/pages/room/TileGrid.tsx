@@ -3,13 +3,14 @@
  * stage (a pinned, spotlighted or speaking person, or a screen share) above
  * a paged strip of the others, whose tiles never shrink below 160 px.
  */
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TileModel } from '../../room/tiles.js';
 import { layoutGrid } from '../../ui/gridLayout.js';
 import { useI18n } from '../../ui/I18n.js';
 import { Tile, type TileProps } from '../../ui/Tile.js';
 
-function useElementSize(ref: React.RefObject<HTMLElement | null>): { width: number; height: number } {
+/** The element's size, followed as it changes; `present` re-attaches when a conditionally shown element appears. */
+function useElementSize(ref: React.RefObject<HTMLElement | null>, present = true): { width: number; height: number } {
 	const [size, setSize] = useState({ width: 800, height: 450 });
 	useLayoutEffect(() => {
 		const element = ref.current;
@@ -19,7 +20,7 @@ function useElementSize(ref: React.RefObject<HTMLElement | null>): { width: numb
 		});
 		observer.observe(element);
 		return () => observer.disconnect();
-	}, [ref]);
+	}, [ref, present]);
 	return size;
 }
 
@@ -31,11 +32,13 @@ export interface TileGridProps {
 	onPin: (participantId: string) => void;
 	/** Hosts and co-hosts only. */
 	onSpotlight?: (participantId: string) => void;
+	/** The tiles on screen now with their heights in CSS pixels, so that only their video is sent, each at the size it needs. */
+	onView: (tiles: { participantId: string; isScreen?: boolean; height: number }[]) => void;
 }
 
 const tileKey = (tile: TileModel) => `${tile.participantId}:${tile.isScreen ? 'screen' : 'camera'}`;
 
-export function TileGrid({ tiles, stage, onAudioBlocked, speakerId, onPin, onSpotlight }: TileGridProps) {
+export function TileGrid({ tiles, stage, onAudioBlocked, speakerId, onPin, onSpotlight, onView }: TileGridProps) {
 	const { t } = useI18n();
 	const [page, setPage] = useState(0);
 	const gridRef = useRef<HTMLDivElement>(null);
@@ -44,6 +47,15 @@ export function TileGrid({ tiles, stage, onAudioBlocked, speakerId, onPin, onSpo
 	// Beside a stage, strip tiles keep their 16:9 shape instead of stretching across the width.
 	const stripTileWidth = Math.floor(Math.min(size.width / grid.columns, (size.height / grid.rows) * (16 / 9)));
 	const columns = stage ? `repeat(${grid.columns}, ${stripTileWidth}px)` : `repeat(${grid.columns}, 1fr)`;
+	const stageRef = useRef<HTMLDivElement>(null);
+	const stageHeight = useElementSize(stageRef, Boolean(stage)).height;
+	const tileHeight = Math.round(Math.min(size.height / grid.rows, (size.width / grid.columns) * (9 / 16)));
+	const shown = [
+		...(stage ? [{ participantId: stage.participantId, isScreen: stage.isScreen, height: Math.round(stageHeight) }] : []),
+		...grid.tiles.map(({ participantId, isScreen }) => ({ participantId, isScreen, height: tileHeight })),
+	];
+	const shownKey = JSON.stringify(shown);
+	useEffect(() => onView(JSON.parse(shownKey) as typeof shown), [shownKey, onView]);
 	const tileProps = (tile: TileModel): TileProps => ({
 		...tile,
 		onAudioBlocked,
@@ -55,7 +67,7 @@ export function TileGrid({ tiles, stage, onAudioBlocked, speakerId, onPin, onSpo
 	});
 	return (
 		<div className={`stage-area ${stage ? 'with-stage' : ''}`}>
-			{stage && <div className="stage"><Tile {...tileProps(stage)} /></div>}
+			{stage && <div className="stage" ref={stageRef}><Tile {...tileProps(stage)} /></div>}
 			<div className="grid" ref={gridRef} style={{ gridTemplateColumns: columns, gridTemplateRows: `repeat(${grid.rows}, 1fr)` }}>
 				{grid.tiles.map((tile) => <Tile key={tileKey(tile)} {...tileProps(tile)} />)}
 			</div>
