@@ -232,8 +232,8 @@ test('a room created without a title is named in the person\'s language', async 
 test('only the video on screen is sent, each at the layer its tile needs: off-page video pauses, a small tile gets a low layer', async ({ browser }) => {
 	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
 	const host = await join(browser, hostUrl, 'Hana');
-	await join(browser, inviteUrl, 'Bo');
-	await join(browser, inviteUrl, 'Cy');
+	// Muted: no dominant speaker reorders the tiles while we watch which one is shown.
+	for (const name of ['Bo', 'Cy']) await (await join(browser, inviteUrl, name)).getByRole('button', { name: 'Mute microphone' }).click();
 	const trackOf = (name: string) => tile(host, name).locator('video').evaluate((video: HTMLVideoElement) => (video.srcObject as MediaStream).getVideoTracks()[0]!.id);
 	await expect.poll(() => framesShown(tile(host, 'Cy'))).toBeGreaterThan(10);
 	const [bo, cy] = [await trackOf('Bo'), await trackOf('Cy')];
@@ -264,8 +264,37 @@ test('only the video on screen is sent, each at the layer its tile needs: off-pa
 	await expect.poll(() => framesIn(hidden, 1500), { timeout: 10_000 }).toBe(0);
 	await expect.poll(async () => (await received(shown)).height, { timeout: 15_000 }).toBe(90);
 	expect(await framesIn(shown, 1500)).toBeGreaterThan(5);
+	// The debug overlay (D) shows the same on the tile.
+	await host.locator('body').press('d');
+	await expect(tile(host, boShown ? 'Bo' : 'Cy').locator('.resolution')).toHaveAttribute('data-resolution', '160×90');
 
 	// The next page shows the other again, without renegotiating: the same track gets frames.
 	await host.getByRole('button', { name: 'Next page' }).click();
 	await expect.poll(() => framesIn(hidden, 1500), { timeout: 10_000 }).toBeGreaterThan(5);
+});
+
+test('video consumers are created as their tiles come on screen, not all at join', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
+	// Both muted: no dominant speaker reorders the tiles while we count.
+	for (const name of ['Bo', 'Cy']) await (await join(browser, inviteUrl, name)).getByRole('button', { name: 'Mute microphone' }).click();
+	// Joining in a small window: one row of two tiles, oneself and one other.
+	const context = await browser.newContext({ viewport: { width: 400, height: 190 } });
+	await context.addInitScript(`window.peerConnections = []; const Native = window.RTCPeerConnection;
+		window.RTCPeerConnection = function (...args) { const c = new Native(...args); window.peerConnections.push(c); return c; };
+		window.RTCPeerConnection.prototype = Native.prototype;`);
+	const host = await context.newPage();
+	await host.goto(hostUrl);
+	await host.getByLabel('Your name').fill('Hana');
+	await host.getByRole('button', { name: 'Join room' }).click();
+	await expect(host.locator('figure.tile')).toHaveCount(2);
+	// Video receivers on open connections: not mediasoup-client's capability probes (closed), nor the
+	// receive transport's bandwidth probator (mid "probator").
+	const receivers = () => host.evaluate(() => (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections
+		.filter((connection) => connection.connectionState !== 'closed')
+		.flatMap((connection) => connection.getTransceivers())
+		.filter((transceiver) => transceiver.receiver.track.kind === 'video' && transceiver.direction === 'recvonly' && transceiver.mid !== 'probator').length);
+	await expect.poll(() => framesShown(host.locator('figure.tile:not(:has(video.mirrored))'))).toBeGreaterThan(5);
+	expect(await receivers()).toBe(1);
+	await host.getByRole('button', { name: 'Next page' }).click();
+	await expect.poll(receivers).toBe(2);
 });

@@ -3,8 +3,8 @@
  * (Chromium's own fake input is a short beep, nearly silence), and muting
  * decides who is heard.
  */
-import { expect, test } from '@playwright/test';
-import { e2eServer, join } from '../support/browser.js';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { e2eServer, inRoom, join } from '../support/browser.js';
 import { createRoom } from '../support/server.js';
 import { writeVoiceWav } from '../support/voice.js';
 import config from './playwright.config.js';
@@ -14,14 +14,23 @@ test.use({ launchOptions: { ...config.use?.launchOptions, args: [...baseArgs, `-
 
 const fixture = e2eServer();
 
+/** Joins with the microphone off from the start (the join page's switch), so only the others are heard. */
+async function joinMuted(browser: Browser, url: string, name: string): Promise<Page> {
+	const page = await (await browser.newContext()).newPage();
+	await page.goto(url);
+	await page.getByLabel('Your name').fill(name);
+	await page.getByLabel('Microphone on').uncheck();
+	await page.getByRole('button', { name: 'Join room' }).click();
+	await inRoom(page);
+	return page;
+}
+
 test('speaking indicators light for whoever is audible, and the speaker view follows the dominant speaker', async ({ browser }) => {
 	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
-	const host = await join(browser, hostUrl, 'Hana');
+	const host = await joinMuted(browser, hostUrl, 'Hana');
+	const cy = await joinMuted(browser, inviteUrl, 'Cy');
 	const bo = await join(browser, inviteUrl, 'Bo');
-	const cy = await join(browser, inviteUrl, 'Cy');
 	const tile = (name: string) => host.locator('figure.tile[data-kind=camera]', { hasText: name });
-	await host.getByRole('button', { name: 'Mute microphone' }).click();
-	await cy.getByRole('button', { name: 'Mute microphone' }).click();
 	await host.getByRole('button', { name: 'More options' }).click();
 	await host.getByRole('button', { name: 'Speaker view' }).click();
 	const stage = host.locator('.stage figure.tile');

@@ -123,3 +123,15 @@ describe('the stage', () => {
 		expect(spotlit.tiles.map(({ participantId, isScreen }) => [participantId, Boolean(isScreen)])).toEqual([['me', true], ['me', false], ['a', false]]);
 	});
 });
+
+describe('the speaker view after the dominant speaker mutes', () => {
+	it('shows whoever is audible instead, and keeps the dominant speaker while nobody else is', () => {
+		// Ana's mic is live at first; then she mutes while Bo (mic resumed) speaks.
+		const base = room({ type: 'layout', layout: 'speaker' }, { type: 'activeSpeaker', participantId: 'a' });
+		expect(buildTiles(base, labels).stage?.participantId).toBe('a');
+		const muted = roomReducer(base, { type: 'producerPaused', producerId: 'a-mic', paused: true });
+		expect(buildTiles(muted, labels).stage?.participantId).toBe('a');
+		const boSpeaks = roomReducer(roomReducer(muted, { type: 'producerPaused', producerId: 'b-mic', paused: false }), { type: 'speaking', participantIds: ['b'] });
+		expect(buildTiles(boSpeaks, labels).stage?.participantId).toBe('b');
+	});
+});

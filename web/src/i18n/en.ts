@@ -167,6 +167,7 @@ export const en = {
 	'shortcuts.mic': 'Mute or unmute your microphone',
 	'shortcuts.camera': 'Turn your camera on or off',
 	'shortcuts.hand': 'Raise or lower your hand',
+	'shortcuts.debug': 'Show or hide each video’s received resolution',
 	'shortcuts.help': 'Show these shortcuts',
 	'shortcuts.close': 'Close',
 	'room.defaultTitle': "{name}'s room",

@@ -169,6 +169,7 @@ export const fr: Catalog = {
 	'shortcuts.mic': 'Couper ou rétablir votre micro',
 	'shortcuts.camera': 'Allumer ou éteindre votre caméra',
 	'shortcuts.hand': 'Lever ou baisser la main',
+	'shortcuts.debug': 'Afficher ou masquer la résolution reçue de chaque vidéo',
 	'shortcuts.help': 'Afficher ces raccourcis',
 	'shortcuts.close': 'Fermer',
 	'room.defaultTitle': 'Salle de {name}',

@@ -169,6 +169,7 @@ export const id: Catalog = {
 	'shortcuts.mic': 'Bisukan atau aktifkan mikrofon Anda',
 	'shortcuts.camera': 'Nyalakan atau matikan kamera Anda',
 	'shortcuts.hand': 'Angkat atau turunkan tangan Anda',
+	'shortcuts.debug': 'Tampilkan atau sembunyikan resolusi yang diterima tiap video',
 	'shortcuts.help': 'Tampilkan pintasan ini',
 	'shortcuts.close': 'Tutup',
 	'room.defaultTitle': 'Ruang {name}',

@@ -25,6 +25,7 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 	const onAudioBlocked = useCallback(() => client.setAudioBlocked(true), [client]);
 	const onView = useCallback((shown: Parameters<RoomClient['setView']>[0]) => client.setView(shown), [client]);
 	const [helpOpen, setHelpOpen] = useState(false);
+	const [debug, setDebug] = useState(false);
 	const closeHelp = useCallback(() => setHelpOpen(false), []);
 
 	useEffect(() => () => client.close(), [client]);
@@ -36,6 +37,7 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 			if (key === 'm') void client.setMicOn(!client.state.local.micOn);
 			if (key === 'v') void client.setCameraOn(!client.state.local.cameraOn);
 			if (key === 'h') void client.setHandRaised(!client.state.hands.some(({ participantId }) => participantId === client.state.self?.id));
+			if (key === 'd') setDebug((shown) => !shown);
 			if (event.key === '?') setHelpOpen(true);
 		};
 		window.addEventListener('keydown', onKey);
@@ -57,7 +59,7 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 			{state.phase === 'reconnecting' && <div className="overlay" role="alert">{t('room.reconnecting')}</div>}
 			<RoomBar state={state} onHelp={() => setHelpOpen(true)} />
 			{helpOpen && <ShortcutHelp onClose={closeHelp} />}
-			<TileGrid tiles={tiles} stage={stage} onAudioBlocked={onAudioBlocked} onView={onView} speakerId={state.local.speakerId}
+			<TileGrid tiles={tiles} stage={stage} onAudioBlocked={onAudioBlocked} onView={onView} debug={debug} speakerId={state.local.speakerId}
 				onPin={(id) => client.pin(state.pinnedId === id ? null : id)}
 				onSpotlight={isModerator(state.self) ? (id) => void client.host.spotlight(state.spotlightId === id ? null : id) : undefined} />
 			{panel === 'chat' && <ChatPanel client={client} onClose={() => setPanel(null)} />}

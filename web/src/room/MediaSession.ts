@@ -34,6 +34,8 @@ export class MediaSession {
 	readonly #producers = new Map<MediaSource, types.Producer>();
 	/** By producer id, so a closed or paused producer finds its consumer. */
 	readonly #consumers = new Map<string, types.Consumer>();
+	/** Producers whose consumer is being created, so a second request for one waits for nothing. */
+	readonly #consuming = new Set<string>();
 
 	constructor(signaling: SignalingClient, iceServers: IceServer[], listener: MediaSessionListener) {
 		this.#signaling = signaling;
@@ -158,8 +160,9 @@ export class MediaSession {
 	}
 
 	/** Receives a remote producer; created paused on the server, resumed once the track is ready. */
-	async consume(producer: ProducerView): Promise<void> {
-		if (!this.#recvTransport || this.#consumers.has(producer.id)) return;
+	async consume(producer: Pick<ProducerView, 'id'>): Promise<void> {
+		if (!this.#recvTransport || this.#consumers.has(producer.id) || this.#consuming.has(producer.id)) return;
+		this.#consuming.add(producer.id);
 		try {
 			const transport = await this.#recvTransport;
 			const params = await this.#signaling.request('consumer.create', { transportId: transport.id, producerId: producer.id });
@@ -175,6 +178,8 @@ export class MediaSession {
 			await this.#signaling.request('consumer.resume', { consumerId: consumer.id });
 		} catch {
 			// The producer may have closed meanwhile; producer.closed cleans up.
+		} finally {
+			this.#consuming.delete(producer.id);
 		}
 	}
 

@@ -110,7 +110,9 @@ export class RoomClient {
 		signaling.on('participant.left', ({ participantId }) => dispatch({ type: 'participantLeft', participantId }));
 		signaling.on('producer.new', (producer) => {
 			dispatch({ type: 'producerAdded', producer });
-			void this.#media.consume(producer);
+			// Sound from everyone; video only once it is on screen (the next view consumes it).
+			if (producer.kind === 'audio') void this.#media.consume(producer);
+			else this.#sendViewSoon(0);
 		});
 		signaling.on('producer.closed', ({ producerId }) => this.#dropConsumer(producerId));
 		signaling.on('consumer.closed', ({ producerId }) => this.#dropConsumer(producerId));
@@ -180,14 +182,15 @@ export class RoomClient {
 	async #startMedia(joined: JoinedRoom): Promise<void> {
 		const { micOn, cameraOn } = this.state.local;
 		await this.#media.startReceiving();
-		const receiving = Promise.all(joined.producers.map((producer) => this.#media.consume(producer)));
+		// Everyone's sound now; video as it comes on screen, so joining a room of 49 cameras costs little.
+		const receiving = Promise.all(joined.producers.filter(({ kind }) => kind === 'audio').map((producer) => this.#media.consume(producer)));
 		await this.#media.startSending({ micTrack: this.#microphone?.track, cameraTrack: this.#camera.track, micOn, cameraOn });
 		// Joining with the camera off: its producer waits paused, and the device is released.
 		if (!cameraOn) this.#camera.release();
 		await receiving;
-		// A new session starts with everything shown: tell it what is on screen.
+		// A new session starts with everything shown: tell it what is on screen, and take that video.
 		this.#sentView = undefined;
-		this.#sendViewSoon();
+		this.#sendViewSoon(0);
 		// Audio processing and blur start once the call flows; the settings apply from then on.
 		const preferences = callPreferences();
 		void this.setNoiseSuppression(preferences.noiseSuppression, false);
@@ -351,32 +354,39 @@ export class RoomClient {
 	 */
 	setView(tiles: { participantId: string; isScreen?: boolean; height: number }[]): void {
 		this.#view = tiles;
-		this.#sendViewSoon();
+		// The first view of a session goes at once: its video is what the person waits to see.
+		this.#sendViewSoon(this.#sentView === undefined ? 0 : VIEW_INTERVAL_MS);
 	}
 
 	/** A hidden tab shows nothing: its videos pause on the server until it is back. */
-	readonly #onVisibility = (): void => this.#sendViewSoon();
+	readonly #onVisibility = (): void => this.#sendViewSoon(0);
 
-	#sendViewSoon(): void {
+	#sendViewSoon(delay = VIEW_INTERVAL_MS): void {
 		if (this.#viewTimer) return;
 		this.#viewTimer = setTimeout(() => {
 			this.#viewTimer = undefined;
-			if (this.#closed || this.state.phase !== 'joined') return;
-			const shown = document.visibilityState === 'hidden' ? [] : this.#view;
-			const scale = window.devicePixelRatio || 1;
-			const tiles = shown.flatMap(({ participantId, isScreen, height }) => {
-				const participant = this.state.participants.find(({ id }) => id === participantId);
-				const producer = participant && producerOf(participant, isScreen ? 'screen' : 'camera');
-				return producer ? [{ producerId: producer.id, height: Math.round(height * scale) }] : [];
-			});
-			const key = JSON.stringify(tiles);
-			if (key === this.#sentView) return;
+			if (!this.#closed && this.state.phase === 'joined') this.#applyView();
+		}, delay);
+	}
+
+	/** Sends the view if it changed, then creates the consumers of video that came on screen (the view sets their layer). */
+	#applyView(): void {
+		const shown = document.visibilityState === 'hidden' ? [] : this.#view;
+		const scale = window.devicePixelRatio || 1;
+		const tiles = shown.flatMap(({ participantId, isScreen, height }) => {
+			const participant = this.state.participants.find(({ id }) => id === participantId);
+			const producer = participant && producerOf(participant, isScreen ? 'screen' : 'camera');
+			return producer ? [{ producerId: producer.id, height: Math.round(height * scale) }] : [];
+		});
+		const key = JSON.stringify(tiles);
+		if (key !== this.#sentView) {
 			this.#sentView = key;
 			this.#media.setView(tiles).catch(() => {
 				// Rate-limited or reconnecting: the next change sends the whole view again.
 				this.#sentView = undefined;
 			});
-		}, VIEW_INTERVAL_MS);
+		}
+		for (const { producerId } of tiles) void this.#media.consume({ id: producerId });
 	}
 
 	/** Switches between the grid and the speaker view, for oneself. */

@@ -67,7 +67,8 @@ export function buildTiles(state: RoomState, labels: TileLabels): Tiles {
 			speaking: state.speakingIds.includes(participant.id),
 			badge: labels.badge(participant),
 		});
-		if (screen?.track && !stage) {
+		// On the stage before its video arrives: being on screen is what has its video fetched.
+		if (screen && !stage) {
 			stage = { participantId: participant.id, name: participant.name, label: participant.name, videoTrack: screen.track, micMuted: false, isScreen: true };
 		}
 	}
@@ -93,9 +94,17 @@ export function buildTiles(state: RoomState, labels: TileLabels): Tiles {
 	return { tiles, ...(stage ? { stage } : {}) };
 }
 
-/** Whom the speaker view shows large: the active speaker, else the first other person, else oneself. */
+/**
+ * Whom the speaker view shows large: the dominant speaker, unless they muted
+ * while someone else is audible (mediasoup keeps a muted speaker dominant
+ * until another takes over); else the first other person, else oneself.
+ */
 function speakerViewFocus(state: RoomState): string | null {
 	if (state.layout !== 'speaker') return null;
-	const speaker = state.activeSpeakerId !== state.self?.id ? state.activeSpeakerId : null;
+	const others = (id: string | null) => (id !== state.self?.id ? id : null);
+	const dominant = others(state.activeSpeakerId);
+	const dominantMuted = state.participants.some(({ id, producers }) => id === dominant && !producers.some((p) => p.source === 'mic' && !p.paused));
+	const audible = state.speakingIds.find((id) => others(id) !== null) ?? null;
+	const speaker = dominant && !(dominantMuted && audible) ? dominant : audible ?? dominant;
 	return speaker ?? state.participants[0]?.id ?? state.self?.id ?? null;
 }

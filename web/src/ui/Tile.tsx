@@ -1,5 +1,5 @@
 import { Maximize, Pin, Star } from 'lucide-react';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { TileModel } from '../room/tiles.js';
 import { useI18n } from './I18n.js';
 
@@ -11,6 +11,23 @@ export interface TileProps extends TileModel {
 	onPin?: () => void;
 	/** Hosts and co-hosts: spotlights this person for everyone (again: clears it). */
 	onSpotlight?: () => void;
+	/** Shows the video's received resolution over the tile (the D shortcut), for people and tests checking quality. */
+	debug?: boolean;
+}
+
+/** The video's size as decoded, e.g. "640×360", refreshed twice a second; "–" before the first frame. */
+function ReceivedResolution({ figure }: { figure: React.RefObject<HTMLElement | null> }) {
+	const [resolution, setResolution] = useState('–');
+	useEffect(() => {
+		const update = () => {
+			const video = figure.current?.querySelector('video');
+			setResolution(video && video.videoWidth > 0 ? `${video.videoWidth}×${video.videoHeight}` : '–');
+		};
+		update();
+		const timer = setInterval(update, 500);
+		return () => clearInterval(timer);
+	}, [figure]);
+	return <span className="resolution" data-resolution={resolution}>{resolution}</span>;
 }
 
 function initials(name: string): string {
@@ -67,6 +84,7 @@ export function Tile(props: TileProps) {
 				? <TrackVideo track={props.videoTrack} mirrored={props.mirrored} />
 				: <div className="avatar" aria-hidden="true">{initials(props.name)}</div>}
 			{props.audioTrack && <TrackAudio track={props.audioTrack} onBlocked={props.onAudioBlocked} speakerId={props.speakerId} />}
+			{props.debug && <ReceivedResolution figure={figure} />}
 			<div className="tile-actions" role="group" aria-label={t('tile.actions', { name })}>
 				{props.onPin && (
 					<button type="button" className="icon-button small" aria-label={t('tile.pin', { name })} data-tip={t('tile.pin', { name })}

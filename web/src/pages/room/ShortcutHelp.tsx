@@ -7,6 +7,7 @@ const SHORTCUTS: { key: string; what: MessageKey }[] = [
 	{ key: 'M', what: 'shortcuts.mic' },
 	{ key: 'V', what: 'shortcuts.camera' },
 	{ key: 'H', what: 'shortcuts.hand' },
+	{ key: 'D', what: 'shortcuts.debug' },
 	{ key: '?', what: 'shortcuts.help' },
 ];
 

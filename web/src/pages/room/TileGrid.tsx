@@ -9,14 +9,18 @@ import { layoutGrid } from '../../ui/gridLayout.js';
 import { useI18n } from '../../ui/I18n.js';
 import { Tile, type TileProps } from '../../ui/Tile.js';
 
-/** The element's size, followed as it changes; `present` re-attaches when a conditionally shown element appears. */
-function useElementSize(ref: React.RefObject<HTMLElement | null>, present = true): { width: number; height: number } {
-	const [size, setSize] = useState({ width: 800, height: 450 });
+/**
+ * The element's size, followed as it changes; `present` re-attaches when a
+ * conditionally shown element appears. `measured` is false until the first
+ * observation (the size is a guess until then).
+ */
+function useElementSize(ref: React.RefObject<HTMLElement | null>, present = true): { width: number; height: number; measured: boolean } {
+	const [size, setSize] = useState({ width: 800, height: 450, measured: false });
 	useLayoutEffect(() => {
 		const element = ref.current;
 		if (!element) return;
 		const observer = new ResizeObserver(([entry]) => {
-			if (entry) setSize({ width: entry.contentRect.width, height: entry.contentRect.height });
+			if (entry) setSize({ width: entry.contentRect.width, height: entry.contentRect.height, measured: true });
 		});
 		observer.observe(element);
 		return () => observer.disconnect();
@@ -34,11 +38,13 @@ export interface TileGridProps {
 	onSpotlight?: (participantId: string) => void;
 	/** The tiles on screen now with their heights in CSS pixels, so that only their video is sent, each at the size it needs. */
 	onView: (tiles: { participantId: string; isScreen?: boolean; height: number }[]) => void;
+	/** Each tile shows its received resolution. */
+	debug: boolean;
 }
 
 const tileKey = (tile: TileModel) => `${tile.participantId}:${tile.isScreen ? 'screen' : 'camera'}`;
 
-export function TileGrid({ tiles, stage, onAudioBlocked, speakerId, onPin, onSpotlight, onView }: TileGridProps) {
+export function TileGrid({ tiles, stage, onAudioBlocked, speakerId, onPin, onSpotlight, onView, debug }: TileGridProps) {
 	const { t } = useI18n();
 	const [page, setPage] = useState(0);
 	const gridRef = useRef<HTMLDivElement>(null);
@@ -48,18 +54,23 @@ export function TileGrid({ tiles, stage, onAudioBlocked, speakerId, onPin, onSpo
 	const stripTileWidth = Math.floor(Math.min(size.width / grid.columns, (size.height / grid.rows) * (16 / 9)));
 	const columns = stage ? `repeat(${grid.columns}, ${stripTileWidth}px)` : `repeat(${grid.columns}, 1fr)`;
 	const stageRef = useRef<HTMLDivElement>(null);
-	const stageHeight = useElementSize(stageRef, Boolean(stage)).height;
+	const stageSize = useElementSize(stageRef, Boolean(stage));
 	const tileHeight = Math.round(Math.min(size.height / grid.rows, (size.width / grid.columns) * (9 / 16)));
 	const shown = [
-		...(stage ? [{ participantId: stage.participantId, isScreen: stage.isScreen, height: Math.round(stageHeight) }] : []),
+		...(stage ? [{ participantId: stage.participantId, isScreen: stage.isScreen, height: Math.round(stageSize.height) }] : []),
 		...grid.tiles.map(({ participantId, isScreen }) => ({ participantId, isScreen, height: tileHeight })),
 	];
-	const shownKey = JSON.stringify(shown);
-	useEffect(() => onView(JSON.parse(shownKey) as typeof shown), [shownKey, onView]);
+	// Reported once the sizes are measured: a guessed size would show (and fetch) the wrong page.
+	const measured = size.measured && (!stage || stageSize.measured);
+	const shownKey = measured ? JSON.stringify(shown) : '';
+	useEffect(() => {
+		if (shownKey) onView(JSON.parse(shownKey) as typeof shown);
+	}, [shownKey, onView]);
 	const tileProps = (tile: TileModel): TileProps => ({
 		...tile,
 		onAudioBlocked,
 		speakerId,
+		debug,
 		...(tile.isScreen ? {} : {
 			onPin: () => onPin(tile.participantId),
 			...(onSpotlight ? { onSpotlight: () => onSpotlight(tile.participantId) } : {}),
