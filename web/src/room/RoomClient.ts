@@ -19,12 +19,11 @@ import { HostControls } from './HostControls.js';
 import { MediaSession } from './MediaSession.js';
 import { Microphone } from './Microphone.js';
 import { RoomStateStore } from './RoomStateStore.js';
-import { type Layout, type RoomState, initialRoomState, producerOf } from './roomState.js';
+import { type Layout, type RoomState, initialRoomState } from './roomState.js';
+import { ScreenView, type ShownTile } from './ScreenView.js';
 
 /** Refresh the participant token well before the server's 10-minute lifetime runs out. */
 const TOKEN_REFRESH_MS = 4 * 60_000;
-/** At most one view update per this many milliseconds: paging and resizing settle within a second. */
-const VIEW_INTERVAL_MS = 250;
 /** How long a reaction floats over its sender's tile. */
 const REACTION_MS = 4000;
 
@@ -52,10 +51,7 @@ export class RoomClient {
 	readonly #microphone: Microphone | undefined;
 	readonly #camera: Camera;
 	#closed = false;
-	/** The last view the UI reported, what was sent, and the pending send. */
-	#view: { participantId: string; isScreen?: boolean; height: number }[] = [];
-	#sentView: string | undefined;
-	#viewTimer: ReturnType<typeof setTimeout> | undefined;
+	readonly #view: ScreenView;
 
 	constructor(options: RoomClientOptions) {
 		this.#signaling = new SignalingClient(options.serverUrl, options.token);
@@ -85,8 +81,8 @@ export class RoomClient {
 			track: (producerId, track) => dispatch({ type: 'trackReady', producerId, track }),
 		});
 		this.host = new HostControls(this.#signaling, dispatch);
+		this.#view = new ScreenView(this.#media, () => this.store.state);
 		this.#listen();
-		document.addEventListener('visibilitychange', this.#onVisibility);
 	}
 
 	get state(): RoomState {
@@ -112,7 +108,7 @@ export class RoomClient {
 			dispatch({ type: 'producerAdded', producer });
 			// Sound from everyone; video only once it is on screen (the next view consumes it).
 			if (producer.kind === 'audio') void this.#media.consume(producer);
-			else this.#sendViewSoon(0);
+			else this.#view.update(0);
 		});
 		signaling.on('producer.closed', ({ producerId }) => this.#dropConsumer(producerId));
 		signaling.on('consumer.closed', ({ producerId }) => this.#dropConsumer(producerId));
@@ -189,8 +185,8 @@ export class RoomClient {
 		if (!cameraOn) this.#camera.release();
 		await receiving;
 		// A new session starts with everything shown: tell it what is on screen, and take that video.
-		this.#sentView = undefined;
-		this.#sendViewSoon(0);
+		this.#view.reset();
+		this.#view.update(0);
 		// Audio processing and blur start once the call flows; the settings apply from then on.
 		const preferences = callPreferences();
 		void this.setNoiseSuppression(preferences.noiseSuppression, false);
@@ -347,46 +343,9 @@ export class RoomClient {
 		}
 	}
 
-	/**
-	 * What this person's screen shows: the tiles with video and their heights
-	 * in CSS pixels. Sent at most every VIEW_INTERVAL_MS (the last one wins),
-	 * and as nothing while the tab is hidden.
-	 */
-	setView(tiles: { participantId: string; isScreen?: boolean; height: number }[]): void {
-		this.#view = tiles;
-		// The first view of a session goes at once: its video is what the person waits to see.
-		this.#sendViewSoon(this.#sentView === undefined ? 0 : VIEW_INTERVAL_MS);
-	}
-
-	/** A hidden tab shows nothing: its videos pause on the server until it is back. */
-	readonly #onVisibility = (): void => this.#sendViewSoon(0);
-
-	#sendViewSoon(delay = VIEW_INTERVAL_MS): void {
-		if (this.#viewTimer) return;
-		this.#viewTimer = setTimeout(() => {
-			this.#viewTimer = undefined;
-			if (!this.#closed && this.state.phase === 'joined') this.#applyView();
-		}, delay);
-	}
-
-	/** Sends the view if it changed, then creates the consumers of video that came on screen (the view sets their layer). */
-	#applyView(): void {
-		const shown = document.visibilityState === 'hidden' ? [] : this.#view;
-		const scale = window.devicePixelRatio || 1;
-		const tiles = shown.flatMap(({ participantId, isScreen, height }) => {
-			const participant = this.state.participants.find(({ id }) => id === participantId);
-			const producer = participant && producerOf(participant, isScreen ? 'screen' : 'camera');
-			return producer ? [{ producerId: producer.id, height: Math.round(height * scale) }] : [];
-		});
-		const key = JSON.stringify(tiles);
-		if (key !== this.#sentView) {
-			this.#sentView = key;
-			this.#media.setView(tiles).catch(() => {
-				// Rate-limited or reconnecting: the next change sends the whole view again.
-				this.#sentView = undefined;
-			});
-		}
-		for (const { producerId } of tiles) void this.#media.consume({ id: producerId });
+	/** The tiles on screen now (see ScreenView): only their video is fetched and sent, each at the size it needs. */
+	setView(shown: ShownTile[]): void {
+		this.#view.set(shown);
 	}
 
 	/** Switches between the grid and the speaker view, for oneself. */
@@ -420,8 +379,7 @@ export class RoomClient {
 		if (this.#closed) return;
 		this.#closed = true;
 		clearInterval(this.#refreshTimer);
-		clearTimeout(this.#viewTimer);
-		document.removeEventListener('visibilitychange', this.#onVisibility);
+		this.#view.close();
 		this.#media.reset();
 		this.#microphone?.close();
 		this.#camera.close();
