@@ -12,6 +12,8 @@ const ISSUER = 'rooms';
 
 const Claims = z.object({
 	rid: z.string(),
+	/** The invite code the token was issued under: a link reset makes every token issued before it useless. */
+	code: z.string(),
 	pid: z.string(),
 	name: z.string(),
 	role: TokenRole,

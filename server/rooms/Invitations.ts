@@ -159,6 +159,7 @@ export class Invitations {
 
 		const token = this.tokens.sign({
 			rid: record.id,
+			code: record.code,
 			pid: person.pid,
 			name: body.name,
 			role,

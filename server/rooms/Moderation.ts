@@ -74,7 +74,9 @@ export class Moderation {
 	#target(actor: Actor, room: Room | undefined, participantId: string): Participant {
 		const target = room?.seated(participantId);
 		if (!target) throw Errors.notFound('participant');
-		const refused = targetRefusal(target, actor.kind === 'participant' ? actor.participant.id : undefined);
+		// A host seated under a link since reset holds a stale credential: the owner app can act on them.
+		const staleHost = actor.kind === 'app' && target.role === 'host' && target.claims.code !== room!.record.code;
+		const refused = staleHost ? undefined : targetRefusal(target, actor.kind === 'participant' ? actor.participant.id : undefined);
 		if (refused) throw Errors.forbidden(refused);
 		return target;
 	}

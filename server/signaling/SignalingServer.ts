@@ -12,7 +12,7 @@ import { ErrorCode, type ErrorBody } from '../../shared/errors.js';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol.js';
 import { REQUESTS, type RequestName } from '../../shared/requests.js';
 import type { ParticipantClaims, ParticipantTokens } from '../auth/participantTokens.js';
-import { RoomsError } from '../errors.js';
+import { Errors, RoomsError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { LiveRooms } from '../rooms/LiveRooms.js';
@@ -75,6 +75,11 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 			const claims = tokens.verify(socket.handshake.auth?.token);
 			const room = await liveRooms.open(claims.rid);
 			room.retain();
+			// Credentials follow the link: a token issued before a reset opens nothing, host or guest.
+			if (claims.code !== room.record.code) {
+				room.release();
+				throw Errors.linkReset();
+			}
 			socket.data = { claims, room };
 			next();
 		} catch (error) {

@@ -65,6 +65,7 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 	'room.capabilities': (ctx) => ({ routerRtpCapabilities: ctx.room.media.rtpCapabilities }),
 
 	'room.join': async (ctx, { rtpCapabilities, wait }) => {
+		if (ctx.claims.code !== ctx.room.record.code) throw Errors.linkReset();
 		if (ctx.room.seated(ctx.claims.pid)?.isOn(ctx.connection) || ctx.room.lobby.get(ctx.claims.pid)?.connection === ctx.connection) {
 			throw Errors.alreadyJoined();
 		}
@@ -80,7 +81,8 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 
 	'session.refresh': (ctx) => {
 		joined(ctx);
-		return { token: ctx.tokens.sign(ctx.claims) };
+		// Under the room's current link: a seated person keeps working across a reset.
+		return { token: ctx.tokens.sign({ ...ctx.claims, code: ctx.room.record.code }) };
 	},
 
 	'transport.create': (ctx, { direction, type }) => {

@@ -3,9 +3,9 @@
  * in the room (Socket.IO), against a real server with real workers.
  */
 import { describe, expect, it } from 'vitest';
-import { api, appToken, createRoom, startServer } from '../support/server.js';
+import { api, appToken, createRoom, joinToken, startServer } from '../support/server.js';
 import { Crowd, hostKeyOf, ownerToken, refusal, roomOf, serverWithCrowd } from '../support/rooms.js';
-import { eventually } from '../support/SyntheticParticipant.js';
+import { SyntheticParticipant, eventually } from '../support/SyntheticParticipant.js';
 
 const fixture = serverWithCrowd();
 const { crowd } = fixture;
@@ -297,5 +297,35 @@ describe('moderation timeline', () => {
 		await host.waitFor('moderation.event', (event) => event.type === 'room.locked');
 		const paged = await api(fixture.server.url, 'GET', `/api/v1/rooms/${room.id}/events?after=${body.events[4].id}&limit=1`, { token: ownerToken() });
 		expect(paged.body.events.map((event: any) => event.type)).toEqual(['participant.left']);
+	});
+});
+
+describe('credentials follow the link', () => {
+	it('voids every token issued before a reset, host or guest, while seated people get tokens under the new link', async () => {
+		const { room, host, hostUrl } = await hostedRoom();
+		const staleHost = await joinToken(fixture.server.url, room.code, 'Hana again', { hostKey: hostKeyOf(hostUrl) });
+		const staleGuest = await joinToken(fixture.server.url, room.code, 'Gus');
+		const bo = await crowd.seat(room.code, 'Bo');
+		const reset = await api(fixture.server.url, 'POST', `/api/v1/rooms/${room.id}/link/reset`, { token: ownerToken() });
+		expect(reset.status).toBe(200);
+
+		// Neither opens the room any more: not as host, not as guest, not to read the new host link.
+		for (const stale of [staleHost, staleGuest]) {
+			expect(await refusal(SyntheticParticipant.connect(fixture.server.url, stale))).toBe('INVITE_NOT_FOUND');
+		}
+		// Those seated stay, and a refresh gives them a token under the new link, which reconnects.
+		const { token } = await bo.signaling.request('session.refresh', {});
+		const again = await SyntheticParticipant.connect(fixture.server.url, token);
+		expect(again.joined.self.id).toBe(bo.id);
+		again.close();
+		expect(host.joined.self.role).toBe('host');
+	});
+
+	it('lets the owner app remove someone seated as host under a link since reset', async () => {
+		const { room, host } = await hostedRoom();
+		expect((await api(fixture.server.url, 'POST', `/api/v1/rooms/${room.id}/link/reset`, { token: ownerToken() })).status).toBe(200);
+		const removed = await api(fixture.server.url, 'DELETE', `/api/v1/rooms/${room.id}/participants/${host.id}`, { token: ownerToken() });
+		expect(removed.status).toBe(204);
+		await host.waitFor('session.closed', ({ reason }) => reason === 'removed');
 	});
 });

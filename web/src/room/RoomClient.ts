@@ -92,11 +92,13 @@ export class RoomClient {
 	async start(): Promise<void> {
 		await this.#signaling.connect();
 		await this.#join();
-		this.#refreshTimer = setInterval(() => {
-			this.#signaling.request('session.refresh', {})
-				.then(({ token }) => this.#signaling.setToken(token))
-				.catch(() => { /* the next attempt, or the reconnect, will tell */ });
-		}, TOKEN_REFRESH_MS);
+		this.#refreshTimer = setInterval(() => this.#refreshToken(), TOKEN_REFRESH_MS);
+	}
+
+	#refreshToken(): void {
+		this.#signaling.request('session.refresh', {})
+			.then(({ token }) => this.#signaling.setToken(token))
+			.catch(() => { /* the next attempt, or the reconnect, will tell */ });
 	}
 
 	#listen(): void {
@@ -127,7 +129,11 @@ export class RoomClient {
 		signaling.on('session.closed', ({ reason }) => this.#end(reason));
 		signaling.on('lobby.status', (status) => dispatch({ type: 'waiting', status }));
 		signaling.on('room.admitted', (room) => this.#enter(room));
-		signaling.on('room.updated', (settings) => dispatch({ type: 'settings', settings }));
+		signaling.on('room.updated', (settings) => {
+			// A reset link voids the tokens issued under the old one: get one under the new link now, so a reconnect works.
+			if (this.state.settings && settings.code !== this.state.settings.code) this.#refreshToken();
+			dispatch({ type: 'settings', settings });
+		});
 		signaling.on('participant.updated', (participant) => dispatch({ type: 'participantUpdated', participant }));
 		signaling.on('lobby.updated', ({ entries }) => dispatch({ type: 'lobby', entries }));
 		signaling.on('moderation.event', (event) => dispatch({ type: 'timeline', events: [event] }));
