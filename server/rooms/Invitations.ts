@@ -151,9 +151,13 @@ export class Invitations {
 		}
 		const role: TokenRole = body.hostKey !== undefined || (user && (await this.moderation.owns(user, record))) ? 'host' : 'guest';
 		const gk = body.guestKey ? hashSecret(body.guestKey) : undefined;
-		const person = { pid: nanoid(), identity: user?.identity, gk };
+		// The same browser or signed-in person again (another tab, another device) takes their seat over: same participant id.
+		const again = this.liveRooms.get(record.id)?.seatOf({ gk, identity: user?.identity });
+		const person = { pid: again?.id ?? nanoid(), identity: user?.identity, gk };
 		const banned = await this.#isRemoved(record.id, person);
-		const decision = admission(record, this.liveRooms.get(record.id)?.admissionState() ?? UNOPENED_ROOM,
+		const live = this.liveRooms.get(record.id)?.admissionState() ?? UNOPENED_ROOM;
+		// Taking one's own seat over needs no free seat.
+		const decision = admission(record, again ? { ...live, seated: live.seated - 1 } : live,
 			{ role, signedIn: Boolean(user), banned, denied: Boolean(this.liveRooms.get(record.id)?.denials.has(person)), admitted: false, wait: body.wait ?? false });
 		if (decision.kind === 'refuse') throw refusal(decision.code);
 

@@ -116,6 +116,15 @@ export class Room extends SafeEmitter<RoomEvents> {
 		return [...this.#participants.values()];
 	}
 
+	/**
+	 * The seat this person already holds, known by their browser key or their
+	 * signed-in identity: a second tab or device takes the same seat over.
+	 */
+	seatOf(person: { gk?: string; identity?: string }): Participant | undefined {
+		return this.participants().find(({ claims }) => (person.gk !== undefined && claims.gk === person.gk)
+			|| (person.identity !== undefined && claims.identity === person.identity));
+	}
+
 	seated(participantId: string): Participant | undefined {
 		return this.#participants.get(participantId);
 	}

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { e2eServer } from '../support/browser.js';
+import { e2eServer, join } from '../support/browser.js';
 import { api, appToken, createRoom } from '../support/server.js';
 
 const fixture = e2eServer();
@@ -145,4 +145,17 @@ test('the language switcher changes the join page, and the choice sticks on the 
 	await page.getByRole('button', { name: 'Rejoindre le salon' }).click();
 	await expect(page.getByRole('button', { name: 'Quitter le salon' })).toBeVisible();
 	await context.close();
+});
+
+test('opening the room in a second tab moves the person there; the first tab says so, and nobody sees a duplicate', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
+	const host = await join(browser, hostUrl, 'Hana');
+	const first = await join(browser, inviteUrl, 'Bo');
+	const second = await first.context().newPage();
+	await second.goto(inviteUrl);
+	await second.getByRole('button', { name: 'Join room' }).click();
+	await expect(second.getByRole('button', { name: 'Leave room' })).toBeVisible();
+	await expect(first.getByText('You joined this room from another tab or device.')).toBeVisible();
+	await expect(host.locator('figure.tile')).toHaveCount(2);
+	await expect(host.getByText('2 in the room')).toBeVisible();
 });

@@ -229,3 +229,18 @@ describe('validation and authorization', () => {
 		}
 	});
 });
+
+describe('the same person again', () => {
+	it('takes their own seat over from another tab (same browser key), even in a full room; the first session is told', async () => {
+		const { room } = await createRoom(server.url, { maxParticipants: 2 });
+		const ana = await participant(room.code, 'Ana');
+		const first = await SyntheticParticipant.connect(server.url, await joinToken(server.url, room.code, 'Bo', { guestKey: 'bo-browser-key-0123456789' }));
+		open.push(first);
+		const secondTab = await SyntheticParticipant.connect(server.url, await joinToken(server.url, room.code, 'Bo', { guestKey: 'bo-browser-key-0123456789' }));
+		open.push(secondTab);
+		expect(secondTab.id).toBe(first.id);
+		await first.waitFor('session.closed', (p) => p.reason === 'replaced');
+		expect((await api(server.url, 'GET', `/api/v1/invites/${room.code}`)).body.participantCount).toBe(2);
+		expect(ana.events.filter((e) => e.event === 'participant.joined').length).toBe(1);
+	});
+});
