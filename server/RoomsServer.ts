@@ -35,6 +35,9 @@ function findProjectRoot(): string {
 }
 const projectRoot = findProjectRoot();
 
+/** How often a drain checks whether the last call has ended. */
+const DRAIN_POLL_MS = 250;
+
 export class RoomsServer {
 	readonly config: Config;
 	readonly logger: Logger;
@@ -112,6 +115,7 @@ export class RoomsServer {
 			webDistDir: path.join(projectRoot, 'dist', 'web'),
 			webHosts: config.webHosts,
 			isReady: () => !this.#closed && workers.liveWorkers > 0 && stores.isOpen(),
+			isDraining: () => this.liveRooms.draining,
 		});
 		this.#httpServer = config.tls
 			? https.createServer({ cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }, app)
@@ -140,6 +144,21 @@ export class RoomsServer {
 
 	get port(): number {
 		return (this.#httpServer.address() as AddressInfo).port;
+	}
+
+	/**
+	 * A graceful stop: new joins are refused with DRAINING and /readyz answers
+	 * 503, people in calls are told, and the server closes once the last call
+	 * ends or `timeoutMs` has passed, whichever comes first.
+	 */
+	async drain(timeoutMs: number): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		this.liveRooms.drain(new Date(deadline));
+		this.logger.info({ participants: this.liveRooms.participantCount, timeoutMs }, 'draining');
+		while (this.liveRooms.participantCount > 0 && Date.now() < deadline && !this.#closed) {
+			await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_POLL_MS, Math.max(0, deadline - Date.now()))));
+		}
+		await this.close();
 	}
 
 	async close(): Promise<void> {

@@ -52,6 +52,8 @@ const EnvSchema = z.object({
 	ROOMS_TLS_KEY: z.string().min(1).optional(),
 	/** Let people create rooms from the landing page. Default true. */
 	ROOMS_WEB_HOSTS: bool.default(true),
+	/** On SIGTERM or SIGINT, how long calls may go on before the server stops anyway. Default 60. A second signal stops at once. */
+	ROOMS_DRAIN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
 	/** How long a request to join a locked room waits for a host's answer. Default 120. */
 	ROOMS_KNOCK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
 	/** How long one webhook delivery attempt may take, in milliseconds. Default 10000. */
@@ -86,6 +88,8 @@ export interface Config {
 	tls: { certFile: string; keyFile: string } | undefined;
 	webHosts: boolean;
 	knockTimeoutSeconds: number;
+	/** How long a graceful stop lets calls go on. */
+	drainSeconds: number;
 	webhooks: { timeoutMs: number; retryBaseMs: number; maxAttempts: number };
 	logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
@@ -176,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		tls: e.ROOMS_TLS_CERT ? { certFile: e.ROOMS_TLS_CERT, keyFile: e.ROOMS_TLS_KEY! } : undefined,
 		webHosts: e.ROOMS_WEB_HOSTS,
 		knockTimeoutSeconds: e.ROOMS_KNOCK_TIMEOUT_SECONDS,
+		drainSeconds: e.ROOMS_DRAIN_SECONDS,
 		webhooks: { timeoutMs: e.ROOMS_WEBHOOK_TIMEOUT_MS, retryBaseMs: e.ROOMS_WEBHOOK_RETRY_BASE_MS, maxAttempts: e.ROOMS_WEBHOOK_MAX_ATTEMPTS },
 		logLevel: e.LOG_LEVEL,
 	};

@@ -26,15 +26,22 @@ async function main(): Promise<void> {
 		logger.fatal({ err: error }, 'could not start');
 		process.exit(1);
 	}
+	// The first signal drains: calls go on up to ROOMS_DRAIN_SECONDS, nobody new joins. A second one stops at once.
+	let stopping = false;
 	const stop = (signal: string) => {
-		logger.info({ signal }, 'stopping');
-		server.close().then(() => process.exit(0), (error: unknown) => {
+		if (stopping) {
+			logger.warn({ signal }, 'second signal: stopping now');
+			process.exit(0);
+		}
+		stopping = true;
+		logger.info({ signal, drainSeconds: config.drainSeconds }, 'stopping once calls end');
+		server.drain(config.drainSeconds * 1000).then(() => process.exit(0), (error: unknown) => {
 			logger.error({ err: error }, 'error while stopping');
 			process.exit(1);
 		});
 	};
-	process.once('SIGINT', stop);
-	process.once('SIGTERM', stop);
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
 }
 
 void main();

@@ -25,6 +25,8 @@ export const ErrorCode = {
 	MEDIA_ERROR: 'MEDIA_ERROR',
 	RATE_LIMITED: 'RATE_LIMITED',
 	UNAVAILABLE: 'UNAVAILABLE',
+	/** This server is stopping: calls on it continue, new joins go elsewhere (or after the restart). */
+	DRAINING: 'DRAINING',
 	INTERNAL: 'INTERNAL',
 	TIMEOUT: 'TIMEOUT',
 } as const;

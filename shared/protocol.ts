@@ -174,6 +174,8 @@ export interface ServerEvents {
 	'moderation.muted': { by: string };
 	/** To hosts and co-hosts: a new line of the moderation timeline. */
 	'moderation.event': ModerationEvent;
+	/** The server is stopping: calls continue until they end or until `deadline` (ISO time); nobody new joins. */
+	'server.draining': { deadline: string };
 	/** This participant's session is over; the socket is disconnected right after. */
 	'session.closed': { reason: CloseReason };
 }

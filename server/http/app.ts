@@ -14,6 +14,8 @@ export interface HttpAppDeps extends OwnerRoutesDeps {
 	rateLimitPerMinute: number;
 	/** Whether the service can take rooms now (a live worker and an open store). */
 	isReady: () => boolean;
+	/** Stopping gracefully: /readyz says so with 503, so load balancers send new people elsewhere. */
+	isDraining: () => boolean;
 	/** The built web app, served when present. */
 	webDistDir: string;
 	/** Whether people may create rooms from the landing page (the built-in `web` app). */
@@ -56,7 +58,8 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 		res.json({ status: 'ok' });
 	});
 	app.get('/readyz', (_req, res) => {
-		if (deps.isReady()) res.json({ status: 'ready' });
+		if (deps.isDraining()) sendError(res, ErrorCode.DRAINING, 'draining: calls continue, new joins go elsewhere');
+		else if (deps.isReady()) res.json({ status: 'ready' });
 		else sendError(res, ErrorCode.UNAVAILABLE, 'no live media worker or store');
 	});
 	app.get('/metrics', async (_req, res) => {

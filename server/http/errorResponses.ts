@@ -25,6 +25,7 @@ const STATUS: Record<ErrorCode, number> = {
 	INTERNAL: 500,
 	MEDIA_ERROR: 500,
 	UNAVAILABLE: 503,
+	DRAINING: 503,
 	TIMEOUT: 504,
 };
 

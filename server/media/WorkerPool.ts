@@ -44,6 +44,18 @@ interface PooledWorker {
 	portRange: types.TransportPortRange;
 }
 
+/**
+ * mediasoup closes every worker on SIGINT and SIGTERM by itself, which would
+ * cut every call the moment a graceful stop begins. The server closes its
+ * workers when it stops (after draining), so mediasoup's own handlers go.
+ */
+function keepThroughSignals(worker: types.Worker): void {
+	const onSignal = (worker as unknown as { onSignal?: (...args: unknown[]) => void }).onSignal;
+	if (!onSignal) return;
+	process.removeListener('SIGINT', onSignal);
+	process.removeListener('SIGTERM', onSignal);
+}
+
 export class WorkerPool {
 	readonly #options: WorkerPoolOptions;
 	readonly #workers = new Set<PooledWorker>();
@@ -65,6 +77,7 @@ export class WorkerPool {
 
 	async #spawn(index: number, portRange: types.TransportPortRange): Promise<void> {
 		const worker = await mediasoup.createWorker({ logLevel: 'warn' });
+		keepThroughSignals(worker);
 		const logger = this.#options.logger.child({ workerPid: worker.pid, workerIndex: index });
 		let webRtcServer: types.WebRtcServer;
 		try {

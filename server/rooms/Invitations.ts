@@ -144,6 +144,7 @@ export class Invitations {
 	 * The room decides again when they join.
 	 */
 	async join(code: string, body: JoinBody): Promise<JoinResponse> {
+		if (this.liveRooms.draining) throw Errors.draining();
 		const record = await this.#recordByCode(code);
 		const user = body.appToken ? verifyAppToken(body.appToken, this.apps) : undefined;
 		if (body.hostKey !== undefined && !matchesHash(body.hostKey, record.hostKeyHash)) {

@@ -25,6 +25,7 @@ export class LiveRooms extends SafeEmitter<LiveRoomsEvents> {
 	readonly #roomOptions: RoomOptions;
 	readonly #logger: Logger;
 	#closed = false;
+	#draining = false;
 
 	constructor(store: RoomStore, workers: WorkerPool, roomOptions: RoomOptions, logger: Logger) {
 		super(() => logger);
@@ -40,6 +41,22 @@ export class LiveRooms extends SafeEmitter<LiveRoomsEvents> {
 
 	get rooms(): Room[] {
 		return [...this.#live.values()];
+	}
+
+	/** Stopping: calls go on, nobody new comes in. */
+	get draining(): boolean {
+		return this.#draining;
+	}
+
+	/** Everyone seated in a live room on this node. */
+	get participantCount(): number {
+		return this.rooms.reduce((sum, room) => sum + room.participantCount, 0);
+	}
+
+	/** Stops taking new people, and tells everyone in a call when the server will stop. */
+	drain(deadline: Date): void {
+		this.#draining = true;
+		for (const room of this.rooms) room.broadcast('server.draining', { deadline: deadline.toISOString() });
 	}
 
 	/** The live room, opened on the least-loaded worker if it is not live yet. */

@@ -97,7 +97,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 			// Deferred so that an ack already on its way (e.g. for room.leave) goes out first.
 			disconnect: () => setImmediate(() => socket.disconnect(true)),
 		});
-		const ctx: SessionContext = { room, claims, tokens, moderation, bans, connection, limits: sessionLimits() };
+		const ctx: SessionContext = { room, claims, tokens, moderation, bans, connection, draining: () => liveRooms.draining, limits: sessionLimits() };
 
 		for (const name of Object.keys(REQUESTS) as RequestName[]) {
 			socket.on(name, async (...args: unknown[]) => {

@@ -28,6 +28,8 @@ export interface SessionContext {
 	tokens: ParticipantTokens;
 	moderation: Moderation;
 	bans: BanStore;
+	/** Whether the server is stopping (see LiveRooms.drain). */
+	draining: () => boolean;
 	/** This session's rate limits for its frequent requests. */
 	limits: { reactions: TokenBucket; hands: TokenBucket; spotlight: TokenBucket; view: TokenBucket };
 }
@@ -66,6 +68,8 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 
 	'room.join': async (ctx, { rtpCapabilities, wait }) => {
 		if (ctx.claims.code !== ctx.room.record.code) throw Errors.linkReset();
+		// While the server stops, only people already in a call come back (a reconnect); nobody new.
+		if (ctx.draining() && !ctx.room.seated(ctx.claims.pid)) throw Errors.draining();
 		if (ctx.room.seated(ctx.claims.pid)?.isOn(ctx.connection) || ctx.room.lobby.get(ctx.claims.pid)?.connection === ctx.connection) {
 			throw Errors.alreadyJoined();
 		}

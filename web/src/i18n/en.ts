@@ -42,6 +42,7 @@ export const en = {
 	'room.quality.good': 'Connection good',
 	'room.quality.poor': 'Connection poor',
 	'room.quality.lost': 'Connection lost',
+	'room.draining': 'This server is restarting soon. Your call goes on for now.',
 	'room.joined': '{name} joined',
 	'room.left': '{name} left',
 	'room.linkCopied': 'Invite link copied',

@@ -44,6 +44,7 @@ export const fr: Catalog = {
 	'room.quality.good': 'Bonne connexion',
 	'room.quality.poor': 'Connexion faible',
 	'room.quality.lost': 'Connexion perdue',
+	'room.draining': 'Ce serveur va bientôt redémarrer. Votre appel continue pour l’instant.',
 	'room.joined': '{name} a rejoint le salon',
 	'room.left': '{name} est parti',
 	'room.linkCopied': 'Lien d’invitation copié',

@@ -44,6 +44,7 @@ export const id: Catalog = {
 	'room.quality.good': 'Koneksi baik',
 	'room.quality.poor': 'Koneksi lemah',
 	'room.quality.lost': 'Koneksi terputus',
+	'room.draining': 'Server ini akan segera dimulai ulang. Panggilan Anda tetap berjalan untuk saat ini.',
 	'room.joined': '{name} bergabung',
 	'room.left': '{name} keluar',
 	'room.linkCopied': 'Tautan undangan disalin',

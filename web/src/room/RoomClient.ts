@@ -126,6 +126,7 @@ export class RoomClient {
 			dispatch({ type: 'reaction', id, participantId, emoji });
 			setTimeout(() => dispatch({ type: 'reactionExpired', id }), REACTION_MS);
 		});
+		signaling.on('server.draining', ({ deadline }) => dispatch({ type: 'draining', deadline }));
 		signaling.on('session.closed', ({ reason }) => this.#end(reason));
 		signaling.on('lobby.status', (status) => dispatch({ type: 'waiting', status }));
 		signaling.on('room.admitted', (room) => this.#enter(room));

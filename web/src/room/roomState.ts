@@ -53,6 +53,8 @@ export type Notice =
 	| { id: number; kind: 'actionFailed'; code: string }
 	/** Someone came to the door (told to hosts and co-hosts, who see the lobby). */
 	| { id: number; kind: 'lobby'; name: string; reason: WaitReasonView }
+	/** The server is stopping: the call goes on until the last call ends or `deadline`, whichever is first. */
+	| { id: number; kind: 'draining'; deadline: string }
 	/** A message arrived while the chat was closed. */
 	| { id: number; kind: 'chat'; name: string; text: string; private: boolean };
 
@@ -124,6 +126,7 @@ export type RoomAction =
 	| { type: 'quality'; quality: Quality }
 	| { type: 'audioBlocked'; blocked: boolean }
 	| { type: 'actionFailed'; code: string }
+	| { type: 'draining'; deadline: string }
 	| { type: 'hands'; hands: RaisedHandView[] }
 	| { type: 'reaction'; id: number; participantId: string; emoji: Reaction }
 	| { type: 'reactionExpired'; id: number }
@@ -300,6 +303,8 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 			return { ...state, reactions: [...state.reactions, { id: action.id, participantId: action.participantId, emoji: action.emoji }] };
 		case 'reactionExpired':
 			return { ...state, reactions: state.reactions.filter(({ id }) => id !== action.id) };
+		case 'draining':
+			return { ...state, notices: [...state.notices, { id: nextNoticeId++, kind: 'draining', deadline: action.deadline }] };
 		case 'actionFailed':
 			return { ...state, notices: [...state.notices, { id: nextNoticeId++, kind: 'actionFailed', code: action.code }] };
 		case 'noticeExpired':
