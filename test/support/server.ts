@@ -42,11 +42,13 @@ async function bindable(port: number): Promise<boolean> {
 /**
  * A free media port for one worker's WebRtcServer. Test servers run side by
  * side (two test files at a time, several servers in some tests), so each
- * picks its own, below the default plain-transport range.
+ * picks its own, below the default plain-transport range and below Linux's
+ * ephemeral ports (32768 and up): an outgoing connection could otherwise
+ * take the port between this check and the worker's bind.
  */
 export async function freeMediaPort(): Promise<number> {
 	for (let attempt = 0; attempt < 50; attempt++) {
-		const port = 20_000 + Math.floor(Math.random() * 20_000);
+		const port = 20_000 + Math.floor(Math.random() * 12_000);
 		if (await bindable(port)) return port;
 	}
 	throw new Error('no free media port found');
