@@ -11,9 +11,19 @@ import { INVITE_CODE_ALPHABET, LIMITS } from './limits.js';
  */
 const guestKey = z.string().regex(/^[\w-]{16,128}$/, 'must be 16-128 of A-Z, a-z, 0-9, _ and -');
 
-const displayName = z.string().trim().min(1).max(LIMITS.nameMaxLength)
-	// Control characters would corrupt tiles and logs.
-	.refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must not contain control characters');
+/**
+ * Characters a name or title must not hold: control characters (they corrupt
+ * tiles and logs), bidirectional marks, overrides and isolates (they make
+ * "Ana" read as someone else, or turn the text around it), and invisible
+ * spaces and joiners (they make two names look the same). The zero-width
+ * joiner and non-joiner stay allowed: Persian and Indic names and emoji
+ * sequences need them.
+ */
+const DECEPTIVE = /[\u0000-\u001f\u007f-\u009f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+const shownText = (max: number) => z.string().trim().min(1).max(max)
+	.refine((value) => !DECEPTIVE.test(value), 'must not contain control, bidirectional-override or zero-width characters');
+
+const displayName = shownText(LIMITS.nameMaxLength);
 
 export const Audience = z.enum(['link', 'signed-in']);
 export type Audience = z.infer<typeof Audience>;
@@ -29,7 +39,7 @@ export type TokenRole = z.infer<typeof TokenRole>;
 export const InviteCode = z.string().length(LIMITS.inviteCodeLength)
 	.regex(new RegExp(`^[${INVITE_CODE_ALPHABET}]+$`));
 
-const title = z.string().trim().min(1).max(LIMITS.titleMaxLength);
+const title = shownText(LIMITS.titleMaxLength);
 const seats = z.number().int().min(LIMITS.minParticipants).max(LIMITS.maxParticipants);
 /** When the invite link stops working; null for never. Must lie in the future. */
 const expiresAt = z.iso.datetime({ offset: true }).nullable()
@@ -74,7 +84,7 @@ export const InviteStatusBody = z.strictObject({ guestKey });
 /** Creating a room from the landing page, as the built-in `web` app. */
 export const WebRoomBody = z.strictObject({
 	name: displayName,
-	title: z.string().trim().min(1).max(LIMITS.titleMaxLength).optional(),
+	title: title.optional(),
 });
 
 export const JoinBody = z.strictObject({

@@ -59,6 +59,8 @@ describe('POST /api/v1/rooms', () => {
 		['an unknown audience', { audience: 'everyone' }],
 		['an empty title', { title: '   ' }],
 		['an over-long title', { title: 'x'.repeat(LIMITS.titleMaxLength + 1) }],
+		['a title with a right-to-left override', { title: 'Standup \u202Egnp.exe' }],
+		['a title with a zero-width space', { title: 'Stand\u200Bup' }],
 		['an unknown field', { colour: 'red' }],
 	])('rejects %s with INVALID_PAYLOAD and creates nothing', async (_label, body) => {
 		const token = appToken('messenger', 'u-bad-body', 'Hana');
@@ -202,10 +204,21 @@ describe('invites', () => {
 		expect(claims).toMatchObject({ rid: room.id, name: 'Bo', role: 'guest' });
 	});
 
+	it('accepts names that need joiners: Persian with a zero-width non-joiner, and an emoji family', async () => {
+		const { room } = await createRoom(server.url);
+		for (const name of ['\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645', 'Kim \u{1F469}\u200D\u{1F467}']) {
+			const response = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name } });
+			expect(response.status).toBe(200);
+		}
+	});
+
 	it.each([
 		['an empty name', { name: '   ' }],
 		['an over-long name', { name: 'n'.repeat(LIMITS.nameMaxLength + 1) }],
 		['a name with control characters', { name: 'a\u0000b' }],
+		['a name with a right-to-left override', { name: 'Ana \u202Eevil' }],
+		['a name with a zero-width space (looks like another name)', { name: 'A\u200Bna' }],
+		['a name with a bidirectional isolate', { name: '\u2067Ana' }],
 		['no name', {}],
 		['a name that is not a string', { name: 42 }],
 		['an unknown field', { name: 'Bo', role: 'host' }],
