@@ -50,7 +50,7 @@ export class Camera {
 		this.#device = device;
 		this.#deviceId = device.getSettings().deviceId;
 		if (this.#blur) this.#blur.setInput(device);
-		// Chrome's encoder stalls if the track it sends ends before the replacement arrives: replace, then stop.
+		// Replace, then stop: what is sent never comes from a device that has already stopped, not even for a frame.
 		else await this.onTrackChange(device);
 		previous?.stop();
 		return true;
