@@ -5,7 +5,7 @@
  * person's language.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { e2eServer, inbound, join } from '../support/browser.js';
+import { e2eServer, inbound, join, watchedPage } from '../support/browser.js';
 import { createRoom } from '../support/server.js';
 
 const fixture = e2eServer();
@@ -278,11 +278,7 @@ test('video consumers are created as their tiles come on screen, not all at join
 	// Both muted: no dominant speaker reorders the tiles while we count.
 	for (const name of ['Bo', 'Cy']) await (await join(browser, inviteUrl, name)).getByRole('button', { name: 'Mute microphone' }).click();
 	// Joining in a small window: one row of two tiles, oneself and one other.
-	const context = await browser.newContext({ viewport: { width: 400, height: 190 } });
-	await context.addInitScript(`window.peerConnections = []; const Native = window.RTCPeerConnection;
-		window.RTCPeerConnection = function (...args) { const c = new Native(...args); window.peerConnections.push(c); return c; };
-		window.RTCPeerConnection.prototype = Native.prototype;`);
-	const host = await context.newPage();
+	const host = await watchedPage(browser, { viewport: { width: 400, height: 190 } });
 	await host.goto(hostUrl);
 	await host.getByLabel('Your name').fill('Hana');
 	await host.getByRole('button', { name: 'Join room' }).click();

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { api, createRoom, freeMediaPort, joinToken, TEST_APPS } from '../support/server.js';
+import { api, createRoom, joinToken, testServerEnv } from '../support/server.js';
 import { SyntheticParticipant } from '../support/SyntheticParticipant.js';
 
 const running: ChildProcess[] = [];
@@ -21,11 +21,8 @@ afterEach(() => {
 async function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-drain-'));
 	const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-		env: {
-			...process.env, PORT: '0', ROOMS_HOST: '127.0.0.1', ROOMS_DATA_DIR: dataDir, ROOMS_APPS: JSON.stringify(TEST_APPS),
-			ROOMS_WORKERS: '1', ROOMS_LISTEN_IP: '127.0.0.1', ROOMS_PLAIN_TRANSPORTS: 'true', ROOMS_RTC_PORT: String(await freeMediaPort()),
-			LOG_LEVEL: 'info', ...env,
-		},
+		// Logging at info: the "listening" line says which port it took.
+		env: { ...process.env, ...await testServerEnv(dataDir), LOG_LEVEL: 'info', ...env },
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
 	running.push(child);

@@ -1,5 +1,5 @@
 /** Fixtures for end-to-end tests in real Chromium: a server per test file, and people arriving in their own browser profiles. */
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 import { startServer, type TestServer } from './server.js';
 
 /** One server for the whole file; browsers use WebRTC only, so plain transports are off. */
@@ -28,9 +28,7 @@ export function e2eServer(): { readonly server: TestServer } {
  * key), types the name and presses `button`. Confirm dialogs are accepted.
  */
 export async function arrive(browser: Browser, url: string, name: string, button = 'Join room'): Promise<Page> {
-	const context = await browser.newContext();
-	await context.addInitScript(KEEP_PEER_CONNECTIONS);
-	const page = await context.newPage();
+	const page = await watchedPage(browser);
 	page.on('dialog', (dialog) => void dialog.accept());
 	await page.goto(url);
 	await page.getByLabel('Your name').fill(name);
@@ -45,6 +43,13 @@ export async function join(browser: Browser, url: string, name: string): Promise
 	const page = await arrive(browser, url, name);
 	await inRoom(page);
 	return page;
+}
+
+/** A page in a fresh profile whose RTCPeerConnections are kept for `inbound` and getStats. */
+export async function watchedPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
+	const context = await browser.newContext(options);
+	await context.addInitScript(KEEP_PEER_CONNECTIONS);
+	return context.newPage();
 }
 
 /** Keeps each RTCPeerConnection the page makes in `window.peerConnections`, for getStats. A string: tsx rewrites functions. */

@@ -59,6 +59,22 @@ export interface StartOptions {
 	logTo?: { write(line: string): void };
 }
 
+/** The environment of a test server on loopback with one worker, its own media port and the test apps; `dataDir` holds its files. */
+export async function testServerEnv(dataDir: string): Promise<Record<string, string>> {
+	return {
+		ROOMS_RTC_PORT: String(await freeMediaPort()),
+		PORT: '0',
+		ROOMS_HOST: '127.0.0.1',
+		ROOMS_DATA_DIR: dataDir,
+		ROOMS_APPS: JSON.stringify(TEST_APPS),
+		ROOMS_WORKERS: '1',
+		ROOMS_LISTEN_IP: '127.0.0.1',
+		ROOMS_PLAIN_TRANSPORTS: 'true',
+		ROOMS_RATE_LIMIT_PER_MINUTE: '100000',
+		LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+	};
+}
+
 /**
  * Starts a server on a fresh temporary data directory (or `dataDir`). close()
  * removes the directory it made; restart() hands it to the new server, whose
@@ -70,19 +86,7 @@ export async function startServer(env: Record<string, string> = {}, dataDir?: st
 	const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
 	let server: RoomsServer;
 	try {
-		const config = loadConfig({
-			ROOMS_RTC_PORT: String(await freeMediaPort()),
-			PORT: '0',
-			ROOMS_HOST: '127.0.0.1',
-			ROOMS_DATA_DIR: dir,
-			ROOMS_APPS: JSON.stringify(TEST_APPS),
-			ROOMS_WORKERS: '1',
-			ROOMS_LISTEN_IP: '127.0.0.1',
-			ROOMS_PLAIN_TRANSPORTS: 'true',
-			ROOMS_RATE_LIMIT_PER_MINUTE: '100000',
-			LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-			...env,
-		});
+		const config = loadConfig({ ...await testServerEnv(dir), ...env });
 		server = await RoomsServer.start(config, createLogger(config.logLevel, options.logTo));
 	} catch (error) {
 		if (madeDir) removeDir();
