@@ -19,6 +19,7 @@ import { Metrics } from './metrics.js';
 import { LIMITS } from '../shared/limits.js';
 import { IdentityLinks } from './identity/IdentityLinks.js';
 import { ActivityFeed } from './rooms/ActivityFeed.js';
+import { Ingest } from './rooms/Ingest.js';
 import { Invitations } from './rooms/Invitations.js';
 import { LiveRooms } from './rooms/LiveRooms.js';
 import { Moderation } from './rooms/Moderation.js';
@@ -47,6 +48,7 @@ export class RoomsServer {
 	readonly liveRooms: LiveRooms;
 	readonly invitations: Invitations;
 	readonly moderation: Moderation;
+	readonly ingest: Ingest;
 	readonly activity: ActivityFeed;
 	readonly links: IdentityLinks;
 	readonly webhooks: WebhookDispatcher;
@@ -87,7 +89,6 @@ export class RoomsServer {
 		this.apps = AppRegistry.load(config.appsSource, config.dataDir, logger);
 		const tokens = new ParticipantTokens(loadServerSecret(config.dataDir), config.tokenTtlSeconds);
 		this.liveRooms = new LiveRooms(stores.rooms, workers, {
-			plainTransports: config.plainTransports,
 			knockTimeoutMs: config.knockTimeoutSeconds * 1000,
 			maxLobby: LIMITS.maxLobby,
 		}, logger);
@@ -102,10 +103,12 @@ export class RoomsServer {
 		});
 		this.invitations = new Invitations(stores.rooms, stores.bans, this.liveRooms, this.apps, this.links, this.moderation,
 			this.activity, tokens, { maxParticipants: config.maxParticipants, iceServers: config.iceServers, inviteUrl });
+		this.ingest = new Ingest(stores.rooms, this.liveRooms, this.moderation, tokens, { idleMs: config.ingestIdleSeconds * 1000 }, logger);
 		this.metrics = new Metrics(this.liveRooms, workers);
 		const app = createHttpApp({
 			invitations: this.invitations,
 			moderation: this.moderation,
+			ingest: this.ingest,
 			links: this.links,
 			webhooks: this.webhooks,
 			apps: this.apps,

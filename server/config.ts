@@ -43,8 +43,8 @@ const EnvSchema = z.object({
 	ROOMS_ICE_SERVERS: z.string().optional(),
 	/** Participant token lifetime in seconds. Default 600. */
 	ROOMS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
-	/** Allow unencrypted plain-RTP transports, for load-test tools only. Default false. */
-	ROOMS_PLAIN_TRANSPORTS: bool.default(false),
+	/** An ingest participant streaming over HTTP-created transports leaves after this long without receiving a packet. Default 30. */
+	ROOMS_INGEST_IDLE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 	/** Requests per minute per IP on the public invite endpoints. Default 300. */
 	ROOMS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
 	/** TLS certificate and key (PEM files) for HTTPS. Default: plain HTTP. */
@@ -83,7 +83,7 @@ export interface Config {
 	listenAddresses: ListenAddress[];
 	iceServers: { urls: string | string[]; username?: string; credential?: string }[];
 	tokenTtlSeconds: number;
-	plainTransports: boolean;
+	ingestIdleSeconds: number;
 	rateLimitPerMinute: number;
 	tls: { certFile: string; keyFile: string } | undefined;
 	webHosts: boolean;
@@ -175,7 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			(announcedAddress ? { ip: address, announcedAddress } : { ip: address })),
 		iceServers,
 		tokenTtlSeconds: e.ROOMS_TOKEN_TTL_SECONDS,
-		plainTransports: e.ROOMS_PLAIN_TRANSPORTS,
+		ingestIdleSeconds: e.ROOMS_INGEST_IDLE_SECONDS,
 		rateLimitPerMinute: e.ROOMS_RATE_LIMIT_PER_MINUTE,
 		tls: e.ROOMS_TLS_CERT ? { certFile: e.ROOMS_TLS_CERT, keyFile: e.ROOMS_TLS_KEY! } : undefined,
 		webHosts: e.ROOMS_WEB_HOSTS,

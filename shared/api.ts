@@ -63,3 +63,27 @@ export interface DeliveryView {
 	nextAttemptAt: string | null;
 	createdAt: string;
 }
+
+/** Where one stream of an ingest participant goes: plain SRTP over UDP, and SRTCP to its own port. */
+export interface IngestStream {
+	producerId: string;
+	ip: string;
+	port: number;
+	rtcpPort: number;
+	payloadType: number;
+	ssrc: number;
+	/** `opus` (48 kHz, 2 channels) or `VP8` (90 kHz). */
+	codec: 'opus' | 'VP8';
+	clockRate: number;
+}
+
+/** What `POST /rooms/:id/ingest` answers. The key is secret: whoever holds it can publish as this participant. */
+export interface IngestResponse {
+	participantId: string;
+	/** The participant's token for Socket.IO signalling (ingest participants may create plain SRTP transports). */
+	token: string;
+	/** With audio or video: the key to encrypt every stream with. */
+	srtp?: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80'; keyBase64: string };
+	audio?: IngestStream;
+	video?: IngestStream;
+}

@@ -34,9 +34,12 @@ export interface TransportView {
 	iceParameters?: S.IceParameters;
 	iceCandidates?: S.IceCandidate[];
 	dtlsParameters?: S.DtlsParameters;
-	/** Plain transports: where the server listens for RTP. */
+	/** Plain transports: where the server listens for SRTP, and the key it encrypts with. */
 	ip?: string;
 	port?: number;
+	/** Only when RTCP has its own port (the ingest API's streams). */
+	rtcpPort?: number;
+	srtpParameters?: S.SrtpParameters;
 }
 
 export interface ConsumerView {
@@ -150,6 +153,8 @@ export interface ServerEvents {
 	'producer.paused': { producerId: string; participantId: string };
 	'producer.resumed': { producerId: string; participantId: string };
 	'consumer.closed': { consumerId: string; producerId: string };
+	/** The layer the server now forwards to this consumer (null: none, e.g. the sender's bandwidth dropped it). */
+	'consumer.layers': { consumerId: string; spatialLayer: number | null; temporalLayer: number | null };
 	/** The dominant speaker (mediasoup's ActiveSpeakerObserver): the speaker view follows them. */
 	'speaker.active': { participantId: string | null };
 	/** Who is audible now (the AudioLevelObserver), for the speaking indicators; empty in silence. */

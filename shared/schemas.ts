@@ -87,6 +87,19 @@ export const WebRoomBody = z.strictObject({
 	title: title.optional(),
 });
 
+/**
+ * `POST /rooms/:id/ingest`: a participant published by the owner app, not
+ * a browser. With `audio` or `video`, it is seated at once and the answer
+ * says where to stream SRTP (an ffmpeg, an encoder); with neither, the answer
+ * is only its token, for a client that does its own signalling (a bot).
+ */
+export const IngestBody = z.strictObject({
+	name: displayName,
+	audio: z.boolean().default(false),
+	video: z.boolean().default(false),
+});
+export type IngestBody = z.infer<typeof IngestBody>;
+
 export const JoinBody = z.strictObject({
 	name: displayName,
 	/** An app's JWT for its signed-in user (needed for `signed-in` rooms). */
@@ -217,16 +230,26 @@ export const ParticipantRequest = z.strictObject({ participantId: id });
 export const SetRoleRequest = z.strictObject({ participantId: id, role: z.enum(['cohost', 'guest']) });
 export const CreateTransportRequest = z.strictObject({
 	direction: z.enum(['send', 'recv']),
-	/** `plain` (unencrypted RTP over UDP) is for load-test tools, when the server enables it. */
+	/** `plain` (SRTP over UDP, no ICE or DTLS) is for the owner app's ingest participants only. */
 	type: z.enum(['webrtc', 'plain']).default('webrtc'),
 });
+/** The one SRTP suite on offer, the one browsers negotiate. */
+export const SRTP_CRYPTO_SUITE = 'AES_CM_128_HMAC_SHA1_80';
+/** SRTP keying: a 16-byte master key and a 14-byte salt, in Base64. */
+export const SrtpParameters = z.strictObject({
+	cryptoSuite: z.literal(SRTP_CRYPTO_SUITE),
+	keyBase64: z.base64().length(40),
+});
+export type SrtpParameters = z.infer<typeof SrtpParameters>;
 export const ConnectTransportRequest = z.strictObject({
 	transportId: id,
 	/** WebRTC transports. */
 	dtlsParameters: DtlsParameters.optional(),
-	/** Plain receive transports: where to send RTP. */
+	/** Plain receive transports: where to send SRTP (the address this connection comes from). */
 	ip: z.union([z.ipv4(), z.ipv6()]).optional(),
 	port: z.number().int().min(1).max(65535).optional(),
+	/** Plain transports: the key this side encrypts with. */
+	srtpParameters: SrtpParameters.optional(),
 });
 export const TransportRequest = z.strictObject({ transportId: id });
 export const ProduceRequest = z.strictObject({

@@ -21,6 +21,8 @@ const Claims = z.object({
 	appName: z.string().optional(),
 	/** SHA-256 of the browser's guest key, so a removal can ban that browser. */
 	gk: z.string().optional(),
+	/** Published by the owner app's ingest API: may use plain SRTP transports, and needs no host to let it in. */
+	ingest: z.literal(true).optional(),
 });
 export type ParticipantClaims = z.infer<typeof Claims>;
 

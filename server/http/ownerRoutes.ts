@@ -1,11 +1,11 @@
 /**
- * The owner app's API: rooms, host controls, the timeline, webhook
+ * The owner app's API: rooms, host controls, ingest, the timeline, webhook
  * deliveries and identity links. Every route needs an app token; the rules
  * behind each control live in Moderation, shared with the in-room hosts.
  */
 import express, { type Request, type Router } from 'express';
 import {
-	CreateRoomBody, EventsQuery, IdentityLinkBody, LinkResetBody, RoomSettingsPatch, SetRoleRequest,
+	CreateRoomBody, EventsQuery, IdentityLinkBody, IngestBody, LinkResetBody, RoomSettingsPatch, SetRoleRequest,
 } from '../../shared/schemas.js';
 import type { AppRegistry } from '../apps/AppRegistry.js';
 import { appIdOf } from '../auth/appTokens.js';
@@ -13,6 +13,7 @@ import type { IdentityLinks } from '../identity/IdentityLinks.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Actor } from '../rooms/ActivityFeed.js';
+import type { Ingest } from '../rooms/Ingest.js';
 import type { Invitations } from '../rooms/Invitations.js';
 import type { Moderation } from '../rooms/Moderation.js';
 import { roomView } from '../rooms/views.js';
@@ -23,6 +24,7 @@ import { parseBody } from './validate.js';
 export interface OwnerRoutesDeps {
 	invitations: Invitations;
 	moderation: Moderation;
+	ingest: Ingest;
 	links: IdentityLinks;
 	webhooks: WebhookDispatcher;
 	apps: AppRegistry;
@@ -88,6 +90,12 @@ export function ownerRoutes(deps: OwnerRoutesDeps): Router {
 			res.status(204).end();
 		});
 	}
+	router.post('/rooms/:id/ingest', async (req, res) => {
+		const created = await deps.ingest.create(appUser(req), roomId(req), parseBody(IngestBody, req.body));
+		// The answer holds an SRTP key and a token: neither is logged.
+		logger.info({ roomId: roomId(req), participantId: created.participantId }, 'ingest participant created');
+		res.status(201).json(created);
+	});
 	router.get('/rooms/:id/events', async (req, res) => {
 		const { after, limit } = parseBody(EventsQuery, req.query);
 		res.json({ events: await moderation.events(roomId(req), app(req), after, limit) });

@@ -24,8 +24,18 @@ export interface TransportAppData extends types.AppData {
 	type: 'webrtc' | 'plain';
 }
 
+/** What the owner of this media is told about it. */
+export interface ParticipantMediaEvents {
+	/** mediasoup closed a consumer because its producer went away. */
+	consumerOrphaned(consumer: types.Consumer): void;
+	/** The layer forwarded to a simulcast consumer changed (the view, or the bandwidth). */
+	consumerLayers(consumer: types.Consumer, layers: types.ConsumerLayers | undefined): void;
+}
+
 export class ParticipantMedia {
 	readonly participantId: string;
+	/** An ingest participant (the owner app's): may use plain SRTP transports. */
+	readonly plainRtp: boolean;
 	readonly #transports = new Map<string, types.Transport<TransportAppData>>();
 	readonly #producers = new Map<string, ProducerEntry>();
 	readonly #consumers = new Map<string, types.Consumer<ConsumerAppData>>();
@@ -33,13 +43,13 @@ export class ParticipantMedia {
 	view: Map<string, number> | undefined;
 	/** Sources with a produce() under way, so two concurrent requests cannot both produce one source. */
 	readonly #producing = new Set<MediaSource>();
-	/** Told when mediasoup closes a consumer because its producer went away. */
-	readonly #onConsumerOrphaned: (consumer: types.Consumer) => void;
+	readonly #events: ParticipantMediaEvents;
 	#closed = false;
 
-	constructor(participantId: string, onConsumerOrphaned: (consumer: types.Consumer) => void) {
+	constructor(participantId: string, plainRtp: boolean, events: ParticipantMediaEvents) {
 		this.participantId = participantId;
-		this.#onConsumerOrphaned = onConsumerOrphaned;
+		this.plainRtp = plainRtp;
+		this.#events = events;
 	}
 
 	get closed(): boolean {
@@ -100,6 +110,13 @@ export class ParticipantMedia {
 		producer.observer.once('close', () => this.#producers.delete(producer.id));
 	}
 
+	/** Bytes received on all of this person's transports so far. */
+	async bytesReceived(): Promise<number> {
+		// Every kind of transport's stats carry bytesReceived; the generic Transport type does not say so.
+		const stats = await Promise.all([...this.#transports.values()].map((transport) => transport.getStats() as Promise<types.BaseTransportStats[]>));
+		return stats.flat().reduce((sum, { bytesReceived }) => sum + bytesReceived, 0);
+	}
+
 	/** Every video consumer this person has. */
 	videoConsumers(): types.Consumer<ConsumerAppData>[] {
 		return [...this.#consumers.values()].filter(({ kind }) => kind === 'video');
@@ -108,7 +125,8 @@ export class ParticipantMedia {
 	addConsumer(consumer: types.Consumer<ConsumerAppData>): void {
 		this.#consumers.set(consumer.id, consumer);
 		consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
-		consumer.once('producerclose', () => this.#onConsumerOrphaned(consumer));
+		consumer.once('producerclose', () => this.#events.consumerOrphaned(consumer));
+		consumer.on('layerschange', (layers) => this.#events.consumerLayers(consumer, layers));
 	}
 
 	/** Closes every transport, and with them every producer and consumer. Idempotent. */

@@ -1,6 +1,6 @@
 /**
  * A room's media: its router, where its transports go (the worker's
- * WebRtcServer, or a plain RTP socket), the active speaker, and which
+ * WebRtcServer, or a plain SRTP socket for the owner app's ingest), the active speaker, and which
  * participant owns each producer (an index, so routing a consume or a
  * speaker change never scans the room). Each participant's own objects live
  * in their ParticipantMedia; this class only creates them and keeps the index.
@@ -11,7 +11,7 @@
  */
 import type { types } from 'mediasoup';
 import type { ConsumerView, ProducerView, TransportView } from '../../shared/protocol.js';
-import type { MediaSource } from '../../shared/schemas.js';
+import { type MediaSource, SRTP_CRYPTO_SUITE, type SrtpParameters } from '../../shared/schemas.js';
 import { Errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { SafeEmitter } from '../SafeEmitter.js';
@@ -20,11 +20,6 @@ import { type PreferredLayers, preferredLayers } from './layers.js';
 import { checkedByMediasoup } from './clientParameters.js';
 import type { ConsumerAppData, ParticipantMedia, TransportAppData } from './ParticipantMedia.js';
 import type { RouterPlacement } from './WorkerPool.js';
-
-export interface RoomMediaOptions {
-	/** Whether plain (unencrypted) RTP transports may be created, for load tools. */
-	plainTransports: boolean;
-}
 
 export interface RoomMediaEvents {
 	producerAdded: [ProducerView];
@@ -51,29 +46,26 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 	readonly router: types.Router;
 	readonly #webRtcServer: types.WebRtcServer;
 	readonly #plainListenInfo: types.TransportListenInfo;
-	readonly #options: RoomMediaOptions;
 	/** Producer id → the media of the participant who owns it. */
 	readonly #owners = new Map<string, ParticipantMedia>();
 	readonly #speaker: ActiveSpeaker;
 
-	static async open(placement: RouterPlacement, options: RoomMediaOptions, logger: Logger): Promise<RoomMedia> {
+	static async open(placement: RouterPlacement, logger: Logger): Promise<RoomMedia> {
 		let media: RoomMedia | undefined;
 		const speaker = await ActiveSpeaker.create(placement.router, (producerId) => media?.ownerOf(producerId), {
 			dominant: (participantId) => media?.emit('activeSpeaker', participantId),
 			speaking: (participantIds) => media?.emit('speaking', participantIds),
 		}, logger);
-		media = new RoomMedia(placement, speaker, options, logger);
+		media = new RoomMedia(placement, speaker, logger);
 		return media;
 	}
 
-	private constructor({ router, webRtcServer, plainListenInfo }: RouterPlacement, speaker: ActiveSpeaker,
-		options: RoomMediaOptions, logger: Logger) {
+	private constructor({ router, webRtcServer, plainListenInfo }: RouterPlacement, speaker: ActiveSpeaker, logger: Logger) {
 		super(() => logger);
 		this.router = router;
 		this.#webRtcServer = webRtcServer;
 		this.#plainListenInfo = plainListenInfo;
 		this.#speaker = speaker;
-		this.#options = options;
 		router.on('workerclose', () => this.emit('workerClosed'));
 	}
 
@@ -86,19 +78,33 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 		return this.#owners.get(producerId)?.participantId;
 	}
 
-	async createTransport(media: ParticipantMedia, direction: 'send' | 'recv', type: 'webrtc' | 'plain'): Promise<TransportView> {
+	/**
+	 * `rtcpMux: false` gives a plain transport a second port for RTCP, for
+	 * senders such as ffmpeg that send RTCP from a socket of its own.
+	 */
+	async createTransport(media: ParticipantMedia, direction: 'send' | 'recv', type: 'webrtc' | 'plain',
+		options: { rtcpMux?: boolean } = {}): Promise<TransportView> {
 		const appData: TransportAppData = { direction, type };
 		if (type === 'plain') {
-			if (!this.#options.plainTransports) throw Errors.forbidden('plain RTP transports are disabled on this server');
+			if (!media.plainRtp) throw Errors.forbidden('plain transports are for the owner app\'s ingest participants only');
 			const transport = await this.router.createPlainTransport<TransportAppData>({
 				listenInfo: this.#plainListenInfo,
-				rtcpMux: true,
+				rtcpMux: options.rtcpMux ?? true,
 				// A sender is found by the first packet it sends; a receiver says where to send.
 				comedia: direction === 'send',
+				enableSrtp: true,
+				srtpCryptoSuite: SRTP_CRYPTO_SUITE,
 				appData,
 			});
 			this.#adopt(media, transport);
-			return { id: transport.id, type, ip: transport.tuple.localAddress, port: transport.tuple.localPort };
+			return {
+				id: transport.id,
+				type,
+				ip: transport.tuple.localAddress,
+				port: transport.tuple.localPort,
+				...(transport.rtcpTuple ? { rtcpPort: transport.rtcpTuple.localPort } : {}),
+				srtpParameters: transport.srtpParameters as SrtpParameters,
+			};
 		}
 		const transport = await this.router.createWebRtcTransport<TransportAppData>({
 			webRtcServer: this.#webRtcServer,
@@ -128,13 +134,17 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 	}
 
 	async connectTransport(media: ParticipantMedia, transportId: string,
-		params: { dtlsParameters?: types.DtlsParameters; ip?: string; port?: number }): Promise<void> {
+		params: { dtlsParameters?: types.DtlsParameters; ip?: string; port?: number; srtpParameters?: SrtpParameters }): Promise<void> {
 		const transport = media.transport(transportId);
 		if (transport.appData.type === 'plain') {
-			if (transport.appData.direction !== 'recv' || !params.ip || !params.port) {
-				throw Errors.invalidPayload('plain receive transports connect with ip and port');
+			const { srtpParameters, ip, port } = params;
+			if (!srtpParameters) throw Errors.invalidPayload('plain transports connect with srtpParameters');
+			if (transport.appData.direction === 'send') {
+				await checkedByMediasoup(transport.connect({ srtpParameters }));
+				return;
 			}
-			await checkedByMediasoup(transport.connect({ ip: params.ip, port: params.port }));
+			if (!ip || !port) throw Errors.invalidPayload('plain receive transports connect with ip and port');
+			await checkedByMediasoup(transport.connect({ ip, port, srtpParameters }));
 			return;
 		}
 		if (!params.dtlsParameters) throw Errors.invalidPayload('dtlsParameters required');

@@ -46,9 +46,12 @@ export class Participant {
 		this.rtpCapabilities = rtpCapabilities;
 		this.#connection = connection;
 		this.logger = logger.child({ participantId: this.id });
-		// The producer went away (its owner left or stopped sharing): mediasoup closed the consumer.
-		this.media = new ParticipantMedia(this.id, (consumer) =>
-			this.send('consumer.closed', { consumerId: consumer.id, producerId: consumer.producerId }));
+		this.media = new ParticipantMedia(this.id, Boolean(claims.ingest), {
+			consumerOrphaned: (consumer) => this.send('consumer.closed', { consumerId: consumer.id, producerId: consumer.producerId }),
+			consumerLayers: (consumer, layers) => this.send('consumer.layers', {
+				consumerId: consumer.id, spatialLayer: layers?.spatialLayer ?? null, temporalLayer: layers?.temporalLayer ?? null,
+			}),
+		});
 	}
 
 	get closed(): boolean {

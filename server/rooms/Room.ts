@@ -59,7 +59,7 @@ export class Room extends SafeEmitter<RoomEvents> {
 
 	static async open(record: RoomRecord, placement: RouterPlacement, options: RoomOptions, logger: Logger): Promise<Room> {
 		const roomLogger = logger.child({ roomId: record.id });
-		return new Room(record, await RoomMedia.open(placement, options, roomLogger), options, roomLogger);
+		return new Room(record, await RoomMedia.open(placement, roomLogger), options, roomLogger);
 	}
 
 	private constructor(record: RoomRecord, media: RoomMedia, options: RoomOptions, logger: Logger) {
@@ -151,8 +151,10 @@ export class Room extends SafeEmitter<RoomEvents> {
 
 	#decide(claims: ParticipantClaims, flags: { admitted: boolean; wait: boolean; banned?: boolean }, waitingBesides: number): AdmissionDecision {
 		const banned = Boolean(flags.banned) || this.removals.has(claims);
+		// The owner app sent an ingest participant in itself: nobody needs to open the door.
+		const admitted = flags.admitted || Boolean(claims.ingest);
 		return admission(this.#record, this.admissionState(waitingBesides),
-			{ role: this.roles.roleOf(claims), signedIn: Boolean(claims.identity), ...flags, banned, denied: this.denials.has(claims) });
+			{ role: this.roles.roleOf(claims), signedIn: Boolean(claims.identity), ...flags, admitted, banned, denied: this.denials.has(claims) });
 	}
 
 	/**

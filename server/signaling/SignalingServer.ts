@@ -44,6 +44,11 @@ function toErrorBody(error: unknown, logger: Logger, context: Record<string, unk
 	return { code: ErrorCode.INTERNAL, message: 'internal error' };
 }
 
+/** An IPv4 peer of a dual-stack socket shows as `::ffff:a.b.c.d`; the address itself is what transports use. */
+function unmappedAddress(address: string): string {
+	return address.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address;
+}
+
 /** Validates, handles and answers one request; never throws. */
 async function answer(name: RequestName, raw: unknown, ctx: SessionContext, log: Logger): Promise<Ack<unknown>> {
 	const parsed = REQUESTS[name].schema.safeParse(raw);
@@ -97,7 +102,12 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 			// Deferred so that an ack already on its way (e.g. for room.leave) goes out first.
 			disconnect: () => setImmediate(() => socket.disconnect(true)),
 		});
-		const ctx: SessionContext = { room, claims, tokens, moderation, bans, connection, draining: () => liveRooms.draining, limits: sessionLimits() };
+		const ctx: SessionContext = {
+			room, claims, tokens, moderation, bans, connection,
+			remoteAddress: unmappedAddress(socket.handshake.address),
+			draining: () => liveRooms.draining,
+			limits: sessionLimits(),
+		};
 
 		for (const name of Object.keys(REQUESTS) as RequestName[]) {
 			socket.on(name, async (...args: unknown[]) => {

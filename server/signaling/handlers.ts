@@ -28,6 +28,8 @@ export interface SessionContext {
 	tokens: ParticipantTokens;
 	moderation: Moderation;
 	bans: BanStore;
+	/** The address this connection comes from: plain receive transports send only there. */
+	remoteAddress: string;
 	/** Whether the server is stopping (see LiveRooms.drain). */
 	draining: () => boolean;
 	/** This session's rate limits for its frequent requests. */
@@ -94,12 +96,15 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 		return ctx.room.media.createTransport(participant.media, direction, type);
 	},
 
-	'transport.connect': async (ctx, { transportId, dtlsParameters, ip, port }) => {
+	'transport.connect': async (ctx, { transportId, dtlsParameters, ip, port, srtpParameters }) => {
 		const participant = joined(ctx);
+		// Otherwise a token could point the server's media at anyone's address.
+		if (ip !== undefined && ip !== ctx.remoteAddress) throw Errors.forbidden('plain transports send only to the address this connection comes from');
 		await ctx.room.media.connectTransport(participant.media, transportId, {
 			...(dtlsParameters ? { dtlsParameters: asMediasoup.dtlsParameters(dtlsParameters) } : {}),
 			...(ip ? { ip } : {}),
 			...(port ? { port } : {}),
+			...(srtpParameters ? { srtpParameters } : {}),
 		});
 		return {};
 	},

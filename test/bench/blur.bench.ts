@@ -55,7 +55,7 @@ function median(values: number[]): number {
 	return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-const server = await startServer({ ROOMS_PLAIN_TRANSPORTS: 'false' });
+const server = await startServer();
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 try {
 	const { hostUrl } = await createRoom(server.url, { waitForHost: false });

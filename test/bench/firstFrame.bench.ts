@@ -53,7 +53,7 @@ const WATCH_FIRST_REMOTE_FRAME = `
 	}).observe(document, { childList: true, subtree: true });
 `;
 
-const server = await startServer({ ROOMS_PLAIN_TRANSPORTS: 'false' });
+const server = await startServer();
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 try {
 	const { inviteUrl, hostUrl } = await createRoom(server.url, { waitForHost: false });

@@ -245,7 +245,7 @@ describe('co-hosts and succession', () => {
 describe('mute', () => {
 	it('mutes one person, who is told by whom and alone can unmute', async () => {
 		const { room, host } = await hostedRoom();
-		const bo = await crowd.seat(room.code, 'Bo');
+		const bo = await crowd.stream(room.id, 'Bo');
 		const cy = await crowd.seat(room.code, 'Cy');
 		const producerId = await bo.sendAudio();
 		expect(await host.signaling.request('participant.mute', { participantId: bo.id })).toEqual({ muted: true });
@@ -258,15 +258,24 @@ describe('mute', () => {
 		expect(fixture.server.server.liveRooms.get(room.id)!.seated(bo.id)!.media.liveMic()?.id).toBe(producerId);
 	});
 
-	it('mutes everyone but the host through the REST API', async () => {
-		const { room, host } = await hostedRoom();
-		const hostMic = await host.sendAudio();
-		const people = [await crowd.seat(room.code, 'Bo'), await crowd.seat(room.code, 'Cy')];
+	it('mutes everyone through the REST API', async () => {
+		const { room } = await hostedRoom();
+		const people = [await crowd.stream(room.id, 'Bo'), await crowd.stream(room.id, 'Cy')];
 		for (const person of people) await person.sendAudio();
 		const response = await api(fixture.server.url, 'POST', `/api/v1/rooms/${room.id}/mute`, { token: ownerToken() });
 		expect(response.body).toEqual({ muted: 2 });
 		for (const person of people) expect(await person.waitFor('moderation.muted')).toEqual({ by: 'Hana' });
-		expect(fixture.server.server.liveRooms.get(room.id)!.seated(host.id)!.media.liveMic()?.id).toBe(hostMic);
+	});
+
+	it('mutes everyone but the one who asks', async () => {
+		const { room, host } = await hostedRoom();
+		const [bo, cy] = [await crowd.stream(room.id, 'Bo'), await crowd.stream(room.id, 'Cy')];
+		await host.signaling.request('participant.setRole', { participantId: bo.id, role: 'cohost' });
+		const boMic = await bo.sendAudio();
+		await cy.sendAudio();
+		expect(await bo.signaling.request('participant.muteAll', {})).toEqual({ muted: 1 });
+		expect(await cy.waitFor('moderation.muted')).toEqual({ by: 'Bo' });
+		expect(fixture.server.server.liveRooms.get(room.id)!.seated(bo.id)!.media.liveMic()?.id).toBe(boMic);
 	});
 });
 

@@ -43,7 +43,7 @@ describe('cleanup', () => {
 	it('closes every transport, producer and consumer when people leave, and the router with the last one', async () => {
 		const { room } = await createRoom(server.url);
 		const people = await Promise.all(['Ana', 'Bo', 'Cy'].map(async (name) =>
-			SyntheticParticipant.connect(server.url, await joinToken(server.url, room.code, name))));
+			SyntheticParticipant.ingest(server.url, room.id, name, appToken('messenger', 'u-host', 'Hana'))));
 		const [ana, bo, cy] = people as [SyntheticParticipant, SyntheticParticipant, SyntheticParticipant];
 		const producerId = await ana.sendAudio();
 		await bo.waitFor('producer.new');
@@ -81,7 +81,7 @@ describe('cleanup', () => {
 
 	it('disconnects everyone with ROOM_ENDED when the owner ends the room', async () => {
 		const { room } = await createRoom(server.url);
-		const ana = await SyntheticParticipant.connect(server.url, await joinToken(server.url, room.code, 'Ana'));
+		const ana = await SyntheticParticipant.ingest(server.url, room.id, 'Ana', appToken('messenger', 'u-host', 'Hana'));
 		await ana.sendAudio();
 		const ended = await api(server.url, 'POST', `/api/v1/rooms/${room.id}/end`, { token: appToken('messenger', 'u-host', 'Hana') });
 		expect(ended.status).toBe(200);

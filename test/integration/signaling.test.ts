@@ -1,7 +1,7 @@
 import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, createRoom, joinToken, startServer, type TestServer } from '../support/server.js';
-import { refusal } from '../support/rooms.js';
+import { hostKeyOf, ownerToken, refusal } from '../support/rooms.js';
 import { SyntheticParticipant, eventually } from '../support/SyntheticParticipant.js';
 
 let server: TestServer;
@@ -22,13 +22,20 @@ async function participant(code: string, name: string, options: { join?: boolean
 	return joined;
 }
 
+/** An ingest participant of the room's owner app: the only kind that can send and receive plain SRTP. */
+async function streamer(roomId: string, name: string): Promise<SyntheticParticipant> {
+	const joined = await SyntheticParticipant.ingest(server.url, roomId, name, ownerToken());
+	open.push(joined);
+	return joined;
+}
+
 
 describe('media forwarding', () => {
 	it('forwards one participant\'s RTP to the two others through the SFU', async () => {
 		const { room } = await createRoom(server.url);
-		const ana = await participant(room.code, 'Ana');
-		const bo = await participant(room.code, 'Bo');
-		const cy = await participant(room.code, 'Cy');
+		const ana = await streamer(room.id, 'Ana');
+		const bo = await streamer(room.id, 'Bo');
+		const cy = await streamer(room.id, 'Cy');
 		expect(cy.joined.participants.map((p) => p.name).sort()).toEqual(['Ana', 'Bo']);
 
 		const producerId = await ana.sendAudio({ packetsPerSecond: 100 });
@@ -50,8 +57,8 @@ describe('media forwarding', () => {
 
 	it('tells the others when a producer is muted, unmuted and closed', async () => {
 		const { room } = await createRoom(server.url);
-		const ana = await participant(room.code, 'Ana');
-		const bo = await participant(room.code, 'Bo');
+		const ana = await streamer(room.id, 'Ana');
+		const bo = await streamer(room.id, 'Bo');
 		const producerId = await ana.sendAudio();
 		await bo.waitFor('producer.new', (p) => p.id === producerId);
 		const consumerId = await bo.receive(producerId);
@@ -74,9 +81,9 @@ describe('media forwarding', () => {
 
 	it('sends existing producers to a late joiner', async () => {
 		const { room } = await createRoom(server.url);
-		const ana = await participant(room.code, 'Ana');
+		const ana = await streamer(room.id, 'Ana');
 		const producerId = await ana.sendAudio();
-		const late = await participant(room.code, 'Late');
+		const late = await streamer(room.id, 'Late');
 		expect(late.joined.producers).toEqual([expect.objectContaining({ id: producerId, participantId: ana.id })]);
 		await late.receive(producerId);
 		await eventually(() => late.receivedPackets > 5, 3000, 'RTP at the late joiner');
@@ -154,7 +161,7 @@ describe('validation and authorization', () => {
 
 	it('answers bad payloads with INVALID_PAYLOAD and keeps serving', async () => {
 		const { room } = await createRoom(server.url);
-		const ana = await participant(room.code, 'Ana');
+		const ana = await streamer(room.id, 'Ana');
 		const emit = (name: string, payload: unknown) => ana.signaling.sendUnchecked(name, payload);
 		for (const payload of [null, 'text', 42, [], { direction: 'sideways' }, { direction: 'send', extra: 1 }]) {
 			expect(await emit('transport.create', payload)).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
@@ -186,8 +193,8 @@ describe('validation and authorization', () => {
 
 	it('finds ids only among the caller\'s own objects', async () => {
 		const { room } = await createRoom(server.url);
-		const ana = await participant(room.code, 'Ana');
-		const bo = await participant(room.code, 'Bo');
+		const ana = await streamer(room.id, 'Ana');
+		const bo = await streamer(room.id, 'Bo');
 		const producerId = await ana.sendAudio();
 		const anaTransport = await ana.signaling.request('transport.create', { direction: 'recv', type: 'plain' });
 		expect(await refusal(bo.signaling.request('producer.pause', { producerId }))).toBe('NOT_FOUND');
@@ -196,18 +203,28 @@ describe('validation and authorization', () => {
 		expect(await refusal(ana.signaling.request('consumer.create', { transportId: anaTransport.id, producerId }))).toBe('NOT_FOUND');
 	});
 
-	it('refuses plain RTP transports unless the server enables them', async () => {
-		const strict = await startServer({ ROOMS_PLAIN_TRANSPORTS: 'false' });
-		try {
-			const { room } = await createRoom(strict.url);
-			const ana = await SyntheticParticipant.connect(strict.url, await joinToken(strict.url, room.code, 'Ana'));
-			open.push(ana);
-			expect(await refusal(ana.signaling.request('transport.create', { direction: 'send', type: 'plain' }))).toBe('FORBIDDEN');
-			const webrtc = await ana.signaling.request('transport.create', { direction: 'send' });
-			expect(webrtc).toMatchObject({ type: 'webrtc', iceCandidates: expect.arrayContaining([expect.objectContaining({ ip: '127.0.0.1', protocol: 'udp' })]) });
-		} finally {
-			await strict.close();
+	it('keeps plain transports to the owner app\'s ingest participants, sending only to their own address', async () => {
+		const { room, hostUrl } = await createRoom(server.url);
+		const guest = await participant(room.code, 'Ana');
+		const host = await SyntheticParticipant.connect(server.url, await joinToken(server.url, room.code, 'Hana', { hostKey: hostKeyOf(hostUrl) }));
+		open.push(host);
+		for (const person of [guest, host]) {
+			expect(await refusal(person.signaling.request('transport.create', { direction: 'send', type: 'plain' }))).toBe('FORBIDDEN');
+			expect(await refusal(person.signaling.request('transport.create', { direction: 'recv', type: 'plain' }))).toBe('FORBIDDEN');
 		}
+		const webrtc = await guest.signaling.request('transport.create', { direction: 'send' });
+		expect(webrtc).toMatchObject({ type: 'webrtc', iceCandidates: expect.arrayContaining([expect.objectContaining({ ip: '127.0.0.1', protocol: 'udp' })]) });
+
+		const bot = await streamer(room.id, 'Bot');
+		const recv = await bot.signaling.request('transport.create', { direction: 'recv', type: 'plain' });
+		expect(recv).toMatchObject({ type: 'plain', srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: expect.any(String) } });
+		const srtpParameters = { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80' as const, keyBase64: Buffer.alloc(30, 7).toString('base64') };
+		// Pointing the server's media at somebody else's address would make it a reflector.
+		expect(await refusal(bot.signaling.request('transport.connect', { transportId: recv.id, ip: '127.0.0.2', port: 5000, srtpParameters })))
+			.toBe('FORBIDDEN');
+		expect(await refusal(bot.signaling.request('transport.connect', { transportId: recv.id, ip: '127.0.0.1', port: 5000 })))
+			.toBe('INVALID_PAYLOAD');
+		await bot.signaling.request('transport.connect', { transportId: recv.id, ip: '127.0.0.1', port: 5000, srtpParameters });
 	});
 
 	it('answers an unexpected fault with a generic INTERNAL, logs it with its stack, and keeps serving', async () => {

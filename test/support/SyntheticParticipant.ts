@@ -1,30 +1,24 @@
 /**
- * A participant without a browser: real signalling, and real RTP over plain
- * UDP transports (the server must allow them: ROOMS_PLAIN_TRANSPORTS=true).
- * Used by integration tests and the load benchmark.
+ * A participant without a browser: real signalling, and (for an ingest
+ * participant, which the owner app creates) real SRTP over plain UDP
+ * transports. Guests and hosts connect the same way but cannot use plain
+ * transports. Used by integration tests.
  */
+import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import type { JoinedRoom, JoinResult, ServerToClientEvents } from '../../shared/protocol.js';
 import { SignalingClient } from '../../web/src/signaling/SignalingClient.js';
+import { newSrtpParameters, RtpStream, SrtpProtector } from '../bots/rtp.js';
+import { api } from './server.js';
 
 const OPUS_PAYLOAD_TYPE = 100;
+/** Stands for an Opus frame; the SFU forwards payloads as they are. */
+const OPUS_STAND_IN = Buffer.alloc(40, 0xf8);
 
 export interface RecordedEvent {
 	event: keyof ServerToClientEvents;
 	payload: any;
-}
-
-/** A 12-byte RTP header followed by a small payload. */
-function rtpPacket(sequence: number, timestamp: number, ssrc: number): Buffer {
-	const packet = Buffer.alloc(12 + 40);
-	packet[0] = 0x80; // version 2
-	packet[1] = OPUS_PAYLOAD_TYPE;
-	packet.writeUInt16BE(sequence & 0xffff, 2);
-	packet.writeUInt32BE(timestamp >>> 0, 4);
-	packet.writeUInt32BE(ssrc, 8);
-	packet.fill(0xf8, 12); // stands for an Opus frame; the SFU forwards payloads as they are
-	return packet;
 }
 
 export class SyntheticParticipant {
@@ -37,6 +31,7 @@ export class SyntheticParticipant {
 	#sendSocket: dgram.Socket | undefined;
 	#recvSocket: dgram.Socket | undefined;
 	#recvTransportId: string | undefined;
+	readonly #srtp = newSrtpParameters();
 
 	private constructor(signaling: SignalingClient) {
 		this.signaling = signaling;
@@ -52,6 +47,13 @@ export class SyntheticParticipant {
 			if (result.status !== 'joined') throw new Error(`put in the lobby: ${JSON.stringify(result.lobby)}`);
 		}
 		return participant;
+	}
+
+	/** An ingest participant of the owner app (`ownerToken`), seated: the kind that may send and receive plain SRTP. */
+	static async ingest(url: string, roomId: string, name: string, ownerToken: string): Promise<SyntheticParticipant> {
+		const response = await api(url, 'POST', `/api/v1/rooms/${roomId}/ingest`, { token: ownerToken, body: { name } });
+		if (response.status !== 201) throw new Error(`ingest failed: ${JSON.stringify(response.body)}`);
+		return SyntheticParticipant.connect(url, response.body.token);
 	}
 
 	/** Asks for a seat; with `wait`, a locked or full room puts this participant in the lobby instead of refusing. */
@@ -78,10 +80,11 @@ export class SyntheticParticipant {
 		return this.joined.self.id;
 	}
 
-	/** Produces an Opus stream and sends `packetsPerSecond` RTP packets to the SFU. */
+	/** Produces an Opus stream and sends `packetsPerSecond` SRTP packets to the SFU. */
 	async sendAudio(options: { ssrc?: number; packetsPerSecond?: number } = {}): Promise<string> {
-		const ssrc = options.ssrc ?? (Math.floor(Math.random() * 0xffffff) + 1);
+		const ssrc = options.ssrc ?? crypto.randomInt(1, 0x7fff_ffff);
 		const transport = await this.signaling.request('transport.create', { direction: 'send', type: 'plain' });
+		await this.signaling.request('transport.connect', { transportId: transport.id, srtpParameters: this.#srtp });
 		const { id } = await this.signaling.request('producer.create', {
 			transportId: transport.id,
 			kind: 'audio',
@@ -93,11 +96,12 @@ export class SyntheticParticipant {
 		});
 		const socket = dgram.createSocket('udp4');
 		this.#sendSocket = socket;
-		let sequence = 0;
+		const stream = new RtpStream(ssrc, OPUS_PAYLOAD_TYPE, 48_000, new SrtpProtector(this.#srtp));
+		let frame = 0;
 		const intervalMs = 1000 / (options.packetsPerSecond ?? 50);
 		this.#sendTimer = setInterval(() => {
-			socket.send(rtpPacket(sequence, sequence * 960, ssrc), transport.port!, transport.ip!);
-			sequence++;
+			socket.send(stream.packet(OPUS_STAND_IN, frame * 960, false), transport.port!, transport.ip!);
+			frame++;
 		}, intervalMs);
 		return id;
 	}
@@ -106,7 +110,7 @@ export class SyntheticParticipant {
 		clearInterval(this.#sendTimer);
 	}
 
-	/** Consumes a producer over a plain receive transport and resumes it. */
+	/** Consumes a producer over a plain SRTP receive transport and resumes it. */
 	async receive(producerId: string): Promise<string> {
 		if (!this.#recvTransportId) {
 			const socket = dgram.createSocket('udp4');
@@ -118,6 +122,7 @@ export class SyntheticParticipant {
 				transportId: transport.id,
 				ip: '127.0.0.1',
 				port: (socket.address() as AddressInfo).port,
+				srtpParameters: this.#srtp,
 			});
 			this.#recvTransportId = transport.id;
 		}

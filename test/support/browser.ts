@@ -2,11 +2,11 @@
 import { expect, test, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 import { startServer, type TestServer } from './server.js';
 
-/** One server for the whole file; browsers use WebRTC only, so plain transports are off. */
+/** One server for the whole file. */
 export function e2eServer(): { readonly server: TestServer } {
 	let server: TestServer | undefined;
 	test.beforeAll(async () => {
-		server = await startServer({ ROOMS_PLAIN_TRANSPORTS: 'false' });
+		server = await startServer();
 	});
 	// People from earlier tests leave: their pages would keep sending and decoding video on the same two cores.
 	test.afterEach(async ({ browser }) => {

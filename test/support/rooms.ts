@@ -35,6 +35,13 @@ export class Crowd {
 		return participant;
 	}
 
+	/** An ingest participant of the owner app, seated: it can send and receive plain SRTP. */
+	async stream(roomId: string, name: string): Promise<SyntheticParticipant> {
+		const participant = await SyntheticParticipant.ingest(this.url(), roomId, name, ownerToken());
+		this.#open.push(participant);
+		return participant;
+	}
+
 	/** Connects with `wait` and asks for a seat; may end up in the lobby. */
 	async arrive(code: string, name: string, extra: Record<string, unknown> = {}) {
 		const participant = await SyntheticParticipant.connect(this.url(), await joinToken(this.url(), code, name, { wait: true, ...extra }), { join: false });

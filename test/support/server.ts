@@ -69,7 +69,6 @@ export async function testServerEnv(dataDir: string): Promise<Record<string, str
 		ROOMS_APPS: JSON.stringify(TEST_APPS),
 		ROOMS_WORKERS: '1',
 		ROOMS_LISTEN_IP: '127.0.0.1',
-		ROOMS_PLAIN_TRANSPORTS: 'true',
 		ROOMS_RATE_LIMIT_PER_MINUTE: '100000',
 		LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
 	};

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The tests need Debian's Chromium (end-to-end) and openssl (the DTLS
-// certificate for mediasoup's own suite); the worker's build dependencies are
+// The tests need Debian's Chromium (end-to-end), openssl (the DTLS
+// certificate for mediasoup's own suite) and ffmpeg (the bots' clip, and
+// streaming a file into a room through the ingest API); the worker's build dependencies are
 // the postinstall's business. Installs what is missing with apt-get when
 // running as root, and fails loudly otherwise: tests never skip for want of a
 // package.
@@ -10,6 +11,7 @@ import fs from 'node:fs';
 const needed = [
 	{ pkg: 'chromium', present: () => fs.existsSync('/usr/bin/chromium') },
 	{ pkg: 'openssl', present: () => fs.existsSync('/usr/bin/openssl') },
+	{ pkg: 'ffmpeg', present: () => fs.existsSync('/usr/bin/ffmpeg') },
 ];
 
 function fail(message) {

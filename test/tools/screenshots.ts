@@ -19,7 +19,7 @@ async function joinAs(browser: Browser, url: string, name: string, viewport = { 
 	return page;
 }
 
-const server = await startServer({ ROOMS_PLAIN_TRANSPORTS: 'false' });
+const server = await startServer();
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
 try {
 	const { inviteUrl, hostUrl } = await createRoom(server.url, { title: 'Design review' });

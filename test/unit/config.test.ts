@@ -11,7 +11,7 @@ describe('loadConfig', () => {
 			rtcPort: 40000,
 			rtcMinPort: 41000,
 			rtcMaxPort: 49999,
-			plainTransports: false,
+			ingestIdleSeconds: 30,
 			logLevel: 'info',
 			iceServers: [],
 		});
@@ -36,7 +36,7 @@ describe('loadConfig', () => {
 		['ROOMS_ICE_SERVERS', { ROOMS_ICE_SERVERS: '{' }],
 		['ROOMS_TLS_CERT', { ROOMS_TLS_CERT: '/cert.pem' }],
 		['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
-		['ROOMS_PLAIN_TRANSPORTS', { ROOMS_PLAIN_TRANSPORTS: 'yes' }],
+		['ROOMS_INGEST_IDLE_SECONDS', { ROOMS_INGEST_IDLE_SECONDS: '0' }],
 	])('stops with a message naming %s for %j', (variable, env) => {
 		expect(() => loadConfig(env)).toThrowError(ConfigError);
 		expect(() => loadConfig(env)).toThrowError(new RegExp(`invalid ${variable}`));

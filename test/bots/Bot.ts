@@ -1,0 +1,218 @@
+/**
+ * A synthetic participant in a Rooms room, for benchmarks and load tests.
+ * The owner app's ingest API creates it (never a guest loophole); it then
+ * signals over Socket.IO like the web app: plain SRTP transports, an Opus
+ * producer and a three-layer VP8 simulcast producer, and a grid viewer's
+ * subscriptions (the first tiles of the grid at thumbnail size, the active
+ * speaker larger), told to the server with `view.update`.
+ */
+import type { ProducerView } from '../../shared/protocol.js';
+import type { RequestName, RequestPayload, ResponseData } from '../../shared/requests.js';
+import { SignalingClient } from '../../web/src/signaling/SignalingClient.js';
+import { BotMedia, OPUS_PAYLOAD_TYPE, VP8_PAYLOAD_TYPE } from './BotMedia.js';
+import type { Clip } from './clip.js';
+import { SIMULCAST } from './clip.js';
+import { newSrtpParameters } from './rtp.js';
+
+export interface BotOptions {
+	/** The server's base URL. */
+	url: string;
+	roomId: string;
+	/** The owner app's token: only the room's owner may send bots in. */
+	appToken: string;
+	name: string;
+	/** Whether the microphone is on (only a few people speak at once). */
+	speaking: boolean;
+	/** Subscribe as a grid viewer: this many tiles of `tileHeight` pixels, and the active speaker at `speakerHeight`. */
+	grid?: { tiles: number; tileHeight: number; speakerHeight: number };
+}
+
+/** A layer change the server reported for one of this bot's consumers. */
+export interface LayerChange {
+	at: number;
+	consumerId: string;
+	spatialLayer: number | null;
+}
+
+/** How long signalling requests took, for the join-storm figures. */
+export type RequestTimings = { request: RequestName; ms: number }[];
+
+const VIEW_THROTTLE_MS = 250;
+
+export class Bot {
+	readonly media: BotMedia;
+	readonly signaling: SignalingClient;
+	readonly timings: RequestTimings = [];
+	readonly layerChanges: LayerChange[] = [];
+	participantId = '';
+	readonly #options: BotOptions;
+	/** Video producers of the others, in the order they appeared (the grid's order). */
+	readonly #cameras: ProducerView[] = [];
+	/** Everyone else's microphones: all are consumed (a muted one sends nothing). */
+	readonly #microphones = new Set<string>();
+	/** Producer id → consumer id. */
+	readonly #consumers = new Map<string, string>();
+	readonly #consuming = new Set<string>();
+	#activeSpeaker: string | null = null;
+	#recvTransportId: string | undefined;
+	#viewTimer: NodeJS.Timeout | undefined;
+	#lastView = '';
+	/** When every wanted subscription was last in place (ms, performance clock). */
+	subscribedAt = 0;
+
+	private constructor(options: BotOptions, media: BotMedia, signaling: SignalingClient) {
+		this.#options = options;
+		this.media = media;
+		this.signaling = signaling;
+	}
+
+	/** Creates the participant through the ingest API, joins, publishes and (for a grid viewer) subscribes. */
+	static async join(options: BotOptions, clip: Clip): Promise<Bot> {
+		const response = await fetch(`${options.url}/api/v1/rooms/${options.roomId}/ingest`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${options.appToken}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ name: options.name }),
+		});
+		const body = await response.json() as { token?: string; participantId?: string; error?: { code: string } };
+		if (response.status !== 201 || !body.token) throw new Error(`ingest refused: ${response.status} ${body.error?.code ?? ''}`);
+		const media = await BotMedia.open(clip, newSrtpParameters());
+		const bot = new Bot(options, media, new SignalingClient(options.url, body.token, { reconnection: false }));
+		bot.participantId = body.participantId!;
+		try {
+			await bot.#start();
+		} catch (error) {
+			bot.close();
+			throw error;
+		}
+		return bot;
+	}
+
+	async #request<K extends RequestName>(name: K, payload: RequestPayload<K>): Promise<ResponseData<K>> {
+		const started = performance.now();
+		const data = await this.signaling.request(name, payload);
+		this.timings.push({ request: name, ms: performance.now() - started });
+		return data;
+	}
+
+	async #start(): Promise<void> {
+		this.signaling.on('producer.new', (producer) => this.#producerAdded(producer));
+		this.signaling.on('producer.closed', ({ producerId }) => this.#producerClosed(producerId));
+		this.signaling.on('consumer.closed', ({ producerId }) => this.#producerClosed(producerId));
+		this.signaling.on('speaker.active', ({ participantId }) => {
+			this.#activeSpeaker = participantId;
+			this.#scheduleView();
+		});
+		this.signaling.on('consumer.layers', ({ consumerId, spatialLayer }) =>
+			this.layerChanges.push({ at: performance.now(), consumerId, spatialLayer }));
+		await this.signaling.connect();
+		const { routerRtpCapabilities } = await this.#request('room.capabilities', {});
+		// The router's own capabilities: a bot receives every codec the room offers.
+		const joined = await this.#request('room.join', { rtpCapabilities: routerRtpCapabilities, wait: false });
+		if (joined.status !== 'joined') throw new Error('bot put in the lobby');
+
+		const send = await this.#request('transport.create', { direction: 'send', type: 'plain' });
+		await this.#request('transport.connect', { transportId: send.id, srtpParameters: this.media.srtp });
+		await this.#request('producer.create', {
+			transportId: send.id, kind: 'audio', source: 'mic', paused: !this.#options.speaking,
+			rtpParameters: {
+				codecs: [{ mimeType: 'audio/opus', payloadType: OPUS_PAYLOAD_TYPE, clockRate: 48_000, channels: 2, parameters: { useinbandfec: 1, usedtx: 1 } }],
+				encodings: [{ ssrc: this.media.audio.ssrc }],
+			},
+		});
+		this.media.audioOn = this.#options.speaking;
+		await this.#request('producer.create', {
+			transportId: send.id, kind: 'video', source: 'camera', paused: false, height: SIMULCAST.at(-1)!.height,
+			rtpParameters: {
+				codecs: [{
+					mimeType: 'video/VP8', payloadType: VP8_PAYLOAD_TYPE, clockRate: 90_000,
+					rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }],
+				}],
+				encodings: this.media.video.map(({ ssrc }) => ({ ssrc, scalabilityMode: 'L1T3' })),
+			},
+		});
+		const target = { ip: send.ip!, port: send.port! };
+		this.media.sendTo(target, target);
+
+		if (!this.#options.grid) return;
+		const recv = await this.#request('transport.create', { direction: 'recv', type: 'plain' });
+		await this.#request('transport.connect', { transportId: recv.id, ip: '127.0.0.1', port: this.media.receivePort, srtpParameters: this.media.srtp });
+		this.#recvTransportId = recv.id;
+		for (const producer of joined.room.producers) this.#producerAdded(producer);
+		this.#scheduleView();
+	}
+
+	#producerAdded(producer: ProducerView): void {
+		if (!this.#options.grid) return;
+		// Everyone's audio is consumed (muted microphones send nothing); video follows the view.
+		if (producer.kind === 'audio') {
+			this.#microphones.add(producer.id);
+			void this.#consume(producer.id);
+		} else if (producer.source === 'camera') {
+			this.#cameras.push(producer);
+			this.#scheduleView();
+		}
+	}
+
+	#producerClosed(producerId: string): void {
+		this.#consumers.delete(producerId);
+		this.#microphones.delete(producerId);
+		const index = this.#cameras.findIndex(({ id }) => id === producerId);
+		if (index >= 0) {
+			this.#cameras.splice(index, 1);
+			this.#scheduleView();
+		}
+	}
+
+	async #consume(producerId: string): Promise<void> {
+		if (this.#consumers.has(producerId) || this.#consuming.has(producerId) || !this.#recvTransportId) return;
+		this.#consuming.add(producerId);
+		try {
+			const consumer = await this.#request('consumer.create', { transportId: this.#recvTransportId, producerId });
+			this.#consumers.set(producerId, consumer.id);
+			await this.#request('consumer.resume', { consumerId: consumer.id });
+		} catch {
+			// The producer went away meanwhile; the grid moves on.
+		} finally {
+			this.#consuming.delete(producerId);
+		}
+	}
+
+	/** The tiles this bot shows: the grid's first tiles, and the active speaker's larger one. */
+	#tiles(): { producerId: string; height: number }[] {
+		const grid = this.#options.grid!;
+		const tiles = new Map(this.#cameras.slice(0, grid.tiles).map(({ id }) => [id, grid.tileHeight]));
+		const speaker = this.#cameras.find(({ participantId }) => participantId === this.#activeSpeaker);
+		if (speaker) tiles.set(speaker.id, grid.speakerHeight);
+		return [...tiles].map(([producerId, height]) => ({ producerId, height }));
+	}
+
+	#scheduleView(): void {
+		if (!this.#options.grid || this.#viewTimer || !this.#recvTransportId) return;
+		this.#viewTimer = setTimeout(() => {
+			this.#viewTimer = undefined;
+			void this.#applyView();
+		}, VIEW_THROTTLE_MS);
+	}
+
+	async #applyView(): Promise<void> {
+		const tiles = this.#tiles();
+		const key = JSON.stringify(tiles);
+		if (key !== this.#lastView) {
+			this.#lastView = key;
+			await this.#request('view.update', { tiles }).catch(() => undefined);
+		}
+		await Promise.all([...tiles.map(({ producerId }) => producerId), ...this.#microphones].map((producerId) => this.#consume(producerId)));
+		if (tiles.every(({ producerId }) => this.#consumers.has(producerId))) this.subscribedAt = performance.now();
+	}
+
+	/** Whether every tile the grid wants has its consumer. */
+	get subscribed(): boolean {
+		return this.#tiles().every(({ producerId }) => this.#consumers.has(producerId));
+	}
+
+	close(): void {
+		clearTimeout(this.#viewTimer);
+		this.signaling.close();
+		this.media.close();
+	}
+}

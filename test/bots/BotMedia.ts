@@ -1,0 +1,182 @@
+/**
+ * A bot's media, apart from how it reaches a room: it replays the clip as
+ * SRTP (Opus, and VP8 in three simulcast streams with temporal layers) to
+ * where the SFU listens, and counts what arrives on its receive socket. RTP
+ * headers travel in the clear under SRTP, so receiving never decrypts:
+ * packets, bytes and sequence gaps (loss) come from the headers.
+ */
+import crypto from 'node:crypto';
+import dgram from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+import type { SrtpParameters } from '../../shared/schemas.js';
+import { type Clip, FRAME_RATE, OPUS_FRAME_MS, SIMULCAST } from './clip.js';
+import { RtpStream, SrtpProtector, vp8Payloads } from './rtp.js';
+
+export const OPUS_PAYLOAD_TYPE = 100;
+export const VP8_PAYLOAD_TYPE = 101;
+const VIDEO_CLOCK = 90_000;
+const AUDIO_CLOCK = 48_000;
+const SENDER_REPORT_MS = 1000;
+/** After a stall (a busy machine), sending skips ahead rather than bursting out what it missed. */
+const MAX_CATCH_UP_MS = 200;
+/** mediasoup's bandwidth probe: padding on its own SSRC, not media, and not counted. */
+const PROBATOR_SSRC = 1234;
+
+/** What arrives on one SSRC. */
+export interface ReceivedStream {
+	packets: number;
+	bytes: number;
+	/** Extended sequence numbers: the first seen and the highest. */
+	firstSequence: number;
+	highestSequence: number;
+}
+
+export interface ReceiveTotals {
+	packets: number;
+	bytes: number;
+	/** Packets the sequence numbers say were sent and never arrived. */
+	lost: number;
+}
+
+function randomSsrc(): number {
+	return crypto.randomInt(1, 0x7fff_ffff);
+}
+
+export class BotMedia {
+	readonly srtp: SrtpParameters;
+	readonly audio: RtpStream;
+	/** Smallest first, as SIMULCAST. */
+	readonly video: RtpStream[];
+	readonly received = new Map<number, ReceivedStream>();
+	readonly #clip: Clip;
+	readonly #send: dgram.Socket;
+	readonly #receive: dgram.Socket;
+	#audioTarget: { ip: string; port: number } | undefined;
+	#videoTarget: { ip: string; port: number } | undefined;
+	/** Whether the microphone is on: a muted bot sends no audio at all, as a muted browser with DTX nearly does. */
+	audioOn = true;
+	#startedAt = 0;
+	#videoFrames = 0;
+	#audioFrames = 0;
+	#tl0PicIdx = 0;
+	#lastReport = 0;
+	#closed = false;
+
+	private constructor(clip: Clip, send: dgram.Socket, receive: dgram.Socket, srtp: SrtpParameters) {
+		this.#clip = clip;
+		this.#send = send;
+		this.#receive = receive;
+		this.srtp = srtp;
+		const protector = new SrtpProtector(srtp);
+		this.audio = new RtpStream(randomSsrc(), OPUS_PAYLOAD_TYPE, AUDIO_CLOCK, protector);
+		this.video = SIMULCAST.map(() => new RtpStream(randomSsrc(), VP8_PAYLOAD_TYPE, VIDEO_CLOCK, protector));
+		receive.on('message', (packet) => this.#count(packet));
+	}
+
+	static async open(clip: Clip, srtp: SrtpParameters): Promise<BotMedia> {
+		const bind = async () => {
+			const socket = dgram.createSocket('udp4');
+			await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+			return socket;
+		};
+		return new BotMedia(clip, await bind(), await bind(), srtp);
+	}
+
+	/** Where the SFU expects this bot's media; both may be the same transport. */
+	sendTo(audio: { ip: string; port: number } | undefined, video: { ip: string; port: number } | undefined): void {
+		this.#audioTarget = audio;
+		this.#videoTarget = video;
+		this.#startedAt = performance.now();
+	}
+
+	get receivePort(): number {
+		return (this.#receive.address() as AddressInfo).port;
+	}
+
+	/** Sends what is due by now; called often (every few ms) by one clock for all bots. */
+	tick(now: number): void {
+		if (this.#closed || this.#startedAt === 0) return;
+		const elapsed = now - this.#startedAt;
+		const videoDue = Math.floor(elapsed * FRAME_RATE / 1000);
+		if (videoDue - this.#videoFrames > MAX_CATCH_UP_MS * FRAME_RATE / 1000) this.#videoFrames = videoDue - 1;
+		while (this.#videoFrames <= videoDue) this.#sendVideoFrame(this.#videoFrames++);
+		const audioDue = Math.floor(elapsed / OPUS_FRAME_MS);
+		if (audioDue - this.#audioFrames > MAX_CATCH_UP_MS / OPUS_FRAME_MS) this.#audioFrames = audioDue - 1;
+		while (this.#audioFrames <= audioDue) this.#sendAudioFrame(this.#audioFrames++);
+		if (now - this.#lastReport >= SENDER_REPORT_MS) {
+			this.#lastReport = now;
+			this.#sendReports();
+		}
+	}
+
+	#sendVideoFrame(index: number): void {
+		const target = this.#videoTarget;
+		if (!target) return;
+		const frameInClip = index % this.#clip.video[0]!.length;
+		const timestamp = index * (VIDEO_CLOCK / FRAME_RATE);
+		const temporalLayer = this.#clip.video[0]![frameInClip]!.temporalLayer;
+		if (temporalLayer === 0 && index > 0) this.#tl0PicIdx = (this.#tl0PicIdx + 1) & 0xff;
+		this.video.forEach((stream, layer) => {
+			const frame = this.#clip.video[layer]![frameInClip]!;
+			// TL1, and the TL2 frame right after a TL0, depend on TL0 alone: a viewer may step up there.
+			const picture = { pictureId: index & 0x7fff, tl0PicIdx: this.#tl0PicIdx, temporalLayer, layerSync: index % 4 === 1 || index % 4 === 2 };
+			const payloads = vp8Payloads(frame.data, picture);
+			payloads.forEach((payload, i) => this.#send.send(stream.packet(payload, timestamp, i === payloads.length - 1), target.port, target.ip));
+		});
+	}
+
+	#sendAudioFrame(index: number): void {
+		const target = this.#audioTarget;
+		if (!target || !this.audioOn) return;
+		const payload = this.#clip.audio[index % this.#clip.audio.length]!;
+		this.#send.send(this.audio.packet(payload, index * (AUDIO_CLOCK * OPUS_FRAME_MS / 1000), false), target.port, target.ip);
+	}
+
+	#sendReports(): void {
+		for (const stream of this.video) if (this.#videoTarget) this.#send.send(stream.senderReport(), this.#videoTarget.port, this.#videoTarget.ip);
+		if (this.#audioTarget && this.audio.packetsSent > 0) this.#send.send(this.audio.senderReport(), this.#audioTarget.port, this.#audioTarget.ip);
+	}
+
+	#count(packet: Buffer): void {
+		if (packet.length < 12) return;
+		// RTCP shares the port (rtcp-mux): packet types 200..206 where RTP has its marker and payload type.
+		const type = packet[1]!;
+		if (type >= 200 && type <= 206) return;
+		const ssrc = packet.readUInt32BE(8);
+		if (ssrc === PROBATOR_SSRC) return;
+		const sequence = packet.readUInt16BE(2);
+		const stream = this.received.get(ssrc);
+		if (!stream) {
+			this.received.set(ssrc, { packets: 1, bytes: packet.length, firstSequence: sequence, highestSequence: sequence });
+			return;
+		}
+		stream.packets++;
+		stream.bytes += packet.length;
+		// Extend to 32 bits: the nearest value to the highest so far with these low 16 bits.
+		const highest = stream.highestSequence;
+		let extended = (highest & ~0xffff) | sequence;
+		if (extended < highest - 0x8000) extended += 0x10000;
+		else if (extended > highest + 0x8000) extended -= 0x10000;
+		if (extended > highest) stream.highestSequence = extended;
+	}
+
+	/** What has arrived so far, over every stream. */
+	totals(): ReceiveTotals {
+		let packets = 0;
+		let bytes = 0;
+		let expected = 0;
+		for (const stream of this.received.values()) {
+			packets += stream.packets;
+			bytes += stream.bytes;
+			expected += stream.highestSequence - stream.firstSequence + 1;
+		}
+		return { packets, bytes, lost: Math.max(0, expected - packets) };
+	}
+
+	close(): void {
+		if (this.#closed) return;
+		this.#closed = true;
+		this.#send.close();
+		this.#receive.close();
+	}
+}

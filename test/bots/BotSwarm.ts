@@ -1,0 +1,76 @@
+/**
+ * Many bots in one process: one clock sends every bot's due media (a timer
+ * per bot would cost more than the sending), and joins run a few at a time
+ * so that a swarm of 50 ramps in seconds without a thundering herd.
+ */
+import { Bot, type BotOptions } from './Bot.js';
+import type { BotMedia, ReceiveTotals } from './BotMedia.js';
+import { loadClip } from './clip.js';
+
+const TICK_MS = 5;
+
+/** Drives the media of every bot (and of anything else with a tick) from one timer. */
+export class MediaClock {
+	readonly #media = new Set<Pick<BotMedia, 'tick'>>();
+	#timer: NodeJS.Timeout | undefined;
+
+	add(media: Pick<BotMedia, 'tick'>): void {
+		this.#media.add(media);
+		this.#timer ??= setInterval(() => {
+			const now = performance.now();
+			for (const item of this.#media) item.tick(now);
+		}, TICK_MS);
+	}
+
+	delete(media: Pick<BotMedia, 'tick'>): void {
+		this.#media.delete(media);
+	}
+
+	stop(): void {
+		clearInterval(this.#timer);
+		this.#timer = undefined;
+		this.#media.clear();
+	}
+}
+
+export class BotSwarm {
+	readonly bots: Bot[] = [];
+	readonly clock = new MediaClock();
+	/** How long each join took, from the ingest request to publishing (ms). */
+	readonly joinMs: number[] = [];
+
+	/**
+	 * Joins `count` bots, `concurrency` at a time, ticking `progress` after each.
+	 * A failed join fails the swarm: a load test with missing bots measures the wrong thing.
+	 */
+	async join(count: number, optionsFor: (index: number) => BotOptions,
+		settings: { concurrency?: number; progress?: (joined: number) => void } = {}): Promise<void> {
+		const clip = loadClip();
+		let next = 0;
+		const worker = async () => {
+			while (next < count) {
+				const index = next++;
+				const started = performance.now();
+				const bot = await Bot.join(optionsFor(index), clip);
+				this.joinMs.push(performance.now() - started);
+				this.bots.push(bot);
+				this.clock.add(bot.media);
+				settings.progress?.(this.bots.length);
+			}
+		};
+		await Promise.all(Array.from({ length: Math.min(count, settings.concurrency ?? 4) }, worker));
+	}
+
+	/** What every bot has received so far. */
+	totals(): ReceiveTotals {
+		return this.bots.reduce((sum, bot) => {
+			const totals = bot.media.totals();
+			return { packets: sum.packets + totals.packets, bytes: sum.bytes + totals.bytes, lost: sum.lost + totals.lost };
+		}, { packets: 0, bytes: 0, lost: 0 });
+	}
+
+	close(): void {
+		this.clock.stop();
+		for (const bot of this.bots.splice(0)) bot.close();
+	}
+}
