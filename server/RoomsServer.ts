@@ -89,6 +89,8 @@ export class RoomsServer {
 		this.apps = AppRegistry.load(config.appsSource, config.dataDir, logger);
 		const tokens = new ParticipantTokens(loadServerSecret(config.dataDir), config.tokenTtlSeconds);
 		this.liveRooms = new LiveRooms(stores.rooms, workers, {
+			routers: workers,
+			consumerBudget: config.workerConsumerBudget,
 			knockTimeoutMs: config.knockTimeoutSeconds * 1000,
 			maxLobby: LIMITS.maxLobby,
 		}, logger);

@@ -43,6 +43,8 @@ const EnvSchema = z.object({
 	ROOMS_ICE_SERVERS: z.string().optional(),
 	/** Participant token lifetime in seconds. Default 600. */
 	ROOMS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
+	/** Consumers a mediasoup worker carries before a room on it grows onto another worker. Default 500 (mediasoup's guidance). */
+	ROOMS_WORKER_CONSUMER_BUDGET: z.coerce.number().int().min(1).max(100_000).default(500),
 	/** An ingest participant streaming over HTTP-created transports leaves after this long without receiving a packet. Default 30. */
 	ROOMS_INGEST_IDLE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 	/** Requests per minute per IP on the public invite endpoints. Default 300. */
@@ -84,6 +86,7 @@ export interface Config {
 	iceServers: { urls: string | string[]; username?: string; credential?: string }[];
 	tokenTtlSeconds: number;
 	ingestIdleSeconds: number;
+	workerConsumerBudget: number;
 	rateLimitPerMinute: number;
 	tls: { certFile: string; keyFile: string } | undefined;
 	webHosts: boolean;
@@ -176,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		iceServers,
 		tokenTtlSeconds: e.ROOMS_TOKEN_TTL_SECONDS,
 		ingestIdleSeconds: e.ROOMS_INGEST_IDLE_SECONDS,
+		workerConsumerBudget: e.ROOMS_WORKER_CONSUMER_BUDGET,
 		rateLimitPerMinute: e.ROOMS_RATE_LIMIT_PER_MINUTE,
 		tls: e.ROOMS_TLS_CERT ? { certFile: e.ROOMS_TLS_CERT, keyFile: e.ROOMS_TLS_KEY! } : undefined,
 		webHosts: e.ROOMS_WEB_HOSTS,

@@ -59,5 +59,15 @@ export class Metrics {
 			(usage) => (usage.ru_utime + usage.ru_stime) / 1000);
 		// getrusage reports ru_maxrss in kilobytes on Linux.
 		perWorker('rooms_mediasoup_worker_max_rss_bytes', 'Peak resident memory of a mediasoup worker', (usage) => usage.ru_maxrss * 1024);
+		new Gauge({
+			name: 'rooms_mediasoup_worker_consumers',
+			help: 'Consumers open on a mediasoup worker (pipes between workers included), weighed against ROOMS_WORKER_CONSUMER_BUDGET',
+			labelNames: ['worker'] as const,
+			registers: [this.registry],
+			collect() {
+				this.reset();
+				for (const { index, consumers } of workers.consumerCounts()) this.set({ worker: String(index) }, consumers);
+			},
+		});
 	}
 }

@@ -55,8 +55,8 @@ export class ActiveSpeaker {
 	}
 
 	/** Observes a microphone; a failure only costs the speaking indicators, so it is logged, not thrown. */
-	async observe(producer: types.Producer): Promise<void> {
-		await Promise.all([this.#dominant, this.#levels].map((observer) => observer.addProducer({ producerId: producer.id })
-			.catch((error: unknown) => this.#logger.warn({ err: error, producerId: producer.id }, 'could not observe the microphone'))));
+	async observe(producerId: string): Promise<void> {
+		await Promise.all([this.#dominant, this.#levels].map((observer) => observer.addProducer({ producerId })
+			.catch((error: unknown) => this.#logger.warn({ err: error, producerId }, 'could not observe the microphone'))));
 	}
 }

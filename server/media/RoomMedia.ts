@@ -1,13 +1,17 @@
 /**
- * A room's media: its router, where its transports go (the worker's
- * WebRtcServer, or a plain SRTP socket for the owner app's ingest), the active speaker, and which
- * participant owns each producer (an index, so routing a consume or a
+ * A room's media: its routers (RouterSet: one per worker the room spans),
+ * where each participant's transports go (their router's WebRtcServer, or a
+ * plain SRTP socket for the owner app's ingest), the active speaker, and
+ * which participant owns each producer (an index, so routing a consume or a
  * speaker change never scans the room). Each participant's own objects live
  * in their ParticipantMedia; this class only creates them and keeps the index.
+ * Participants never see routers: a consumer of a producer on another router
+ * is served through a pipe.
  *
- * Closure: close() closes the router, which closes every transport, producer
- * and consumer on it. When the worker dies, the router closes and
- * `workerClosed` is emitted.
+ * Closure: close() closes every router, which closes every transport,
+ * producer and consumer on it. When the primary router's worker dies,
+ * `workerClosed` is emitted; when another's does, `participantsLost` names
+ * the people whose media was on it.
  */
 import type { types } from 'mediasoup';
 import type { ConsumerView, ProducerView, TransportView } from '../../shared/protocol.js';
@@ -19,7 +23,10 @@ import { ActiveSpeaker } from './ActiveSpeaker.js';
 import { type PreferredLayers, preferredLayers } from './layers.js';
 import { checkedByMediasoup } from './clientParameters.js';
 import type { ConsumerAppData, ParticipantMedia, TransportAppData } from './ParticipantMedia.js';
+import { RouterSet, type RouterSetOptions } from './RouterSet.js';
 import type { RouterPlacement } from './WorkerPool.js';
+
+export type RoomMediaOptions = RouterSetOptions;
 
 export interface RoomMediaEvents {
 	producerAdded: [ProducerView];
@@ -30,6 +37,8 @@ export interface RoomMediaEvents {
 	/** Who is audible now changed. */
 	speaking: [string[]];
 	workerClosed: [];
+	/** A worker carrying part of the room died: these participants' media is gone. */
+	participantsLost: [string[]];
 }
 
 export interface ProduceRequest {
@@ -43,34 +52,61 @@ export interface ProduceRequest {
 }
 
 export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
-	readonly router: types.Router;
-	readonly #webRtcServer: types.WebRtcServer;
-	readonly #plainListenInfo: types.TransportListenInfo;
+	readonly routers: RouterSet;
+	/** Everyone given a router, for the room's size when placing the next. */
+	readonly #placed = new Map<ParticipantMedia, Promise<RouterPlacement>>();
 	/** Producer id → the media of the participant who owns it. */
 	readonly #owners = new Map<string, ParticipantMedia>();
 	readonly #speaker: ActiveSpeaker;
+	readonly #logger: Logger;
 
-	static async open(placement: RouterPlacement, logger: Logger): Promise<RoomMedia> {
+	static async open(primary: RouterPlacement, options: RoomMediaOptions, logger: Logger): Promise<RoomMedia> {
 		let media: RoomMedia | undefined;
-		const speaker = await ActiveSpeaker.create(placement.router, (producerId) => media?.ownerOf(producerId), {
+		const speaker = await ActiveSpeaker.create(primary.router, (producerId) => media?.ownerOf(producerId), {
 			dominant: (participantId) => media?.emit('activeSpeaker', participantId),
 			speaking: (participantIds) => media?.emit('speaking', participantIds),
 		}, logger);
-		media = new RoomMedia(placement, speaker, logger);
+		media = new RoomMedia(new RouterSet(primary, options, logger), speaker, logger);
 		return media;
 	}
 
-	private constructor({ router, webRtcServer, plainListenInfo }: RouterPlacement, speaker: ActiveSpeaker, logger: Logger) {
+	private constructor(routers: RouterSet, speaker: ActiveSpeaker, logger: Logger) {
 		super(() => logger);
-		this.router = router;
-		this.#webRtcServer = webRtcServer;
-		this.#plainListenInfo = plainListenInfo;
+		this.routers = routers;
 		this.#speaker = speaker;
-		router.on('workerclose', () => this.emit('workerClosed'));
+		this.#logger = logger;
+		routers.on('primaryLost', () => this.emit('workerClosed'));
+		routers.on('routerLost', (lost) => void this.#lost(lost));
+	}
+
+	/** The router the room started on; it hosts the speaker observers. */
+	get router(): types.Router {
+		return this.routers.primary.router;
 	}
 
 	get rtpCapabilities(): types.RtpCapabilities {
 		return this.router.rtpCapabilities;
+	}
+
+	/** The participant's router, chosen on their first transport. */
+	#placementOf(media: ParticipantMedia): Promise<RouterPlacement> {
+		let placement = this.#placed.get(media);
+		if (!placement) {
+			for (const placed of this.#placed.keys()) if (placed.closed) this.#placed.delete(placed);
+			placement = this.routers.place(this.#placed.size + 1);
+			this.#placed.set(media, placement);
+		}
+		return placement;
+	}
+
+	/** Which worker carries the participant's media, once they have a router. */
+	async workerIndexOf(media: ParticipantMedia): Promise<number | undefined> {
+		return (await this.#placed.get(media))?.workerIndex;
+	}
+
+	async #lost(lost: RouterPlacement): Promise<void> {
+		const onIt = await Promise.all([...this.#placed].map(async ([media, placement]) => ((await placement) === lost ? media : undefined)));
+		this.emit('participantsLost', onIt.flatMap((media) => (media && !media.closed ? [media.participantId] : [])));
 	}
 
 	/** The id of the participant who owns the producer, if it is open. */
@@ -85,10 +121,11 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 	async createTransport(media: ParticipantMedia, direction: 'send' | 'recv', type: 'webrtc' | 'plain',
 		options: { rtcpMux?: boolean } = {}): Promise<TransportView> {
 		const appData: TransportAppData = { direction, type };
+		if (type === 'plain' && !media.plainRtp) throw Errors.forbidden('plain transports are for the owner app\'s ingest participants only');
+		const { router, webRtcServer, plainListenInfo } = await this.#placementOf(media);
 		if (type === 'plain') {
-			if (!media.plainRtp) throw Errors.forbidden('plain transports are for the owner app\'s ingest participants only');
-			const transport = await this.router.createPlainTransport<TransportAppData>({
-				listenInfo: this.#plainListenInfo,
+			const transport = await router.createPlainTransport<TransportAppData>({
+				listenInfo: plainListenInfo,
 				rtcpMux: options.rtcpMux ?? true,
 				// A sender is found by the first packet it sends; a receiver says where to send.
 				comedia: direction === 'send',
@@ -106,8 +143,8 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 				srtpParameters: transport.srtpParameters as SrtpParameters,
 			};
 		}
-		const transport = await this.router.createWebRtcTransport<TransportAppData>({
-			webRtcServer: this.#webRtcServer,
+		const transport = await router.createWebRtcTransport<TransportAppData>({
+			webRtcServer,
 			enableUdp: true,
 			enableTcp: true,
 			preferUdp: true,
@@ -184,7 +221,13 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 			this.#owners.delete(producer.id);
 			this.emit('producerClosed', { producerId: producer.id, participantId: media.participantId });
 		});
-		if (producer.kind === 'audio') await this.#speaker.observe(producer);
+		if (producer.kind === 'audio') {
+			// The observers live on the primary router: a microphone elsewhere is piped there.
+			const placement = await this.#placementOf(media);
+			await this.routers.pipe(producer.id, placement, this.routers.primary)
+				.then(() => this.#speaker.observe(producer.id))
+				.catch((error: unknown) => this.#logger.warn({ err: error, producerId: producer.id }, 'could not pipe the microphone to the speaker observers'));
+		}
 		this.emit('producerAdded', media.producerViews().find(({ id }) => id === producer.id)!);
 		return { id: producer.id };
 	}
@@ -214,7 +257,9 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 		if (transport.appData.direction !== 'recv') throw Errors.invalidPayload('consume on a receive transport');
 		const owner = this.#owners.get(producerId);
 		if (!owner || owner === media) throw Errors.notFound('producer');
-		if (!this.router.canConsume({ producerId, rtpCapabilities })) {
+		const [from, to] = await Promise.all([this.#placementOf(owner), this.#placementOf(media)]);
+		await this.routers.pipe(producerId, from, to);
+		if (!to.router.canConsume({ producerId, rtpCapabilities })) {
 			throw Errors.invalidPayload('your device cannot receive this codec');
 		}
 		// Created paused: the client resumes it once its consumer exists and can
@@ -275,8 +320,8 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 		return preferredLayers(tileHeight, pictureHeight, Math.min(3, Math.max(1, layers)));
 	}
 
-	/** Closes the router and everything on it. Idempotent (mediasoup's close is). */
+	/** Closes every router and everything on them. Idempotent. */
 	close(): void {
-		this.router.close();
+		this.routers.close();
 	}
 }

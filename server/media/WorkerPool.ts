@@ -1,8 +1,10 @@
 /**
- * mediasoup workers, one per core by default. Each room's router goes to the
- * least-loaded live worker. A worker that dies is replaced at the same index
- * (so on the same ports); its routers close with it, and their rooms close so
- * that the next join reopens them elsewhere.
+ * mediasoup workers, one per core by default. A room's first router goes to
+ * the live worker with the fewest consumers; a room that outgrows its
+ * worker's budget asks for routers on others (RouterSet). Each worker's open
+ * consumers are counted here. A worker that dies is replaced at the same
+ * index (so on the same ports); its routers close with it, and the rooms
+ * whose first router it held close so that the next join reopens them.
  *
  * Ports: worker i runs one WebRtcServer that carries every browser's media
  * on UDP and TCP port `rtcPort + i`, so a deployment opens one UDP and one
@@ -33,6 +35,16 @@ export interface RouterPlacement {
 	webRtcServer: types.WebRtcServer;
 	/** Socket settings for a plain RTP transport on the router's worker. */
 	plainListenInfo: types.TransportListenInfo;
+	/** The worker's index in the pool (stable across its replacement). */
+	workerIndex: number;
+	/** Consumers open on the router's worker now, all routers and pipes included. */
+	workerConsumers(): number;
+}
+
+/** Where rooms get routers: the pool, as a room spanning workers sees it. */
+export interface RouterSource {
+	/** A router on the least-loaded live worker not in `avoid`, or undefined if every live worker is in it. */
+	createRouter(avoid?: ReadonlySet<number>): Promise<RouterPlacement | undefined>;
 }
 
 interface PooledWorker {
@@ -41,6 +53,8 @@ interface PooledWorker {
 	webRtcServer: types.WebRtcServer;
 	/** Routers placed on this worker and still open. */
 	routers: number;
+	/** Consumers open on this worker (pipe consumers included): the load a room's placement weighs. */
+	consumers: number;
 	portRange: types.TransportPortRange;
 }
 
@@ -56,7 +70,15 @@ function keepThroughSignals(worker: types.Worker): void {
 	process.removeListener('SIGTERM', onSignal);
 }
 
-export class WorkerPool {
+/** Keeps the worker's count of open consumers, over every transport the router will have. */
+function countConsumers(router: types.Router, pooled: PooledWorker): void {
+	router.observer.on('newtransport', (transport) => transport.observer.on('newconsumer', (consumer) => {
+		pooled.consumers++;
+		consumer.observer.once('close', () => pooled.consumers--);
+	}));
+}
+
+export class WorkerPool implements RouterSource {
 	readonly #options: WorkerPoolOptions;
 	readonly #workers = new Set<PooledWorker>();
 	#closed = false;
@@ -86,7 +108,7 @@ export class WorkerPool {
 			worker.close();
 			throw error;
 		}
-		const pooled: PooledWorker = { index, worker, webRtcServer, routers: 0, portRange };
+		const pooled: PooledWorker = { index, worker, webRtcServer, routers: 0, consumers: 0, portRange };
 		this.#workers.add(pooled);
 		logger.info({ rtcPort: this.#options.rtcPort + index, portRange }, 'mediasoup worker started');
 		worker.on('died', (error) => {
@@ -120,14 +142,30 @@ export class WorkerPool {
 		return settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
 	}
 
-	async createRouter(): Promise<RouterPlacement> {
-		const live = [...this.#workers].filter(({ worker }) => !worker.closed);
-		if (live.length === 0) throw new Error('no live mediasoup worker');
-		const target = live.reduce((least, candidate) => (candidate.routers < least.routers ? candidate : least));
+	/** The process id of the live worker at `index`. */
+	pidOf(index: number): number | undefined {
+		return [...this.#workers].find((pooled) => pooled.index === index && !pooled.worker.closed)?.worker.pid;
+	}
+
+	/** Consumers open on each live worker now, by index. */
+	consumerCounts(): { index: number; consumers: number }[] {
+		return [...this.#workers].filter(({ worker }) => !worker.closed).map(({ index, consumers }) => ({ index, consumers }));
+	}
+
+	/** A router on the live worker with the fewest consumers (then routers), leaving out the workers in `avoid`. */
+	async createRouter(avoid: ReadonlySet<number> = new Set()): Promise<RouterPlacement | undefined> {
+		const live = [...this.#workers].filter(({ worker, index }) => !worker.closed && !avoid.has(index));
+		if (live.length === 0) {
+			if (avoid.size === 0) throw new Error('no live mediasoup worker');
+			return undefined;
+		}
+		const target = live.reduce((least, candidate) => (candidate.consumers < least.consumers
+			|| (candidate.consumers === least.consumers && candidate.routers < least.routers) ? candidate : least));
 		target.routers++;
 		try {
 			const router = await target.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
 			router.observer.once('close', () => target.routers--);
+			countConsumers(router, target);
 			const [address] = this.#options.listenAddresses;
 			return {
 				router,
@@ -138,6 +176,8 @@ export class WorkerPool {
 					...(address!.announcedAddress ? { announcedAddress: address!.announcedAddress } : {}),
 					portRange: target.portRange,
 				},
+				workerIndex: target.index,
+				workerConsumers: () => target.consumers,
 			};
 		} catch (error) {
 			target.routers--;

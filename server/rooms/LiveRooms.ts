@@ -77,6 +77,7 @@ export class LiveRooms extends SafeEmitter<LiveRoomsEvents> {
 		if (!record) throw Errors.roomNotFound();
 		if (record.status === 'ended') throw Errors.roomEnded();
 		const placement = await this.#workers.createRouter();
+		if (!placement) throw Errors.unavailable('no media worker is available');
 		let room: Room;
 		try {
 			room = await Room.open(record, placement, this.#roomOptions, this.#logger);

@@ -59,7 +59,7 @@ export class Room extends SafeEmitter<RoomEvents> {
 
 	static async open(record: RoomRecord, placement: RouterPlacement, options: RoomOptions, logger: Logger): Promise<Room> {
 		const roomLogger = logger.child({ roomId: record.id });
-		return new Room(record, await RoomMedia.open(placement, roomLogger), options, roomLogger);
+		return new Room(record, await RoomMedia.open(placement, options, roomLogger), options, roomLogger);
 	}
 
 	private constructor(record: RoomRecord, media: RoomMedia, options: RoomOptions, logger: Logger) {
@@ -87,6 +87,13 @@ export class Room extends SafeEmitter<RoomEvents> {
 			lobbyChanged: (entries) => this.broadcastToModerators('lobby.updated', { entries }),
 		}, options.knockTimeoutMs, logger);
 		media.on('workerClosed', () => this.close(CloseReason.MEDIA_FAILURE));
+		// Part of the room was on a worker that died: only those people lose their session.
+		media.on('participantsLost', (participantIds) => {
+			for (const id of participantIds) {
+				const participant = this.#participants.get(id);
+				if (participant) this.#remove(participant, CloseReason.MEDIA_FAILURE);
+			}
+		});
 		media.on('producerAdded', (producer) => this.broadcast('producer.new', producer, producer.participantId));
 		media.on('producerClosed', (event) => {
 			if (!this.#closed) this.broadcast('producer.closed', event, event.participantId);

@@ -1,9 +1,10 @@
 /** A live room's options and events (Room.ts holds the room itself). */
 import type { CloseReason } from '../../shared/errors.js';
 import type { Role } from '../../shared/schemas.js';
+import type { RoomMediaOptions } from '../media/RoomMedia.js';
 import type { Participant } from './Participant.js';
 
-export interface RoomOptions {
+export interface RoomOptions extends RoomMediaOptions {
 	/** How long a request to join a locked room waits for an answer. */
 	knockTimeoutMs: number;
 	/** At most this many people wait in the lobby. */

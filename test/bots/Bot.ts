@@ -12,7 +12,7 @@ import { SignalingClient } from '../../web/src/signaling/SignalingClient.js';
 import { BotMedia, OPUS_PAYLOAD_TYPE, VP8_PAYLOAD_TYPE } from './BotMedia.js';
 import type { Clip } from './clip.js';
 import { SIMULCAST } from './clip.js';
-import { newSrtpParameters } from './rtp.js';
+import { AUDIO_LEVEL_EXTENSION_ID, newSrtpParameters } from './rtp.js';
 
 export interface BotOptions {
 	/** The server's base URL. */
@@ -116,6 +116,7 @@ export class Bot {
 			transportId: send.id, kind: 'audio', source: 'mic', paused: !this.#options.speaking,
 			rtpParameters: {
 				codecs: [{ mimeType: 'audio/opus', payloadType: OPUS_PAYLOAD_TYPE, clockRate: 48_000, channels: 2, parameters: { useinbandfec: 1, usedtx: 1 } }],
+				headerExtensions: [{ uri: 'urn:ietf:params:rtp-hdrext:ssrc-audio-level', id: AUDIO_LEVEL_EXTENSION_ID }],
 				encodings: [{ ssrc: this.media.audio.ssrc }],
 			},
 		});
@@ -203,6 +204,11 @@ export class Bot {
 		}
 		await Promise.all([...tiles.map(({ producerId }) => producerId), ...this.#microphones].map((producerId) => this.#consume(producerId)));
 		if (tiles.every(({ producerId }) => this.#consumers.has(producerId))) this.subscribedAt = performance.now();
+	}
+
+	/** The dominant speaker the server announced last. */
+	get activeSpeaker(): string | null {
+		return this.#activeSpeaker;
 	}
 
 	/** Whether every tile the grid wants has its consumer. */

@@ -21,6 +21,16 @@ const SENDER_REPORT_MS = 1000;
 const MAX_CATCH_UP_MS = 200;
 /** mediasoup's bandwidth probe: padding on its own SSRC, not media, and not counted. */
 const PROBATOR_SSRC = 1234;
+/**
+ * The level a speaking bot reports for its 20 ms frame `index`: syllables
+ * (loud for 160 ms, softer for 80 ms) and a breath every 2 s. A steady level
+ * would look like background noise to the dominant speaker detection, which
+ * learns each microphone's noise floor.
+ */
+function speechLevel(index: number): number {
+	if (index % 100 >= 85) return 100;
+	return index % 12 < 8 ? 18 + (index % 4) : 45;
+}
 
 /** What arrives on one SSRC. */
 export interface ReceivedStream {
@@ -129,7 +139,7 @@ export class BotMedia {
 		const target = this.#audioTarget;
 		if (!target || !this.audioOn) return;
 		const payload = this.#clip.audio[index % this.#clip.audio.length]!;
-		this.#send.send(this.audio.packet(payload, index * (AUDIO_CLOCK * OPUS_FRAME_MS / 1000), false), target.port, target.ip);
+		this.#send.send(this.audio.packet(payload, index * (AUDIO_CLOCK * OPUS_FRAME_MS / 1000), false, speechLevel(index)), target.port, target.ip);
 	}
 
 	#sendReports(): void {

@@ -42,6 +42,9 @@ export class SrtpProtector {
 	}
 }
 
+/** The header extension id bots give `urn:ietf:params:rtp-hdrext:ssrc-audio-level`. */
+export const AUDIO_LEVEL_EXTENSION_ID = 1;
+
 /** NTP time (seconds since 1900, 32.32 fixed point) for sender reports. */
 function ntpNow(): bigint {
 	const ms = BigInt(Date.now()) + 2_208_988_800_000n;
@@ -68,9 +71,15 @@ export class RtpStream {
 		return this.#packets;
 	}
 
-	packet(payload: Buffer, timestamp: number, marker: boolean): Buffer {
+	/** `audioLevel`: the RFC 6464 level (0 loudest .. 127 silent, dBov negated) in a one-byte header extension, as browsers send it. */
+	packet(payload: Buffer, timestamp: number, marker: boolean, audioLevel?: number): Buffer {
 		const header = new RtpHeader({
 			payloadType: this.payloadType, sequenceNumber: this.#sequence, timestamp: timestamp >>> 0, ssrc: this.ssrc, marker,
+			...(audioLevel === undefined ? {} : {
+				extension: true,
+				// The voice-activity bit, then the level.
+				extensions: [{ id: AUDIO_LEVEL_EXTENSION_ID, payload: Buffer.from([0x80 | audioLevel]) }],
+			}),
 		});
 		this.#sequence = (this.#sequence + 1) & 0xffff;
 		this.#packets++;
