@@ -69,5 +69,15 @@ export class Metrics {
 				for (const { index, consumers } of workers.consumerCounts()) this.set({ worker: String(index) }, consumers);
 			},
 		});
+		new Gauge({
+			name: 'rooms_mediasoup_worker_consumers_forwarding',
+			help: 'Consumers forwarding media on a mediasoup worker: neither they nor their producer paused (off-screen video and muted microphones are)',
+			labelNames: ['worker'] as const,
+			registers: [this.registry],
+			collect() {
+				this.reset();
+				for (const { index, forwarding } of workers.consumerCounts()) this.set({ worker: String(index) }, forwarding);
+			},
+		});
 	}
 }

@@ -55,6 +55,8 @@ interface PooledWorker {
 	routers: number;
 	/** Consumers open on this worker (pipe consumers included): the load a room's placement weighs. */
 	consumers: number;
+	/** Of those, the ones forwarding media now (neither they nor their producer paused). */
+	forwarding: number;
 	portRange: types.TransportPortRange;
 }
 
@@ -70,11 +72,24 @@ function keepThroughSignals(worker: types.Worker): void {
 	process.removeListener('SIGTERM', onSignal);
 }
 
-/** Keeps the worker's count of open consumers, over every transport the router will have. */
+/** Keeps the worker's counts of open and forwarding consumers, over every transport the router will have. */
 function countConsumers(router: types.Router, pooled: PooledWorker): void {
 	router.observer.on('newtransport', (transport) => transport.observer.on('newconsumer', (consumer) => {
 		pooled.consumers++;
-		consumer.observer.once('close', () => pooled.consumers--);
+		let forwarding = false;
+		// The observer's pause and resume come for the consumer's own state and for its producer's.
+		const update = () => {
+			const now = !consumer.closed && !consumer.paused && !consumer.producerPaused;
+			if (now !== forwarding) pooled.forwarding += now ? 1 : -1;
+			forwarding = now;
+		};
+		update();
+		consumer.observer.on('pause', update);
+		consumer.observer.on('resume', update);
+		consumer.observer.once('close', () => {
+			pooled.consumers--;
+			update();
+		});
 	}));
 }
 
@@ -108,7 +123,7 @@ export class WorkerPool implements RouterSource {
 			worker.close();
 			throw error;
 		}
-		const pooled: PooledWorker = { index, worker, webRtcServer, routers: 0, consumers: 0, portRange };
+		const pooled: PooledWorker = { index, worker, webRtcServer, routers: 0, consumers: 0, forwarding: 0, portRange };
 		this.#workers.add(pooled);
 		logger.info({ rtcPort: this.#options.rtcPort + index, portRange }, 'mediasoup worker started');
 		worker.on('died', (error) => {
@@ -147,9 +162,9 @@ export class WorkerPool implements RouterSource {
 		return [...this.#workers].find((pooled) => pooled.index === index && !pooled.worker.closed)?.worker.pid;
 	}
 
-	/** Consumers open on each live worker now, by index. */
-	consumerCounts(): { index: number; consumers: number }[] {
-		return [...this.#workers].filter(({ worker }) => !worker.closed).map(({ index, consumers }) => ({ index, consumers }));
+	/** Consumers open on each live worker now, and how many of them forward media, by index. */
+	consumerCounts(): { index: number; consumers: number; forwarding: number }[] {
+		return [...this.#workers].filter(({ worker }) => !worker.closed).map(({ index, consumers, forwarding }) => ({ index, consumers, forwarding }));
 	}
 
 	/** A router on the live worker with the fewest consumers (then routers), leaving out the workers in `avoid`. */

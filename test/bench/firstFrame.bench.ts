@@ -12,49 +12,14 @@
  *   npm run bench:first-frame [-- --joins 10]
  */
 import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
 import { createRoom, startServer } from '../support/server.js';
+import { launchChromium, measureFirstFrames } from './support/firstFrame.js';
 
 const { values } = parseArgs({ options: { joins: { type: 'string', default: '10' } } });
 const joins = Number(values.joins);
-const CHROMIUM_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required',
-	'--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',
-	'--disable-component-update', '--disable-sync'];
-
-function percentile(values: number[], p: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))]!;
-}
-
-/**
- * In the page: when the Join button shows, when the preview's first camera
- * frame shows, when the person is seated (the Leave button appears), and the
- * first frame decoded in any remote camera tile.
- * A string, not a function: tsx would add helpers to a function's source
- * that do not exist in the page.
- */
-const WATCH_FIRST_REMOTE_FRAME = `
-	new MutationObserver(() => {
-		const buttons = [...document.querySelectorAll('button')];
-		if (window.joinShown === undefined && buttons.some((button) => button.textContent === 'Join room')) window.joinShown = performance.now();
-		const preview = document.querySelector('.preview video');
-		if (preview && !preview.dataset.watched) {
-			preview.dataset.watched = '1';
-			preview.requestVideoFrameCallback((now) => { window.previewShown ??= now; });
-		}
-		if (window.seated === undefined && buttons.some((button) => button.getAttribute('aria-label') === 'Leave room')) {
-			window.seated = performance.now();
-		}
-		for (const video of document.querySelectorAll('figure.tile video:not(.mirrored)')) {
-			if (video.dataset.watched) continue;
-			video.dataset.watched = '1';
-			video.requestVideoFrameCallback((now) => { window.firstRemoteFrame ??= now; });
-		}
-	}).observe(document, { childList: true, subtree: true });
-`;
 
 const server = await startServer();
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const browser = await launchChromium();
 try {
 	const { inviteUrl, hostUrl } = await createRoom(server.url, { waitForHost: false });
 	const host = await (await browser.newContext()).newPage();
@@ -62,35 +27,7 @@ try {
 	await host.getByRole('button', { name: 'Join room' }).click();
 	await host.getByRole('button', { name: 'Leave room' }).waitFor();
 
-	const rows: { joinShown: number; previewShown: number; page: number; join: number; media: number; total: number }[] = [];
-	for (let i = 1; i <= joins; i++) {
-		const context = await browser.newContext();
-		await context.addInitScript(WATCH_FIRST_REMOTE_FRAME);
-		const page = await context.newPage();
-		await page.goto(inviteUrl);
-		await page.getByLabel('Your name').fill(`Guest ${i}`);
-		const joinButton = page.getByRole('button', { name: 'Join room' });
-		await joinButton.waitFor();
-		// The preview's camera is open once its video plays: the page is ready to join.
-		await page.locator('.preview video').waitFor();
-		const ready = await page.evaluate(() => performance.now());
-		await joinButton.click();
-		const clicked = await page.evaluate(() => performance.now());
-		await page.waitForFunction(() => (window as unknown as { firstRemoteFrame?: number }).firstRemoteFrame !== undefined, undefined, { timeout: 15_000 });
-		const { joinShown, previewShown, seated, frame } = await page.evaluate(() => {
-			const marks = window as unknown as { joinShown: number; previewShown: number; seated: number; firstRemoteFrame: number };
-			return { joinShown: marks.joinShown, previewShown: marks.previewShown, seated: marks.seated, frame: marks.firstRemoteFrame };
-		});
-		// Typing the name is the person's time, not ours: it is left out of the total.
-		const row = { joinShown, previewShown, page: ready, join: seated - clicked, media: frame - seated, total: ready + (frame - clicked) };
-		rows.push(row);
-		console.log(`[bench] join ${i}/${joins}: ${Math.round(row.total)} ms (page ${Math.round(row.page)}, join ${Math.round(row.join)}, media ${Math.round(row.media)})`);
-		await context.close();
-	}
-	const summary = Object.fromEntries((['joinShown', 'previewShown', 'page', 'join', 'media', 'total'] as const).map((key) => {
-		const values = rows.map((row) => row[key]);
-		return [key, { median: Math.round(percentile(values, 0.5)), p95: Math.round(percentile(values, 0.95)), max: Math.round(Math.max(...values)) }];
-	}));
+	const { summary } = await measureFirstFrames(browser, inviteUrl, joins, (message) => console.log(`[bench] ${message}`));
 	console.log(JSON.stringify({ joins, ms: summary }, null, 2));
 } finally {
 	await browser.close();

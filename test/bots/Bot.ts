@@ -6,6 +6,7 @@
  * subscriptions (the first tiles of the grid at thumbnail size, the active
  * speaker larger), told to the server with `view.update`.
  */
+import type { types } from 'mediasoup';
 import type { ProducerView } from '../../shared/protocol.js';
 import type { RequestName, RequestPayload, ResponseData } from '../../shared/requests.js';
 import { SignalingClient } from '../../web/src/signaling/SignalingClient.js';
@@ -39,6 +40,20 @@ export type RequestTimings = { request: RequestName; ms: number }[];
 
 const VIEW_THROTTLE_MS = 250;
 
+/**
+ * What a bot can receive: every codec the room offers, without congestion
+ * control feedback (transport-cc, REMB), which bots do not send. With it, the
+ * server would estimate a bot's downlink from feedback that never comes, and
+ * starve most of its tiles; without it, each tile gets its preferred layer.
+ */
+export function botRtpCapabilities(router: types.RtpCapabilities): types.RtpCapabilities {
+	const feedbackFree = new Set(['transport-cc', 'goog-remb']);
+	return {
+		codecs: router.codecs?.map((codec) => ({ ...codec, rtcpFeedback: codec.rtcpFeedback?.filter(({ type }) => !feedbackFree.has(type)) ?? [] })),
+		headerExtensions: router.headerExtensions?.filter(({ uri }) => !uri.includes('transport-wide-cc') && !uri.includes('abs-send-time')),
+	};
+}
+
 export class Bot {
 	readonly media: BotMedia;
 	readonly signaling: SignalingClient;
@@ -46,6 +61,7 @@ export class Bot {
 	readonly layerChanges: LayerChange[] = [];
 	participantId = '';
 	readonly #options: BotOptions;
+	#grid: BotOptions['grid'];
 	/** Video producers of the others, in the order they appeared (the grid's order). */
 	readonly #cameras: ProducerView[] = [];
 	/** Everyone else's microphones: all are consumed (a muted one sends nothing). */
@@ -62,6 +78,7 @@ export class Bot {
 
 	private constructor(options: BotOptions, media: BotMedia, signaling: SignalingClient) {
 		this.#options = options;
+		this.#grid = options.grid;
 		this.media = media;
 		this.signaling = signaling;
 	}
@@ -106,8 +123,7 @@ export class Bot {
 			this.layerChanges.push({ at: performance.now(), consumerId, spatialLayer }));
 		await this.signaling.connect();
 		const { routerRtpCapabilities } = await this.#request('room.capabilities', {});
-		// The router's own capabilities: a bot receives every codec the room offers.
-		const joined = await this.#request('room.join', { rtpCapabilities: routerRtpCapabilities, wait: false });
+		const joined = await this.#request('room.join', { rtpCapabilities: botRtpCapabilities(routerRtpCapabilities as types.RtpCapabilities), wait: false });
 		if (joined.status !== 'joined') throw new Error('bot put in the lobby');
 
 		const send = await this.#request('transport.create', { direction: 'send', type: 'plain' });
@@ -134,7 +150,7 @@ export class Bot {
 		const target = { ip: send.ip!, port: send.port! };
 		this.media.sendTo(target, target);
 
-		if (!this.#options.grid) return;
+		if (!this.#grid) return;
 		const recv = await this.#request('transport.create', { direction: 'recv', type: 'plain' });
 		await this.#request('transport.connect', { transportId: recv.id, ip: '127.0.0.1', port: this.media.receivePort, srtpParameters: this.media.srtp });
 		this.#recvTransportId = recv.id;
@@ -143,7 +159,7 @@ export class Bot {
 	}
 
 	#producerAdded(producer: ProducerView): void {
-		if (!this.#options.grid) return;
+		if (!this.#grid) return;
 		// Everyone's audio is consumed (muted microphones send nothing); video follows the view.
 		if (producer.kind === 'audio') {
 			this.#microphones.add(producer.id);
@@ -180,7 +196,7 @@ export class Bot {
 
 	/** The tiles this bot shows: the grid's first tiles, and the active speaker's larger one. */
 	#tiles(): { producerId: string; height: number }[] {
-		const grid = this.#options.grid!;
+		const grid = this.#grid!;
 		const tiles = new Map(this.#cameras.slice(0, grid.tiles).map(({ id }) => [id, grid.tileHeight]));
 		const speaker = this.#cameras.find(({ participantId }) => participantId === this.#activeSpeaker);
 		if (speaker) tiles.set(speaker.id, grid.speakerHeight);
@@ -188,7 +204,7 @@ export class Bot {
 	}
 
 	#scheduleView(): void {
-		if (!this.#options.grid || this.#viewTimer || !this.#recvTransportId) return;
+		if (!this.#grid || this.#viewTimer || !this.#recvTransportId) return;
 		this.#viewTimer = setTimeout(() => {
 			this.#viewTimer = undefined;
 			void this.#applyView();
@@ -204,6 +220,13 @@ export class Bot {
 		}
 		await Promise.all([...tiles.map(({ producerId }) => producerId), ...this.#microphones].map((producerId) => this.#consume(producerId)));
 		if (tiles.every(({ producerId }) => this.#consumers.has(producerId))) this.subscribedAt = performance.now();
+	}
+
+	/** Shows another grid (a grid viewer only): consumers follow within the view throttle. */
+	setGrid(grid: NonNullable<BotOptions['grid']>): void {
+		if (!this.#grid) throw new Error('not a grid viewer');
+		this.#grid = grid;
+		this.#scheduleView();
 	}
 
 	/** The dominant speaker the server announced last. */

@@ -251,22 +251,22 @@ test('only the video on screen is sent, each at the layer its tile needs: off-pa
 		await host.waitForTimeout(ms);
 		return (await received(track)).frames - before;
 	};
-	// Large tiles: a middle or top layer of the 360p fake camera (layers 90p, 180p, 360p; on this
-	// machine the sender's bandwidth estimate rarely lets the 360p layer start).
-	await expect.poll(async () => (await received(bo)).height, { timeout: 15_000 }).toBeGreaterThanOrEqual(180);
+	// Large tiles: a middle or top layer of the 720p fake camera (layers 180p, 360p, 720p; on this
+	// machine the sender's bandwidth estimate rarely lets the 720p layer start).
+	await expect.poll(async () => (await received(bo)).height, { timeout: 15_000 }).toBeGreaterThanOrEqual(360);
 
 	// A small window shows one row of two tiles: oneself and one other (the dominant speaker, if it is
-	// one of them). The other's video stops; the shown one drops to the 90p layer.
+	// one of them). The other's video stops; the shown one drops to the 180p layer.
 	await host.setViewportSize({ width: 400, height: 190 });
 	await expect(host.locator('figure.tile')).toHaveCount(2);
 	const boShown = (await tile(host, 'Bo').count()) === 1;
 	const [shown, hidden] = boShown ? [bo, cy] : [cy, bo];
 	await expect.poll(() => framesIn(hidden, 1500), { timeout: 10_000 }).toBe(0);
-	await expect.poll(async () => (await received(shown)).height, { timeout: 15_000 }).toBe(90);
+	await expect.poll(async () => (await received(shown)).height, { timeout: 15_000 }).toBe(180);
 	expect(await framesIn(shown, 1500)).toBeGreaterThan(5);
 	// The debug overlay (D) shows the same on the tile.
 	await host.locator('body').press('d');
-	await expect(tile(host, boShown ? 'Bo' : 'Cy').locator('.resolution')).toHaveAttribute('data-resolution', '160×90');
+	await expect(tile(host, boShown ? 'Bo' : 'Cy').locator('.resolution')).toHaveAttribute('data-resolution', '320×180');
 
 	// The next page shows the other again, without renegotiating: the same track gets frames.
 	await host.getByRole('button', { name: 'Next page' }).click();

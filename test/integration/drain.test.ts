@@ -4,12 +4,10 @@
  * told and stay until they leave (or the drain times out), then it exits 0.
  * A second signal exits at once.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { api, createRoom, joinToken, testServerEnv } from '../support/server.js';
+import { api, createRoom, joinToken } from '../support/server.js';
+import { type ServerProcess, startServerProcess } from '../support/serverProcess.js';
 import { SyntheticParticipant } from '../support/SyntheticParticipant.js';
 
 const running: ChildProcess[] = [];
@@ -17,30 +15,10 @@ afterEach(() => {
 	for (const child of running.splice(0)) child.kill('SIGKILL');
 });
 
-/** Starts `server/main.ts` with its own data directory; resolves its URL once it listens. */
-async function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
-	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-drain-'));
-	const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-		// Logging at info: the "listening" line says which port it took.
-		env: { ...process.env, ...await testServerEnv(dataDir), LOG_LEVEL: 'info', ...env },
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	running.push(child);
-	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-		fs.rmSync(dataDir, { recursive: true, force: true });
-		resolve(code);
-	}));
-	const url = await new Promise<string>((resolve, reject) => {
-		let buffered = '';
-		child.stdout!.on('data', (chunk: Buffer) => {
-			buffered += chunk.toString();
-			const listening = buffered.split('\n').map((line) => { try { return JSON.parse(line); } catch { return undefined; } })
-				.find((entry) => entry?.msg === 'rooms server listening');
-			if (listening) resolve(`http://127.0.0.1:${listening.port}`);
-		});
-		child.once('exit', (code) => reject(new Error(`the server exited with ${code} before listening`)));
-	});
-	return { child, url, exited };
+async function startProcess(env: Record<string, string>): Promise<ServerProcess> {
+	const started = await startServerProcess(env);
+	running.push(started.child);
+	return started;
 }
 
 describe('graceful drain', () => {

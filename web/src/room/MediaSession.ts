@@ -17,11 +17,15 @@ export interface MediaSessionListener {
 	track(producerId: string, track: MediaStreamTrack): void;
 }
 
-/** Simulcast for the camera lets the SFU send each viewer what their link and tile can take. */
+/**
+ * Simulcast for the camera (about 180p, 360p and 720p), each layer with three
+ * temporal layers: the SFU sends each viewer the size their tile needs, at
+ * the frame rate it needs, and less when their link cannot take it.
+ */
 const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
-	{ scaleResolutionDownBy: 4, maxBitrate: 150_000 },
-	{ scaleResolutionDownBy: 2, maxBitrate: 500_000 },
-	{ scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
+	{ scaleResolutionDownBy: 4, maxBitrate: 150_000, scalabilityMode: 'L1T3' },
+	{ scaleResolutionDownBy: 2, maxBitrate: 500_000, scalabilityMode: 'L1T3' },
+	{ scaleResolutionDownBy: 1, maxBitrate: 1_500_000, scalabilityMode: 'L1T3' },
 ];
 
 export class MediaSession {

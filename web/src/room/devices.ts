@@ -1,6 +1,7 @@
 /** Opening a camera or microphone, the same way before and during a call. */
 
-const VIDEO_CONSTRAINTS: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24 } };
+/** 720p: the top simulcast layer, for a speaker on a large screen; thumbnails get the 180p layer. */
+const VIDEO_CONSTRAINTS: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
 
 /** The device's track, or undefined when it is missing or permission was denied. */
 export async function openDevice(kind: 'audio' | 'video', deviceId?: string): Promise<MediaStreamTrack | undefined> {

@@ -1,0 +1,133 @@
+/**
+ * The SFU benchmark: synthetic participants (bots) publishing Opus and
+ * three-layer VP8 simulcast over SRTP, subscribed as grid viewers, on this
+ * machine. One run does it all, in this order:
+ *   1. floor       - the same load on bare mediasoup (no rooms, no signalling)
+ *   2. grid room   - a room of ours on one worker, sustained for --seconds
+ *   3. sweep       - the same room showing more tiles each, step by step
+ *   4. two workers - the same room spread over two workers
+ *   5. join storm  - every bot joining within --storm-seconds
+ *   6. first frame - a real Chromium joining by invite link a room of bots
+ * Prints a table, and writes bench-results/sfu-<timestamp>.json.
+ *
+ *   npm run bench:sfu [-- --participants 50 --seconds 60 --joins 10]
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { launchChromium, measureFirstFrames } from './support/firstFrame.js';
+import { endProgress, progress } from './support/measure.js';
+import { OurRoom, type RoomShape, runFloor, type Window } from './sfu/steady.js';
+import { runStorm } from './sfu/storm.js';
+
+const { values } = parseArgs({
+	options: {
+		participants: { type: 'string', default: '50' },
+		speakers: { type: 'string', default: '3' },
+		seconds: { type: 'string', default: '60' },
+		sweep: { type: 'string', default: '6,12,24,36,49' },
+		'sweep-seconds': { type: 'string', default: '10' },
+		'storm-seconds': { type: 'string', default: '5' },
+		joins: { type: 'string', default: '10' },
+		out: { type: 'string', default: 'bench-results' },
+	},
+});
+const participants = Number(values.participants);
+const seconds = Number(values.seconds);
+const sweepSeconds = Number(values['sweep-seconds']);
+const shape: RoomShape = {
+	participants,
+	speakers: Math.min(participants, Number(values.speakers)),
+	// A 5×5 page: 24 others and oneself, thumbnails at the lowest layer; the speaker at 360p.
+	grid: { tiles: Math.min(24, participants - 1), tileHeight: 180, speakerHeight: 360 },
+};
+const sweepTiles = values.sweep.split(',').map(Number).filter((tiles) => tiles > 0 && tiles < participants);
+/** The capacity limits: a worker this busy, or losing this much, is past what it should carry. */
+const MAX_WORKER_CPU = 80;
+const MAX_LOSS_PERCENT = 0.5;
+
+const ratio = (ours: number, floor: number) => Number((ours / floor).toFixed(2));
+
+async function gridRoomAndSweep() {
+	const room = await OurRoom.start(shape, { workers: 1, consumerBudget: 100_000, label: 'grid room' });
+	try {
+		const window = await room.measure(seconds, 'grid room');
+		const sweep: (Window & { tiles: number })[] = [];
+		for (const tiles of sweepTiles) {
+			for (const bot of room.swarm.bots) bot.setGrid({ ...shape.grid, tiles });
+			await room.settled(`sweep ${tiles} tiles`);
+			sweep.push({ tiles, ...await room.measure(sweepSeconds, `sweep ${tiles} tiles`) });
+		}
+		return { window, joins: room.joins, sweep };
+	} finally {
+		await room.close();
+	}
+}
+
+async function twoWorkers() {
+	const room = await OurRoom.start(shape, { workers: 2, consumerBudget: 500, label: 'two workers' });
+	try {
+		return { window: await room.measure(seconds, 'two workers'), joins: room.joins };
+	} finally {
+		await room.close();
+	}
+}
+
+async function stormAndFirstFrame() {
+	const storm = await runStorm(shape, Number(values['storm-seconds']));
+	try {
+		// A browser takes the 50th seat.
+		storm.dropOne();
+		const browser = await launchChromium();
+		try {
+			const { summary } = await measureFirstFrames(browser, storm.inviteUrl, Number(values.joins), (message) => progress(`first frame: ${message}`));
+			return { storm: storm.figures, firstFrame: { joins: Number(values.joins), bots: participants - 1, ms: summary.total } };
+		} finally {
+			await browser.close();
+		}
+	} finally {
+		await storm.close();
+	}
+}
+
+const startedAt = new Date();
+const floor = await runFloor(shape, seconds);
+const grid = await gridRoomAndSweep();
+const two = await twoWorkers();
+const { storm, firstFrame } = await stormAndFirstFrame();
+endProgress();
+
+const passing = grid.sweep.filter((step) => step.workerCpu <= MAX_WORKER_CPU && step.lossPercent <= MAX_LOSS_PERCENT);
+const best = passing.at(-1);
+const results = {
+	startedAt: startedAt.toISOString(),
+	machine: { cores: (await import('node:os')).availableParallelism(), node: process.version },
+	shape,
+	gridRoom: { ...grid.window, joins: grid.joins },
+	floor: { ...floor.window, joins: floor.joins },
+	oursOverFloor: {
+		workerCpu: ratio(grid.window.workerCpu, floor.window.workerCpu),
+		totalCpu: ratio(grid.window.workerCpu + grid.window.mainCpu, floor.window.workerCpu + floor.window.mainCpu),
+		joinTime: ratio(grid.joins.medianMs, floor.joins.medianMs),
+	},
+	sweep: grid.sweep,
+	capacity: best
+		? { forwardingConsumersPerWorker: best.forwarding, openConsumersPerWorker: best.consumers, tiles: best.tiles,
+			srtpPacketsPerSecondPerCore: Math.round(best.packetsPerSecond / (best.workerCpu / 100)), limitedBy: passing.length === grid.sweep.length ? 'the sweep\'s largest step (bots or grid size)' : 'worker CPU or loss' }
+		: null,
+	twoWorkers: { ...two.window, joins: two.joins, totalWorkerCpuOverOne: ratio(two.window.workerCpu, grid.window.workerCpu) },
+	joinStorm: storm,
+	firstFrame,
+};
+
+const row = (name: string, window: Window) => [name, window.forwarding, window.consumers, window.packetsPerSecond, window.mbitPerSecond, window.workerCpu, window.mainCpu, window.botsCpu, window.lossPercent];
+console.table([
+	['', 'forwarding', 'consumers', 'packets/s', 'Mbit/s', 'worker %', 'main %', 'bots %', 'loss %'],
+	row('floor', floor.window), row('grid room (1 worker)', grid.window), row('grid room (2 workers)', two.window),
+	...grid.sweep.map((step) => row(`sweep ${step.tiles} tiles`, step)),
+]);
+console.log(JSON.stringify({ oursOverFloor: results.oursOverFloor, capacity: results.capacity, joinStorm: storm, firstFrame, joins: { ours: grid.joins, floor: floor.joins } }, null, 2));
+fs.mkdirSync(values.out, { recursive: true });
+const file = path.join(values.out, `sfu-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`[bench] wrote ${file}`);

@@ -1,0 +1,91 @@
+/**
+ * The floor for `bench:sfu`: the same bots, SRTP and subscriptions against
+ * bare mediasoup. One worker and router in this process; transports,
+ * producers and consumers made directly, with no rooms, signalling,
+ * observers or bookkeeping. What the worker spends here is what forwarding
+ * this load costs at the least.
+ */
+import * as mediasoup from 'mediasoup';
+import type { types } from 'mediasoup';
+import { MEDIA_CODECS } from '../../../server/media/mediaCodecs.js';
+import { preferredLayers } from '../../../server/media/layers.js';
+import { AUDIO_LEVEL_EXTENSION_ID, newSrtpParameters } from '../../bots/rtp.js';
+import { botRtpCapabilities } from '../../bots/Bot.js';
+import { BotMedia, OPUS_PAYLOAD_TYPE, VP8_PAYLOAD_TYPE } from '../../bots/BotMedia.js';
+import { type Clip, SIMULCAST } from '../../bots/clip.js';
+import { SRTP_CRYPTO_SUITE } from '../../../shared/schemas.js';
+
+const LISTEN: types.TransportListenInfo = { protocol: 'udp', ip: '127.0.0.1', portRange: { min: 20_000, max: 31_999 } };
+
+export interface FloorBot {
+	media: BotMedia;
+	camera: types.Producer;
+	mic: types.Producer;
+	receive: types.PlainTransport;
+}
+
+export class FloorRoom {
+	readonly worker: types.Worker;
+	readonly router: types.Router;
+	readonly bots: FloorBot[] = [];
+
+	private constructor(worker: types.Worker, router: types.Router) {
+		this.worker = worker;
+		this.router = router;
+	}
+
+	static async start(): Promise<FloorRoom> {
+		const worker = await mediasoup.createWorker({ logLevel: 'warn' });
+		return new FloorRoom(worker, await worker.createRouter({ mediaCodecs: MEDIA_CODECS }));
+	}
+
+	/** A bot publishing Opus (paused unless `speaking`) and three-layer VP8 simulcast, with a receive transport. */
+	async join(clip: Clip, speaking: boolean): Promise<FloorBot> {
+		const media = await BotMedia.open(clip, newSrtpParameters());
+		const srtp = { enableSrtp: true, srtpCryptoSuite: SRTP_CRYPTO_SUITE } as const;
+		const send = await this.router.createPlainTransport({ listenInfo: LISTEN, rtcpMux: true, comedia: true, ...srtp });
+		await send.connect({ srtpParameters: media.srtp });
+		const mic = await send.produce({
+			kind: 'audio', paused: !speaking,
+			rtpParameters: {
+				codecs: [{ mimeType: 'audio/opus', payloadType: OPUS_PAYLOAD_TYPE, clockRate: 48_000, channels: 2 }],
+				headerExtensions: [{ uri: 'urn:ietf:params:rtp-hdrext:ssrc-audio-level', id: AUDIO_LEVEL_EXTENSION_ID }],
+				encodings: [{ ssrc: media.audio.ssrc }],
+			},
+		});
+		const camera = await send.produce({
+			kind: 'video',
+			rtpParameters: {
+				codecs: [{ mimeType: 'video/VP8', payloadType: VP8_PAYLOAD_TYPE, clockRate: 90_000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] }],
+				encodings: media.video.map(({ ssrc }) => ({ ssrc, scalabilityMode: 'L1T3' })),
+			},
+		});
+		const receive = await this.router.createPlainTransport({ listenInfo: LISTEN, rtcpMux: true, comedia: false, ...srtp });
+		await receive.connect({ ip: '127.0.0.1', port: media.receivePort, srtpParameters: media.srtp });
+		media.audioOn = speaking;
+		media.sendTo({ ip: send.tuple.localAddress, port: send.tuple.localPort }, { ip: send.tuple.localAddress, port: send.tuple.localPort });
+		const bot = { media, camera, mic, receive };
+		this.bots.push(bot);
+		return bot;
+	}
+
+	/** Each bot consumes everyone's audio, the first `tiles` other cameras at `tileHeight`, and the speaker's at `speakerHeight`. */
+	async subscribeGrid(grid: { tiles: number; tileHeight: number; speakerHeight: number }, speaker: FloorBot): Promise<void> {
+		const pictureHeight = SIMULCAST.at(-1)!.height;
+		for (const viewer of this.bots) {
+			const others = this.bots.filter((bot) => bot !== viewer);
+			const tiles = new Map(others.slice(0, grid.tiles).map((bot) => [bot, grid.tileHeight]));
+			if (speaker !== viewer) tiles.set(speaker, grid.speakerHeight);
+			const rtpCapabilities = botRtpCapabilities(this.router.rtpCapabilities);
+			for (const bot of others) await viewer.receive.consume({ producerId: bot.mic.id, rtpCapabilities });
+			for (const [bot, height] of tiles) {
+				await viewer.receive.consume({ producerId: bot.camera.id, rtpCapabilities, preferredLayers: preferredLayers(height, pictureHeight) });
+			}
+		}
+	}
+
+	close(): void {
+		for (const bot of this.bots) bot.media.close();
+		this.worker.close();
+	}
+}

@@ -1,0 +1,179 @@
+/**
+ * A steady room under `bench:sfu`: bots in a room of ours (the real server
+ * in its own process) or on the bare-mediasoup floor, and what one
+ * measurement window of it costs: CPU of the worker(s), of the server's main
+ * process and of the bots' own process, packets and bits forwarded, loss.
+ */
+import { api, createRoom } from '../../support/server.js';
+import { startServerProcess, type ServerProcess } from '../../support/serverProcess.js';
+import { ownerToken } from '../../support/rooms.js';
+import { BotSwarm, MediaClock } from '../../bots/BotSwarm.js';
+import type { ReceiveTotals } from '../../bots/BotMedia.js';
+import { loadClip } from '../../bots/clip.js';
+import { FloorRoom } from './floor.js';
+import { CpuMeter, median, metricSum, percentile, progress, scrapeMetrics, sleep, workerPids } from '../support/measure.js';
+
+export interface RoomShape {
+	participants: number;
+	/** Bots whose microphone is on. */
+	speakers: number;
+	/** A 5×5 grid page: this many others' tiles at `tileHeight`, and the active speaker at `speakerHeight`. */
+	grid: { tiles: number; tileHeight: number; speakerHeight: number };
+}
+
+export interface Window {
+	seconds: number;
+	/** Consumers open on the server, paused ones included (muted microphones, video off screen). */
+	consumers: number;
+	/** Of those, the ones forwarding media. */
+	forwarding: number;
+	packetsPerSecond: number;
+	mbitPerSecond: number;
+	/** Lost / (received + lost) at the bots, in %. */
+	lossPercent: number;
+	/** % of one core: all workers together, the server's Node process (0 for the floor), the bots' process. */
+	workerCpu: number;
+	mainCpu: number;
+	botsCpu: number;
+}
+
+export interface JoinFigures {
+	medianMs: number;
+	p95Ms: number;
+}
+
+/** Speakers spread through the room, so that the active speaker is often outside someone's page. */
+export function isSpeaker(index: number, shape: RoomShape): boolean {
+	return index % Math.ceil(shape.participants / shape.speakers) === 0 && index / Math.ceil(shape.participants / shape.speakers) < shape.speakers;
+}
+
+function delta(after: ReceiveTotals, before: ReceiveTotals): ReceiveTotals {
+	return { packets: after.packets - before.packets, bytes: after.bytes - before.bytes, lost: after.lost - before.lost };
+}
+
+/** Measures `seconds` of the running load. */
+async function measureWindow(seconds: number, totals: () => ReceiveTotals, pids: { workers: number[]; main?: number },
+	consumers: () => Promise<{ open: number; forwarding: number }>, label: string): Promise<Window> {
+	const meter = new CpuMeter([...pids.workers, ...(pids.main ? [pids.main] : []), process.pid]);
+	const before = totals();
+	const started = performance.now();
+	meter.start();
+	for (let second = 1; second <= seconds; second++) {
+		await sleep(1000);
+		progress(`${label}: measuring ${second}/${seconds} s`);
+	}
+	const cpu = meter.stop();
+	const wall = (performance.now() - started) / 1000;
+	const got = delta(totals(), before);
+	const workerCpu = cpu.slice(0, pids.workers.length).reduce((sum, value) => sum + value, 0);
+	const { open, forwarding } = await consumers();
+	return {
+		seconds,
+		consumers: open,
+		forwarding,
+		packetsPerSecond: Math.round(got.packets / wall),
+		mbitPerSecond: Number(((got.bytes * 8) / wall / 1e6).toFixed(1)),
+		lossPercent: Number(((got.lost / Math.max(1, got.packets + got.lost)) * 100).toFixed(3)),
+		workerCpu: Number(workerCpu.toFixed(1)),
+		mainCpu: Number((pids.main ? cpu[pids.workers.length]! : 0).toFixed(1)),
+		botsCpu: Number(cpu.at(-1)!.toFixed(1)),
+	};
+}
+
+/** A room of ours with bots in it, for as long as the caller measures. */
+export class OurRoom {
+	private constructor(readonly server: ServerProcess, readonly swarm: BotSwarm, readonly roomId: string, readonly inviteUrl: string) {}
+
+	/** Starts a server with `workers` workers and joins the bots, `concurrency` at a time. */
+	static async start(shape: RoomShape, options: { workers: number; consumerBudget: number; label: string; concurrency?: number }): Promise<OurRoom> {
+		const server = await startServerProcess({
+			ROOMS_WORKERS: String(options.workers),
+			ROOMS_WORKER_CONSUMER_BUDGET: String(options.consumerBudget),
+			ROOMS_RATE_LIMIT_PER_MINUTE: '1000000',
+		});
+		const swarm = new BotSwarm();
+		try {
+			const { room, inviteUrl } = await createRoom(server.url, { maxParticipants: 50 });
+			await swarm.join(shape.participants, (index) => ({
+				url: server.url, roomId: room.id, appToken: ownerToken(), name: `Bot ${index + 1}`, speaking: isSpeaker(index, shape), grid: shape.grid,
+			}), { concurrency: options.concurrency ?? 4, progress: (joined) => progress(`${options.label}: ${joined}/${shape.participants} joined`) });
+			const ours = new OurRoom(server, swarm, room.id, inviteUrl);
+			await ours.settled(options.label);
+			return ours;
+		} catch (error) {
+			swarm.close();
+			server.child.kill('SIGKILL');
+			throw error;
+		}
+	}
+
+	/** Waits until every bot's subscriptions are in place, then a little for layers to settle. */
+	async settled(label: string): Promise<void> {
+		const deadline = Date.now() + 60_000;
+		while (!this.swarm.bots.every((bot) => bot.subscribed)) {
+			if (Date.now() > deadline) throw new Error('subscriptions did not settle within 60 s');
+			progress(`${label}: ${this.swarm.bots.filter((bot) => bot.subscribed).length}/${this.swarm.bots.length} subscribed`);
+			await sleep(250);
+		}
+		await sleep(3000);
+	}
+
+	get joins(): JoinFigures {
+		return { medianMs: Math.round(median(this.swarm.joinMs)), p95Ms: Math.round(percentile(this.swarm.joinMs, 0.95)) };
+	}
+
+	measure(seconds: number, label: string): Promise<Window> {
+		const main = this.server.child.pid!;
+		return measureWindow(seconds, () => this.swarm.totals(), { workers: workerPids(main), main },
+			async () => {
+				const metrics = await scrapeMetrics(this.server.url);
+				return { open: metricSum(metrics, 'rooms_mediasoup_worker_consumers'), forwarding: metricSum(metrics, 'rooms_mediasoup_worker_consumers_forwarding') };
+			}, label);
+	}
+
+	async close(): Promise<void> {
+		this.swarm.close();
+		this.server.child.kill('SIGTERM');
+		await Promise.race([this.server.exited, sleep(5000).then(() => this.server.child.kill('SIGKILL'))]);
+	}
+
+	/** The owner API's view of the room, to check the bench measured what it meant to. */
+	async participantCount(): Promise<number> {
+		const response = await api(this.server.url, 'GET', `/api/v1/rooms/${this.roomId}`, { token: ownerToken() });
+		return response.body.room.participantCount;
+	}
+}
+
+/** The same bots and subscriptions on bare mediasoup. */
+export async function runFloor(shape: RoomShape, seconds: number): Promise<{ window: Window; joins: JoinFigures }> {
+	const floor = await FloorRoom.start();
+	const clock = new MediaClock();
+	try {
+		const clip = loadClip();
+		const joinMs: number[] = [];
+		for (let index = 0; index < shape.participants; index++) {
+			const started = performance.now();
+			const bot = await floor.join(clip, isSpeaker(index, shape));
+			joinMs.push(performance.now() - started);
+			clock.add(bot.media);
+			progress(`floor: ${index + 1}/${shape.participants} joined`);
+		}
+		const speaker = floor.bots[0]!;
+		await floor.subscribeGrid(shape.grid, speaker);
+		await sleep(3000);
+		const totals = () => floor.bots.reduce((sum, bot) => {
+			const got = bot.media.totals();
+			return { packets: sum.packets + got.packets, bytes: sum.bytes + got.bytes, lost: sum.lost + got.lost };
+		}, { packets: 0, bytes: 0, lost: 0 });
+		const window = await measureWindow(seconds, totals, { workers: [floor.worker.pid] },
+			async () => {
+				const open = (await floor.router.dump()).mapConsumerIdProducerId.length;
+				// The floor's consumers are never paused; only those of muted microphones forward nothing.
+				return { open, forwarding: open - floor.bots.filter((bot) => bot.mic.paused).length * (floor.bots.length - 1) };
+			}, 'floor');
+		return { window, joins: { medianMs: Number(median(joinMs).toFixed(1)), p95Ms: Number(percentile(joinMs, 0.95).toFixed(1)) } };
+	} finally {
+		clock.stop();
+		floor.close();
+	}
+}

@@ -1,0 +1,91 @@
+/**
+ * The join storm of `bench:sfu`: every bot starts joining within a few
+ * seconds, and we measure what people feel (request-to-ack latency of every
+ * signalling request), what the server feels (its event loop's delay, from
+ * its own /metrics) and when the last subscription is in place.
+ */
+import { Bot } from '../../bots/Bot.js';
+import { loadClip } from '../../bots/clip.js';
+import { MediaClock } from '../../bots/BotSwarm.js';
+import { createRoom } from '../../support/server.js';
+import { ownerToken } from '../../support/rooms.js';
+import { startServerProcess } from '../../support/serverProcess.js';
+import { metricSum, percentile, progress, scrapeMetrics, sleep } from '../support/measure.js';
+import { isSpeaker, type RoomShape } from './steady.js';
+
+export interface StormFigures {
+	participants: number;
+	/** Over how long the joins started. */
+	spreadSeconds: number;
+	ackMs: { p50: number; p99: number; requests: number };
+	/** The server's event-loop delay p99 during the storm (prom-client's monitorEventLoopDelay). */
+	eventLoopP99Ms: number;
+	/** From the first join's start until every bot's subscriptions were in place. */
+	allSubscribedSeconds: number;
+}
+
+export interface StormRoom {
+	figures: StormFigures;
+	inviteUrl: string;
+	/** Leaves one bot out (room for a browser), then ends. */
+	dropOne(): void;
+	close(): Promise<void>;
+}
+
+export async function runStorm(shape: RoomShape, spreadSeconds: number): Promise<StormRoom> {
+	const server = await startServerProcess({ ROOMS_WORKERS: '1', ROOMS_WORKER_CONSUMER_BUDGET: '100000', ROOMS_RATE_LIMIT_PER_MINUTE: '1000000' });
+	const clock = new MediaClock();
+	const bots: Bot[] = [];
+	try {
+		const clip = loadClip();
+		const { room, inviteUrl } = await createRoom(server.url, { maxParticipants: 50 });
+		// Resets the server's event-loop histogram: the next scrape covers the storm only.
+		await scrapeMetrics(server.url);
+		const started = performance.now();
+		await Promise.all(Array.from({ length: shape.participants }, async (_, index) => {
+			await sleep((index * spreadSeconds * 1000) / shape.participants);
+			const bot = await Bot.join({
+				url: server.url, roomId: room.id, appToken: ownerToken(), name: `Bot ${index + 1}`, speaking: isSpeaker(index, shape), grid: shape.grid,
+			}, clip);
+			bots.push(bot);
+			clock.add(bot.media);
+			progress(`join storm: ${bots.length}/${shape.participants} joined`);
+		}));
+		while (!bots.every((bot) => bot.subscribed)) {
+			if (performance.now() - started > 120_000) throw new Error('the storm\'s subscriptions did not settle within 120 s');
+			await sleep(50);
+		}
+		const allSubscribedSeconds = (performance.now() - started) / 1000;
+		const eventLoopP99Ms = metricSum(await scrapeMetrics(server.url), 'nodejs_eventloop_lag_p99_seconds') * 1000;
+		const acks = bots.flatMap((bot) => bot.timings.map(({ ms }) => ms));
+		const figures: StormFigures = {
+			participants: shape.participants,
+			spreadSeconds,
+			ackMs: { p50: Number(percentile(acks, 0.5).toFixed(1)), p99: Number(percentile(acks, 0.99).toFixed(1)), requests: acks.length },
+			eventLoopP99Ms: Number(eventLoopP99Ms.toFixed(1)),
+			allSubscribedSeconds: Number(allSubscribedSeconds.toFixed(2)),
+		};
+		return {
+			figures,
+			inviteUrl,
+			dropOne() {
+				const bot = bots.pop();
+				if (bot) {
+					clock.delete(bot.media);
+					bot.close();
+				}
+			},
+			async close() {
+				clock.stop();
+				for (const bot of bots) bot.close();
+				server.child.kill('SIGTERM');
+				await Promise.race([server.exited, sleep(5000).then(() => server.child.kill('SIGKILL'))]);
+			},
+		};
+	} catch (error) {
+		clock.stop();
+		for (const bot of bots) bot.close();
+		server.child.kill('SIGKILL');
+		throw error;
+	}
+}
