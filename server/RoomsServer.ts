@@ -93,6 +93,7 @@ export class RoomsServer {
 			consumerBudget: config.workerConsumerBudget,
 			knockTimeoutMs: config.knockTimeoutSeconds * 1000,
 			maxLobby: LIMITS.maxLobby,
+			reconnectGraceMs: config.reconnectGraceSeconds * 1000,
 		}, logger);
 		this.#publicUrl = config.publicUrl;
 		const inviteUrl = (code: string) => `${this.url}/r/${code}`;

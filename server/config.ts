@@ -43,6 +43,8 @@ const EnvSchema = z.object({
 	ROOMS_ICE_SERVERS: z.string().optional(),
 	/** Participant token lifetime in seconds. Default 600. */
 	ROOMS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
+	/** How long a participant whose connection dropped keeps their seat for a reconnect. Default 30; 0 frees it at once. */
+	ROOMS_RECONNECT_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
 	/** Consumers a mediasoup worker carries before a room on it grows onto another worker. Default 500 (mediasoup's guidance). */
 	ROOMS_WORKER_CONSUMER_BUDGET: z.coerce.number().int().min(1).max(100_000).default(500),
 	/** An ingest participant streaming over HTTP-created transports leaves after this long without receiving a packet. Default 30. */
@@ -87,6 +89,7 @@ export interface Config {
 	tokenTtlSeconds: number;
 	ingestIdleSeconds: number;
 	workerConsumerBudget: number;
+	reconnectGraceSeconds: number;
 	rateLimitPerMinute: number;
 	tls: { certFile: string; keyFile: string } | undefined;
 	webHosts: boolean;
@@ -180,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		tokenTtlSeconds: e.ROOMS_TOKEN_TTL_SECONDS,
 		ingestIdleSeconds: e.ROOMS_INGEST_IDLE_SECONDS,
 		workerConsumerBudget: e.ROOMS_WORKER_CONSUMER_BUDGET,
+		reconnectGraceSeconds: e.ROOMS_RECONNECT_GRACE_SECONDS,
 		rateLimitPerMinute: e.ROOMS_RATE_LIMIT_PER_MINUTE,
 		tls: e.ROOMS_TLS_CERT ? { certFile: e.ROOMS_TLS_CERT, keyFile: e.ROOMS_TLS_KEY! } : undefined,
 		webHosts: e.ROOMS_WEB_HOSTS,

@@ -24,6 +24,8 @@ export const ErrorCode = {
 	ALREADY_JOINED: 'ALREADY_JOINED',
 	MEDIA_ERROR: 'MEDIA_ERROR',
 	RATE_LIMITED: 'RATE_LIMITED',
+	/** A per-person cap (transports, consumers) is reached: close something first. */
+	LIMIT_REACHED: 'LIMIT_REACHED',
 	UNAVAILABLE: 'UNAVAILABLE',
 	/** This server is stopping: calls on it continue, new joins go elsewhere (or after the restart). */
 	DRAINING: 'DRAINING',

@@ -26,6 +26,21 @@ export const LIMITS = {
 	inviteCodeLength: 12,
 	/** At most this many people wait in one room's lobby. */
 	maxLobby: 100,
+	/**
+	 * Requests per connection, by class: a burst, then a steady rate. A join
+	 * into a room of 50 creates and resumes a consumer for each microphone and
+	 * each shown camera, so media allows bursts of a few hundred.
+	 */
+	requestLimits: {
+		session: { burst: 20, perSecond: 2 },
+		media: { burst: 400, perSecond: 50 },
+		chat: { burst: 10, perSecond: 2 },
+		moderation: { burst: 30, perSecond: 5 },
+		presence: { burst: 20, perSecond: 5 },
+	},
+	/** What one participant may hold: send and receive transports and one spare for recovery; a consumer per other person's microphone, camera and screen. */
+	maxTransports: 3,
+	maxConsumers: 150,
 	/** Socket.IO request timeout used by clients, in milliseconds. */
 	requestTimeoutMs: 10_000,
 } as const;

@@ -7,6 +7,7 @@
 import type { types } from 'mediasoup';
 import type { ProducerView } from '../../shared/protocol.js';
 import type { MediaSource } from '../../shared/schemas.js';
+import { LIMITS } from '../../shared/limits.js';
 import { Errors } from '../errors.js';
 
 export interface ProducerEntry {
@@ -41,6 +42,9 @@ export class ParticipantMedia {
 	readonly #consumers = new Map<string, types.Consumer<ConsumerAppData>>();
 	/** What this person's screen shows: producer id → tile height in device pixels; undefined until told (everything shows). */
 	view: Map<string, number> | undefined;
+	/** Transports and consumers being created, counted against the caps before they exist. */
+	#pendingTransports = 0;
+	#pendingConsumers = 0;
 	/** Sources with a produce() under way, so two concurrent requests cannot both produce one source. */
 	readonly #producing = new Set<MediaSource>();
 	readonly #events: ParticipantMediaEvents;
@@ -83,6 +87,26 @@ export class ParticipantMedia {
 
 	releaseSource(source: MediaSource): void {
 		this.#producing.delete(source);
+	}
+
+	/**
+	 * Runs `create` if this person is under the cap of transports (or
+	 * consumers), counting it from the start so concurrent requests cannot
+	 * pass the cap together. Throws LIMIT_REACHED otherwise.
+	 */
+	async withinCap<T>(kind: 'transports' | 'consumers', create: () => Promise<T>): Promise<T> {
+		const transports = kind === 'transports';
+		const limit = transports ? LIMITS.maxTransports : LIMITS.maxConsumers;
+		const held = transports ? this.#transports.size + this.#pendingTransports : this.#consumers.size + this.#pendingConsumers;
+		if (held >= limit) throw Errors.limitReached(kind, limit);
+		if (transports) this.#pendingTransports++;
+		else this.#pendingConsumers++;
+		try {
+			return await create();
+		} finally {
+			if (transports) this.#pendingTransports--;
+			else this.#pendingConsumers--;
+		}
 	}
 
 	/** The unpaused microphone producer, if any. */

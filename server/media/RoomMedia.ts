@@ -28,6 +28,9 @@ import type { RouterPlacement } from './WorkerPool.js';
 
 export type RoomMediaOptions = RouterSetOptions;
 
+/** The least time between two key frame requests to one video sender. */
+const KEY_FRAME_REQUEST_DELAY_MS = 500;
+
 export interface RoomMediaEvents {
 	producerAdded: [ProducerView];
 	producerClosed: [{ producerId: string; participantId: string }];
@@ -120,8 +123,13 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 	 */
 	async createTransport(media: ParticipantMedia, direction: 'send' | 'recv', type: 'webrtc' | 'plain',
 		options: { rtcpMux?: boolean } = {}): Promise<TransportView> {
-		const appData: TransportAppData = { direction, type };
 		if (type === 'plain' && !media.plainRtp) throw Errors.forbidden('plain transports are for the owner app\'s ingest participants only');
+		return media.withinCap('transports', () => this.#createTransport(media, direction, type, options));
+	}
+
+	async #createTransport(media: ParticipantMedia, direction: 'send' | 'recv', type: 'webrtc' | 'plain',
+		options: { rtcpMux?: boolean }): Promise<TransportView> {
+		const appData: TransportAppData = { direction, type };
 		const { router, webRtcServer, plainListenInfo } = await this.#placementOf(media);
 		if (type === 'plain') {
 			const transport = await router.createPlainTransport<TransportAppData>({
@@ -206,6 +214,8 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 				kind: request.kind,
 				rtpParameters: request.rtpParameters,
 				paused: request.paused,
+				// However many viewers ask, the sender is asked for a key frame at most twice a second.
+				...(request.kind === 'video' ? { keyFrameRequestDelay: KEY_FRAME_REQUEST_DELAY_MS } : {}),
 				appData: { source: request.source, ...(request.height ? { height: request.height } : {}) },
 			}));
 		} finally {
@@ -253,6 +263,10 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 	}
 
 	async consume(media: ParticipantMedia, rtpCapabilities: types.RtpCapabilities, transportId: string, producerId: string): Promise<ConsumerView> {
+		return media.withinCap('consumers', () => this.#consume(media, rtpCapabilities, transportId, producerId));
+	}
+
+	async #consume(media: ParticipantMedia, rtpCapabilities: types.RtpCapabilities, transportId: string, producerId: string): Promise<ConsumerView> {
 		const transport = media.transport(transportId);
 		if (transport.appData.direction !== 'recv') throw Errors.invalidPayload('consume on a receive transport');
 		const owner = this.#owners.get(producerId);

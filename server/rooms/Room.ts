@@ -218,11 +218,29 @@ export class Room extends SafeEmitter<RoomEvents> {
 		if (this.#participants.get(participant.id) === participant) this.#remove(participant, reason);
 	}
 
-	/** The connection went away: free its seat or its place in the lobby. */
-	disconnected(participantId: string, connection: ParticipantConnection): void {
-		const participant = this.#participants.get(participantId);
-		if (participant?.isOn(connection)) this.#remove(participant, CloseReason.DISCONNECTED);
+	/**
+	 * The connection went away: its place in the lobby goes at once. A seat
+	 * goes at once too if the client closed the connection itself; after a
+	 * drop (a network blip) it is kept for the reconnect grace, so that the
+	 * same person joining again takes it back (see join) without the others
+	 * seeing them leave and come back. Nobody else can take a seat being kept.
+	 */
+	disconnected(participantId: string, connection: ParticipantConnection, dropped: boolean): void {
 		this.lobby.disconnected(participantId, connection);
+		const participant = this.#participants.get(participantId);
+		if (!participant?.isOn(connection)) return;
+		if (!dropped || this.#options.reconnectGraceMs <= 0) {
+			this.#remove(participant, CloseReason.DISCONNECTED);
+			return;
+		}
+		participant.logger.info({ graceMs: this.#options.reconnectGraceMs }, 'participant dropped; seat kept for a reconnect');
+		// The kept seat holds the room open, as a connection would.
+		this.retain();
+		const timer = setTimeout(() => {
+			if (!this.#closed && participant.isOn(connection)) this.#remove(participant, CloseReason.DISCONNECTED);
+			this.release();
+		}, this.#options.reconnectGraceMs);
+		timer.unref();
 	}
 
 	/** Connections hold the room open from the handshake on, so a room whose first participant is still loading is not closed under them. */

@@ -9,6 +9,8 @@ export interface RoomOptions extends RoomMediaOptions {
 	knockTimeoutMs: number;
 	/** At most this many people wait in the lobby. */
 	maxLobby: number;
+	/** How long a dropped participant's seat waits for them to reconnect. */
+	reconnectGraceMs: number;
 }
 
 export interface RoomEvents {

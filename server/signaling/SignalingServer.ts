@@ -21,6 +21,7 @@ import type { Room } from '../rooms/Room.js';
 import type { BanStore } from '../store/RoomStore.js';
 import { HANDLERS, type SessionContext, sessionLimits } from './handlers.js';
 import { OrderedConnection } from './OrderedConnection.js';
+import { REQUEST_CLASS, requestBuckets } from './requestClasses.js';
 
 interface SocketData {
 	claims: ParticipantClaims;
@@ -109,10 +110,17 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 			limits: sessionLimits(),
 		};
 
+		const buckets = requestBuckets();
 		for (const name of Object.keys(REQUESTS) as RequestName[]) {
 			socket.on(name, async (...args: unknown[]) => {
 				const ack = args.at(-1);
 				if (typeof ack !== 'function') return;
+				// Refused before validation or any work: a flood costs this connection's buckets, nothing else.
+				if (!buckets[REQUEST_CLASS[name]].take()) {
+					metrics.signalingRequests.inc({ request: name, result: ErrorCode.RATE_LIMITED });
+					(ack as (response: Ack<unknown>) => void)({ ok: false, error: { code: ErrorCode.RATE_LIMITED, message: `too many ${REQUEST_CLASS[name]} requests; slow down` } });
+					return;
+				}
 				// The join's answer (the room as the person finds it) goes out before the events it causes.
 				const ordered = name === 'room.join';
 				if (ordered) connection.hold();
@@ -128,7 +136,8 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 
 		socket.on('disconnect', (reason) => {
 			log.debug({ reason }, 'socket disconnected');
-			room.disconnected(claims.pid, connection);
+			// The client closing its own socket means it left; anything else (a network drop, a ping timeout) may come back.
+			room.disconnected(claims.pid, connection, reason !== 'client namespace disconnect');
 			room.release();
 		});
 	});

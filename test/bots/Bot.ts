@@ -59,6 +59,8 @@ export class Bot {
 	readonly signaling: SignalingClient;
 	readonly timings: RequestTimings = [];
 	readonly layerChanges: LayerChange[] = [];
+	/** Requests the server refused, by error code (a load report's "failures by reason"). */
+	readonly failures = new Map<string, number>();
 	participantId = '';
 	readonly #options: BotOptions;
 	#grid: BotOptions['grid'];
@@ -187,8 +189,10 @@ export class Bot {
 			const consumer = await this.#request('consumer.create', { transportId: this.#recvTransportId, producerId });
 			this.#consumers.set(producerId, consumer.id);
 			await this.#request('consumer.resume', { consumerId: consumer.id });
-		} catch {
-			// The producer went away meanwhile; the grid moves on.
+		} catch (error) {
+			// The producer may have gone away meanwhile; the grid moves on, and the refusal is counted.
+			const code = (error as { code?: string }).code ?? 'UNKNOWN';
+			this.failures.set(code, (this.failures.get(code) ?? 0) + 1);
 		} finally {
 			this.#consuming.delete(producerId);
 		}

@@ -102,7 +102,7 @@ describe('membership', () => {
 		await eventually(() => !bo.signaling.connected, 2000, 'socket closed after leaving');
 	});
 
-	it('treats a dropped socket as leaving', async () => {
+	it('treats a socket the client closes itself as leaving, at once', async () => {
 		const { room } = await createRoom(server.url);
 		const ana = await participant(room.code, 'Ana');
 		const bo = await participant(room.code, 'Bo');

@@ -76,6 +76,11 @@ export class SyntheticParticipant {
 		return this.events.findLast((recorded) => recorded.event === event)?.payload;
 	}
 
+	/** The plain receive transport, once `receive` has made it. */
+	get recvTransportId(): string | undefined {
+		return this.#recvTransportId;
+	}
+
 	get id(): string {
 		return this.joined.self.id;
 	}

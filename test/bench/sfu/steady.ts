@@ -111,7 +111,11 @@ export class OurRoom {
 	async settled(label: string): Promise<void> {
 		const deadline = Date.now() + 60_000;
 		while (!this.swarm.bots.every((bot) => bot.subscribed)) {
-			if (Date.now() > deadline) throw new Error('subscriptions did not settle within 60 s');
+			if (Date.now() > deadline) {
+				const failures = new Map<string, number>();
+				for (const bot of this.swarm.bots) for (const [code, count] of bot.failures) failures.set(code, (failures.get(code) ?? 0) + count);
+				throw new Error(`subscriptions did not settle within 60 s; refusals: ${JSON.stringify([...failures])}`);
+			}
 			progress(`${label}: ${this.swarm.bots.filter((bot) => bot.subscribed).length}/${this.swarm.bots.length} subscribed`);
 			await sleep(250);
 		}

@@ -4,9 +4,10 @@
  * the host controls (`host`). The UI reads the store and calls the public
  * methods; it never talks to signalling or media itself.
  *
- * After a dropped connection Socket.IO reconnects with the latest token and
- * this client joins again from scratch: the server replaces the old session
- * and keeps the seat.
+ * After a dropped connection Socket.IO reconnects (with backoff and jitter)
+ * with the latest token and this client joins again from scratch: the
+ * server kept the seat for the reconnect grace, and replaces the old session.
+ * Closing the tab leaves at once.
  */
 import { CloseReason, ErrorCode } from '../../../shared/errors.js';
 import type { IceServer, JoinedRoom } from '../../../shared/protocol.js';
@@ -90,10 +91,16 @@ export class RoomClient {
 	}
 
 	async start(): Promise<void> {
+		// Closing the tab is leaving: the seat is freed at once, not kept for a reconnect that will not come.
+		window.addEventListener('pagehide', this.#onPageHide);
 		await this.#signaling.connect();
 		await this.#join();
 		this.#refreshTimer = setInterval(() => this.#refreshToken(), TOKEN_REFRESH_MS);
 	}
+
+	readonly #onPageHide = (): void => {
+		if (!this.#closed) void this.#signaling.request('room.leave', {}).catch(() => undefined);
+	};
 
 	#refreshToken(): void {
 		this.#signaling.request('session.refresh', {})
@@ -154,6 +161,10 @@ export class RoomClient {
 				if (this.#closed) return;
 				this.#media.reset();
 				this.#join().catch(() => this.#end(CloseReason.DISCONNECTED));
+			},
+			// Never an endless "Reconnecting…": a refused reconnect ends the visit, and the end screen offers to join again.
+			refused: () => {
+				if (!this.#closed) this.#end(CloseReason.DISCONNECTED);
 			},
 		});
 	}
@@ -385,6 +396,7 @@ export class RoomClient {
 	close(): void {
 		if (this.#closed) return;
 		this.#closed = true;
+		window.removeEventListener('pagehide', this.#onPageHide);
 		clearInterval(this.#refreshTimer);
 		this.#view.close();
 		this.#media.reset();

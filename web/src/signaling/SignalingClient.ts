@@ -27,6 +27,8 @@ export interface ConnectionListener {
 	lost?(byServer: boolean): void;
 	/** Socket.IO reconnected after a drop. */
 	restored?(): void;
+	/** The server refused a reconnect (an expired token, a reset link...): Socket.IO will not try again. */
+	refused?(code: ErrorCode): void;
 }
 
 type Emitter = (event: string, payload: unknown) => Promise<unknown>;
@@ -90,6 +92,10 @@ export class SignalingClient {
 	onConnection(listener: ConnectionListener): void {
 		this.#socket.on('disconnect', (reason) => listener.lost?.(reason === 'io server disconnect'));
 		this.#socket.io.on('reconnect', () => listener.restored?.());
+		// A refusal by the server's handshake stops Socket.IO's retries; a network failure does not.
+		this.#socket.on('connect_error', (error: Error & { data?: { code?: ErrorCode } }) => {
+			if (!this.#socket.active) listener.refused?.(error.data?.code ?? ErrorCode.UNAVAILABLE);
+		});
 	}
 
 	async request<K extends RequestName>(name: K, payload: RequestPayload<K>): Promise<ResponseData<K>> {
@@ -119,6 +125,15 @@ export class SignalingClient {
 		} catch {
 			throw new SignalingError(ErrorCode.TIMEOUT, `${name} timed out`);
 		}
+	}
+
+	/**
+	 * Cuts the connection the way a network failure does (the transport just
+	 * closes, nobody says goodbye); Socket.IO then reconnects if it may. For
+	 * tests and tools; the app never uses it.
+	 */
+	drop(): void {
+		this.#socket.io.engine.close();
 	}
 
 	close(): void {

@@ -1,0 +1,57 @@
+/**
+ * A network blip in real Chromium: one browser's link to the server is cut
+ * for 5 seconds (its connections torn down, new ones refused) and it comes
+ * back to the same call by itself, as the same participant, with media
+ * flowing again both ways and no duplicate tile.
+ */
+import { type Browser, expect, test, type Locator, type Page } from '@playwright/test';
+import { e2eServer, join } from '../support/browser.js';
+import { CuttableProxy } from '../support/CuttableProxy.js';
+import { ownerToken } from '../support/rooms.js';
+import { api, createRoom } from '../support/server.js';
+
+const fixture = e2eServer();
+
+const cameraTile = (page: Page, name: string) => page.locator('figure.tile[data-kind=camera]', { hasText: name });
+const framesShown = (tile: Locator) => tile.locator('video').evaluate((video: HTMLVideoElement) => video.getVideoPlaybackQuality().totalVideoFrames);
+
+async function expectFramesFlowing(tile: Locator): Promise<void> {
+	await expect.poll(async () => {
+		const before = await framesShown(tile).catch(() => 0);
+		await tile.page().waitForTimeout(1000);
+		return (await framesShown(tile).catch(() => 0)) - before;
+	}, { timeout: 20_000 }).toBeGreaterThan(5);
+}
+
+test('a browser cut off for 5 s returns to the call by itself, as the same participant', async ({ browser }) => {
+	const { room, inviteUrl } = await createRoom(fixture.server.url);
+	const server = new URL(fixture.server.url);
+	const link = await CuttableProxy.start({ host: '127.0.0.1', port: Number(server.port) });
+	try {
+		await blipAndReturn(browser, room.id, inviteUrl, inviteUrl.replace(server.origin, link.url), link);
+	} finally {
+		await link.close();
+	}
+});
+
+async function blipAndReturn(browser: Browser, roomId: string, inviteUrl: string, linkedUrl: string, link: CuttableProxy): Promise<void> {
+	const ana = await join(browser, inviteUrl, 'Ana');
+	const bo = await join(browser, linkedUrl, 'Bo');
+	await expectFramesFlowing(cameraTile(ana, 'Bo'));
+	const live = fixture.server.server.liveRooms.get(roomId)!;
+	const idsBefore = live.participants().map(({ id }) => id).sort();
+
+	link.cut();
+	await expect(bo.getByText('Reconnecting…')).toBeVisible({ timeout: 5000 });
+	await bo.waitForTimeout(5000);
+	link.restore();
+
+	await expect(bo.getByText('Reconnecting…')).toBeHidden({ timeout: 20_000 });
+	await expectFramesFlowing(cameraTile(ana, 'Bo'));
+	await expectFramesFlowing(cameraTile(bo, 'Ana'));
+	expect(live.participants().map(({ id }) => id).sort()).toEqual(idsBefore);
+	// One tile for Bo at Ana's, and nobody saw Bo leave: not the room's timeline (nor the webhooks fed from it).
+	await expect(cameraTile(ana, 'Bo')).toHaveCount(1);
+	const timeline = await api(fixture.server.url, 'GET', `/api/v1/rooms/${roomId}/events`, { token: ownerToken() });
+	expect(timeline.body.events.map(({ type }: { type: string }) => type)).not.toContain('participant.left');
+}
