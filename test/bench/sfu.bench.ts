@@ -81,7 +81,7 @@ async function stormAndFirstFrame() {
 		const browser = await launchChromium();
 		try {
 			const { summary } = await measureFirstFrames(browser, storm.inviteUrl, Number(values.joins), (message) => progress(`first frame: ${message}`));
-			return { storm: storm.figures, firstFrame: { joins: Number(values.joins), bots: participants - 1, ms: summary.total } };
+			return { storm: storm.figures, firstFrame: { joins: Number(values.joins), bots: participants - 1, ms: summary.total, phases: summary } };
 		} finally {
 			await browser.close();
 		}

@@ -55,3 +55,21 @@ async function blipAndReturn(browser: Browser, roomId: string, inviteUrl: string
 	const timeline = await api(fixture.server.url, 'GET', `/api/v1/rooms/${roomId}/events`, { token: ownerToken() });
 	expect(timeline.body.events.map(({ type }: { type: string }) => type)).not.toContain('participant.left');
 }
+
+test('a reconnect the server refuses ends the visit with a clear screen, not an endless "Reconnecting…"', async ({ browser }) => {
+	const { room, inviteUrl } = await createRoom(fixture.server.url);
+	const server = new URL(fixture.server.url);
+	const link = await CuttableProxy.start({ host: '127.0.0.1', port: Number(server.port) });
+	try {
+		const ana = await join(browser, inviteUrl.replace(server.origin, link.url), 'Ana');
+		link.cut();
+		await expect(ana.getByText('Reconnecting…')).toBeVisible({ timeout: 5000 });
+		// While Ana is away the owner resets the link: her token, issued under the old one, opens nothing now.
+		expect((await api(fixture.server.url, 'POST', `/api/v1/rooms/${room.id}/link/reset`, { token: ownerToken(), body: {} })).status).toBe(200);
+		link.restore();
+		await expect(ana.getByText('You were disconnected.')).toBeVisible({ timeout: 20_000 });
+		await expect(ana.getByRole('button', { name: 'Rejoin' })).toBeVisible();
+	} finally {
+		await link.close();
+	}
+});

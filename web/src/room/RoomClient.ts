@@ -25,6 +25,10 @@ import { ScreenView, type ShownTile } from './ScreenView.js';
 
 /** Refresh the participant token well before the server's 10-minute lifetime runs out. */
 const TOKEN_REFRESH_MS = 4 * 60_000;
+/** How long the client keeps trying to come back after a worker failure or a server restart. */
+const RECOVERY_MS = 60_000;
+/** What a server that is restarting, or rebuilding a room, may answer for a while. */
+const RECOVERABLE = new Set<ErrorCode>([ErrorCode.UNAVAILABLE, ErrorCode.DRAINING, ErrorCode.TIMEOUT, ErrorCode.INTERNAL, ErrorCode.ALREADY_JOINED]);
 /** How long a reaction floats over its sender's tile. */
 const REACTION_MS = 4000;
 
@@ -52,6 +56,8 @@ export class RoomClient {
 	readonly #microphone: Microphone | undefined;
 	readonly #camera: Camera;
 	#closed = false;
+	/** Coming back after a worker failure or a server restart (see #recover). */
+	#recovering = false;
 	readonly #view: ScreenView;
 
 	constructor(options: RoomClientOptions) {
@@ -134,7 +140,11 @@ export class RoomClient {
 			setTimeout(() => dispatch({ type: 'reactionExpired', id }), REACTION_MS);
 		});
 		signaling.on('server.draining', ({ deadline }) => dispatch({ type: 'draining', deadline }));
-		signaling.on('session.closed', ({ reason }) => this.#end(reason));
+		signaling.on('session.closed', ({ reason }) => {
+			// The server's fault, not the person's: come back by ourselves once it can take us again.
+			if (reason === CloseReason.MEDIA_FAILURE || reason === CloseReason.SERVER_SHUTDOWN) void this.#recover(reason);
+			else this.#end(reason);
+		});
 		signaling.on('lobby.status', (status) => dispatch({ type: 'waiting', status }));
 		signaling.on('room.admitted', (room) => this.#enter(room));
 		signaling.on('room.updated', (settings) => {
@@ -167,6 +177,38 @@ export class RoomClient {
 				if (!this.#closed) this.#end(CloseReason.DISCONNECTED);
 			},
 		});
+	}
+
+	/**
+	 * After a worker died under the call, or the server restarted: connect and
+	 * join again (the room is rebuilt on a live worker, the same participant
+	 * takes their seat), retrying with backoff and jitter for up to
+	 * RECOVERY_MS, then giving up with the reason.
+	 */
+	async #recover(reason: CloseReason): Promise<void> {
+		if (this.#recovering || this.#closed) return;
+		this.#recovering = true;
+		this.store.dispatch({ type: 'phase', phase: 'reconnecting' });
+		this.store.dispatch({ type: 'quality', quality: 'lost' });
+		this.#media.reset();
+		const deadline = Date.now() + RECOVERY_MS;
+		for (let attempt = 0; !this.#closed && Date.now() < deadline; attempt++) {
+			const delay = Math.min(5000, 250 * 2 ** attempt);
+			await new Promise((resolve) => setTimeout(resolve, delay / 2 + Math.random() * delay / 2));
+			// From a clean state: the old connection may still be closing.
+			this.#signaling.close();
+			try {
+				await this.#signaling.connect();
+				await this.#join();
+				this.#recovering = false;
+				return;
+			} catch (error) {
+				// A refusal that will not change (removed, ended...) ends the visit with it; anything else is tried again.
+				if (!RECOVERABLE.has(errorCode(error))) break;
+			}
+		}
+		this.#recovering = false;
+		if (!this.#closed) this.#end(reason);
 	}
 
 	async #join(): Promise<void> {
