@@ -150,6 +150,7 @@ export class Bot {
 			},
 		});
 		const target = { ip: send.ip!, port: send.port! };
+		this.media.answerKeyFrameRequests(send.srtpParameters!);
 		this.media.sendTo(target, target);
 
 		if (!this.#grid) return;

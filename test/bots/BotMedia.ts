@@ -1,15 +1,17 @@
 /**
  * A bot's media, apart from how it reaches a room: it replays the clip as
  * SRTP (Opus, and VP8 in three simulcast streams with temporal layers) to
- * where the SFU listens, and counts what arrives on its receive socket. RTP
+ * where the SFU listens, answers its key frame requests by skipping to the
+ * clip's next key frame, and counts what arrives on its receive socket. RTP
  * headers travel in the clear under SRTP, so receiving never decrypts:
  * packets, bytes and sequence gaps (loss) come from the headers.
  */
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
+import { ProtectionProfileAes128CmHmacSha1_80, SrtcpSession } from 'werift-rtp';
 import type { SrtpParameters } from '../../shared/schemas.js';
-import { type Clip, FRAME_RATE, OPUS_FRAME_MS, SIMULCAST } from './clip.js';
+import { type Clip, FRAME_RATE, KEY_FRAME_INTERVAL, OPUS_FRAME_MS, SIMULCAST } from './clip.js';
 import { RtpStream, SrtpProtector, vp8Payloads } from './rtp.js';
 
 export const OPUS_PAYLOAD_TYPE = 100;
@@ -63,12 +65,19 @@ export class BotMedia {
 	readonly #receive: dgram.Socket;
 	#audioTarget: { ip: string; port: number } | undefined;
 	#videoTarget: { ip: string; port: number } | undefined;
+	/** Key frame requests the SFU sent for this bot's video. */
+	keyFrameRequests = 0;
 	/** Whether the microphone is on: a muted bot sends no audio at all, as a muted browser with DTX nearly does. */
 	audioOn = true;
 	#startedAt = 0;
 	#videoFrames = 0;
 	#audioFrames = 0;
 	#tl0PicIdx = 0;
+	/** Frames skipped in the clip to answer key frame requests. */
+	#clipOffset = 0;
+	#keyFrameWanted = false;
+	/** Decrypts what the SFU sends back on the send socket (RTCP: receiver reports, key frame requests). */
+	#feedback: SrtcpSession | undefined;
 	#lastReport = 0;
 	#closed = false;
 
@@ -90,6 +99,42 @@ export class BotMedia {
 			return socket;
 		};
 		return new BotMedia(clip, await bind(), await bind(), srtp);
+	}
+
+	/**
+	 * Answers the SFU's key frame requests (PLI, FIR) for this bot's video,
+	 * which it sends encrypted with `serverSrtp` on the send transport; a new
+	 * viewer then waits for one frame, not for the clip's next key frame.
+	 */
+	answerKeyFrameRequests(serverSrtp: SrtpParameters): void {
+		const raw = Buffer.from(serverSrtp.keyBase64, 'base64');
+		const ours = Buffer.from(this.srtp.keyBase64, 'base64');
+		this.#feedback = new SrtcpSession({
+			keys: { localMasterKey: ours.subarray(0, 16), localMasterSalt: ours.subarray(16, 30), remoteMasterKey: raw.subarray(0, 16), remoteMasterSalt: raw.subarray(16, 30) },
+			profile: ProtectionProfileAes128CmHmacSha1_80,
+		});
+		this.#send.on('message', (packet) => this.#onFeedback(packet));
+	}
+
+	#onFeedback(packet: Buffer): void {
+		let rtcp: Buffer;
+		try {
+			rtcp = this.#feedback!.decrypt(packet);
+		} catch {
+			return;
+		}
+		const ours = new Set(this.video.map(({ ssrc }) => ssrc));
+		// A compound packet: each part has a 4-byte header whose length counts 32-bit words after it.
+		for (let offset = 0; offset + 12 <= rtcp.length; offset += (rtcp.readUInt16BE(offset + 2) + 1) * 4) {
+			const format = rtcp[offset]! & 0x1f;
+			const type = rtcp[offset + 1]!;
+			// Payload-specific feedback (206): PLI is format 1, FIR format 4 (its media SSRC is in the FCI, also at +12).
+			if (type !== 206 || (format !== 1 && format !== 4)) continue;
+			const media = format === 1 ? rtcp.readUInt32BE(offset + 8) : (offset + 16 <= rtcp.length ? rtcp.readUInt32BE(offset + 12) : 0);
+			if (!ours.has(media)) continue;
+			this.#keyFrameWanted = true;
+			this.keyFrameRequests++;
+		}
 	}
 
 	/** Where the SFU expects this bot's media; both may be the same transport. */
@@ -122,15 +167,21 @@ export class BotMedia {
 	#sendVideoFrame(index: number): void {
 		const target = this.#videoTarget;
 		if (!target) return;
-		const frameInClip = index % this.#clip.video[0]!.length;
+		const clipLength = this.#clip.video[0]!.length;
+		let frameInClip = (index + this.#clipOffset) % clipLength;
+		if (this.#keyFrameWanted) {
+			// Asked for a key frame: skip ahead to the clip's next one (the picture jumps, as a real encoder's would not).
+			this.#keyFrameWanted = false;
+			const skip = (KEY_FRAME_INTERVAL - (frameInClip % KEY_FRAME_INTERVAL)) % KEY_FRAME_INTERVAL;
+			this.#clipOffset += skip;
+			frameInClip = (frameInClip + skip) % clipLength;
+		}
 		const timestamp = index * (VIDEO_CLOCK / FRAME_RATE);
-		const temporalLayer = this.#clip.video[0]![frameInClip]!.temporalLayer;
+		const { temporalLayer, layerSync } = this.#clip.video[0]![frameInClip]!;
 		if (temporalLayer === 0 && index > 0) this.#tl0PicIdx = (this.#tl0PicIdx + 1) & 0xff;
 		this.video.forEach((stream, layer) => {
 			const frame = this.#clip.video[layer]![frameInClip]!;
-			// TL1, and the TL2 frame right after a TL0, depend on TL0 alone: a viewer may step up there.
-			const picture = { pictureId: index & 0x7fff, tl0PicIdx: this.#tl0PicIdx, temporalLayer, layerSync: index % 4 === 1 || index % 4 === 2 };
-			const payloads = vp8Payloads(frame.data, picture);
+			const payloads = vp8Payloads(frame.data, { pictureId: index & 0x7fff, tl0PicIdx: this.#tl0PicIdx, temporalLayer, layerSync });
 			payloads.forEach((payload, i) => this.#send.send(stream.packet(payload, timestamp, i === payloads.length - 1), target.port, target.ip));
 		});
 	}

@@ -25,8 +25,10 @@ export const SIMULCAST = [
 export interface VideoFrame {
 	data: Buffer;
 	keyFrame: boolean;
-	/** Temporal layer, 0..2. */
+	/** Temporal layer, 0..2; a key frame depends on nothing, so it is always in the base layer. */
 	temporalLayer: number;
+	/** A frame a viewer may step up to a higher temporal layer at: it depends on the base layer alone. */
+	layerSync: boolean;
 }
 
 export interface Clip {
@@ -73,7 +75,10 @@ function readIvf(file: string): VideoFrame[] {
 		const size = buffer.readUInt32LE(offset);
 		const data = buffer.subarray(offset + 12, offset + 12 + size);
 		// The VP8 frame tag's lowest bit is 0 on a key frame.
-		frames.push({ data, keyFrame: (data[0]! & 1) === 0, temporalLayer: TEMPORAL_PATTERN[frames.length % TEMPORAL_PATTERN.length]! });
+		const keyFrame = (data[0]! & 1) === 0;
+		const position = frames.length % TEMPORAL_PATTERN.length;
+		// TL1, and the TL2 frame right after a TL0, reference the base layer only.
+		frames.push({ data, keyFrame, temporalLayer: keyFrame ? 0 : TEMPORAL_PATTERN[position]!, layerSync: position === 1 || position === 2 });
 		offset += 12 + size;
 	}
 	return frames;

@@ -13,7 +13,7 @@ import { AUDIO_LEVEL_EXTENSION_ID, newSrtpParameters } from '../../bots/rtp.js';
 import { botRtpCapabilities } from '../../bots/Bot.js';
 import { BotMedia, OPUS_PAYLOAD_TYPE, VP8_PAYLOAD_TYPE } from '../../bots/BotMedia.js';
 import { type Clip, SIMULCAST } from '../../bots/clip.js';
-import { SRTP_CRYPTO_SUITE } from '../../../shared/schemas.js';
+import { SRTP_CRYPTO_SUITE, type SrtpParameters } from '../../../shared/schemas.js';
 
 const LISTEN: types.TransportListenInfo = { protocol: 'udp', ip: '127.0.0.1', portRange: { min: 20_000, max: 31_999 } };
 
@@ -63,6 +63,7 @@ export class FloorRoom {
 		const receive = await this.router.createPlainTransport({ listenInfo: LISTEN, rtcpMux: true, comedia: false, ...srtp });
 		await receive.connect({ ip: '127.0.0.1', port: media.receivePort, srtpParameters: media.srtp });
 		media.audioOn = speaking;
+		media.answerKeyFrameRequests(send.srtpParameters as SrtpParameters);
 		media.sendTo({ ip: send.tuple.localAddress, port: send.tuple.localPort }, { ip: send.tuple.localAddress, port: send.tuple.localPort });
 		const bot = { media, camera, mic, receive };
 		this.bots.push(bot);
