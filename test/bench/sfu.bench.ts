@@ -52,11 +52,13 @@ async function gridRoomAndSweep() {
 	const room = await OurRoom.start(shape, { workers: 1, consumerBudget: 100_000, label: 'grid room' });
 	try {
 		const window = await room.measure(seconds, 'grid room');
-		const sweep: (Window & { tiles: number })[] = [];
+		const sweep: (Window & { tiles: number; subscribed: number; refusals: Record<string, number> })[] = [];
 		for (const tiles of sweepTiles) {
 			for (const bot of room.swarm.bots) bot.setGrid({ ...shape.grid, tiles });
-			await room.settled(`sweep ${tiles} tiles`);
-			sweep.push({ tiles, ...await room.measure(sweepSeconds, `sweep ${tiles} tiles`) });
+			const { subscribed, refusals } = await room.settled(`sweep ${tiles} tiles`);
+			sweep.push({ tiles, subscribed, refusals, ...await room.measure(sweepSeconds, `sweep ${tiles} tiles`) });
+			// Past capacity: the server could not set up every subscription; larger steps would only say so again.
+			if (subscribed < participants) break;
 		}
 		return { window, joins: room.joins, sweep };
 	} finally {
@@ -91,13 +93,22 @@ async function stormAndFirstFrame() {
 }
 
 const startedAt = new Date();
-const floor = await runFloor(shape, seconds);
-const grid = await gridRoomAndSweep();
-const two = await twoWorkers();
-const { storm, firstFrame } = await stormAndFirstFrame();
+fs.mkdirSync(values.out, { recursive: true });
+const file = path.join(values.out, `sfu-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+/** Each part's figures are written as soon as it ends, so a later failure loses nothing measured. */
+const partial: Record<string, unknown> = { startedAt: startedAt.toISOString(), shape };
+const save = <T>(name: string, figures: T): T => {
+	partial[name] = figures;
+	fs.writeFileSync(file, `${JSON.stringify(partial, null, 2)}\n`);
+	return figures;
+};
+const floor = save('floor', await runFloor(shape, seconds));
+const grid = save('gridRoom', await gridRoomAndSweep());
+const two = save('twoWorkers', await twoWorkers());
+const { storm, firstFrame } = save('stormAndFirstFrame', await stormAndFirstFrame());
 endProgress();
 
-const passing = grid.sweep.filter((step) => step.workerCpu <= MAX_WORKER_CPU && step.lossPercent <= MAX_LOSS_PERCENT);
+const passing = grid.sweep.filter((step) => step.subscribed === participants && step.workerCpu <= MAX_WORKER_CPU && step.lossPercent <= MAX_LOSS_PERCENT);
 const best = passing.at(-1);
 const results = {
 	startedAt: startedAt.toISOString(),
@@ -113,7 +124,7 @@ const results = {
 	sweep: grid.sweep,
 	capacity: best
 		? { forwardingConsumersPerWorker: best.forwarding, openConsumersPerWorker: best.consumers, tiles: best.tiles,
-			srtpPacketsPerSecondPerCore: Math.round(best.packetsPerSecond / (best.workerCpu / 100)), limitedBy: passing.length === grid.sweep.length ? 'the sweep\'s largest step (bots or grid size)' : 'worker CPU or loss' }
+			srtpPacketsPerSecondPerCore: Math.round(best.packetsPerSecond / (best.workerCpu / 100)), limitedBy: passing.length === grid.sweep.length ? 'the sweep\'s largest step (bots or grid size)' : 'worker CPU, loss or subscriptions not set up' }
 		: null,
 	twoWorkers: { ...two.window, joins: two.joins, totalWorkerCpuOverOne: ratio(two.window.workerCpu, grid.window.workerCpu) },
 	joinStorm: storm,
@@ -124,10 +135,8 @@ const row = (name: string, window: Window) => [name, window.forwarding, window.c
 console.table([
 	['', 'forwarding', 'consumers', 'packets/s', 'Mbit/s', 'worker %', 'main %', 'bots %', 'loss %'],
 	row('floor', floor.window), row('grid room (1 worker)', grid.window), row('grid room (2 workers)', two.window),
-	...grid.sweep.map((step) => row(`sweep ${step.tiles} tiles`, step)),
+	...grid.sweep.map((step) => row(`sweep ${step.tiles} tiles${step.subscribed < participants ? ` (${step.subscribed}/${participants} subscribed)` : ''}`, step)),
 ]);
 console.log(JSON.stringify({ oursOverFloor: results.oursOverFloor, capacity: results.capacity, joinStorm: storm, firstFrame, joins: { ours: grid.joins, floor: floor.joins } }, null, 2));
-fs.mkdirSync(values.out, { recursive: true });
-const file = path.join(values.out, `sfu-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
 fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`[bench] wrote ${file}`);
