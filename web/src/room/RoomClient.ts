@@ -225,13 +225,15 @@ export class RoomClient {
 	 * Seated (at once, or admitted from the lobby): the room shows at once, and
 	 * media is set up behind it, the others' first, so their first frames do
 	 * not wait for ours. Media that cannot be set up ends the visit with
-	 * DISCONNECTED, which offers to rejoin.
+	 * DISCONNECTED, which offers to rejoin, unless the connection dropped
+	 * meanwhile: the reconnect sets it up again.
 	 */
 	#enter(joined: JoinedRoom): void {
 		this.store.dispatch({ type: 'joined', room: joined });
 		this.store.dispatch({ type: 'quality', quality: 'good' });
 		this.#startMedia(joined).catch(() => {
-			if (!this.#closed) this.#end(CloseReason.DISCONNECTED);
+			// Media cut short by a dropped connection is set up again when it comes back (restored joins afresh).
+			if (!this.#closed && this.#signaling.connected) this.#end(CloseReason.DISCONNECTED);
 		});
 	}
 
