@@ -59,25 +59,22 @@ export class Metrics {
 			(usage) => (usage.ru_utime + usage.ru_stime) / 1000);
 		// getrusage reports ru_maxrss in kilobytes on Linux.
 		perWorker('rooms_mediasoup_worker_max_rss_bytes', 'Peak resident memory of a mediasoup worker', (usage) => usage.ru_maxrss * 1024);
-		new Gauge({
-			name: 'rooms_mediasoup_worker_consumers',
-			help: 'Consumers open on a mediasoup worker (pipes between workers included), weighed against ROOMS_WORKER_CONSUMER_BUDGET',
+		// Counted by the pool itself: no request to the workers.
+		const consumerGauge = (name: string, help: string, read: (counts: { consumers: number; forwarding: number }) => number) => new Gauge({
+			name,
+			help,
 			labelNames: ['worker'] as const,
 			registers: [this.registry],
 			collect() {
 				this.reset();
-				for (const { index, consumers } of workers.consumerCounts()) this.set({ worker: String(index) }, consumers);
+				for (const counts of workers.consumerCounts()) this.set({ worker: String(counts.index) }, read(counts));
 			},
 		});
-		new Gauge({
-			name: 'rooms_mediasoup_worker_consumers_forwarding',
-			help: 'Consumers forwarding media on a mediasoup worker: neither they nor their producer paused (off-screen video and muted microphones are)',
-			labelNames: ['worker'] as const,
-			registers: [this.registry],
-			collect() {
-				this.reset();
-				for (const { index, forwarding } of workers.consumerCounts()) this.set({ worker: String(index) }, forwarding);
-			},
-		});
+		consumerGauge('rooms_mediasoup_worker_consumers',
+			'Consumers open on a mediasoup worker (pipes between workers included), weighed against ROOMS_WORKER_CONSUMER_BUDGET',
+			({ consumers }) => consumers);
+		consumerGauge('rooms_mediasoup_worker_consumers_forwarding',
+			'Consumers forwarding media on a mediasoup worker: neither they nor their producer paused (off-screen video and muted microphones are)',
+			({ forwarding }) => forwarding);
 	}
 }
