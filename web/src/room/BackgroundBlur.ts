@@ -28,7 +28,12 @@ const FILES: Record<string, string> = {
 	'selfie_segmentation_solution_wasm_bin.wasm': wasmUrl,
 };
 
-/** Frames per second of the blurred picture: each costs a segmentation, and on a machine without a GPU that is most of the cost. */
+/**
+ * Frames per second of the blurred picture. It is drawn at this steady rate
+ * with the latest mask, and the model runs beside it as often as the CPU
+ * allows, up to the same rate: on a machine without a GPU a segmentation
+ * takes longer than a frame, and the picture others see must not slow with it.
+ */
 const FPS = 15;
 /**
  * The background is blurred by drawing it at 1/BLUR_SCALE of its size and
@@ -36,6 +41,12 @@ const FPS = 15;
  * without a GPU run on the CPU for every pixel.
  */
 const BLUR_SCALE = 12;
+/**
+ * Width of the picture the model is given. It works on 256×144 whatever it
+ * is sent, and scaling a 720p frame down on its WebGL path costs more than
+ * scaling it on a canvas first.
+ */
+const MODEL_INPUT_WIDTH = 256;
 export const FRAME_MEASURE = 'rooms.blur.frame';
 
 type SegmentationClass = typeof SelfieSegmentation;
@@ -60,16 +71,27 @@ function loadSolution(): Promise<SegmentationClass> {
 	return loading;
 }
 
+/** A canvas with its 2D context. */
+function canvas2d(): [HTMLCanvasElement, CanvasRenderingContext2D] {
+	const canvas = document.createElement('canvas');
+	return [canvas, canvas.getContext('2d')!];
+}
+
 export class BackgroundBlur {
 	/** The blurred picture, to show and send. */
 	readonly track: MediaStreamTrack;
 	readonly #video = document.createElement('video');
-	readonly #canvas = document.createElement('canvas');
-	readonly #context: CanvasRenderingContext2D;
-	readonly #small = document.createElement('canvas');
-	readonly #smallContext: CanvasRenderingContext2D;
+	readonly #output = canvas2d();
+	/** The picture at 1/BLUR_SCALE, drawn back up as the blurred background. */
+	readonly #small = canvas2d();
+	/** The picture at the model's size, sent to it. */
+	readonly #modelInput = canvas2d();
+	/** The latest mask (opaque where the person is), kept until the next one: the model's own is valid only in its callback. */
+	readonly #mask = canvas2d();
+	#hasMask = false;
 	readonly #segmentation: SelfieSegmentation;
-	#timer: ReturnType<typeof setTimeout> | undefined;
+	#segmentTimer: ReturnType<typeof setTimeout> | undefined;
+	readonly #drawTimer: ReturnType<typeof setInterval>;
 	#closed = false;
 
 	/** Resolves once the model is loaded and the first frame can be made. */
@@ -83,14 +105,13 @@ export class BackgroundBlur {
 
 	private constructor(segmentation: SelfieSegmentation, input: MediaStreamTrack) {
 		this.#segmentation = segmentation;
-		this.#context = this.#canvas.getContext('2d')!;
-		this.#smallContext = this.#small.getContext('2d')!;
 		this.#video.muted = true;
 		this.#video.playsInline = true;
-		segmentation.onResults((results) => this.#draw(results));
+		segmentation.onResults((results) => this.#keepMask(results));
 		this.setInput(input);
-		this.track = this.#canvas.captureStream(FPS).getVideoTracks()[0]!;
-		this.#loop();
+		this.track = this.#output[0].captureStream(FPS).getVideoTracks()[0]!;
+		this.#segmentLoop();
+		this.#drawTimer = setInterval(() => this.#draw(), 1000 / FPS);
 	}
 
 	/** Blurs another camera's picture (a switched or reopened device). */
@@ -99,51 +120,77 @@ export class BackgroundBlur {
 		void this.#video.play().catch(() => undefined);
 	}
 
-	#loop(): void {
+	get #hasPicture(): boolean {
+		return this.#video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && this.#video.videoWidth > 0;
+	}
+
+	#segmentLoop(): void {
 		if (this.#closed) return;
 		const started = performance.now();
-		const video = this.#video;
-		const frame = video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && video.videoWidth > 0
-			? this.#segmentation.send({ image: video }) : Promise.resolve();
+		const frame = this.#hasPicture ? this.#segmentation.send({ image: this.#scaledForModel() }) : Promise.resolve();
 		void frame.catch(() => undefined).finally(() => {
-			// Each frame's cost, readable with performance.getEntriesByName (the blur benchmark does).
+			// Each segmentation's cost, readable with performance.getEntriesByName (the blur benchmark does).
 			performance.measure(FRAME_MEASURE, { start: started });
-			this.#timer = setTimeout(() => this.#loop(), Math.max(0, 1000 / FPS - (performance.now() - started)));
+			// At most FPS, and idle at least as long as the segmentation took, so drawing always has half the time.
+			const took = performance.now() - started;
+			this.#segmentTimer = setTimeout(() => this.#segmentLoop(), Math.max(took, 1000 / FPS - took));
 		});
 	}
 
-	/** The person, sharp, over a blurred copy of the whole picture. */
-	#draw({ image, segmentationMask }: Results): void {
+	#scaledForModel(): HTMLCanvasElement {
+		const [input, context] = this.#modelInput;
+		const video = this.#video;
+		resize(input, MODEL_INPUT_WIDTH, Math.round(MODEL_INPUT_WIDTH * video.videoHeight / video.videoWidth));
+		context.drawImage(video, 0, 0, input.width, input.height);
+		return input;
+	}
+
+	#keepMask({ segmentationMask }: Results): void {
 		if (this.#closed) return;
-		const canvas = this.#canvas;
-		const context = this.#context;
-		const width = this.#video.videoWidth;
-		const height = this.#video.videoHeight;
-		if (canvas.width !== width || canvas.height !== height) {
-			canvas.width = width;
-			canvas.height = height;
-			this.#small.width = Math.max(1, Math.round(width / BLUR_SCALE));
-			this.#small.height = Math.max(1, Math.round(height / BLUR_SCALE));
-		}
-		this.#smallContext.drawImage(image, 0, 0, this.#small.width, this.#small.height);
+		const [mask, context] = this.#mask;
+		resize(mask, segmentationMask.width, segmentationMask.height);
+		context.clearRect(0, 0, mask.width, mask.height);
+		context.drawImage(segmentationMask, 0, 0);
+		this.#hasMask = true;
+	}
+
+	/** The camera's current frame: the person sharp, over a blurred copy of the whole picture. */
+	#draw(): void {
+		if (this.#closed || !this.#hasMask || !this.#hasPicture) return;
+		const [canvas, context] = this.#output;
+		const [small, smallContext] = this.#small;
+		const video = this.#video;
+		const { videoWidth: width, videoHeight: height } = video;
+		resize(canvas, width, height);
+		resize(small, Math.round(width / BLUR_SCALE), Math.round(height / BLUR_SCALE));
+		smallContext.drawImage(video, 0, 0, small.width, small.height);
 		context.save();
 		context.clearRect(0, 0, width, height);
-		context.drawImage(segmentationMask, 0, 0, width, height);
+		context.drawImage(this.#mask[0], 0, 0, width, height);
 		context.globalCompositeOperation = 'source-in';
-		context.drawImage(image, 0, 0, width, height);
+		context.drawImage(video, 0, 0, width, height);
 		context.globalCompositeOperation = 'destination-over';
 		context.imageSmoothingQuality = 'high';
-		context.drawImage(this.#small, 0, 0, width, height);
+		context.drawImage(small, 0, 0, width, height);
 		context.restore();
 	}
 
-	/** Stops the loop and the blurred track; the camera itself belongs to the caller. Idempotent. */
+	/** Stops the loops and the blurred track; the camera itself belongs to the caller. Idempotent. */
 	close(): void {
 		if (this.#closed) return;
 		this.#closed = true;
-		clearTimeout(this.#timer);
+		clearTimeout(this.#segmentTimer);
+		clearInterval(this.#drawTimer);
 		this.track.stop();
 		this.#video.srcObject = null;
 		void this.#segmentation.close();
 	}
+}
+
+/** Sets a canvas's size only when it changes: setting it clears the canvas, even to the same size. */
+function resize(canvas: HTMLCanvasElement, width: number, height: number): void {
+	width = Math.max(1, width);
+	height = Math.max(1, height);
+	if (canvas.width !== width) canvas.width = width;
+	if (canvas.height !== height) canvas.height = height;
 }
