@@ -7,6 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Server as SocketServer } from 'socket.io';
 import { AppRegistry, loadServerSecret } from './apps/AppRegistry.js';
@@ -84,7 +85,7 @@ export class RoomsServer {
 		this.config = config;
 		this.logger = logger;
 		this.workers = workers;
-		const stores = openSqliteStores(config.dataDir);
+		const stores = openSqliteStores(config.dataDir, { waitMs: config.storeWaitSeconds * 1000, logger });
 		this.stores = stores;
 		this.apps = AppRegistry.load(config.appsSource, config.dataDir, logger);
 		const tokens = new ParticipantTokens(loadServerSecret(config.dataDir), config.tokenTtlSeconds);
@@ -118,9 +119,10 @@ export class RoomsServer {
 			metrics: this.metrics,
 			logger,
 			rateLimitPerMinute: config.rateLimitPerMinute,
+			webRoomsPerHour: config.webRoomsPerHour,
 			webDistDir: path.join(projectRoot, 'dist', 'web'),
 			webHosts: config.webHosts,
-			isReady: () => !this.#closed && workers.liveWorkers > 0 && stores.isOpen(),
+			notReadyBecause: () => this.#notReadyBecause(),
 			isDraining: () => this.liveRooms.draining,
 		});
 		this.#httpServer = config.tls
@@ -128,6 +130,7 @@ export class RoomsServer {
 			: http.createServer(app);
 		this.#io = attachSignaling(this.#httpServer, {
 			liveRooms: this.liveRooms, moderation: this.moderation, bans: stores.bans, tokens, metrics: this.metrics, logger,
+			connectionsPerIpPerMinute: config.rateLimitPerMinute,
 		});
 	}
 
@@ -146,6 +149,18 @@ export class RoomsServer {
 	get url(): string {
 		if (!this.#publicUrl) throw new Error('server is not listening yet');
 		return this.#publicUrl;
+	}
+
+	#notReadyBecause(): { reason: string; message: string } | undefined {
+		if (this.#closed) return { reason: 'stopped', message: 'the server has stopped' };
+		if (this.workers.liveWorkers === 0) return { reason: 'no-media-worker', message: 'no live media worker' };
+		if (!this.stores.isOpen()) return { reason: 'storage-closed', message: 'storage is closed' };
+		const fault = this.stores.fault();
+		if (fault) {
+			const seconds = ((Date.now() - fault.since) / 1000).toFixed(1);
+			return { reason: 'storage-fault', message: `storage failing (${fault.code}) for ${seconds} s; ${this.stores.queued()} writes and reads queued` };
+		}
+		return undefined;
 	}
 
 	get port(): number {
@@ -171,8 +186,9 @@ export class RoomsServer {
 		if (this.#closed) return;
 		this.#closed = true;
 		this.liveRooms.close();
-		// Everyone still seated has left on the timeline and in the outbox before they close.
-		await this.activity.settled();
+		// Everyone still seated has left on the timeline and in the outbox before they close; a failing store
+		// gets as long as a request would wait, and what is still queued after that is logged as lost.
+		await Promise.race([this.activity.settled(), delay(this.config.storeWaitSeconds * 1000, undefined, { ref: false })]);
 		this.webhooks.close();
 		// Socket.IO closes the HTTP server, whose callback waits for every connection to end;
 		// a browser's kept-alive connection could hold it for ever, so they are all ended now.

@@ -49,8 +49,11 @@ const EnvSchema = z.object({
 	ROOMS_WORKER_CONSUMER_BUDGET: z.coerce.number().int().min(1).max(100_000).default(500),
 	/** An ingest participant streaming over HTTP-created transports leaves after this long without receiving a packet. Default 30. */
 	ROOMS_INGEST_IDLE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+	// Below the clients' 10 s request timeout, so a person waiting gets an answer, not a timeout.
+	ROOMS_STORE_WAIT_SECONDS: z.coerce.number().min(0.1).max(60).default(9),
 	/** Requests per minute per IP on the public invite endpoints. Default 300. */
 	ROOMS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+	ROOMS_WEB_ROOMS_PER_HOUR: z.coerce.number().int().min(1).default(20),
 	/** TLS certificate and key (PEM files) for HTTPS. Default: plain HTTP. */
 	ROOMS_TLS_CERT: z.string().min(1).optional(),
 	ROOMS_TLS_KEY: z.string().min(1).optional(),
@@ -90,7 +93,11 @@ export interface Config {
 	ingestIdleSeconds: number;
 	workerConsumerBudget: number;
 	reconnectGraceSeconds: number;
+	/** How long a request waits for a locked or failing database before UNAVAILABLE. */
+	storeWaitSeconds: number;
 	rateLimitPerMinute: number;
+	/** Rooms one IP address may create from the landing page per hour. */
+	webRoomsPerHour: number;
 	tls: { certFile: string; keyFile: string } | undefined;
 	webHosts: boolean;
 	knockTimeoutSeconds: number;
@@ -184,7 +191,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		ingestIdleSeconds: e.ROOMS_INGEST_IDLE_SECONDS,
 		workerConsumerBudget: e.ROOMS_WORKER_CONSUMER_BUDGET,
 		reconnectGraceSeconds: e.ROOMS_RECONNECT_GRACE_SECONDS,
+		storeWaitSeconds: e.ROOMS_STORE_WAIT_SECONDS,
 		rateLimitPerMinute: e.ROOMS_RATE_LIMIT_PER_MINUTE,
+		webRoomsPerHour: e.ROOMS_WEB_ROOMS_PER_HOUR,
 		tls: e.ROOMS_TLS_CERT ? { certFile: e.ROOMS_TLS_CERT, keyFile: e.ROOMS_TLS_KEY! } : undefined,
 		webHosts: e.ROOMS_WEB_HOSTS,
 		knockTimeoutSeconds: e.ROOMS_KNOCK_TIMEOUT_SECONDS,

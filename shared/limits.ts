@@ -40,6 +40,12 @@ export const LIMITS = {
 	},
 	/** What one participant may hold: send and receive transports and one spare for recovery; a consumer per other person's microphone, camera and screen. */
 	maxTransports: 3,
+	/**
+	 * Socket.IO connections one participant may open (their token's participant
+	 * id, across token refreshes): reconnects after blips and recoveries come
+	 * a few a minute; a token replayed in a loop does not get through.
+	 */
+	connectionsPerParticipant: { burst: 10, perSecond: 1 / 6 },
 	maxConsumers: 150,
 	/** Socket.IO request timeout used by clients, in milliseconds. */
 	requestTimeoutMs: 10_000,

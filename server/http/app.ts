@@ -12,8 +12,9 @@ import { webAppRouter } from './webApp.js';
 
 export interface HttpAppDeps extends OwnerRoutesDeps {
 	rateLimitPerMinute: number;
-	/** Whether the service can take rooms now (a live worker and an open store). */
-	isReady: () => boolean;
+	webRoomsPerHour: number;
+	/** Why the service cannot take rooms now (no live worker, a closed or failing store), or undefined when it can. */
+	notReadyBecause: () => { reason: string; message: string } | undefined;
 	/** Stopping gracefully: /readyz says so with 503, so load balancers send new people elsewhere. */
 	isDraining: () => boolean;
 	/** The built web app, served when present. */
@@ -59,8 +60,11 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 	});
 	app.get('/readyz', (_req, res) => {
 		if (deps.isDraining()) sendError(res, ErrorCode.DRAINING, 'draining: calls continue, new joins go elsewhere');
-		else if (deps.isReady()) res.json({ status: 'ready' });
-		else sendError(res, ErrorCode.UNAVAILABLE, 'no live media worker or store');
+		else {
+			const notReady = deps.notReadyBecause();
+			if (notReady) sendError(res, ErrorCode.UNAVAILABLE, notReady.message, undefined, notReady.reason);
+			else res.json({ status: 'ready' });
+		}
 	});
 	app.get('/metrics', async (_req, res) => {
 		res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -69,13 +73,16 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 	const api = express.Router();
 	api.use(express.json({ limit: '16kb' }));
 
-	const publicLimiter = rateLimit({
-		windowMs: 60_000,
-		limit: deps.rateLimitPerMinute,
+	const limiter = (windowMs: number, limit: number, what: string) => rateLimit({
+		windowMs,
+		limit,
 		standardHeaders: 'draft-8',
 		legacyHeaders: false,
-		handler: (_req, res) => sendError(res, ErrorCode.RATE_LIMITED, 'too many requests; slow down'),
+		handler: (_req, res) => sendError(res, ErrorCode.RATE_LIMITED, `too many ${what}; slow down`),
 	});
+	const publicLimiter = limiter(60_000, deps.rateLimitPerMinute, 'requests');
+	// Each room is a row kept for good and a link that works: far fewer than look-ups.
+	const webRoomLimiter = limiter(3_600_000, deps.webRoomsPerHour, 'new rooms from this address');
 
 	api.get('/invites/:code', publicLimiter, async (req, res) => {
 		res.json(await invitations.invite(parseCode(String(req.params.code))));
@@ -92,7 +99,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 
 	api.use(ownerRoutes(deps));
 	if (deps.webHosts) {
-		api.post('/web/rooms', publicLimiter, async (req, res) => {
+		api.post('/web/rooms', publicLimiter, webRoomLimiter, async (req, res) => {
 			const { name, title } = parseBody(WebRoomBody, req.body);
 			res.status(201).json(await invitations.createWebRoom(name, title));
 		});

@@ -9,6 +9,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { ErrorCode, type ErrorBody } from '../../shared/errors.js';
+import { LIMITS } from '../../shared/limits.js';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol.js';
 import { REQUESTS, type RequestName } from '../../shared/requests.js';
 import type { ParticipantClaims, ParticipantTokens } from '../auth/participantTokens.js';
@@ -20,6 +21,7 @@ import type { Moderation } from '../rooms/Moderation.js';
 import type { Room } from '../rooms/Room.js';
 import type { BanStore } from '../store/RoomStore.js';
 import { HANDLERS, type SessionContext, sessionLimits } from './handlers.js';
+import { KeyedBuckets } from './KeyedBuckets.js';
 import { OrderedConnection } from './OrderedConnection.js';
 import { REQUEST_CLASS, requestBuckets } from './requestClasses.js';
 
@@ -37,6 +39,8 @@ export interface SignalingDeps {
 	tokens: ParticipantTokens;
 	metrics: Metrics;
 	logger: Logger;
+	/** Socket.IO connections one IP address may open per minute (a burst of as many, then that steady rate). */
+	connectionsPerIpPerMinute: number;
 }
 
 function toErrorBody(error: unknown, logger: Logger, context: Record<string, unknown>): ErrorBody {
@@ -76,9 +80,15 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 		pingTimeout: 10_000,
 	});
 
+	const connectionsByIp = new KeyedBuckets(deps.connectionsPerIpPerMinute, deps.connectionsPerIpPerMinute / 60);
+	const { burst, perSecond } = LIMITS.connectionsPerParticipant;
+	const connectionsByParticipant = new KeyedBuckets(burst, perSecond);
 	io.use(async (socket, next) => {
 		try {
+			// Before the token is even read: a flood of junk costs a map lookup.
+			if (!connectionsByIp.take(unmappedAddress(socket.handshake.address))) throw Errors.rateLimited('connections from this address');
 			const claims = tokens.verify(socket.handshake.auth?.token);
+			if (!connectionsByParticipant.take(claims.pid)) throw Errors.rateLimited('reconnects');
 			const room = await liveRooms.open(claims.rid);
 			room.retain();
 			// Credentials follow the link: a token issued before a reset opens nothing, host or guest.

@@ -11,5 +11,17 @@ export interface Stores {
 	identityLinks: IdentityLinkStore;
 	/** Whether the store can take requests (for /readyz). */
 	isOpen(): boolean;
+	/** Why work is waiting on a locked or failing store, if it is (for /readyz). */
+	fault(): StoreFault | undefined;
+	/** Work waiting for the store. */
+	queued(): number;
 	close(): void;
+}
+
+/** Work is waiting because the store is locked or failing. */
+export interface StoreFault {
+	/** The store's code for the last failed attempt, e.g. SQLITE_BUSY. */
+	code: string;
+	/** Epoch milliseconds of the first failure of this fault. */
+	since: number;
 }

@@ -3,12 +3,13 @@
  * a flood is refused with a clear code, changes nothing, and does not slow
  * anyone else down.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../shared/limits.js';
-import { SignalingError } from '../../web/src/signaling/SignalingClient.js';
-import { createRoom } from '../support/server.js';
-import { serverWithCrowd } from '../support/rooms.js';
+import { SignalingClient, SignalingError } from '../../web/src/signaling/SignalingClient.js';
+import { api, createRoom, joinToken, startServer, type TestServer } from '../support/server.js';
+import { Crowd, serverWithCrowd } from '../support/rooms.js';
 import { median } from '../bench/support/measure.js';
+import type { SyntheticParticipant } from '../support/SyntheticParticipant.js';
 
 const fixture = serverWithCrowd();
 const { crowd } = fixture;
@@ -21,6 +22,13 @@ async function outcomes(requests: Promise<unknown>[]): Promise<Record<string, nu
 		counts[key] = (counts[key] ?? 0) + 1;
 	}
 	return counts;
+}
+
+/** Milliseconds one cheap request of the participant takes, to see whether someone else's flood slows it. */
+async function refreshTime(participant: SyntheticParticipant): Promise<number> {
+	const started = performance.now();
+	await participant.signaling.request('session.refresh', {});
+	return performance.now() - started;
 }
 
 describe('caps per person', () => {
@@ -53,11 +61,7 @@ describe('rate limits per connection', () => {
 		const { room } = await createRoom(fixture.server.url);
 		const [mallory, bob] = [await crowd.seat(room.code, 'Mallory'), await crowd.seat(room.code, 'Bob')];
 		// A request of another class, within its own bucket: 2 went on joining, 16 here.
-		const timed = async () => {
-			const started = performance.now();
-			await bob.signaling.request('session.refresh', {});
-			return performance.now() - started;
-		};
+		const timed = () => refreshTime(bob);
 		const before: number[] = [];
 		for (let i = 0; i < 8; i++) before.push(await timed());
 
@@ -70,5 +74,68 @@ describe('rate limits per connection', () => {
 		// Bob sees nearly nothing of it: neither the refused messages nor a slower server.
 		expect(bob.events.filter(({ event }) => event === 'chat.message').length).toBe(results.ok);
 		expect(median(during)).toBeLessThan(median(before) * 3 + 20);
+	});
+});
+
+/** Opens a connection with `token` and closes it again; resolves 'ok' or the refusal's code. */
+async function connectOnce(url: string, token: string): Promise<string> {
+	const client = new SignalingClient(url, token, { reconnection: false });
+	try {
+		await client.connect();
+		return 'ok';
+	} catch (error) {
+		return (error as SignalingError).code;
+	} finally {
+		client.close();
+	}
+}
+
+describe('connections per participant', () => {
+	it('lets a token open a burst of connections (reconnects), then refuses with RATE_LIMITED', async () => {
+		const { room } = await createRoom(fixture.server.url);
+		const token = await joinToken(fixture.server.url, room.code, 'Ana');
+		const results: string[] = [];
+		for (let i = 0; i < LIMITS.connectionsPerParticipant.burst + 3; i++) results.push(await connectOnce(fixture.server.url, token));
+		expect(results.slice(0, LIMITS.connectionsPerParticipant.burst)).toEqual(Array(LIMITS.connectionsPerParticipant.burst).fill('ok'));
+		expect(results.slice(LIMITS.connectionsPerParticipant.burst)).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
+		// Someone else is not held back by it.
+		expect(await connectOnce(fixture.server.url, await joinToken(fixture.server.url, room.code, 'Bo'))).toBe('ok');
+	});
+});
+
+describe('limits per address', () => {
+	const PER_MINUTE = 20;
+	let server: TestServer;
+	const crowd = new Crowd(() => server.url);
+	beforeAll(async () => {
+		server = await startServer({ ROOMS_RATE_LIMIT_PER_MINUTE: String(PER_MINUTE), ROOMS_WEB_ROOMS_PER_HOUR: '3' });
+	});
+	afterAll(async () => {
+		crowd.closeAll();
+		await server?.close();
+	});
+
+	it('refuses a flood of connections from one address with RATE_LIMITED before reading a token, while those in a call stay as fast', async () => {
+		const { room } = await createRoom(server.url);
+		const bob = await crowd.seat(room.code, 'Bob');
+		const timed = () => refreshTime(bob);
+		const before: number[] = [];
+		for (let i = 0; i < 8; i++) before.push(await timed());
+		const flood = Promise.all(Array.from({ length: 300 }, () => connectOnce(server.url, 'junk')));
+		const during: number[] = [];
+		for (let i = 0; i < 8; i++) during.push(await timed());
+		const counts: Record<string, number> = {};
+		for (const result of await flood) counts[result] = (counts[result] ?? 0) + 1;
+		// Bob's connection took one; the rest of the burst went to the flood, refused for its junk token.
+		expect(counts).toEqual({ AUTH_INVALID: PER_MINUTE - 1, RATE_LIMITED: 300 - PER_MINUTE + 1 });
+		expect(median(during)).toBeLessThan(median(before) * 3 + 20);
+	});
+
+	it('limits rooms made on the landing page per address and per hour, with 429 RATE_LIMITED', async () => {
+		const statuses: number[] = [];
+		for (let i = 0; i < 4; i++) statuses.push((await api(server.url, 'POST', '/api/v1/web/rooms', { body: { name: 'Ana' } })).status);
+		expect(statuses).toEqual([201, 201, 201, 429]);
+		const refused = await api(server.url, 'POST', '/api/v1/web/rooms', { body: { name: 'Ana' } });
+		expect(refused.body.error.code).toBe('RATE_LIMITED');
 	});
 });

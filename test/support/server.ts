@@ -70,6 +70,7 @@ export async function testServerEnv(dataDir: string): Promise<Record<string, str
 		ROOMS_WORKERS: '1',
 		ROOMS_LISTEN_IP: '127.0.0.1',
 		ROOMS_RATE_LIMIT_PER_MINUTE: '100000',
+		ROOMS_WEB_ROOMS_PER_HOUR: '100000',
 		LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
 	};
 }

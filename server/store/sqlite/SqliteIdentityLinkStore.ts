@@ -1,6 +1,7 @@
 /** Identity links, in the service's SQLite file. */
 import type Database from 'better-sqlite3';
 import type { IdentityLink, IdentityLinkStore } from '../IdentityLinkStore.js';
+import type { SqliteExecutor } from './SqliteExecutor.js';
 
 interface LinkRow {
 	id: string;
@@ -17,23 +18,27 @@ function fromRow(row: LinkRow): IdentityLink {
 
 export class SqliteIdentityLinkStore implements IdentityLinkStore {
 	readonly #db: Database.Database;
+	readonly #sql: SqliteExecutor;
 	/** Runs on every owner request, so prepared once. */
 	readonly #activeNeighbours: Database.Statement<[string, string], { other: string }>;
 
-	constructor(db: Database.Database) {
+	constructor(db: Database.Database, sql: SqliteExecutor) {
 		this.#db = db;
+		this.#sql = sql;
 		this.#activeNeighbours = db.prepare(`
 			SELECT to_identity AS other FROM identity_links WHERE status = 'active' AND from_identity = ?
 			UNION SELECT from_identity AS other FROM identity_links WHERE status = 'active' AND to_identity = ?`);
 	}
 
-	async insert(link: IdentityLink): Promise<void> {
-		this.#db.prepare('INSERT INTO identity_links (id, from_identity, to_identity, status, created_at) VALUES (?, ?, ?, ?, ?)')
-			.run(link.id, link.from, link.to, link.status, link.createdAt);
+	insert(link: IdentityLink): Promise<void> {
+		return this.#sql.request(() => {
+			this.#db.prepare('INSERT INTO identity_links (id, from_identity, to_identity, status, created_at) VALUES (?, ?, ?, ?, ?)')
+				.run(link.id, link.from, link.to, link.status, link.createdAt);
+		});
 	}
 
-	async get(id: string): Promise<IdentityLink | undefined> {
-		return this.#get(id);
+	get(id: string): Promise<IdentityLink | undefined> {
+		return this.#sql.request(() => this.#get(id));
 	}
 
 	#get(id: string): IdentityLink | undefined {
@@ -41,27 +46,33 @@ export class SqliteIdentityLinkStore implements IdentityLinkStore {
 		return row && fromRow(row);
 	}
 
-	async between(from: string, to: string): Promise<IdentityLink | undefined> {
-		const row = this.#db.prepare<[string, string], LinkRow>('SELECT * FROM identity_links WHERE from_identity = ? AND to_identity = ?').get(from, to);
-		return row && fromRow(row);
+	between(from: string, to: string): Promise<IdentityLink | undefined> {
+		return this.#sql.request(() => {
+			const row = this.#db.prepare<[string, string], LinkRow>('SELECT * FROM identity_links WHERE from_identity = ? AND to_identity = ?').get(from, to);
+			return row && fromRow(row);
+		});
 	}
 
-	async activate(id: string, at: string): Promise<IdentityLink | undefined> {
-		this.#db.prepare("UPDATE identity_links SET status = 'active', confirmed_at = ? WHERE id = ?").run(at, id);
-		return this.#get(id);
+	activate(id: string, at: string): Promise<IdentityLink | undefined> {
+		return this.#sql.request(this.#db.transaction(() => {
+			this.#db.prepare("UPDATE identity_links SET status = 'active', confirmed_at = ? WHERE id = ?").run(at, id);
+			return this.#get(id);
+		}));
 	}
 
-	async delete(id: string): Promise<void> {
-		this.#db.prepare('DELETE FROM identity_links WHERE id = ?').run(id);
+	delete(id: string): Promise<void> {
+		return this.#sql.request(() => {
+			this.#db.prepare('DELETE FROM identity_links WHERE id = ?').run(id);
+		});
 	}
 
-	async listFor(identity: string): Promise<IdentityLink[]> {
-		return this.#db.prepare<[string, string], LinkRow>(
+	listFor(identity: string): Promise<IdentityLink[]> {
+		return this.#sql.request(() => this.#db.prepare<[string, string], LinkRow>(
 			'SELECT * FROM identity_links WHERE from_identity = ? OR to_identity = ? ORDER BY created_at, id')
-			.all(identity, identity).map(fromRow);
+			.all(identity, identity).map(fromRow));
 	}
 
-	async activeNeighbours(identity: string): Promise<string[]> {
-		return this.#activeNeighbours.all(identity, identity).map(({ other }) => other);
+	activeNeighbours(identity: string): Promise<string[]> {
+		return this.#sql.request(() => this.#activeNeighbours.all(identity, identity).map(({ other }) => other));
 	}
 }

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { ModerationEvent } from '../../../shared/protocol.js';
 import type { Ban, BanStore, NewModerationEvent, TimelineStore } from '../RoomStore.js';
+import type { SqliteExecutor } from './SqliteExecutor.js';
 
 interface EventRow {
 	id: number;
@@ -25,38 +26,43 @@ function fromEventRow(row: EventRow): ModerationEvent {
 
 export class SqliteModerationStore implements BanStore, TimelineStore {
 	readonly #db: Database.Database;
+	readonly #sql: SqliteExecutor;
 	readonly #ban: Database.Statement<[string, string, string, string]>;
 	readonly #banned: Database.Statement<[string, string, string], { kind: string }>;
 	readonly #insertEvent: Database.Statement<[string, string, string, string, string | null, string | null]>;
 	readonly #events: Database.Statement<[string, number, number], EventRow>;
 
-	constructor(db: Database.Database) {
+	constructor(db: Database.Database, sql: SqliteExecutor) {
 		this.#db = db;
+		this.#sql = sql;
 		this.#ban = db.prepare('INSERT OR IGNORE INTO room_bans (room_id, kind, value, created_at) VALUES (?, ?, ?, ?)');
 		this.#banned = db.prepare('SELECT kind FROM room_bans WHERE room_id = ? AND kind = ? AND value = ?');
 		this.#insertEvent = db.prepare('INSERT INTO room_events (room_id, at, type, actor, subject, data) VALUES (?, ?, ?, ?, ?, ?)');
 		this.#events = db.prepare('SELECT * FROM room_events WHERE room_id = ? AND id > ? ORDER BY id LIMIT ?');
 	}
 
-	async addBans(roomId: string, bans: Ban[]): Promise<void> {
+	addBans(roomId: string, bans: Ban[]): Promise<void> {
 		const at = new Date().toISOString();
-		this.#db.transaction(() => {
+		return this.#sql.record(this.#db.transaction(() => {
 			for (const ban of bans) this.#ban.run(roomId, ban.kind, ban.value, at);
-		})();
+		}));
 	}
 
-	async isBanned(roomId: string, candidates: Ban[]): Promise<boolean> {
-		return candidates.some((ban) => this.#banned.get(roomId, ban.kind, ban.value) !== undefined);
+	isBanned(roomId: string, candidates: Ban[]): Promise<boolean> {
+		return this.#sql.request(() => candidates.some((ban) => this.#banned.get(roomId, ban.kind, ban.value) !== undefined));
 	}
 
-	async appendEvent(roomId: string, event: NewModerationEvent): Promise<ModerationEvent> {
+	appendEvent(roomId: string, event: NewModerationEvent): Promise<ModerationEvent> {
+		// The time the event happened, not when a queued write got through.
 		const at = new Date().toISOString();
-		const { lastInsertRowid } = this.#insertEvent.run(roomId, at, event.type, JSON.stringify(event.actor),
-			event.subject ? JSON.stringify(event.subject) : null, event.data ? JSON.stringify(event.data) : null);
-		return { id: Number(lastInsertRowid), at, ...event };
+		return this.#sql.record(() => {
+			const { lastInsertRowid } = this.#insertEvent.run(roomId, at, event.type, JSON.stringify(event.actor),
+				event.subject ? JSON.stringify(event.subject) : null, event.data ? JSON.stringify(event.data) : null);
+			return { id: Number(lastInsertRowid), at, ...event };
+		});
 	}
 
-	async listEvents(roomId: string, afterId: number, limit: number): Promise<ModerationEvent[]> {
-		return this.#events.all(roomId, afterId, limit).map(fromEventRow);
+	listEvents(roomId: string, afterId: number, limit: number): Promise<ModerationEvent[]> {
+		return this.#sql.request(() => this.#events.all(roomId, afterId, limit).map(fromEventRow));
 	}
 }

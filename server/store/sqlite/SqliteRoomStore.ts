@@ -1,5 +1,6 @@
 /** Rooms and their invite codes, in the service's SQLite file. */
 import type Database from 'better-sqlite3';
+import type { SqliteExecutor } from './SqliteExecutor.js';
 import { CodeTakenError, type LockedBy, type RoomPatch, type RoomRecord, type RoomStore } from '../RoomStore.js';
 
 interface RoomRow {
@@ -73,21 +74,23 @@ function isUniqueViolation(error: unknown): boolean {
 
 export class SqliteRoomStore implements RoomStore {
 	readonly #db: Database.Database;
+	readonly #sql: SqliteExecutor;
 	readonly #byId: Database.Statement<[string], RoomRow>;
 	readonly #byCode: Database.Statement<[string], RoomRow>;
 	readonly #retired: Database.Statement<[string], { code: string }>;
 
-	constructor(db: Database.Database) {
+	constructor(db: Database.Database, sql: SqliteExecutor) {
 		this.#db = db;
+		this.#sql = sql;
 		this.#byId = db.prepare('SELECT * FROM rooms WHERE id = ?');
 		this.#byCode = db.prepare('SELECT * FROM rooms WHERE code = ?');
 		this.#retired = db.prepare('SELECT code FROM retired_codes WHERE code = ?');
 	}
 
-	async insertRoom(room: RoomRecord): Promise<void> {
+	insertRoom(room: RoomRecord): Promise<void> {
 		// One transaction: the retired-code check and the insert (whose UNIQUE code constraint
 		// stops a concurrent twin) cannot be split by another writer.
-		this.#db.transaction(() => {
+		return this.#sql.request(this.#db.transaction(() => {
 			if (this.#retired.get(room.code)) throw new CodeTakenError(`code ${room.code} was retired`);
 			try {
 				this.#db.prepare(`INSERT INTO rooms (id, code, title, owner_identity, owner_name, audience, max_participants,
@@ -99,11 +102,11 @@ export class SqliteRoomStore implements RoomStore {
 				if (isUniqueViolation(error)) throw new CodeTakenError(`code ${room.code} is in use`);
 				throw error;
 			}
-		})();
+		}));
 	}
 
-	async getRoom(id: string): Promise<RoomRecord | undefined> {
-		return this.#get(id);
+	getRoom(id: string): Promise<RoomRecord | undefined> {
+		return this.#sql.request(() => this.#get(id));
 	}
 
 	#get(id: string): RoomRecord | undefined {
@@ -111,21 +114,23 @@ export class SqliteRoomStore implements RoomStore {
 		return row && fromRow(row);
 	}
 
-	async getRoomByCode(code: string): Promise<RoomRecord | undefined> {
-		const row = this.#byCode.get(code);
-		return row && fromRow(row);
+	getRoomByCode(code: string): Promise<RoomRecord | undefined> {
+		return this.#sql.request(() => {
+			const row = this.#byCode.get(code);
+			return row && fromRow(row);
+		});
 	}
 
 	async listRoomsByOwners(ownerIdentities: string[]): Promise<RoomRecord[]> {
 		if (ownerIdentities.length === 0) return [];
 		const placeholders = ownerIdentities.map(() => '?').join(', ');
-		return this.#db.prepare<string[], RoomRow>(
+		return this.#sql.request(() => this.#db.prepare<string[], RoomRow>(
 			`SELECT * FROM rooms WHERE owner_identity IN (${placeholders}) ORDER BY created_at DESC, id`)
-			.all(...ownerIdentities).map(fromRow);
+			.all(...ownerIdentities).map(fromRow));
 	}
 
-	async updateRoom(id: string, patch: RoomPatch): Promise<RoomRecord | undefined> {
-		return this.#update(id, patch);
+	updateRoom(id: string, patch: RoomPatch): Promise<RoomRecord | undefined> {
+		return this.#sql.request(this.#db.transaction(() => this.#update(id, patch)));
 	}
 
 	#update(id: string, patch: RoomPatch & { code?: string }): RoomRecord | undefined {
@@ -136,8 +141,8 @@ export class SqliteRoomStore implements RoomStore {
 		return this.#get(id);
 	}
 
-	async replaceCode(id: string, code: string, patch: RoomPatch): Promise<RoomRecord | undefined> {
-		return this.#db.transaction(() => {
+	replaceCode(id: string, code: string, patch: RoomPatch): Promise<RoomRecord | undefined> {
+		return this.#sql.request(this.#db.transaction(() => {
 			const current = this.#get(id);
 			if (!current) return undefined;
 			if (this.#retired.get(code)) throw new CodeTakenError(`code ${code} was retired`);
@@ -149,10 +154,10 @@ export class SqliteRoomStore implements RoomStore {
 				if (isUniqueViolation(error)) throw new CodeTakenError(`code ${code} is in use`);
 				throw error;
 			}
-		})();
+		}));
 	}
 
-	async isRetiredCode(code: string): Promise<boolean> {
-		return this.#retired.get(code) !== undefined;
+	isRetiredCode(code: string): Promise<boolean> {
+		return this.#sql.request(() => this.#retired.get(code) !== undefined);
 	}
 }

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { DeliveryAttempt } from '../../../shared/api.js';
 import type { NewOutboxEntry, OutboxEntry, WebhookOutbox } from '../WebhookOutbox.js';
+import type { SqliteExecutor } from './SqliteExecutor.js';
 
 interface DeliveryRow {
 	seq: number;
@@ -33,34 +34,39 @@ function fromRow(row: DeliveryRow): OutboxEntry {
 
 export class SqliteWebhookOutbox implements WebhookOutbox {
 	readonly #db: Database.Database;
+	readonly #sql: SqliteExecutor;
 
-	constructor(db: Database.Database) {
+	constructor(db: Database.Database, sql: SqliteExecutor) {
 		this.#db = db;
+		this.#sql = sql;
 	}
 
-	async enqueue(entry: NewOutboxEntry): Promise<void> {
-		this.#db.prepare(`INSERT INTO webhook_deliveries (id, app_id, room_id, event, body, status, next_attempt_at, created_at)
-			VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`)
-			.run(entry.id, entry.appId, entry.roomId, entry.event, entry.body, entry.nextAttemptAt, entry.createdAt);
+	enqueue(entry: NewOutboxEntry): Promise<void> {
+		return this.#sql.record(() => {
+			this.#db.prepare(`INSERT INTO webhook_deliveries (id, app_id, room_id, event, body, status, next_attempt_at, created_at)
+				VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`)
+				.run(entry.id, entry.appId, entry.roomId, entry.event, entry.body, entry.nextAttemptAt, entry.createdAt);
+		});
 	}
 
-	async pendingHeads(): Promise<OutboxEntry[]> {
-		return this.#db.prepare<[], DeliveryRow>(`SELECT * FROM webhook_deliveries d WHERE status = 'pending' AND seq = (
+	pendingHeads(): Promise<OutboxEntry[]> {
+		return this.#sql.request(() => this.#db.prepare<[], DeliveryRow>(`SELECT * FROM webhook_deliveries d WHERE status = 'pending' AND seq = (
 			SELECT MIN(seq) FROM webhook_deliveries WHERE status = 'pending' AND app_id = d.app_id AND room_id = d.room_id)
-			ORDER BY next_attempt_at`).all().map(fromRow);
+			ORDER BY next_attempt_at`).all().map(fromRow));
 	}
 
-	async recordAttempt(seq: number, status: OutboxEntry['status'], attempts: DeliveryAttempt[], nextAttemptAt: number): Promise<void> {
-		this.#db.prepare('UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ? WHERE seq = ?')
-			.run(status, JSON.stringify(attempts), nextAttemptAt, seq);
+	recordAttempt(seq: number, status: OutboxEntry['status'], attempts: DeliveryAttempt[], nextAttemptAt: number): Promise<void> {
+		return this.#sql.record(() => {
+			this.#db.prepare('UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ? WHERE seq = ?')
+				.run(status, JSON.stringify(attempts), nextAttemptAt, seq);
+		});
 	}
 
-	async list(appId: string, roomId: string | undefined, limit: number): Promise<OutboxEntry[]> {
-		const rows = roomId
+	list(appId: string, roomId: string | undefined, limit: number): Promise<OutboxEntry[]> {
+		return this.#sql.request(() => (roomId
 			? this.#db.prepare<[string, string, number], DeliveryRow>(
 				'SELECT * FROM webhook_deliveries WHERE app_id = ? AND room_id = ? ORDER BY seq DESC LIMIT ?').all(appId, roomId, limit)
 			: this.#db.prepare<[string, number], DeliveryRow>(
-				'SELECT * FROM webhook_deliveries WHERE app_id = ? ORDER BY seq DESC LIMIT ?').all(appId, limit);
-		return rows.map(fromRow);
+				'SELECT * FROM webhook_deliveries WHERE app_id = ? ORDER BY seq DESC LIMIT ?').all(appId, limit)).map(fromRow));
 	}
 }

@@ -1,23 +1,29 @@
 /** The embedded default: every store in one SQLite file under the data directory. */
+import type { Logger } from 'pino';
 import type { Stores } from '../Stores.js';
 import { openDatabase } from './database.js';
+import { SqliteExecutor } from './SqliteExecutor.js';
 import { SqliteIdentityLinkStore } from './SqliteIdentityLinkStore.js';
 import { SqliteModerationStore } from './SqliteModerationStore.js';
 import { SqliteRoomStore } from './SqliteRoomStore.js';
 import { SqliteWebhookOutbox } from './SqliteWebhookOutbox.js';
 
-export function openSqliteStores(dataDir: string): Stores {
+/** Records waiting for a failing store beyond which new ones are refused (a few hundred bytes each). */
+const MAX_QUEUED = 100_000;
+
+export function openSqliteStores(dataDir: string, options: { waitMs: number; logger: Logger }): Stores {
 	const db = openDatabase(dataDir);
-	const moderation = new SqliteModerationStore(db);
+	const sql = new SqliteExecutor(db, { ...options, maxQueued: MAX_QUEUED });
+	const moderation = new SqliteModerationStore(db, sql);
 	return {
-		rooms: new SqliteRoomStore(db),
+		rooms: new SqliteRoomStore(db, sql),
 		bans: moderation,
 		timeline: moderation,
-		webhooks: new SqliteWebhookOutbox(db),
-		identityLinks: new SqliteIdentityLinkStore(db),
-		isOpen: () => db.open,
-		close: () => {
-			if (db.open) db.close();
-		},
+		webhooks: new SqliteWebhookOutbox(db, sql),
+		identityLinks: new SqliteIdentityLinkStore(db, sql),
+		isOpen: () => sql.isOpen,
+		fault: () => sql.fault,
+		queued: () => sql.queued,
+		close: () => sql.close(),
 	};
 }

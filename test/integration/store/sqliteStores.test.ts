@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withFreshCode } from '../../../server/rooms/inviteCodes.js';
 import { CodeTakenError, type RoomRecord } from '../../../server/store/RoomStore.js';
@@ -16,7 +17,7 @@ let dir: string;
 let stores: Stores;
 beforeEach(() => {
 	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-store-'));
-	stores = openSqliteStores(dir);
+	stores = openSqliteStores(dir, { waitMs: 2000, logger: pino({ level: 'silent' }) });
 });
 afterEach(() => {
 	stores.close();
