@@ -1,7 +1,10 @@
 /**
  * App JWTs: a chat app's backend vouches for one of its users.
- * HS256 with the app's secret; iss = app id, sub = user id, name, aud = rooms,
- * exp required and at most an hour ahead.
+ * HS256 with the app's secret; iss = app id, sub = user id, name, exp
+ * required and at most an hour ahead. The audience says what the token is
+ * for: `rooms` for the owner API, `rooms:join` for joining a room as that
+ * user (the `#app=` of a link). A join token travels in links people may
+ * forward, so it opens no API, and an API token opens no room.
  */
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
@@ -9,7 +12,8 @@ import { LIMITS } from '../../shared/limits.js';
 import { AppRegistry, type App } from '../apps/AppRegistry.js';
 import { Errors } from '../errors.js';
 
-export const APP_TOKEN_AUDIENCE = 'rooms';
+export const APP_TOKEN_AUDIENCE = { api: 'rooms', join: 'rooms:join' } as const;
+export type AppTokenUse = keyof typeof APP_TOKEN_AUDIENCE;
 export const APP_TOKEN_MAX_LIFETIME_SECONDS = 3600;
 /** Tolerated clock difference between the app's servers and ours. */
 const CLOCK_TOLERANCE_SECONDS = 30;
@@ -34,7 +38,7 @@ export function appIdOf(identity: string): string {
 	return identity.slice(0, identity.indexOf(':'));
 }
 
-export function verifyAppToken(token: string, apps: AppRegistry): AppUser {
+export function verifyAppToken(token: string, apps: AppRegistry, use: AppTokenUse): AppUser {
 	const unverified = jwt.decode(token, { json: true });
 	const app = typeof unverified?.iss === 'string' ? apps.get(unverified.iss) : undefined;
 	if (!app) throw Errors.authInvalid('unknown app or malformed token');
@@ -43,12 +47,15 @@ export function verifyAppToken(token: string, apps: AppRegistry): AppUser {
 	try {
 		payload = jwt.verify(token, app.secret, {
 			algorithms: ['HS256'],
-			audience: APP_TOKEN_AUDIENCE,
+			audience: APP_TOKEN_AUDIENCE[use],
 			issuer: app.id,
 			clockTolerance: CLOCK_TOLERANCE_SECONDS,
 		}) as jwt.JwtPayload;
 	} catch (error) {
 		if (error instanceof jwt.TokenExpiredError) throw Errors.authExpired();
+		if (error instanceof jwt.JsonWebTokenError && error.message.startsWith('jwt audience invalid')) {
+			throw Errors.authInvalid(`this app token is not for ${use === 'api' ? 'the API' : 'joining'}: its aud must be "${APP_TOKEN_AUDIENCE[use]}"`);
+		}
 		throw Errors.authInvalid(`invalid app token: ${(error as Error).message}`);
 	}
 	const claims = Claims.safeParse(payload);
@@ -64,12 +71,12 @@ export function verifyAppToken(token: string, apps: AppRegistry): AppUser {
 }
 
 /** Signs an app token, as a chat app's backend would (CLI and tests). */
-export function signAppToken(app: Pick<App, 'id' | 'secret'>, userId: string, name: string, lifetimeSeconds = 300): string {
+export function signAppToken(app: Pick<App, 'id' | 'secret'>, userId: string, name: string, lifetimeSeconds = 300, use: AppTokenUse = 'api'): string {
 	return jwt.sign({ name }, app.secret, {
 		algorithm: 'HS256',
 		issuer: app.id,
 		subject: userId,
-		audience: APP_TOKEN_AUDIENCE,
+		audience: APP_TOKEN_AUDIENCE[use],
 		expiresIn: lifetimeSeconds,
 	});
 }

@@ -11,7 +11,7 @@ export function requireApp(apps: AppRegistry): RequestHandler {
 		const header = req.get('authorization') ?? '';
 		const match = /^Bearer ([\w-]+\.[\w-]*\.[\w-]*)$/.exec(header);
 		if (!match) throw Errors.authInvalid('Authorization: Bearer <app token> required');
-		appUsers.set(req, verifyAppToken(match[1]!, apps));
+		appUsers.set(req, verifyAppToken(match[1]!, apps, 'api'));
 		next();
 	};
 }

@@ -146,7 +146,7 @@ export class Invitations {
 	async join(code: string, body: JoinBody): Promise<JoinResponse> {
 		if (this.liveRooms.draining) throw Errors.draining();
 		const record = await this.#recordByCode(code);
-		const user = body.appToken ? verifyAppToken(body.appToken, this.apps) : undefined;
+		const user = body.appToken ? verifyAppToken(body.appToken, this.apps, 'join') : undefined;
 		if (body.hostKey !== undefined && !matchesHash(body.hostKey, record.hostKeyHash)) {
 			throw Errors.authInvalid('invalid host link');
 		}

@@ -4,7 +4,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { arrive, e2eServer, inRoom, join } from '../support/browser.js';
-import { appToken, createRoom } from '../support/server.js';
+import { createRoom, joinAppToken } from '../support/server.js';
 
 const fixture = e2eServer();
 const status = (page: Page, text: string | RegExp) => expect(page.getByText(text)).toBeVisible();
@@ -119,6 +119,6 @@ test('a signed-in-only room turns away anonymous guests and badges app users', a
 	const host = await join(browser, hostUrl, 'Hana');
 	const anon = await arrive(browser, inviteUrl, 'Anon');
 	await status(anon, /Only people signed in through the host’s app can join/);
-	await join(browser, `${inviteUrl}#app=${appToken('whatsapp', '+15550004444', 'Wes')}`, 'Wes');
+	await join(browser, `${inviteUrl}#app=${joinAppToken('whatsapp', '+15550004444', 'Wes')}`, 'Wes');
 	await expect(host.locator('figure.tile', { hasText: 'Wes' }).getByText('Verified by WhatsApp')).toBeVisible();
 });

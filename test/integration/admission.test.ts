@@ -4,7 +4,7 @@
  * again at the socket.
  */
 import { describe, expect, it } from 'vitest';
-import { api, appToken, createRoom, joinToken } from '../support/server.js';
+import { api, appToken, createRoom, joinAppToken, joinToken } from '../support/server.js';
 import { hostKeyOf, ownerToken, refusal, serverWithCrowd } from '../support/rooms.js';
 
 const fixture = serverWithCrowd();
@@ -16,7 +16,7 @@ describe('admission at the socket', () => {
 	it('refuses an anonymous token issued before the room became signed-in only, and seats a signed-in one', async () => {
 		const { room } = await createRoom(fixture.server.url);
 		const anonymous = await joinToken(fixture.server.url, room.code, 'Ana');
-		const signedIn = await joinToken(fixture.server.url, room.code, 'Bo', { appToken: appToken('whatsapp', '+15550001111', 'Bo') });
+		const signedIn = await joinToken(fixture.server.url, room.code, 'Bo', { appToken: joinAppToken('whatsapp', '+15550001111', 'Bo') });
 		expect((await patch(room.id, { audience: 'signed-in' })).status).toBe(200);
 
 		expect(await refusal((await crowd.connect(anonymous)).join())).toBe('SIGNED_IN_ONLY');

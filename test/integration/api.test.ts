@@ -3,7 +3,7 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVITE_CODE_ALPHABET, LIMITS } from '../../shared/limits.js';
-import { TEST_APPS, api, appToken, createRoom, startServer, type TestServer } from '../support/server.js';
+import { TEST_APPS, api, appToken, createRoom, joinAppToken, startServer, type TestServer } from '../support/server.js';
 import { SyntheticParticipant } from '../support/SyntheticParticipant.js';
 import { hostKeyOf } from '../support/rooms.js';
 
@@ -123,7 +123,7 @@ describe('app authentication', () => {
 			const refused = sign({}, { issuer: 'messenger', subject: 'u-1', audience: 'payments', expiresIn: 60 });
 			const response = await api(own.url, 'GET', '/api/v1/rooms', { token: refused });
 			expect(JSON.stringify(response.body)).not.toContain(refused);
-			const owner = appToken('messenger', 'u-log', 'Lou');
+			const owner = joinAppToken('messenger', 'u-log', 'Lou');
 			const { room, hostUrl } = await createRoom(own.url, {}, { app: 'messenger', user: 'u-log', name: 'Lou' });
 			const hostKey = hostKeyOf(hostUrl);
 			const guestKey = 'lou-browser-key-0123456789';
@@ -246,14 +246,28 @@ describe('invites', () => {
 		expect(guest.status).toBe(403);
 		expect(guest.body.error.code).toBe('SIGNED_IN_ONLY');
 		const member = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, {
-			body: { name: 'Ana', appToken: appToken('whatsapp', '+15551234567', 'Ana') },
+			body: { name: 'Ana', appToken: joinAppToken('whatsapp', '+15551234567', 'Ana') },
 		});
 		expect(member.status).toBe(200);
 		expect(jwt.decode(member.body.token)).toMatchObject({ role: 'guest', identity: 'whatsapp:+15551234567', appName: 'WhatsApp' });
 		const owner = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, {
-			body: { name: 'Hana', appToken: appToken('messenger', 'u-host', 'Hana') },
+			body: { name: 'Hana', appToken: joinAppToken('messenger', 'u-host', 'Hana') },
 		});
 		expect(owner.body.role).toBe('host');
+	});
+
+	it('keeps join tokens and API tokens apart: a token from a forwarded #app= link opens no API, and an API token joins no room', async () => {
+		const { room } = await createRoom(server.url, { audience: 'signed-in' });
+		const leaked = joinAppToken('messenger', 'u-host', 'Hana');
+		const api401 = await api(server.url, 'GET', '/api/v1/rooms', { token: leaked });
+		expect(api401.status).toBe(401);
+		expect(api401.body.error).toMatchObject({ code: 'AUTH_INVALID', message: expect.stringContaining('"rooms"') });
+		expect((await api(server.url, 'POST', `/api/v1/rooms/${room.id}/end`, { token: leaked })).status).toBe(401);
+		const joinWithApiToken = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, {
+			body: { name: 'Hana', appToken: appToken('messenger', 'u-host', 'Hana') },
+		});
+		expect(joinWithApiToken.status).toBe(401);
+		expect(joinWithApiToken.body.error.message).toContain('"rooms:join"');
 	});
 
 	it('answers unknown API paths with a JSON 404', async () => {

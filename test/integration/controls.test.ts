@@ -3,8 +3,8 @@
  * in the room (Socket.IO), against a real server with real workers.
  */
 import { describe, expect, it } from 'vitest';
-import { api, appToken, createRoom, joinToken, startServer } from '../support/server.js';
-import { Crowd, hostKeyOf, ownerToken, refusal, roomOf, serverWithCrowd } from '../support/rooms.js';
+import { api, appToken, createRoom, joinAppToken, joinToken, startServer } from '../support/server.js';
+import { Crowd, hostKeyOf, ownerJoinToken, ownerToken, refusal, roomOf, serverWithCrowd } from '../support/rooms.js';
 import { SyntheticParticipant, eventually } from '../support/SyntheticParticipant.js';
 
 const fixture = serverWithCrowd();
@@ -97,12 +97,12 @@ describe('removal', () => {
 
 	it('bans a signed-in person by identity, through the REST API', async () => {
 		const { room, host } = await hostedRoom({ autoLockOnRemove: false });
-		const ivy = await crowd.seat(room.code, 'Ivy', { appToken: appToken('whatsapp', '+15550001111', 'Ivy') });
+		const ivy = await crowd.seat(room.code, 'Ivy', { appToken: joinAppToken('whatsapp', '+15550001111', 'Ivy') });
 		const removed = await api(fixture.server.url, 'DELETE', `/api/v1/rooms/${room.id}/participants/${ivy.id}`, { token: ownerToken() });
 		expect(removed.status).toBe(204);
 		expect(await ivy.waitFor('session.closed')).toEqual({ reason: 'removed' });
 		const again = await api(fixture.server.url, 'POST', `/api/v1/invites/${room.code}/join`, {
-			body: { name: 'Ivy', appToken: appToken('whatsapp', '+15550001111', 'Ivy'), guestKey: 'a-brand-new-browser-key' },
+			body: { name: 'Ivy', appToken: joinAppToken('whatsapp', '+15550001111', 'Ivy'), guestKey: 'a-brand-new-browser-key' },
 		});
 		expect(again.body.error.code).toBe('REMOVED');
 		expect((await roomOf(fixture.server.url, room.id)).locked).toBe(false);
@@ -149,7 +149,7 @@ describe('ending, resetting and expiring links', () => {
 		const invite = await api(fixture.server.url, 'GET', `/api/v1/invites/${room.code}`);
 		expect(invite.status).toBe(410);
 		expect(invite.body.error.code).toBe('INVITE_EXPIRED');
-		const host = await api(fixture.server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Hana', appToken: ownerToken() } });
+		const host = await api(fixture.server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Hana', appToken: ownerJoinToken() } });
 		expect(host.body.role).toBe('host');
 		expect((await patch(room.id, { expiresAt: new Date(Date.now() - 1000).toISOString() })).status).toBe(400);
 	});
@@ -161,7 +161,7 @@ describe('who can join', () => {
 		expect((await patch(room.id, { audience: 'signed-in' })).body.room.audience).toBe('signed-in');
 		const anonymous = await api(fixture.server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Anon' } });
 		expect(anonymous.body.error.code).toBe('SIGNED_IN_ONLY');
-		const wa = await crowd.seat(room.code, 'Wes', { appToken: appToken('whatsapp', '+15550002222', 'Wes') });
+		const wa = await crowd.seat(room.code, 'Wes', { appToken: joinAppToken('whatsapp', '+15550002222', 'Wes') });
 		expect(wa.joined.self).toMatchObject({ name: 'Wes', appName: 'WhatsApp', identity: 'whatsapp:+15550002222' });
 	});
 
@@ -212,7 +212,7 @@ describe('co-hosts and succession', () => {
 		expect(await refusal(bo.signaling.request('room.end', {}))).toBe('FORBIDDEN');
 		expect((await roomOf(fixture.server.url, room.id)).status).toBe('open');
 
-		await crowd.seat(room.code, 'Hana', { appToken: ownerToken() });
+		await crowd.seat(room.code, 'Hana', { appToken: ownerJoinToken() });
 		await cy.waitFor('participant.updated', (p) => p.id === bo.id && p.role === 'cohost');
 	});
 
@@ -226,7 +226,7 @@ describe('co-hosts and succession', () => {
 
 		const cy = await crowd.arrive(room.code, 'Cy');
 		expect(cy.result).toEqual({ status: 'waiting', lobby: { reason: 'host', position: 1 } });
-		await crowd.seat(room.code, 'Hana', { appToken: ownerToken() });
+		await crowd.seat(room.code, 'Hana', { appToken: ownerJoinToken() });
 		await bo.waitFor('room.updated', (settings) => settings.locked === false);
 		await cy.participant.admitted();
 	});
@@ -237,7 +237,7 @@ describe('co-hosts and succession', () => {
 		await host.signaling.request('room.leave', {});
 		await eventually(async () => (await roomOf(fixture.server.url, room.id)).locked, 5000, 'host-away lock');
 		await api(fixture.server.url, 'PATCH', `/api/v1/rooms/${room.id}`, { token: ownerToken(), body: { locked: true } });
-		await crowd.seat(room.code, 'Hana', { appToken: ownerToken() });
+		await crowd.seat(room.code, 'Hana', { appToken: ownerJoinToken() });
 		expect((await roomOf(fixture.server.url, room.id)).locked).toBe(true);
 	});
 });

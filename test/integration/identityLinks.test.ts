@@ -1,6 +1,6 @@
 /** One person, several apps: a link counts only once both apps vouch for their own user. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, appToken, createRoom, startServer, type TestServer } from '../support/server.js';
+import { api, appToken, createRoom, joinAppToken, startServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -40,7 +40,7 @@ describe('identity links', () => {
 		expect((await api(server.url, 'GET', '/api/v1/rooms', { token: whatsappAna() })).body.rooms.map((r: any) => r.id)).toContain(room.id);
 		expect((await api(server.url, 'PATCH', `/api/v1/rooms/${room.id}`, { token: whatsappAna(), body: { locked: true } })).body.room.locked).toBe(true);
 		// And joins as host from WhatsApp.
-		const join = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Ana', appToken: whatsappAna() } });
+		const join = await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Ana', appToken: joinAppToken('whatsapp', '+15551230000', 'Ana') } });
 		expect(join.body.role).toBe('host');
 
 		// Either side can undo it; then the room is Messenger's alone again.

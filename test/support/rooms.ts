@@ -1,11 +1,13 @@
 /** Helpers for tests that need a host and guests in a room. */
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { SignalingError } from '../../web/src/signaling/SignalingClient.js';
-import { api, appToken, joinToken, startServer, type TestServer } from './server.js';
+import { api, appToken, joinAppToken, joinToken, startServer, type TestServer } from './server.js';
 import { SyntheticParticipant } from './SyntheticParticipant.js';
 
 export const OWNER = { app: 'messenger', user: 'u-host', name: 'Hana' } as const;
 export const ownerToken = (): string => appToken(OWNER.app, OWNER.user, OWNER.name);
+/** The owner's token for joining their own room as themselves. */
+export const ownerJoinToken = (): string => joinAppToken(OWNER.app, OWNER.user, OWNER.name);
 
 export function hostKeyOf(hostUrl: string): string {
 	return new URLSearchParams(new URL(hostUrl).hash.slice(1)).get('host')!;

@@ -122,10 +122,17 @@ export async function startServer(env: Record<string, string> = {}, dataDir?: st
 	};
 }
 
+/** An app token for the owner API. */
 export function appToken(appId: string, userId: string, name: string, lifetimeSeconds = 300): string {
 	const app = TEST_APPS.find((candidate) => candidate.id === appId);
 	if (!app) throw new Error(`no test app ${appId}`);
 	return signAppToken(app, userId, name, lifetimeSeconds);
+}
+
+/** An app token for joining a room as that user (a link's `#app=`). */
+export function joinAppToken(appId: string, userId: string, name: string): string {
+	const app = TEST_APPS.find((candidate) => candidate.id === appId)!;
+	return signAppToken(app, userId, name, 300, 'join');
 }
 
 export interface ApiResponse<T = any> {
