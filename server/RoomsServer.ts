@@ -14,6 +14,7 @@ import { AppRegistry, loadServerSecret } from './apps/AppRegistry.js';
 import { ParticipantTokens } from './auth/participantTokens.js';
 import type { Config } from './config.js';
 import { createHttpApp } from './http/app.js';
+import { originCheck } from './http/origins.js';
 import type { Logger } from './logger.js';
 import { WorkerPool } from './media/WorkerPool.js';
 import { Metrics } from './metrics.js';
@@ -109,6 +110,7 @@ export class RoomsServer {
 			this.activity, tokens, { maxParticipants: config.maxParticipants, iceServers: config.iceServers, inviteUrl });
 		this.ingest = new Ingest(stores.rooms, this.liveRooms, this.moderation, tokens, { idleMs: config.ingestIdleSeconds * 1000 }, logger);
 		this.metrics = new Metrics(this.liveRooms, workers);
+		const originAllowed = originCheck(() => this.url, config.allowedOrigins);
 		const app = createHttpApp({
 			invitations: this.invitations,
 			moderation: this.moderation,
@@ -120,6 +122,7 @@ export class RoomsServer {
 			logger,
 			rateLimitPerMinute: config.rateLimitPerMinute,
 			webRoomsPerHour: config.webRoomsPerHour,
+			originAllowed,
 			webDistDir: path.join(projectRoot, 'dist', 'web'),
 			webHosts: config.webHosts,
 			notReadyBecause: () => this.#notReadyBecause(),
@@ -131,6 +134,7 @@ export class RoomsServer {
 		this.#io = attachSignaling(this.#httpServer, {
 			liveRooms: this.liveRooms, moderation: this.moderation, bans: stores.bans, tokens, metrics: this.metrics, logger,
 			connectionsPerIpPerMinute: config.rateLimitPerMinute,
+			originAllowed,
 		});
 	}
 

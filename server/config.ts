@@ -18,6 +18,15 @@ const EnvSchema = z.object({
 	ROOMS_HOST: z.string().min(1).default('0.0.0.0'),
 	/** Base of invite links. Default `http://localhost:$PORT`. */
 	ROOMS_PUBLIC_URL: z.url().optional(),
+	ROOMS_ALLOWED_ORIGINS: z.string().optional().transform((value, ctx) => {
+		const origins = (value ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+		for (const origin of origins) {
+			if (!URL.canParse(origin) || new URL(origin).origin !== origin.replace(/\/+$/, '')) {
+				ctx.addIssue({ code: 'custom', message: `${origin} is not an origin like https://chat.example.com` });
+			}
+		}
+		return origins;
+	}),
 	/** SQLite database, generated secrets. Default `./data`. */
 	ROOMS_DATA_DIR: z.string().min(1).default('./data'),
 	/** JSON array of apps or `@/path/to/apps.json`. Default: generated. */
@@ -78,6 +87,8 @@ export interface Config {
 	host: string;
 	/** Undefined until the port is known (PORT=0), then `http://localhost:<port>`. */
 	publicUrl: string | undefined;
+	/** Web origins besides the public URL's that may open rooms from a browser. */
+	allowedOrigins: string[];
 	dataDir: string;
 	appsSource: string | undefined;
 	workers: number;
@@ -177,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		port: e.PORT,
 		host: e.ROOMS_HOST,
 		publicUrl: (e.ROOMS_PUBLIC_URL ?? (e.PORT === 0 ? undefined : `${scheme}://localhost:${e.PORT}`))?.replace(/\/+$/, ''),
+		allowedOrigins: e.ROOMS_ALLOWED_ORIGINS,
 		dataDir: path.resolve(e.ROOMS_DATA_DIR),
 		appsSource: e.ROOMS_APPS,
 		workers: e.ROOMS_WORKERS,

@@ -6,6 +6,7 @@ import { ErrorCode } from '../../shared/errors.js';
 import { InviteCode, InviteStatusBody, JoinBody, WebRoomBody } from '../../shared/schemas.js';
 import { Errors } from '../errors.js';
 import { errorHandler, sendError } from './errorResponses.js';
+import type { OriginCheck } from './origins.js';
 import { type OwnerRoutesDeps, ownerRoutes } from './ownerRoutes.js';
 import { parseBody } from './validate.js';
 import { webAppRouter } from './webApp.js';
@@ -21,6 +22,8 @@ export interface HttpAppDeps extends OwnerRoutesDeps {
 	webDistDir: string;
 	/** Whether people may create rooms from the landing page (the built-in `web` app). */
 	webHosts: boolean;
+	/** Whether a browser page from this origin may use the public endpoints. */
+	originAllowed: OriginCheck;
 }
 
 function parseCode(raw: string): string {
@@ -39,7 +42,8 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 			directives: {
 				// Media comes from the SFU and the camera as blob/mediastream URLs.
 				'media-src': ["'self'", 'blob:', 'mediastream:'],
-				'connect-src': ["'self'", 'ws:', 'wss:'],
+				// 'self' covers our own ws: and wss: (CSP 3): the page talks to nothing else.
+				'connect-src': ["'self'"],
 				// Noise suppression and background blur compile WebAssembly served by us; no other eval.
 				'script-src': ["'self'", "'wasm-unsafe-eval'"],
 			},
@@ -81,6 +85,11 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 		handler: (_req, res) => sendError(res, ErrorCode.RATE_LIMITED, `too many ${what}; slow down`),
 	});
 	const publicLimiter = limiter(60_000, deps.rateLimitPerMinute, 'requests');
+	// Another site's page may not join or create rooms in its visitors' names (their browser keys, their IPs).
+	api.post(['/invites/:code/join', '/invites/:code/status', '/web/rooms'], (req, res, next) => {
+		if (deps.originAllowed(req.headers.origin)) return next();
+		sendError(res, ErrorCode.FORBIDDEN, 'requests from this site are not allowed');
+	});
 	// Each room is a row kept for good and a link that works: far fewer than look-ups.
 	const webRoomLimiter = limiter(3_600_000, deps.webRoomsPerHour, 'new rooms from this address');
 

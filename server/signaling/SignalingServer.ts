@@ -21,6 +21,7 @@ import type { Moderation } from '../rooms/Moderation.js';
 import type { Room } from '../rooms/Room.js';
 import type { BanStore } from '../store/RoomStore.js';
 import { HANDLERS, type SessionContext, sessionLimits } from './handlers.js';
+import type { OriginCheck } from '../http/origins.js';
 import { KeyedBuckets } from './KeyedBuckets.js';
 import { OrderedConnection } from './OrderedConnection.js';
 import { REQUEST_CLASS, requestBuckets } from './requestClasses.js';
@@ -41,6 +42,8 @@ export interface SignalingDeps {
 	logger: Logger;
 	/** Socket.IO connections one IP address may open per minute (a burst of as many, then that steady rate). */
 	connectionsPerIpPerMinute: number;
+	/** Whether a browser page from this origin may connect. */
+	originAllowed: OriginCheck;
 }
 
 function toErrorBody(error: unknown, logger: Logger, context: Record<string, unknown>): ErrorBody {
@@ -78,6 +81,12 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 		maxHttpBufferSize: 64 * 1024,
 		pingInterval: 10_000,
 		pingTimeout: 10_000,
+		// Browsers apply no CORS to WebSockets: a page on another site could otherwise connect with a guest's token.
+		allowRequest: (request, callback) => {
+			const allowed = deps.originAllowed(request.headers.origin);
+			if (!allowed) logger.warn({ origin: request.headers.origin }, 'refused a Socket.IO connection from another site');
+			callback(allowed ? null : 'origin not allowed', allowed);
+		},
 	});
 
 	const connectionsByIp = new KeyedBuckets(deps.connectionsPerIpPerMinute, deps.connectionsPerIpPerMinute / 60);

@@ -51,4 +51,12 @@ describe('loadConfig', () => {
 		expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
 		expect(loadConfig({ ROOMS_PUBLIC_URL: 'https://rooms.example/' }).publicUrl).toBe('https://rooms.example');
 	});
+
+	it('reads ROOMS_ALLOWED_ORIGINS as a comma-separated list of origins, and refuses anything that is not one', () => {
+		expect(loadConfig({}).allowedOrigins).toEqual([]);
+		expect(loadConfig({ ROOMS_ALLOWED_ORIGINS: 'https://a.example, https://b.example:8443' }).allowedOrigins)
+			.toEqual(['https://a.example', 'https://b.example:8443']);
+		expect(() => loadConfig({ ROOMS_ALLOWED_ORIGINS: 'https://a.example/path' })).toThrow(/ROOMS_ALLOWED_ORIGINS/);
+		expect(() => loadConfig({ ROOMS_ALLOWED_ORIGINS: 'not a url' })).toThrow(/ROOMS_ALLOWED_ORIGINS/);
+	});
 });
