@@ -23,6 +23,8 @@ export interface ConsumerAppData extends types.AppData {
 export interface TransportAppData extends types.AppData {
 	direction: 'send' | 'recv';
 	type: 'webrtc' | 'plain';
+	/** Set when a connect starts: a transport connects once (the worker refuses a second with a bare error). */
+	connected?: boolean;
 }
 
 /** What the owner of this media is told about it. */

@@ -181,19 +181,24 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 	async connectTransport(media: ParticipantMedia, transportId: string,
 		params: { dtlsParameters?: types.DtlsParameters; ip?: string; port?: number; srtpParameters?: SrtpParameters }): Promise<void> {
 		const transport = media.transport(transportId);
+		if (transport.appData.connected) throw Errors.forbidden('this transport is already connected');
+		const connect = (options: Parameters<types.Transport['connect']>[0]) => {
+			// Marked before the worker is asked, so racing requests cannot both go through; a refused connect may be retried.
+			transport.appData.connected = true;
+			return checkedByMediasoup(transport.connect(options)).catch((error: unknown) => {
+				transport.appData.connected = false;
+				throw error;
+			});
+		};
 		if (transport.appData.type === 'plain') {
 			const { srtpParameters, ip, port } = params;
 			if (!srtpParameters) throw Errors.invalidPayload('plain transports connect with srtpParameters');
-			if (transport.appData.direction === 'send') {
-				await checkedByMediasoup(transport.connect({ srtpParameters }));
-				return;
-			}
+			if (transport.appData.direction === 'send') return connect({ srtpParameters });
 			if (!ip || !port) throw Errors.invalidPayload('plain receive transports connect with ip and port');
-			await checkedByMediasoup(transport.connect({ ip, port, srtpParameters }));
-			return;
+			return connect({ ip, port, srtpParameters });
 		}
 		if (!params.dtlsParameters) throw Errors.invalidPayload('dtlsParameters required');
-		await checkedByMediasoup(transport.connect({ dtlsParameters: params.dtlsParameters }));
+		return connect({ dtlsParameters: params.dtlsParameters });
 	}
 
 	async restartIce(media: ParticipantMedia, transportId: string): Promise<{ iceParameters: types.IceParameters }> {

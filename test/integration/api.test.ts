@@ -270,6 +270,12 @@ describe('invites', () => {
 		expect(joinWithApiToken.body.error.message).toContain('"rooms:join"');
 	});
 
+	it('refuses a JSON body over 16 kB with 413 INVALID_PAYLOAD', async () => {
+		const response = await api(server.url, 'POST', '/api/v1/rooms', { token: appToken('messenger', 'u-1', 'Hana'), body: { title: 'x'.repeat(17 * 1024) } });
+		expect(response.status).toBe(413);
+		expect(response.body.error.code).toBe('INVALID_PAYLOAD');
+	});
+
 	it('answers unknown API paths with a JSON 404', async () => {
 		const response = await api(server.url, 'GET', '/api/v1/nothing-here');
 		expect(response.status).toBe(404);
