@@ -101,7 +101,7 @@ export class RoomsServer {
 		const inviteUrl = (code: string) => `${this.url}/r/${code}`;
 		this.links = new IdentityLinks(stores.identityLinks, this.apps);
 		this.webhooks = new WebhookDispatcher(stores.webhooks, this.apps, { ...config.webhooks, concurrency: 16 }, logger);
-		this.activity = new ActivityFeed(stores.timeline, this.liveRooms, this.webhooks, inviteUrl);
+		this.activity = new ActivityFeed(stores.timeline, this.liveRooms, this.webhooks, inviteUrl, config.churnWindowSeconds * 1000);
 		this.moderation = new Moderation(stores.rooms, stores.bans, this.liveRooms, this.links, this.activity, {
 			maxParticipants: config.maxParticipants,
 			inviteUrl,

@@ -12,6 +12,8 @@ import type { NewModerationEvent, RoomRecord, TimelineStore } from '../store/Roo
 import type { WebhookDispatcher } from '../webhooks/WebhookDispatcher.js';
 import type { LiveRooms } from './LiveRooms.js';
 import type { Participant } from './Participant.js';
+import { CloseReason } from '../../shared/errors.js';
+import { ChurnCoalescer } from './ChurnCoalescer.js';
 import type { Room } from './Room.js';
 
 /** Who acts on a room: its owner app through the API, a person in the room, or the server's own rules. */
@@ -37,19 +39,23 @@ export function subjectOf(participant: { id: string; name: string }): { id: stri
 export class ActivityFeed {
 	/** Writes started by room events, so shutdown can wait for the last `participant.left`. */
 	readonly #pending = new Set<Promise<void>>();
+	readonly #churn: ChurnCoalescer;
 
 	constructor(
 		private readonly timeline: TimelineStore,
 		private readonly liveRooms: LiveRooms,
 		private readonly webhooks: WebhookDispatcher,
 		private readonly inviteUrl: (code: string) => string,
+		/** How long a leave waits before it is recorded, in case the person comes straight back. */
+		churnWindowMs: number,
 	) {
+		this.#churn = new ChurnCoalescer(churnWindowMs);
 		liveRooms.on('open', (room) => this.#follow(room));
 	}
 
-	/** A line on the timeline, pushed live to the room's hosts and co-hosts once stored. */
-	async log(roomId: string, actor: Actor, event: Omit<NewModerationEvent, 'actor'>): Promise<ModerationEvent> {
-		const stored = await this.timeline.appendEvent(roomId, { ...event, actor: actorView(actor) });
+	/** A line on the timeline, pushed live to the room's hosts and co-hosts once stored; `at` when it happened earlier. */
+	async log(roomId: string, actor: Actor, event: Omit<NewModerationEvent, 'actor'>, at?: Date): Promise<ModerationEvent> {
+		const stored = await this.timeline.appendEvent(roomId, { ...event, actor: actorView(actor) }, at);
 		this.liveRooms.get(roomId)?.broadcastToModerators('moderation.event', stored);
 		return stored;
 	}
@@ -78,8 +84,9 @@ export class ActivityFeed {
 		};
 	}
 
-	/** Resolves when the writes started by room events so far are done (or failed). */
+	/** Records the leaves still held back, and resolves when the writes started by room events so far are done (or failed). */
 	async settled(): Promise<void> {
+		this.#churn.flush();
 		await Promise.allSettled([...this.#pending]);
 	}
 
@@ -90,9 +97,17 @@ export class ActivityFeed {
 		return pending;
 	}
 
-	/** Joins and leaves of a live room, on the timeline and in webhooks. A failed write is logged; the room goes on. */
+	/**
+	 * Joins and leaves of a live room, on the timeline and in webhooks. A
+	 * failed write is logged; the room goes on. Someone who leaves (or drops
+	 * past the reconnect grace) and comes back within the churn window was
+	 * never away, as far as the records go.
+	 */
 	#follow(room: Room): void {
+		const churnKey = (participant: Participant) =>
+			`${room.id}|${participant.claims.identity ?? participant.claims.gk ?? participant.id}`;
 		room.on('participantJoined', (participant) => {
+			if (this.#churn.cancel(churnKey(participant))) return;
 			const first = room.participantCount === 1;
 			const record = room.record;
 			return this.#track((async () => {
@@ -103,11 +118,14 @@ export class ActivityFeed {
 			})());
 		});
 		room.on('participantLeft', (participant, reason) => {
-			const record = room.record;
-			return this.#track((async () => {
-				await this.log(room.id, { kind: 'participant', participant }, { type: 'participant.left', data: { reason } });
-				await this.notify(record, 'participant.left', { participant: subjectOf(participant), reason });
-			})());
+			const at = new Date();
+			const write = () => void this.#track((async () => {
+				await this.log(room.id, { kind: 'participant', participant }, { type: 'participant.left', data: { reason } }, at);
+				await this.notify(room.record, 'participant.left', { participant: subjectOf(participant), reason });
+			})()).catch((error: unknown) => room.logger.error({ err: error, participantId: participant.id }, 'could not record a leave'));
+			// Only a person's own leaving may be held back: a removal, the room's end or a failure is recorded at once.
+			if (reason === CloseReason.LEFT || reason === CloseReason.DISCONNECTED) this.#churn.defer(churnKey(participant), write);
+			else write();
 		});
 	}
 }

@@ -72,7 +72,8 @@ export interface BanStore {
 }
 
 export interface TimelineStore {
-	appendEvent(roomId: string, event: NewModerationEvent): Promise<ModerationEvent>;
+	/** Stores the event as happening at `at` (default now). */
+	appendEvent(roomId: string, event: NewModerationEvent, at?: Date): Promise<ModerationEvent>;
 	/** Oldest first, after the event id `afterId`. */
 	listEvents(roomId: string, afterId: number, limit: number): Promise<ModerationEvent[]>;
 }

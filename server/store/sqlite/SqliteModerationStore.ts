@@ -52,9 +52,9 @@ export class SqliteModerationStore implements BanStore, TimelineStore {
 		return this.#sql.request(() => candidates.some((ban) => this.#banned.get(roomId, ban.kind, ban.value) !== undefined));
 	}
 
-	appendEvent(roomId: string, event: NewModerationEvent): Promise<ModerationEvent> {
+	appendEvent(roomId: string, event: NewModerationEvent, when = new Date()): Promise<ModerationEvent> {
 		// The time the event happened, not when a queued write got through.
-		const at = new Date().toISOString();
+		const at = when.toISOString();
 		return this.#sql.record(() => {
 			const { lastInsertRowid } = this.#insertEvent.run(roomId, at, event.type, JSON.stringify(event.actor),
 				event.subject ? JSON.stringify(event.subject) : null, event.data ? JSON.stringify(event.data) : null);
