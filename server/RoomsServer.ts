@@ -26,6 +26,7 @@ import { Invitations } from './rooms/Invitations.js';
 import { LiveRooms } from './rooms/LiveRooms.js';
 import { Moderation } from './rooms/Moderation.js';
 import { attachSignaling } from './signaling/SignalingServer.js';
+import { Retention } from './store/Retention.js';
 import { openSqliteStores } from './store/sqlite/openSqliteStores.js';
 import type { Stores } from './store/Stores.js';
 import { WebhookDispatcher } from './webhooks/WebhookDispatcher.js';
@@ -54,6 +55,7 @@ export class RoomsServer {
 	readonly activity: ActivityFeed;
 	readonly links: IdentityLinks;
 	readonly webhooks: WebhookDispatcher;
+	readonly retention: Retention;
 	readonly metrics: Metrics;
 	readonly #httpServer: http.Server;
 	readonly #io: SocketServer;
@@ -101,6 +103,7 @@ export class RoomsServer {
 		const inviteUrl = (code: string) => `${this.url}/r/${code}`;
 		this.links = new IdentityLinks(stores.identityLinks, this.apps);
 		this.webhooks = new WebhookDispatcher(stores.webhooks, this.apps, { ...config.webhooks, concurrency: 16 }, logger);
+		this.retention = new Retention(stores.rooms, () => new Set(this.liveRooms.rooms.map(({ id }) => id)), config.retention, logger);
 		this.activity = new ActivityFeed(stores.timeline, this.liveRooms, this.webhooks, inviteUrl, config.churnWindowSeconds * 1000);
 		this.moderation = new Moderation(stores.rooms, stores.bans, this.liveRooms, this.links, this.activity, {
 			maxParticipants: config.maxParticipants,
@@ -146,6 +149,7 @@ export class RoomsServer {
 		const { port } = this.#httpServer.address() as AddressInfo;
 		this.#publicUrl ??= `${this.config.tls ? 'https' : 'http'}://localhost:${port}`;
 		this.webhooks.start();
+		this.retention.start();
 		this.logger.info({ port, publicUrl: this.#publicUrl, workers: this.workers.liveWorkers }, 'rooms server listening');
 	}
 
@@ -194,6 +198,7 @@ export class RoomsServer {
 		// gets as long as a request would wait, and what is still queued after that is logged as lost.
 		await Promise.race([this.activity.settled(), delay(this.config.storeWaitSeconds * 1000, undefined, { ref: false })]);
 		this.webhooks.close();
+		this.retention.close();
 		// Socket.IO closes the HTTP server, whose callback waits for every connection to end;
 		// a browser's kept-alive connection could hold it for ever, so they are all ended now.
 		const closed = new Promise<void>((resolve) => {

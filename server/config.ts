@@ -59,6 +59,8 @@ const EnvSchema = z.object({
 	/** An ingest participant streaming over HTTP-created transports leaves after this long without receiving a packet. Default 30. */
 	ROOMS_INGEST_IDLE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 	// Below the clients' 10 s request timeout, so a person waiting gets an answer, not a timeout.
+	ROOMS_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(30),
+	ROOMS_WEBHOOK_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(7),
 	ROOMS_CHURN_WINDOW_SECONDS: z.coerce.number().min(0).max(600).default(30),
 	ROOMS_STORE_WAIT_SECONDS: z.coerce.number().min(0.1).max(60).default(9),
 	/** Requests per minute per IP on the public invite endpoints. Default 300. */
@@ -109,6 +111,8 @@ export interface Config {
 	storeWaitSeconds: number;
 	/** How long a leave waits before it is recorded: someone back within it was never away, for the timeline and webhooks. */
 	churnWindowSeconds: number;
+	/** Days ended rooms (and their records) are kept, and days settled webhook deliveries are kept. */
+	retention: { roomDays: number; webhookDays: number };
 	rateLimitPerMinute: number;
 	/** Rooms one IP address may create from the landing page per hour. */
 	webRoomsPerHour: number;
@@ -208,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		reconnectGraceSeconds: e.ROOMS_RECONNECT_GRACE_SECONDS,
 		storeWaitSeconds: e.ROOMS_STORE_WAIT_SECONDS,
 		churnWindowSeconds: e.ROOMS_CHURN_WINDOW_SECONDS,
+		retention: { roomDays: e.ROOMS_RETENTION_DAYS, webhookDays: e.ROOMS_WEBHOOK_RETENTION_DAYS },
 		rateLimitPerMinute: e.ROOMS_RATE_LIMIT_PER_MINUTE,
 		webRoomsPerHour: e.ROOMS_WEB_ROOMS_PER_HOUR,
 		tls: e.ROOMS_TLS_CERT ? { certFile: e.ROOMS_TLS_CERT, keyFile: e.ROOMS_TLS_KEY! } : undefined,

@@ -72,6 +72,12 @@ export const IdentityLinkBody = z.strictObject({
 	userId: z.string().min(1).max(128),
 });
 
+/** A page of the owner's rooms: `cursor` is the `nextCursor` of the page before. */
+export const RoomsQuery = z.object({
+	limit: z.coerce.number().int().min(1).max(200).default(50),
+	cursor: z.string().max(200).optional(),
+});
+
 export const EventsQuery = z.object({
 	/** Only events after this id, for paging. */
 	after: z.coerce.number().int().min(0).default(0),

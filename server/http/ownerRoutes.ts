@@ -5,7 +5,7 @@
  */
 import express, { type Request, type Router } from 'express';
 import {
-	CreateRoomBody, EventsQuery, IdentityLinkBody, IngestBody, LinkResetBody, RoomSettingsPatch, SetRoleRequest,
+	CreateRoomBody, EventsQuery, IdentityLinkBody, IngestBody, LinkResetBody, RoomSettingsPatch, RoomsQuery, SetRoleRequest,
 } from '../../shared/schemas.js';
 import type { AppRegistry } from '../apps/AppRegistry.js';
 import { appIdOf } from '../auth/appTokens.js';
@@ -50,7 +50,7 @@ export function ownerRoutes(deps: OwnerRoutesDeps): Router {
 		res.status(201).json(created);
 	});
 	router.get('/rooms', async (req, res) => {
-		res.json({ rooms: await invitations.listRooms(appUser(req)) });
+		res.json(await invitations.listRooms(appUser(req), parseBody(RoomsQuery, req.query)));
 	});
 	router.get('/rooms/:id', async (req, res) => {
 		res.json({ room: await invitations.getRoom(appUser(req), roomId(req)) });

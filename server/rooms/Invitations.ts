@@ -16,7 +16,7 @@ import type { ParticipantTokens } from '../auth/participantTokens.js';
 import { hashSecret, matchesHash, newHostKey } from '../auth/secrets.js';
 import { Errors, refusal } from '../errors.js';
 import type { IdentityLinks } from '../identity/IdentityLinks.js';
-import type { BanStore, RoomRecord, RoomStore } from '../store/RoomStore.js';
+import type { BanStore, RoomPosition, RoomRecord, RoomStore } from '../store/RoomStore.js';
 import type { ActivityFeed } from './ActivityFeed.js';
 import { UNOPENED_ROOM, admission, isExpired } from './admission.js';
 import { bansFor } from './bans.js';
@@ -84,9 +84,14 @@ export class Invitations {
 		return this.createRoom(owner, title ? { title } : {});
 	}
 
-	/** Rooms of the user and of every identity linked to them, newest first. */
-	async listRooms(owner: AppUser): Promise<RoomView[]> {
-		return (await this.rooms.listRoomsByOwners(await this.links.identitiesOf(owner.identity))).map(roomView);
+	/** Rooms of the user and of every identity linked to them, newest first, a page at a time. */
+	async listRooms(owner: AppUser, { limit, cursor }: { limit: number; cursor?: string }): Promise<{ rooms: RoomView[]; nextCursor: string | null }> {
+		const after = cursor === undefined ? undefined : decodeCursor(cursor);
+		// One more than asked: whether there is a next page, without a second query.
+		const records = await this.rooms.listRoomsByOwners(await this.links.identitiesOf(owner.identity), { limit: limit + 1, after });
+		const page = records.slice(0, limit);
+		const last = page.at(-1);
+		return { rooms: page.map(roomView), nextCursor: records.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
 	}
 
 	async getRoom(owner: AppUser, roomId: string): Promise<RoomView & { inviteUrl: string; participants: ParticipantView[] }> {
@@ -173,4 +178,19 @@ export class Invitations {
 		});
 		return { token, room: this.#inviteView(record), role, iceServers: this.options.iceServers };
 	}
+}
+
+/** A listing's position, opaque to callers. */
+function encodeCursor(position: RoomPosition): string {
+	return Buffer.from(JSON.stringify([position.createdAt, position.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): RoomPosition {
+	try {
+		const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+		if (typeof createdAt === 'string' && typeof id === 'string') return { createdAt, id };
+	} catch {
+		// Answered below.
+	}
+	throw Errors.invalidPayload('cursor: not a cursor this API gave');
 }

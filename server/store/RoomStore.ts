@@ -33,6 +33,19 @@ export interface RoomRecord {
 	endedAt: string | null;
 }
 
+/** Where a listing of rooms stopped. */
+export interface RoomPosition {
+	createdAt: string;
+	id: string;
+}
+
+export interface PurgeCounts {
+	rooms: number;
+	events: number;
+	retiredCodes: number;
+	deliveries: number;
+}
+
 export type RoomPatch = Partial<Pick<RoomRecord, 'title' | 'audience' | 'maxParticipants' | 'locked' | 'lockedBy' | 'waitForHost'
 	| 'autoLockOnRemove' | 'expiresAt' | 'status' | 'endedAt' | 'hostKeyHash'>>;
 
@@ -54,7 +67,15 @@ export interface RoomStore {
 	insertRoom(room: RoomRecord): Promise<void>;
 	getRoom(id: string): Promise<RoomRecord | undefined>;
 	getRoomByCode(code: string): Promise<RoomRecord | undefined>;
-	listRoomsByOwners(ownerIdentities: string[]): Promise<RoomRecord[]>;
+	/** Newest first (by creation, then id); `after` continues a listing after that room. */
+	listRoomsByOwners(ownerIdentities: string[], page: { limit: number; after?: RoomPosition }): Promise<RoomRecord[]>;
+	/**
+	 * Deletes rooms that ended, or whose link expired, before `roomsBefore`, with
+	 * their timeline, removals, retired codes and settled webhook deliveries;
+	 * codes retired before it; and delivered or failed webhook deliveries
+	 * created before `deliveriesBefore`. Rooms in `keep` (live ones) stay. Resolves with what went.
+	 */
+	purge(cutoffs: { roomsBefore: Date; deliveriesBefore: Date; keep: ReadonlySet<string> }): Promise<PurgeCounts>;
 	/** Resolves with the updated record, or undefined when no such room exists. */
 	updateRoom(id: string, patch: RoomPatch): Promise<RoomRecord | undefined>;
 	/**

@@ -1,7 +1,7 @@
 /** Rooms and their invite codes, in the service's SQLite file. */
 import type Database from 'better-sqlite3';
 import type { SqliteExecutor } from './SqliteExecutor.js';
-import { CodeTakenError, type LockedBy, type RoomPatch, type RoomRecord, type RoomStore } from '../RoomStore.js';
+import { CodeTakenError, type LockedBy, type PurgeCounts, type RoomPatch, type RoomPosition, type RoomRecord, type RoomStore } from '../RoomStore.js';
 
 interface RoomRow {
 	id: string;
@@ -121,12 +121,43 @@ export class SqliteRoomStore implements RoomStore {
 		});
 	}
 
-	async listRoomsByOwners(ownerIdentities: string[]): Promise<RoomRecord[]> {
+	async listRoomsByOwners(ownerIdentities: string[], { limit, after }: { limit: number; after?: RoomPosition }): Promise<RoomRecord[]> {
 		if (ownerIdentities.length === 0) return [];
 		const placeholders = ownerIdentities.map(() => '?').join(', ');
-		return this.#sql.request(() => this.#db.prepare<string[], RoomRow>(
-			`SELECT * FROM rooms WHERE owner_identity IN (${placeholders}) ORDER BY created_at DESC, id`)
-			.all(...ownerIdentities).map(fromRow));
+		// Keyset paging: stable while rooms are created, and as quick for the last page as for the first.
+		const continuing = after ? 'AND (created_at < ? OR (created_at = ? AND id > ?))' : '';
+		const values: (string | number)[] = [...ownerIdentities, ...(after ? [after.createdAt, after.createdAt, after.id] : []), limit];
+		return this.#sql.request(() => this.#db.prepare<(string | number)[], RoomRow>(
+			`SELECT * FROM rooms WHERE owner_identity IN (${placeholders}) ${continuing} ORDER BY created_at DESC, id LIMIT ?`)
+			.all(...values).map(fromRow));
+	}
+
+	purge({ roomsBefore, deliveriesBefore, keep }: { roomsBefore: Date; deliveriesBefore: Date; keep: ReadonlySet<string> }): Promise<PurgeCounts> {
+		const rooms = roomsBefore.toISOString();
+		return this.#sql.request(this.#db.transaction(() => {
+			const gone = this.#db.prepare<[string, string], { id: string }>(
+				`SELECT id FROM rooms WHERE (status = 'ended' AND ended_at < ?) OR (expires_at IS NOT NULL AND expires_at < ?)`).all(rooms, rooms);
+			const counts: PurgeCounts = { rooms: 0, events: 0, retiredCodes: 0, deliveries: 0 };
+			const forRoom = {
+				events: this.#db.prepare('DELETE FROM room_events WHERE room_id = ?'),
+				bans: this.#db.prepare('DELETE FROM room_bans WHERE room_id = ?'),
+				codes: this.#db.prepare('DELETE FROM retired_codes WHERE room_id = ?'),
+				// A pending delivery stays until it is delivered or given up: the app still gets told.
+				deliveries: this.#db.prepare("DELETE FROM webhook_deliveries WHERE room_id = ? AND status != 'pending'"),
+				room: this.#db.prepare('DELETE FROM rooms WHERE id = ?'),
+			};
+			for (const { id } of gone.filter((room) => !keep.has(room.id))) {
+				counts.events += forRoom.events.run(id).changes;
+				forRoom.bans.run(id);
+				counts.retiredCodes += forRoom.codes.run(id).changes;
+				counts.deliveries += forRoom.deliveries.run(id).changes;
+				counts.rooms += forRoom.room.run(id).changes;
+			}
+			counts.retiredCodes += this.#db.prepare('DELETE FROM retired_codes WHERE retired_at < ?').run(rooms).changes;
+			counts.deliveries += this.#db.prepare("DELETE FROM webhook_deliveries WHERE status != 'pending' AND created_at < ?")
+				.run(deliveriesBefore.toISOString()).changes;
+			return counts;
+		}));
 	}
 
 	updateRoom(id: string, patch: RoomPatch): Promise<RoomRecord | undefined> {
