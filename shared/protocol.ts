@@ -8,15 +8,24 @@ import type * as S from './schemas.js';
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 
+/**
+ * A participant as the others in the room see them: a name, and for people
+ * signed in through an app that app's name (the verified badge). Never their
+ * app identity: that can be a phone number.
+ */
 export interface ParticipantView {
 	id: string;
 	name: string;
 	role: S.Role;
-	/** `app:userId` for people signed in through an app; absent for guests. */
-	identity?: string;
 	/** The app's display name, for the verified badge. */
 	appName?: string;
 	joinedAt: string;
+}
+
+/** A participant as the room's owner app sees them through the owner API: with the app identity. */
+export interface OwnerParticipantView extends ParticipantView {
+	/** `app:userId` for people signed in through an app; absent for guests. */
+	identity?: string;
 }
 
 export interface ProducerView {
@@ -89,7 +98,6 @@ export interface LobbyStatus {
 export interface LobbyEntryView {
 	id: string;
 	name: string;
-	identity?: string;
 	appName?: string;
 	reason: WaitReason;
 	since: string;

@@ -79,7 +79,7 @@ export function ownerRoutes(deps: OwnerRoutesDeps): Router {
 	});
 	router.post('/rooms/:id/participants/:participantId/role', async (req, res) => {
 		const { role } = parseBody(SetRoleRequest.pick({ role: true }), req.body);
-		res.json({ participant: (await moderation.setRole(roomId(req), app(req), participantId(req), role)).view() });
+		res.json({ participant: (await moderation.setRole(roomId(req), app(req), participantId(req), role)).ownerView() });
 	});
 	router.post('/rooms/:id/mute', async (req, res) => {
 		res.json({ muted: await moderation.muteAll(roomId(req), app(req)) });

@@ -7,7 +7,7 @@
  */
 import { nanoid } from 'nanoid';
 import type { CreatedRoom } from '../../shared/api.js';
-import type { IceServer, InviteStatus, InviteView, JoinResponse, ParticipantView, RoomView } from '../../shared/protocol.js';
+import type { IceServer, InviteStatus, InviteView, JoinResponse, OwnerParticipantView, RoomView } from '../../shared/protocol.js';
 import type { CreateRoomBody, JoinBody, TokenRole } from '../../shared/schemas.js';
 import { defaultTitle, defaultTitleOf } from '../../shared/titles.js';
 import type { AppRegistry } from '../apps/AppRegistry.js';
@@ -94,11 +94,11 @@ export class Invitations {
 		return { rooms: page.map(roomView), nextCursor: records.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
 	}
 
-	async getRoom(owner: AppUser, roomId: string): Promise<RoomView & { inviteUrl: string; participants: ParticipantView[] }> {
+	async getRoom(owner: AppUser, roomId: string): Promise<RoomView & { inviteUrl: string; participants: OwnerParticipantView[] }> {
 		const record = await this.rooms.getRoom(roomId);
 		// Someone else's room looks exactly like a missing one.
 		if (!record || !(await this.moderation.owns(owner, record))) throw Errors.roomNotFound();
-		const participants = this.liveRooms.get(roomId)?.participants().map((participant) => participant.view()) ?? [];
+		const participants = this.liveRooms.get(roomId)?.participants().map((participant) => participant.ownerView()) ?? [];
 		return { ...roomView(record), inviteUrl: this.options.inviteUrl(record.code), participants };
 	}
 

@@ -167,7 +167,6 @@ export class Lobby {
 		return [...this.#entries.values()].map((entry) => ({
 			id: entry.claims.pid,
 			name: entry.claims.name,
-			...(entry.claims.identity ? { identity: entry.claims.identity } : {}),
 			...(entry.claims.appName ? { appName: entry.claims.appName } : {}),
 			reason: entry.reason,
 			since: entry.since.toISOString(),

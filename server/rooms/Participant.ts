@@ -5,7 +5,7 @@
  */
 import type { types } from 'mediasoup';
 import { CloseReason } from '../../shared/errors.js';
-import type { ParticipantView, ServerEvents } from '../../shared/protocol.js';
+import type { OwnerParticipantView, ParticipantView, ServerEvents } from '../../shared/protocol.js';
 import type { Role } from '../../shared/schemas.js';
 import type { ParticipantClaims } from '../auth/participantTokens.js';
 import type { Logger } from '../logger.js';
@@ -67,15 +67,20 @@ export class Participant {
 		return this.#connection === connection && !this.#closed;
 	}
 
+	/** What the others in the room see. */
 	view(): ParticipantView {
 		return {
 			id: this.id,
 			name: this.name,
 			role: this.role,
-			...(this.identity ? { identity: this.identity } : {}),
 			...(this.appName ? { appName: this.appName } : {}),
 			joinedAt: this.joinedAt.toISOString(),
 		};
+	}
+
+	/** What the owner app sees through its API: the identity too. */
+	ownerView(): OwnerParticipantView {
+		return { ...this.view(), ...(this.identity ? { identity: this.identity } : {}) };
 	}
 
 	send<E extends keyof ServerEvents>(event: E, payload: ServerEvents[E]): void {

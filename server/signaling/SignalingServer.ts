@@ -22,6 +22,7 @@ import type { Room } from '../rooms/Room.js';
 import type { BanStore } from '../store/RoomStore.js';
 import { HANDLERS, type SessionContext, sessionLimits } from './handlers.js';
 import type { OriginCheck } from '../http/origins.js';
+import { bansFor } from '../rooms/bans.js';
 import { KeyedBuckets } from './KeyedBuckets.js';
 import { OrderedConnection } from './OrderedConnection.js';
 import { REQUEST_CLASS, requestBuckets } from './requestClasses.js';
@@ -100,10 +101,14 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 			if (!connectionsByParticipant.take(claims.pid)) throw Errors.rateLimited('reconnects');
 			const room = await liveRooms.open(claims.rid);
 			room.retain();
-			// Credentials follow the link: a token issued before a reset opens nothing, host or guest.
-			if (claims.code !== room.record.code) {
+			try {
+				// Credentials follow the link: a token issued before a reset opens nothing, host or guest.
+				if (claims.code !== room.record.code) throw Errors.linkReset();
+				// Nor one of a person removed since it was issued: it dies with the removal, not at its expiry.
+				if (room.removals.has(claims) || await deps.bans.isBanned(room.id, bansFor(claims))) throw Errors.removed();
+			} catch (error) {
 				room.release();
-				throw Errors.linkReset();
+				throw error;
 			}
 			socket.data = { claims, room };
 			next();

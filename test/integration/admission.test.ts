@@ -23,6 +23,29 @@ describe('admission at the socket', () => {
 		expect((await (await crowd.connect(signedIn)).join()).status).toBe('joined');
 	});
 
+	it('never shows a signed-in person\'s app identity (a phone number) to the others: only their name and the app\'s name', async () => {
+		const { room, hostUrl } = await createRoom(fixture.server.url);
+		const host = await crowd.seat(room.code, 'Hana', { hostKey: hostKeyOf(hostUrl) });
+		const guest = await crowd.seat(room.code, 'Gus');
+		const phone = '+15550009999';
+		const wes = await crowd.seat(room.code, 'Wes', { appToken: joinAppToken('whatsapp', phone, 'Wes') });
+		await wes.signaling.request('chat.send', { text: 'hello' });
+		await wes.signaling.request('hand.raise', {});
+		const late = await crowd.seat(room.code, 'Lou');
+		await guest.waitFor('chat.message');
+		await host.waitFor('participant.joined', (event) => event.name === 'Lou');
+		const moderation = await host.signaling.request('moderation.events', {});
+		for (const [who, seen] of [['guest', guest.events], ['late guest', [late.joined, ...late.events]], ['host', [...host.events, moderation]]] as const) {
+			const text = JSON.stringify(seen);
+			expect(text, who).toContain('WhatsApp');
+			expect(text, who).not.toContain(phone);
+			expect(text, who).not.toContain('15550009999');
+		}
+		// The owner app sees it, through its own API.
+		const owned = await api(fixture.server.url, 'GET', `/api/v1/rooms/${room.id}`, { token: ownerToken() });
+		expect(owned.body.room.participants.find(({ name }: { name: string }) => name === 'Wes').identity).toBe(`whatsapp:${phone}`);
+	});
+
 	it('refuses a guest token once the link has expired, and still seats the host', async () => {
 		const { room, hostUrl } = await createRoom(fixture.server.url);
 		const expiresAt = new Date(Date.now() + 1500).toISOString();

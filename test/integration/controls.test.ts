@@ -87,9 +87,8 @@ describe('removal', () => {
 		expect((await status('cy-browser-key-0123456789')).body).toMatchObject({ code: room.code, removed: false });
 		expect((await status('short')).status).toBe(400);
 
-		// The old token reconnects but cannot take a seat.
-		const reconnect = await crowd.connect(bo.signaling.token);
-		expect(await refusal(reconnect.join())).toBe('REMOVED');
+		// The old token does not even connect again.
+		expect(await refusal(crowd.connect(bo.signaling.token))).toBe('REMOVED');
 
 		// Someone else's browser still gets in.
 		await crowd.seat(room.code, 'Cy', { guestKey: 'cy-browser-key-0123456789' });
@@ -162,7 +161,9 @@ describe('who can join', () => {
 		const anonymous = await api(fixture.server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Anon' } });
 		expect(anonymous.body.error.code).toBe('SIGNED_IN_ONLY');
 		const wa = await crowd.seat(room.code, 'Wes', { appToken: joinAppToken('whatsapp', '+15550002222', 'Wes') });
-		expect(wa.joined.self).toMatchObject({ name: 'Wes', appName: 'WhatsApp', identity: 'whatsapp:+15550002222' });
+		expect(wa.joined.self).toMatchObject({ name: 'Wes', appName: 'WhatsApp' });
+		// Not even one's own app identity travels over the room's connection: the owner API alone has it.
+		expect(wa.joined.self).not.toHaveProperty('identity');
 	});
 
 	it('keeps guests waiting until the host arrives, then lets them in', async () => {
@@ -310,6 +311,18 @@ describe('moderation timeline', () => {
 });
 
 describe('credentials follow the link', () => {
+	it('voids a removed person\'s token and an ended room\'s tokens at the Socket.IO handshake, long before they expire', async () => {
+		const { room, host } = await hostedRoom();
+		const bo = await crowd.seat(room.code, 'Bo');
+		const boToken = bo.signaling.token;
+		const cyToken = await joinToken(fixture.server.url, room.code, 'Cy');
+		await host.signaling.request('participant.remove', { participantId: bo.id });
+		// Not even a connection: the handshake itself refuses.
+		expect(await refusal(crowd.connect(boToken))).toBe('REMOVED');
+		expect((await api(fixture.server.url, 'POST', `/api/v1/rooms/${room.id}/end`, { token: ownerToken() })).status).toBe(200);
+		expect(await refusal(crowd.connect(cyToken))).toBe('ROOM_ENDED');
+	});
+
 	it('voids every token issued before a reset, host or guest, while seated people get tokens under the new link', async () => {
 		const { room, host, hostUrl } = await hostedRoom();
 		const staleHost = await joinToken(fixture.server.url, room.code, 'Hana again', { hostKey: hostKeyOf(hostUrl) });
