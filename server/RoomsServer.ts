@@ -26,6 +26,7 @@ import { Invitations } from './rooms/Invitations.js';
 import { LiveRooms } from './rooms/LiveRooms.js';
 import { Moderation } from './rooms/Moderation.js';
 import { attachSignaling } from './signaling/SignalingServer.js';
+import { IceServers } from './media/IceServers.js';
 import { Retention } from './store/Retention.js';
 import { openSqliteStores } from './store/sqlite/openSqliteStores.js';
 import type { Stores } from './store/Stores.js';
@@ -101,6 +102,7 @@ export class RoomsServer {
 		}, logger);
 		this.#publicUrl = config.publicUrl;
 		const inviteUrl = (code: string) => `${this.url}/r/${code}`;
+		const iceServers = new IceServers(config.iceServers, config.turn);
 		this.links = new IdentityLinks(stores.identityLinks, this.apps);
 		this.webhooks = new WebhookDispatcher(stores.webhooks, this.apps, { ...config.webhooks, concurrency: 16 }, logger);
 		this.retention = new Retention(stores.rooms, () => new Set(this.liveRooms.rooms.map(({ id }) => id)), config.retention, logger);
@@ -110,7 +112,7 @@ export class RoomsServer {
 			inviteUrl,
 		});
 		this.invitations = new Invitations(stores.rooms, stores.bans, this.liveRooms, this.apps, this.links, this.moderation,
-			this.activity, tokens, { maxParticipants: config.maxParticipants, iceServers: config.iceServers, inviteUrl });
+			this.activity, tokens, { maxParticipants: config.maxParticipants, iceServers, inviteUrl });
 		this.ingest = new Ingest(stores.rooms, this.liveRooms, this.moderation, tokens, { idleMs: config.ingestIdleSeconds * 1000 }, logger);
 		this.metrics = new Metrics(this.liveRooms, workers);
 		const originAllowed = originCheck(() => this.url, config.allowedOrigins);
@@ -138,6 +140,7 @@ export class RoomsServer {
 			liveRooms: this.liveRooms, moderation: this.moderation, bans: stores.bans, tokens, metrics: this.metrics, logger,
 			connectionsPerIpPerMinute: config.rateLimitPerMinute,
 			originAllowed,
+			iceServers,
 		});
 	}
 

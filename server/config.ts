@@ -50,6 +50,13 @@ const EnvSchema = z.object({
 	ROOMS_ANNOUNCED_IP: ip.optional(),
 	/** JSON array of RTCIceServer (STUN/TURN) handed to browsers. Default none. */
 	ROOMS_ICE_SERVERS: z.string().optional(),
+	ROOMS_TURN_URLS: z.string().optional().transform((value, ctx) => {
+		const urls = (value ?? '').split(',').map((url) => url.trim()).filter(Boolean);
+		for (const url of urls) if (!/^turns?:[^\s]+$/.test(url)) ctx.addIssue({ code: 'custom', message: `${url} is not a turn: or turns: URL` });
+		return urls;
+	}),
+	ROOMS_TURN_SECRET: z.string().min(16).optional(),
+	ROOMS_TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
 	/** Participant token lifetime in seconds. Default 600. */
 	ROOMS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
 	/** How long a participant whose connection dropped keeps their seat for a reconnect. Default 30; 0 frees it at once. */
@@ -103,6 +110,8 @@ export interface Config {
 	/** Addresses the RTC sockets bind, each with the address announced in ICE candidates if it differs. */
 	listenAddresses: ListenAddress[];
 	iceServers: { urls: string | string[]; username?: string; credential?: string }[];
+	/** TURN servers whose credentials are made per participant with the shared secret. */
+	turn: { urls: string[]; secret: string; ttlSeconds: number } | undefined;
 	tokenTtlSeconds: number;
 	ingestIdleSeconds: number;
 	workerConsumerBudget: number;
@@ -180,6 +189,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		if (!servers.success) throw new ConfigError(`invalid ROOMS_ICE_SERVERS: ${servers.error.issues[0]!.message}`);
 		iceServers = servers.data;
 	}
+	if ((e.ROOMS_TURN_URLS.length > 0) !== Boolean(e.ROOMS_TURN_SECRET)) {
+		throw new ConfigError('invalid ROOMS_TURN_SECRET: ROOMS_TURN_URLS and ROOMS_TURN_SECRET go together');
+	}
 	const unspecified = e.ROOMS_LISTEN_IP === '0.0.0.0' || e.ROOMS_LISTEN_IP === '::';
 	if (unspecified && !e.ROOMS_ANNOUNCED_IP) {
 		throw new ConfigError('invalid ROOMS_ANNOUNCED_IP: required when ROOMS_LISTEN_IP is a wildcard address');
@@ -206,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		listenAddresses: listenAddresses.map(({ ip: address, announcedAddress }) =>
 			(announcedAddress ? { ip: address, announcedAddress } : { ip: address })),
 		iceServers,
+		turn: e.ROOMS_TURN_SECRET ? { urls: e.ROOMS_TURN_URLS, secret: e.ROOMS_TURN_SECRET, ttlSeconds: e.ROOMS_TURN_TTL_SECONDS } : undefined,
 		tokenTtlSeconds: e.ROOMS_TOKEN_TTL_SECONDS,
 		ingestIdleSeconds: e.ROOMS_INGEST_IDLE_SECONDS,
 		workerConsumerBudget: e.ROOMS_WORKER_CONSUMER_BUDGET,

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type {
-	ChatMessage, ConsumerView, JoinResult, ModerationEvent, ParticipantView, RaisedHandView, RoomSettingsView, TransportView,
+	ChatMessage, ConsumerView, IceServer, JoinResult, ModerationEvent, ParticipantView, RaisedHandView, RoomSettingsView, TransportView,
 } from './protocol.js';
 import * as S from './schemas.js';
 
@@ -27,7 +27,7 @@ export const REQUESTS = {
 	'room.capabilities': request<{ routerRtpCapabilities: S.RtpCapabilities }>()(S.EmptyRequest),
 	'room.join': request<JoinResult>()(S.JoinRoomRequest),
 	'room.leave': request<Empty>()(S.EmptyRequest),
-	'session.refresh': request<{ token: string }>()(S.EmptyRequest),
+	'session.refresh': request<{ token: string; iceServers: IceServer[] }>()(S.EmptyRequest),
 	'transport.create': request<TransportView>()(S.CreateTransportRequest),
 	'transport.connect': request<Empty>()(S.ConnectTransportRequest),
 	'transport.restartIce': request<{ iceParameters: S.IceParameters }>()(S.TransportRequest),

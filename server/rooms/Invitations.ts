@@ -7,7 +7,7 @@
  */
 import { nanoid } from 'nanoid';
 import type { CreatedRoom } from '../../shared/api.js';
-import type { IceServer, InviteStatus, InviteView, JoinResponse, OwnerParticipantView, RoomView } from '../../shared/protocol.js';
+import type { InviteStatus, InviteView, JoinResponse, OwnerParticipantView, RoomView } from '../../shared/protocol.js';
 import type { CreateRoomBody, JoinBody, TokenRole } from '../../shared/schemas.js';
 import { defaultTitle, defaultTitleOf } from '../../shared/titles.js';
 import type { AppRegistry } from '../apps/AppRegistry.js';
@@ -16,6 +16,7 @@ import type { ParticipantTokens } from '../auth/participantTokens.js';
 import { hashSecret, matchesHash, newHostKey } from '../auth/secrets.js';
 import { Errors, refusal } from '../errors.js';
 import type { IdentityLinks } from '../identity/IdentityLinks.js';
+import type { IceServers } from '../media/IceServers.js';
 import type { BanStore, RoomPosition, RoomRecord, RoomStore } from '../store/RoomStore.js';
 import type { ActivityFeed } from './ActivityFeed.js';
 import { UNOPENED_ROOM, admission, isExpired } from './admission.js';
@@ -27,7 +28,7 @@ import { hostLink, roomView } from './views.js';
 
 export interface InvitationsOptions {
 	maxParticipants: number;
-	iceServers: IceServer[];
+	iceServers: IceServers;
 	inviteUrl: (code: string) => string;
 }
 
@@ -176,7 +177,7 @@ export class Invitations {
 			...(user ? { identity: user.identity, appName: user.app.name } : {}),
 			...(gk ? { gk } : {}),
 		});
-		return { token, room: this.#inviteView(record), role, iceServers: this.options.iceServers };
+		return { token, room: this.#inviteView(record), role, iceServers: this.options.iceServers.for(person.pid) };
 	}
 }
 

@@ -22,6 +22,7 @@ import type { Room } from '../rooms/Room.js';
 import type { BanStore } from '../store/RoomStore.js';
 import { HANDLERS, type SessionContext, sessionLimits } from './handlers.js';
 import type { OriginCheck } from '../http/origins.js';
+import type { IceServers } from '../media/IceServers.js';
 import { bansFor } from '../rooms/bans.js';
 import { KeyedBuckets } from './KeyedBuckets.js';
 import { OrderedConnection } from './OrderedConnection.js';
@@ -45,6 +46,8 @@ export interface SignalingDeps {
 	connectionsPerIpPerMinute: number;
 	/** Whether a browser page from this origin may connect. */
 	originAllowed: OriginCheck;
+	/** Each participant's ICE servers, with TURN credentials of their own. */
+	iceServers: IceServers;
 }
 
 function toErrorBody(error: unknown, logger: Logger, context: Record<string, unknown>): ErrorBody {
@@ -128,7 +131,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 			disconnect: () => setImmediate(() => socket.disconnect(true)),
 		});
 		const ctx: SessionContext = {
-			room, claims, tokens, moderation, bans, connection,
+			room, claims, tokens, moderation, bans, connection, iceServers: deps.iceServers,
 			remoteAddress: unmappedAddress(socket.handshake.address),
 			draining: () => liveRooms.draining,
 			limits: sessionLimits(),

@@ -13,6 +13,7 @@ import type { RequestName, ResponseData, ValidRequest } from '../../shared/reque
 import type { ParticipantClaims, ParticipantTokens } from '../auth/participantTokens.js';
 import { Errors } from '../errors.js';
 import { asMediasoup } from '../media/clientParameters.js';
+import type { IceServers } from '../media/IceServers.js';
 import type { Actor } from '../rooms/ActivityFeed.js';
 import { bansFor } from '../rooms/bans.js';
 import type { Moderation } from '../rooms/Moderation.js';
@@ -28,6 +29,7 @@ export interface SessionContext {
 	tokens: ParticipantTokens;
 	moderation: Moderation;
 	bans: BanStore;
+	iceServers: IceServers;
 	/** The address this connection comes from: plain receive transports send only there. */
 	remoteAddress: string;
 	/** Whether the server is stopping (see LiveRooms.drain). */
@@ -88,7 +90,8 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 	'session.refresh': (ctx) => {
 		joined(ctx);
 		// Under the room's current link: a seated person keeps working across a reset.
-		return { token: ctx.tokens.sign({ ...ctx.claims, code: ctx.room.record.code }) };
+		// TURN credentials are renewed with the token: each is short-lived.
+		return { token: ctx.tokens.sign({ ...ctx.claims, code: ctx.room.record.code }), iceServers: ctx.iceServers.for(ctx.claims.pid) };
 	},
 
 	'transport.create': (ctx, { direction, type }) => {

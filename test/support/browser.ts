@@ -27,8 +27,8 @@ export function e2eServer(): { readonly server: TestServer } {
  * Opens `url` in a fresh browser context (its own profile, so its own guest
  * key), types the name and presses `button`. Confirm dialogs are accepted.
  */
-export async function arrive(browser: Browser, url: string, name: string, button = 'Join room'): Promise<Page> {
-	const page = await watchedPage(browser);
+export async function arrive(browser: Browser, url: string, name: string, button = 'Join room', initScripts: string[] = []): Promise<Page> {
+	const page = await watchedPage(browser, {}, initScripts);
 	page.on('dialog', (dialog) => void dialog.accept());
 	await page.goto(url);
 	await page.getByLabel('Your name').fill(name);
@@ -38,17 +38,18 @@ export async function arrive(browser: Browser, url: string, name: string, button
 
 export const inRoom = (page: Page) => expect(page.getByRole('button', { name: 'Leave room' })).toBeVisible();
 
-/** Arrives and waits until the person is in the room. */
-export async function join(browser: Browser, url: string, name: string): Promise<Page> {
-	const page = await arrive(browser, url, name);
+/** Arrives and waits until the person is in the room; `initScripts` run in the page before the app (after the peer connection keeper). */
+export async function join(browser: Browser, url: string, name: string, initScripts: string[] = []): Promise<Page> {
+	const page = await arrive(browser, url, name, 'Join room', initScripts);
 	await inRoom(page);
 	return page;
 }
 
 /** A page in a fresh profile whose RTCPeerConnections are kept for `inbound` and getStats. */
-export async function watchedPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
+export async function watchedPage(browser: Browser, options: BrowserContextOptions = {}, initScripts: string[] = []): Promise<Page> {
 	const context = await browser.newContext(options);
 	await context.addInitScript(KEEP_PEER_CONNECTIONS);
+	for (const script of initScripts) await context.addInitScript(script);
 	return context.newPage();
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The tests need Debian's Chromium (end-to-end), openssl (the DTLS
-// certificate for mediasoup's own suite) and ffmpeg (the bots' clip, and
-// streaming a file into a room through the ingest API); the worker's build dependencies are
+// certificate for mediasoup's own suite), ffmpeg (the bots' clip, and
+// streaming a file into a room through the ingest API) and coturn (a real
+// TURN server for relay-only browsers); the worker's build dependencies are
 // the postinstall's business. Installs what is missing with apt-get when
 // running as root, and fails loudly otherwise: tests never skip for want of a
 // package.
@@ -12,6 +13,7 @@ const needed = [
 	{ pkg: 'chromium', present: () => fs.existsSync('/usr/bin/chromium') },
 	{ pkg: 'openssl', present: () => fs.existsSync('/usr/bin/openssl') },
 	{ pkg: 'ffmpeg', present: () => fs.existsSync('/usr/bin/ffmpeg') },
+	{ pkg: 'coturn', present: () => fs.existsSync('/usr/bin/turnserver') },
 ];
 
 function fail(message) {

@@ -59,4 +59,13 @@ describe('loadConfig', () => {
 		expect(() => loadConfig({ ROOMS_ALLOWED_ORIGINS: 'https://a.example/path' })).toThrow(/ROOMS_ALLOWED_ORIGINS/);
 		expect(() => loadConfig({ ROOMS_ALLOWED_ORIGINS: 'not a url' })).toThrow(/ROOMS_ALLOWED_ORIGINS/);
 	});
+
+	it('takes TURN servers only with their shared secret, and only turn: or turns: URLs', () => {
+		expect(loadConfig({}).turn).toBeUndefined();
+		expect(loadConfig({ ROOMS_TURN_URLS: 'turn:a.example:3478', ROOMS_TURN_SECRET: 'x'.repeat(16) }).turn)
+			.toEqual({ urls: ['turn:a.example:3478'], secret: 'x'.repeat(16), ttlSeconds: 3600 });
+		expect(() => loadConfig({ ROOMS_TURN_URLS: 'turn:a.example:3478' })).toThrow(/ROOMS_TURN_SECRET/);
+		expect(() => loadConfig({ ROOMS_TURN_SECRET: 'x'.repeat(16) })).toThrow(/ROOMS_TURN_SECRET/);
+		expect(() => loadConfig({ ROOMS_TURN_URLS: 'http://a.example', ROOMS_TURN_SECRET: 'x'.repeat(16) })).toThrow(/ROOMS_TURN_URLS/);
+	});
 });

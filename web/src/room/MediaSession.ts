@@ -28,9 +28,12 @@ const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
 	{ scaleResolutionDownBy: 1, maxBitrate: 1_500_000, scalabilityMode: 'L1T3' },
 ];
 
+/** How long a transport may stay disconnected before its ICE is restarted. */
+const ICE_RESTART_AFTER_DISCONNECTED_MS = 3000;
+
 export class MediaSession {
 	readonly #signaling: SignalingClient;
-	readonly #iceServers: IceServer[];
+	#iceServers: IceServer[];
 	readonly #listener: MediaSessionListener;
 	#device: Device | undefined;
 	#sendTransport: types.Transport | undefined;
@@ -45,6 +48,14 @@ export class MediaSession {
 		this.#signaling = signaling;
 		this.#iceServers = iceServers;
 		this.#listener = listener;
+	}
+
+	/** New ICE servers (TURN credentials are short-lived and come with each token): the transports use them from the next gathering. */
+	updateIceServers(iceServers: IceServer[]): void {
+		this.#iceServers = iceServers;
+		for (const transport of [this.#sendTransport, this.#recvTransport]) {
+			void Promise.resolve(transport).then((ready) => ready?.updateIceServers({ iceServers: iceServers as RTCIceServer[] })).catch(() => undefined);
+		}
 	}
 
 	/** Loads the Device with the room's capabilities once; returns what this browser can receive. */
@@ -102,18 +113,25 @@ export class MediaSession {
 				}).then(callback, errback);
 			});
 		}
+		let restartTimer: ReturnType<typeof setTimeout> | undefined;
+		const restartIce = () => {
+			clearTimeout(restartTimer);
+			this.#signaling.request('transport.restartIce', { transportId: transport.id })
+				.then(({ iceParameters }) => transport.restartIce({ iceParameters }))
+				// The next state change, or the signalling reconnect, tells the person.
+				.catch(() => undefined);
+		};
 		transport.on('connectionstatechange', (state) => {
-			if (direction !== 'recv') return;
-			if (state === 'connected') this.#listener.quality('good');
-			else if (state === 'disconnected') this.#listener.quality('poor');
-			else if (state === 'failed') {
-				this.#listener.quality('lost');
-				this.#signaling.request('transport.restartIce', { transportId: transport.id })
-					.then(({ iceParameters }) => transport.restartIce({ iceParameters }))
-					// The next state change, or the reconnect, tells the person.
-					.catch(() => this.#listener.quality('lost'));
-			}
+			const quality = ({ connected: 'good', disconnected: 'poor', failed: 'lost' } as const)[state as 'connected' | 'disconnected' | 'failed'];
+			if (direction === 'recv' && quality) this.#listener.quality(quality);
+			// The path to the SFU broke while signalling still works (a new network, a TURN server restarted):
+			// new ICE credentials and candidates on the same transport, without rebuilding the call. A
+			// disconnected path often heals by itself within a few seconds, so it gets that long first.
+			clearTimeout(restartTimer);
+			if (state === 'failed') restartIce();
+			else if (state === 'disconnected') restartTimer = setTimeout(restartIce, ICE_RESTART_AFTER_DISCONNECTED_MS);
 		});
+		transport.observer.on('close', () => clearTimeout(restartTimer));
 		return transport;
 	}
 

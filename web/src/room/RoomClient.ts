@@ -110,7 +110,10 @@ export class RoomClient {
 
 	#refreshToken(): void {
 		this.#signaling.request('session.refresh', {})
-			.then(({ token }) => this.#signaling.setToken(token))
+			.then(({ token, iceServers }) => {
+				this.#signaling.setToken(token);
+				this.#media.updateIceServers(iceServers);
+			})
 			.catch(() => { /* the next attempt, or the reconnect, will tell */ });
 	}
 
