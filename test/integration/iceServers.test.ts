@@ -36,7 +36,7 @@ describe('TURN credentials', () => {
 
 		await new Promise((resolve) => setTimeout(resolve, 1100));
 		const { iceServers } = await ana.signaling.request('session.refresh', {});
-		expect(Number(iceServers[1].username.split(':')[0])).toBeGreaterThan(Number(expiry));
+		expect(Number(iceServers[1]!.username!.split(':')[0])).toBeGreaterThan(Number(expiry));
 		ana.close();
 	});
 });
