@@ -93,7 +93,7 @@ export class RoomsServer {
 		this.stores = stores;
 		this.apps = AppRegistry.load(config.appsSource, config.dataDir, logger);
 		const tokens = new ParticipantTokens(loadServerSecret(config.dataDir), config.tokenTtlSeconds);
-		this.liveRooms = new LiveRooms(stores.rooms, workers, {
+		this.liveRooms = new LiveRooms(stores.rooms, stores.bans, workers, {
 			routers: workers,
 			consumerBudget: config.workerConsumerBudget,
 			knockTimeoutMs: config.knockTimeoutSeconds * 1000,

@@ -162,10 +162,11 @@ export class Invitations {
 		const again = this.liveRooms.get(record.id)?.seatOf({ gk, identity: user?.identity });
 		const person = { pid: again?.id ?? nanoid(), identity: user?.identity, gk };
 		const banned = await this.#isRemoved(record.id, person);
+		const denied = Boolean(this.liveRooms.get(record.id)?.denials.has(person)) || await this.bans.isDenied(record.id, bansFor(person));
 		const live = this.liveRooms.get(record.id)?.admissionState() ?? UNOPENED_ROOM;
 		// Taking one's own seat over needs no free seat.
 		const decision = admission(record, again ? { ...live, seated: live.seated - 1 } : live,
-			{ role, signedIn: Boolean(user), banned, denied: Boolean(this.liveRooms.get(record.id)?.denials.has(person)), admitted: false, wait: body.wait ?? false });
+			{ role, signedIn: Boolean(user), banned, denied, admitted: false, wait: body.wait ?? false });
 		if (decision.kind === 'refuse') throw refusal(decision.code);
 
 		const token = this.tokens.sign({

@@ -8,7 +8,7 @@ import { Errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { WorkerPool } from '../media/WorkerPool.js';
 import { SafeEmitter } from '../SafeEmitter.js';
-import type { RoomStore } from '../store/RoomStore.js';
+import type { BanStore, RoomStore } from '../store/RoomStore.js';
 import { Room } from './Room.js';
 import type { RoomOptions } from './RoomTypes.js';
 
@@ -21,15 +21,17 @@ export class LiveRooms extends SafeEmitter<LiveRoomsEvents> {
 	readonly #live = new Map<string, Room>();
 	readonly #opening = new Map<string, Promise<Room>>();
 	readonly #store: RoomStore;
+	readonly #bans: BanStore;
 	readonly #workers: WorkerPool;
 	readonly #roomOptions: RoomOptions;
 	readonly #logger: Logger;
 	#closed = false;
 	#draining = false;
 
-	constructor(store: RoomStore, workers: WorkerPool, roomOptions: RoomOptions, logger: Logger) {
+	constructor(store: RoomStore, bans: BanStore, workers: WorkerPool, roomOptions: RoomOptions, logger: Logger) {
 		super(() => logger);
 		this.#store = store;
+		this.#bans = bans;
 		this.#workers = workers;
 		this.#roomOptions = roomOptions;
 		this.#logger = logger;
@@ -76,6 +78,8 @@ export class LiveRooms extends SafeEmitter<LiveRoomsEvents> {
 		const record = await this.#store.getRoom(roomId);
 		if (!record) throw Errors.roomNotFound();
 		if (record.status === 'ended') throw Errors.roomEnded();
+		// Read before the room exists: its first join already knows who was turned away (before a restart too).
+		const denials = await this.#bans.denialsOf(roomId);
 		const placement = await this.#workers.createRouter();
 		if (!placement) throw Errors.unavailable('no media worker is available');
 		let room: Room;
@@ -85,6 +89,7 @@ export class LiveRooms extends SafeEmitter<LiveRoomsEvents> {
 			placement.router.close();
 			throw error;
 		}
+		room.denials.addBans(denials);
 		this.#live.set(roomId, room);
 		room.on('empty', () => room.close(CloseReason.LEFT));
 		room.on('close', () => {

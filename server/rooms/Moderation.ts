@@ -216,6 +216,8 @@ export class Moderation {
 		else {
 			room.denials.add(entry.claims);
 			room.lobby.turnAway(entry, CloseReason.DENIED);
+			// Kept beyond this process too: a restart does not let them knock again.
+			await this.bans.addDenials(roomId, bansFor(entry.claims));
 		}
 		await this.activity.log(roomId, actor, { type: admit ? 'lobby.admitted' : 'lobby.denied', subject: { id: participantId, name: entry.claims.name } });
 	}

@@ -25,6 +25,11 @@ export class Barred {
 		for (const ban of bansFor(person)) this.#keys.add(banKey(ban));
 	}
 
+	/** Bars what the store kept (a room going live again). */
+	addBans(bans: Ban[]): void {
+		for (const ban of bans) this.#keys.add(banKey(ban));
+	}
+
 	has(person: Partial<Pick<ParticipantClaims, 'pid' | 'identity' | 'gk'>>): boolean {
 		return bansFor(person).some((ban) => this.#keys.has(banKey(ban)));
 	}

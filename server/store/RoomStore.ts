@@ -87,9 +87,14 @@ export interface RoomStore {
 	isRetiredCode(code: string): Promise<boolean>;
 }
 
+/** Removals (bans) and denials at the door, each for the room's life. */
 export interface BanStore {
 	addBans(roomId: string, bans: Ban[]): Promise<void>;
 	isBanned(roomId: string, candidates: Ban[]): Promise<boolean>;
+	addDenials(roomId: string, denials: Ban[]): Promise<void>;
+	isDenied(roomId: string, candidates: Ban[]): Promise<boolean>;
+	/** Every denial of the room, for a room going live again (after a restart). */
+	denialsOf(roomId: string): Promise<Ban[]>;
 }
 
 export interface TimelineStore {

@@ -4,8 +4,8 @@
  * again at the socket.
  */
 import { describe, expect, it } from 'vitest';
-import { api, appToken, createRoom, joinAppToken, joinToken } from '../support/server.js';
-import { hostKeyOf, ownerToken, refusal, serverWithCrowd } from '../support/rooms.js';
+import { api, appToken, createRoom, joinAppToken, joinToken, startServer } from '../support/server.js';
+import { Crowd, hostKeyOf, ownerToken, refusal, serverWithCrowd } from '../support/rooms.js';
 
 const fixture = serverWithCrowd();
 const { crowd } = fixture;
@@ -93,6 +93,35 @@ describe('denied at the door', () => {
 		expect((await api(fixture.server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Mal 3', guestKey: 'mal-browser-key-0123456789' } })).status).toBe(403);
 		// Nobody else is affected.
 		await crowd.seat(room.code, 'Bo', { guestKey: 'bo-browser-key-0123456789' });
+	});
+});
+
+describe('denied at the door, across a restart', () => {
+	it('keeps a denial for the room\'s life, not the process\'s: after a restart the same browser is still turned away', async () => {
+		let server = await startServer();
+		try {
+			const { room, hostUrl } = await createRoom(server.url);
+			const arrivals = new Crowd(() => server.url);
+			const host = await arrivals.seat(room.code, 'Hana', { hostKey: hostKeyOf(hostUrl) });
+			expect((await api(server.url, 'PATCH', `/api/v1/rooms/${room.id}`, { token: ownerToken(), body: { locked: true } })).status).toBe(200);
+			const guestKey = 'mal-browser-key-restarted';
+			const mal = await arrivals.connect(await joinToken(server.url, room.code, 'Mal', { guestKey, wait: true }));
+			expect(await mal.join({ wait: true })).toMatchObject({ status: 'waiting' });
+			const { entries } = await host.waitFor('lobby.updated', (update) => update.entries.length === 1);
+			await host.signaling.request('lobby.deny', { participantId: entries[0].id });
+			arrivals.closeAll();
+
+			server = await server.restart();
+			const knock = { name: 'Mal', guestKey, wait: true };
+			// Before anyone has opened the room again, and after.
+			expect((await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: knock })).body.error?.code).toBe('DENIED');
+			const again = new Crowd(() => server.url);
+			await again.seat(room.code, 'Hana', { hostKey: hostKeyOf(hostUrl) });
+			expect((await api(server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: knock })).body.error?.code).toBe('DENIED');
+			again.closeAll();
+		} finally {
+			await server.close();
+		}
 	});
 });
 

@@ -130,8 +130,10 @@ describe('app authentication', () => {
 			const joined = await api(own.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Lou', hostKey, guestKey, appToken: owner } });
 			const lou = await SyntheticParticipant.connect(own.url, joined.body.token);
 			const { token: refreshed } = await lou.signaling.request('session.refresh', {});
+			const chat = 'message content the log must not hold 7f3a';
+			await lou.signaling.request('chat.send', { text: chat });
 			lou.close();
-			const secrets = { refused, owner, hostKey, guestKey, participantToken: joined.body.token, refreshed, appSecret: messenger.secret };
+			const secrets = { refused, owner, hostKey, guestKey, participantToken: joined.body.token, refreshed, appSecret: messenger.secret, chat };
 			const log = lines.join('');
 			// The capture is real: the server's own lines about this very room are in it.
 			expect(log).toContain(room.id);

@@ -52,6 +52,25 @@ export class SqliteModerationStore implements BanStore, TimelineStore {
 		return this.#sql.request(() => candidates.some((ban) => this.#banned.get(roomId, ban.kind, ban.value) !== undefined));
 	}
 
+	addDenials(roomId: string, denials: Ban[]): Promise<void> {
+		const at = new Date().toISOString();
+		return this.#sql.record(this.#db.transaction(() => {
+			const insert = this.#db.prepare('INSERT OR IGNORE INTO room_denials (room_id, kind, value, created_at) VALUES (?, ?, ?, ?)');
+			for (const denial of denials) insert.run(roomId, denial.kind, denial.value, at);
+		}));
+	}
+
+	isDenied(roomId: string, candidates: Ban[]): Promise<boolean> {
+		return this.#sql.request(() => {
+			const denied = this.#db.prepare<[string, string, string], { kind: string }>('SELECT kind FROM room_denials WHERE room_id = ? AND kind = ? AND value = ?');
+			return candidates.some((denial) => denied.get(roomId, denial.kind, denial.value) !== undefined);
+		});
+	}
+
+	denialsOf(roomId: string): Promise<Ban[]> {
+		return this.#sql.request(() => this.#db.prepare<[string], Ban>('SELECT kind, value FROM room_denials WHERE room_id = ?').all(roomId));
+	}
+
 	appendEvent(roomId: string, event: NewModerationEvent, when = new Date()): Promise<ModerationEvent> {
 		// The time the event happened, not when a queued write got through.
 		const at = when.toISOString();

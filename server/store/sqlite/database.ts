@@ -72,6 +72,14 @@ const MIGRATIONS = [
 	);
 	CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (status, room_id, seq);
 	CREATE INDEX webhook_deliveries_app ON webhook_deliveries (app_id, room_id, seq);`,
+	// People a host turned away at the door: kept for the room's life, across restarts, like removals.
+	`CREATE TABLE room_denials (
+		room_id TEXT NOT NULL,
+		kind TEXT NOT NULL CHECK (kind IN ('identity', 'guest-key', 'participant')),
+		value TEXT NOT NULL,
+		created_at TEXT NOT NULL,
+		PRIMARY KEY (room_id, kind, value)
+	);`,
 ];
 
 export function openDatabase(dataDir: string): Database.Database {
