@@ -8,9 +8,15 @@ import { type Browser, expect, test, type Locator, type Page } from '@playwright
 import { e2eServer, join } from '../support/browser.js';
 import { CuttableProxy } from '../support/CuttableProxy.js';
 import { ownerToken } from '../support/rooms.js';
-import { api, createRoom } from '../support/server.js';
+import { api, createRoom, freeMediaPort } from '../support/server.js';
 
-const fixture = e2eServer();
+// Bo's browser reaches the server through a proxy on a port of its own: a page from that origin is one of ours,
+// as a reverse proxy's would be once configured.
+let proxyPort = 0;
+test.beforeAll(async () => {
+	proxyPort = await freeMediaPort();
+});
+const fixture = e2eServer(() => ({ ROOMS_ALLOWED_ORIGINS: `http://127.0.0.1:${proxyPort}` }));
 
 const cameraTile = (page: Page, name: string) => page.locator('figure.tile[data-kind=camera]', { hasText: name });
 const framesShown = (tile: Locator) => tile.locator('video').evaluate((video: HTMLVideoElement) => video.getVideoPlaybackQuality().totalVideoFrames);
@@ -26,7 +32,7 @@ async function expectFramesFlowing(tile: Locator): Promise<void> {
 test('a browser cut off for 5 s returns to the call by itself, as the same participant', async ({ browser }) => {
 	const { room, inviteUrl } = await createRoom(fixture.server.url);
 	const server = new URL(fixture.server.url);
-	const link = await CuttableProxy.start({ host: '127.0.0.1', port: Number(server.port) });
+	const link = await CuttableProxy.start({ host: '127.0.0.1', port: Number(server.port) }, proxyPort);
 	try {
 		await blipAndReturn(browser, room.id, inviteUrl, inviteUrl.replace(server.origin, link.url), link);
 	} finally {
@@ -59,7 +65,7 @@ async function blipAndReturn(browser: Browser, roomId: string, inviteUrl: string
 test('a reconnect the server refuses ends the visit with a clear screen, not an endless "Reconnecting…"', async ({ browser }) => {
 	const { room, inviteUrl } = await createRoom(fixture.server.url);
 	const server = new URL(fixture.server.url);
-	const link = await CuttableProxy.start({ host: '127.0.0.1', port: Number(server.port) });
+	const link = await CuttableProxy.start({ host: '127.0.0.1', port: Number(server.port) }, proxyPort);
 	try {
 		const ana = await join(browser, inviteUrl.replace(server.origin, link.url), 'Ana');
 		link.cut();

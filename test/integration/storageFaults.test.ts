@@ -71,6 +71,7 @@ describe('storage faults', () => {
 		cy.close();
 		await eventually(async () => (await timeline(server, room.id)).length === 6, 5000, 'every join and leave on the timeline');
 		const health = await probe.stop();
+		console.log(`[storage] write lock held 8 s: ${health.checks} health checks, slowest ${health.slowestMs.toFixed(0)} ms, /readyz said ${[...health.readyReasons].join(', ')}`);
 
 		expect(health.failures).toBe(0);
 		expect(health.checks).toBeGreaterThan(30);

@@ -15,12 +15,15 @@ export class CuttableProxy {
 		this.#server = server;
 	}
 
-	/** Listens on a free loopback port and forwards to `target` (host:port). */
-	static async start(target: { host: string; port: number }): Promise<CuttableProxy> {
+	/** Listens on loopback (`listenPort`, or a free port) and forwards to `target` (host:port). */
+	static async start(target: { host: string; port: number }, listenPort = 0): Promise<CuttableProxy> {
 		let proxy: CuttableProxy | undefined;
 		const server = net.createServer((client) => proxy!.#accept(client, target));
 		proxy = new CuttableProxy(server);
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(listenPort, '127.0.0.1', resolve);
+		});
 		return proxy;
 	}
 

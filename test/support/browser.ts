@@ -3,10 +3,11 @@ import { expect, test, type Browser, type BrowserContextOptions, type Page } fro
 import { startServer, type TestServer } from './server.js';
 
 /** One server for the whole file. */
-export function e2eServer(): { readonly server: TestServer } {
+/** One server for a test file; `env` is read when it starts (after the file's earlier beforeAll hooks). */
+export function e2eServer(env: () => Record<string, string> = () => ({})): { readonly server: TestServer } {
 	let server: TestServer | undefined;
 	test.beforeAll(async () => {
-		server = await startServer();
+		server = await startServer(env());
 	});
 	// People from earlier tests leave: their pages would keep sending and decoding video on the same two cores.
 	test.afterEach(async ({ browser }) => {
