@@ -128,6 +128,7 @@ export class RoomsServer {
 			rateLimitPerMinute: config.rateLimitPerMinute,
 			webRoomsPerHour: config.webRoomsPerHour,
 			originAllowed,
+			metricsToken: config.metricsToken,
 			webDistDir: path.join(projectRoot, 'dist', 'web'),
 			webHosts: config.webHosts,
 			notReadyBecause: () => this.#notReadyBecause(),

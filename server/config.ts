@@ -68,6 +68,7 @@ const EnvSchema = z.object({
 	// Below the clients' 10 s request timeout, so a person waiting gets an answer, not a timeout.
 	ROOMS_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(30),
 	ROOMS_WEBHOOK_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(7),
+	ROOMS_METRICS_TOKEN: z.string().min(16).optional(),
 	ROOMS_CHURN_WINDOW_SECONDS: z.coerce.number().min(0).max(600).default(30),
 	ROOMS_STORE_WAIT_SECONDS: z.coerce.number().min(0.1).max(60).default(9),
 	/** Requests per minute per IP on the public invite endpoints. Default 300. */
@@ -120,6 +121,8 @@ export interface Config {
 	storeWaitSeconds: number;
 	/** How long a leave waits before it is recorded: someone back within it was never away, for the timeline and webhooks. */
 	churnWindowSeconds: number;
+	/** When set, GET /metrics needs `Authorization: Bearer <it>`. */
+	metricsToken: string | undefined;
 	/** Days ended rooms (and their records) are kept, and days settled webhook deliveries are kept. */
 	retention: { roomDays: number; webhookDays: number };
 	rateLimitPerMinute: number;
@@ -225,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		reconnectGraceSeconds: e.ROOMS_RECONNECT_GRACE_SECONDS,
 		storeWaitSeconds: e.ROOMS_STORE_WAIT_SECONDS,
 		churnWindowSeconds: e.ROOMS_CHURN_WINDOW_SECONDS,
+		metricsToken: e.ROOMS_METRICS_TOKEN,
 		retention: { roomDays: e.ROOMS_RETENTION_DAYS, webhookDays: e.ROOMS_WEBHOOK_RETENTION_DAYS },
 		rateLimitPerMinute: e.ROOMS_RATE_LIMIT_PER_MINUTE,
 		webRoomsPerHour: e.ROOMS_WEB_ROOMS_PER_HOUR,

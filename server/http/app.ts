@@ -4,6 +4,7 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { ErrorCode } from '../../shared/errors.js';
 import { InviteCode, InviteStatusBody, JoinBody, WebRoomBody } from '../../shared/schemas.js';
+import { hashSecret, matchesHash } from '../auth/secrets.js';
 import { Errors } from '../errors.js';
 import { errorHandler, sendError } from './errorResponses.js';
 import type { OriginCheck } from './origins.js';
@@ -24,6 +25,8 @@ export interface HttpAppDeps extends OwnerRoutesDeps {
 	webHosts: boolean;
 	/** Whether a browser page from this origin may use the public endpoints. */
 	originAllowed: OriginCheck;
+	/** When set, /metrics answers only `Authorization: Bearer <metricsToken>`. */
+	metricsToken: string | undefined;
 }
 
 function parseCode(raw: string): string {
@@ -70,7 +73,10 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 			else res.json({ status: 'ready' });
 		}
 	});
-	app.get('/metrics', async (_req, res) => {
+	app.get('/metrics', async (req, res) => {
+		if (deps.metricsToken && !matchesHash(req.headers.authorization?.replace(/^Bearer /, '') ?? '', hashSecret(deps.metricsToken))) {
+			return sendError(res, ErrorCode.AUTH_INVALID, 'metrics need the bearer token set in ROOMS_METRICS_TOKEN');
+		}
 		res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
 	});
 

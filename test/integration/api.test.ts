@@ -295,6 +295,22 @@ describe('health', () => {
 		expect(metrics).toMatch(/rooms_mediasoup_worker_max_rss_bytes\{worker="0"\} [1-9]\d{6,}/);
 		expect(metrics).toMatch(/rooms_created_total \d+/);
 	});
+
+	it('answers /metrics only with the bearer token when ROOMS_METRICS_TOKEN is set', async () => {
+		const token = 'metrics-token-0123456789abcdef';
+		const guarded = await startServer({ ROOMS_METRICS_TOKEN: token });
+		try {
+			const without = await fetch(`${guarded.url}/metrics`);
+			expect(without.status).toBe(401);
+			expect((await without.json()).error.code).toBe('AUTH_INVALID');
+			expect((await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789abcdef' } })).status).toBe(401);
+			const granted = await fetch(`${guarded.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+			expect(granted.status).toBe(200);
+			expect(await granted.text()).toMatch(/rooms_mediasoup_workers_live 1/);
+		} finally {
+			await guarded.close();
+		}
+	});
 });
 
 describe('persistence', () => {
