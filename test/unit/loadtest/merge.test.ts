@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { mergeReports } from '../../../test/loadtest/merge.js';
+import { REPORT_VERSION, type ParticipantResult, type Report } from '../../../test/loadtest/report.js';
+import { summarize } from '../../../test/loadtest/summary.js';
+
+function shard(startedAt: string, names: string[], fps: number, where: string): Report {
+	const participants: ParticipantResult[] = names.map((name) => ({
+		id: name, kind: 'browser', name, where, joined: true, joinMs: 1000,
+		samples: [{ t: 1000, tileFps: [fps], frozenTiles: 0, inKbps: 500, outKbps: 500, loss: 0 }],
+	}));
+	const server = [{ t: 1000, workerCpu: fps / 100, consumers: 4, rooms: 1, participants: 4, joins: { ok: 2 } }];
+	const summary = summarize(participants, server, names.length);
+	return { version: REPORT_VERSION, startedAt, durationMs: 20_000, target: 'http://rooms.test/r', options: { shard: where }, participants, server, summary, verdicts: [] };
+}
+
+describe('mergeReports', () => {
+	it('puts shards side by side on one clock and judges the whole run again', () => {
+		const merged = mergeReports([
+			shard('2026-11-22T10:00:00.000Z', ['a', 'b'], 15, 'shard 1/2'),
+			shard('2026-11-22T10:00:05.000Z', ['c'], 5, 'shard 2/2'),
+		], { 'min-fps-p5': 10 });
+		expect(merged.startedAt).toBe('2026-11-22T10:00:00.000Z');
+		expect(merged.durationMs).toBe(25_000);
+		expect(merged.participants.map(({ name, where }) => `${name}@${where}`)).toEqual(['a@shard 1/2', 'b@shard 1/2', 'c@shard 2/2']);
+		// The second shard started 5 s later: its samples move by 5 s.
+		expect(merged.participants[2]!.samples[0]!.t).toBe(6000);
+		expect(merged.server.map(({ t }) => t)).toEqual([1000, 6000]);
+		expect(merged.summary).toMatchObject({ target: 3, joined: 3 });
+		expect(merged.verdicts).toEqual([{ name: '--min-fps-p5', limit: 10, actual: 5, pass: false }]);
+	});
+
+	it('refuses shards of different rooms or report versions', () => {
+		const other = { ...shard('2026-11-22T10:00:00.000Z', ['x'], 15, 's'), target: 'http://elsewhere.test/r' };
+		expect(() => mergeReports([shard('2026-11-22T10:00:00.000Z', ['a'], 15, 's'), other], {})).toThrow(/different rooms/);
+		expect(() => mergeReports([{ ...other, version: 0 as never }], {})).toThrow(/version 0/);
+		expect(() => mergeReports([], {})).toThrow(/nothing to merge/);
+	});
+});

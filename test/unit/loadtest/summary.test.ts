@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { ParticipantResult, ParticipantSample } from '../../../test/loadtest/report.js';
+import { summarize, worstParticipants } from '../../../test/loadtest/summary.js';
+
+const sample = (t: number, tileFps: number[], extra: Partial<ParticipantSample> = {}): ParticipantSample =>
+	({ t, tileFps, frozenTiles: 0, inKbps: 800, outKbps: 600, loss: 0, rttMs: 20, ...extra });
+
+const browser = (name: string, samples: ParticipantSample[], extra: Partial<ParticipantResult> = {}): ParticipantResult =>
+	({ id: name, kind: 'browser', name, where: 'local', joined: true, joinMs: 1000, firstFrameMs: 1500, samples, ...extra });
+
+describe('summarize', () => {
+	it('counts joins and failures by reason, and spreads of join and first-frame times', () => {
+		const people = [
+			browser('a', [], { joinMs: 800 }),
+			browser('b', [], { joinMs: 1200 }),
+			browser('c', [], { joined: false, failure: 'ROOM_FULL', joinMs: undefined, firstFrameMs: undefined }),
+			browser('d', [], { joined: false, failure: 'timeout', joinMs: undefined, firstFrameMs: undefined }),
+			browser('e', [], { joined: false, failure: 'ROOM_FULL', joinMs: undefined, firstFrameMs: undefined }),
+		];
+		const summary = summarize(people, [], 6);
+		expect(summary).toMatchObject({ target: 6, joined: 2, failed: 3, failuresByReason: { ROOM_FULL: 2, timeout: 1 } });
+		expect(summary.joinMs).toEqual({ p50: 800, p95: 800 });
+	});
+
+	it('takes fps over every tile of every browser sample, freezes as a share of tile-samples, and ignores bots\' missing tiles', () => {
+		const people = [
+			browser('a', [sample(1000, [15, 15, 14]), sample(2000, [15, 2, 14], { frozenTiles: 1 })]),
+			browser('b', [sample(1000, [30], { loss: 0.3 }), sample(2000, [0], { frozenTiles: 1, loss: 0.2 })]),
+			{ ...browser('bot', [sample(1000, [], { loss: 0 })]), kind: 'bot' as const },
+		];
+		const summary = summarize(people, [{ t: 1000, workerCpu: 0.4, consumers: 10, rooms: 1, participants: 3, joins: { ok: 3 } },
+			{ t: 2000, workerCpu: 0.9, consumers: 10, rooms: 1, participants: 3, joins: { ok: 3 } }], 3);
+		// Tiles: 15 15 14 15 2 14 30 0 → sorted 0 2 14 14 15 15 15 30.
+		expect(summary.fps).toEqual({ median: 14, p5: 0 });
+		expect(summary.freezeRatio).toBeCloseTo(2 / 8);
+		// Loss: 0 0 0 0.2 0.3 over the five samples, bots' included.
+		expect(summary.loss).toEqual({ median: 0, p95: 0.2 });
+		expect(summary.serverCpuPeak).toBe(0.9);
+	});
+
+	it('reports no figures rather than zeros when nothing was measured', () => {
+		const summary = summarize([], [], 2);
+		expect(summary).toMatchObject({ joined: 0, failed: 0, fps: null, joinMs: null, loss: null, serverCpuPeak: null, freezeRatio: 0 });
+	});
+});
+
+describe('worstParticipants', () => {
+	it('lists failed joins first, then frozen and slow tiles, with the reasons in words; the healthy are left out', () => {
+		const worst = worstParticipants([
+			browser('healthy', [sample(1000, [15, 15])]),
+			browser('frozen', [sample(1000, [15, 0], { frozenTiles: 1 }), sample(2000, [15, 0], { frozenTiles: 1 })]),
+			browser('lossy', [sample(1000, [14], { loss: 0.05 })]),
+			browser('refused', [], { joined: false, failure: 'ROOM_LOCKED' }),
+		]);
+		expect(worst.map(({ name }) => name)).toEqual(['refused', 'frozen', 'lossy']);
+		expect(worst[0]!.reasons).toEqual(['did not join (ROOM_LOCKED)']);
+		expect(worst[1]!.reasons).toEqual(['50.0 % of tile time frozen', 'worst tiles at 0.0 fps']);
+		expect(worst[2]!.reasons).toEqual(['5.0 % packet loss']);
+	});
+});
