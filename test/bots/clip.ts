@@ -41,7 +41,8 @@ export interface Clip {
 const CLIP_SECONDS = 4;
 const CACHE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', '.cache', 'rooms-bots-v1');
 
-function ffmpeg(args: string[]): void {
+/** Runs Debian's ffmpeg quietly; throws with its message when it fails or is missing. */
+export function ffmpeg(args: string[]): void {
 	const result = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { encoding: 'utf8' });
 	if (result.error) throw new Error(`bots need Debian's ffmpeg (apt-get install ffmpeg): ${result.error.message}`);
 	if (result.status !== 0) throw new Error(`ffmpeg failed: ${result.stderr}`);

@@ -22,8 +22,9 @@ export interface ParticipantSample {
 	loss: number;
 	jitterMs?: number;
 	rttMs?: number;
-	/** Browser CPU in percent of one core, and memory, when known (browsers only). */
+	/** Browser CPU in percent of one core, when known (browsers only). */
 	cpuPercent?: number;
+	/** The page's JavaScript heap, when known (browsers only). */
 	memoryMb?: number;
 }
 

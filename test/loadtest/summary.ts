@@ -25,7 +25,8 @@ export function summarize(participants: ParticipantResult[], server: ServerSampl
 		fps: tileFps.length ? { median: median(tileFps), p5: percentile(tileFps, 0.05) } : null,
 		freezeRatio: tileSamples ? frozen / tileSamples : 0,
 		inKbps: samples.length ? { median: median(samples.map(({ inKbps }) => inKbps)) } : null,
-		outKbps: samples.length ? { median: median(samples.map(({ outKbps }) => outKbps)) } : null,
+		// Bots do not measure what they send: only browsers count here.
+		outKbps: browserSamples.length ? { median: median(browserSamples.map(({ outKbps }) => outKbps)) } : null,
 		loss: typical(samples.map(({ loss }) => loss)),
 		rttMs: typical(defined(samples.map(({ rttMs }) => rttMs))),
 		serverCpuPeak: server.length ? Math.max(...server.map(({ workerCpu }) => workerCpu)) : null,

@@ -71,9 +71,9 @@ export function metricSum(metrics: Map<string, number>, name: string): number {
 }
 
 /** One line that rewrites itself on a terminal, and plain lines elsewhere (CI logs). */
-export function progress(message: string): void {
-	if (process.stdout.isTTY) process.stdout.write(`\r\x1b[2K[bench] ${message}`);
-	else console.log(`[bench] ${message}`);
+export function progress(message: string, tag = 'bench'): void {
+	if (process.stdout.isTTY) process.stdout.write(`\r\x1b[2K[${tag}] ${message}`);
+	else console.log(`[${tag}] ${message}`);
 }
 
 export function endProgress(): void {

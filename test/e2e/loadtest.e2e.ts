@@ -1,0 +1,82 @@
+/**
+ * The load tool's smoke run, as an operator runs it: an agent serving
+ * Chromium over Playwright's browser-server protocol, and the coordinator
+ * sending 2 browser participants through it and 6 bots through the ingest
+ * API into one room for 20 s. The report is written, every browser's tiles
+ * decode frames, the thresholds hold; and an impossible threshold makes the
+ * exit non-zero.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import type { Report } from '../loadtest/report.js';
+import { e2eServer } from '../support/browser.js';
+import { createRoom, freeMediaPort, TEST_APPS } from '../support/server.js';
+
+const fixture = e2eServer();
+const TSX = path.resolve('node_modules/.bin/tsx');
+const CLI = path.resolve('test/loadtest/cli.ts');
+
+/** Runs the CLI to its end; resolves with its exit code and output. */
+function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
+	return new Promise((resolve) => {
+		const child = spawn(TSX, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+		let output = '';
+		child.stdout.on('data', (chunk) => { output += chunk; });
+		child.stderr.on('data', (chunk) => { output += chunk; });
+		child.on('exit', (code) => resolve({ code, output }));
+	});
+}
+
+/** Starts `rooms-loadtest agent`; resolves with it and its endpoint once it serves. */
+async function startAgent(): Promise<{ agent: ChildProcess; endpoint: string }> {
+	const agent = spawn(TSX, [CLI, 'agent', '--listen', `127.0.0.1:${await freeMediaPort()}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const endpoint = await new Promise<string>((resolve, reject) => {
+		let output = '';
+		agent.stdout!.on('data', (chunk) => {
+			output += chunk;
+			const match = /serving Chromium at (ws:\/\/\S+)/.exec(output);
+			if (match) resolve(match[1]!);
+		});
+		agent.on('exit', (code) => reject(new Error(`the agent exited (${code}): ${output}`)));
+	});
+	return { agent, endpoint };
+}
+
+test('2 browsers through an agent and 6 bots for 20 s: a report, decoding tiles, thresholds that hold, and a failing one that fails the exit', async () => {
+	test.setTimeout(180_000);
+	const { inviteUrl } = await createRoom(fixture.server.url, { waitForHost: false });
+	const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-loadtest-'));
+	const { agent, endpoint } = await startAgent();
+	try {
+		const run = await runCli([inviteUrl, '--participants', '2', '--per-browser', '2', '--bots', '6', '--duration', '20', '--browsers', endpoint,
+			'--app', 'messenger', '--app-secret', TEST_APPS[0]!.secret, '--app-user', 'u-host', '--out', out,
+			'--min-fps', '5', '--max-freeze-ratio', '0.05', '--max-failed-joins', '0', '--max-join-p95', '15s']);
+		console.log(run.output.split('\n').filter((line) => !line.startsWith('[loadtest] ') || !/^\[loadtest\] \d+ s:/.test(line)).join('\n'));
+		expect(run.code, run.output).toBe(0);
+		const [dir] = fs.readdirSync(out);
+		const report = JSON.parse(fs.readFileSync(path.join(out, dir!, 'report.json'), 'utf8')) as Report;
+		expect(fs.readFileSync(path.join(out, dir!, 'report.html'), 'utf8')).toContain('uPlot');
+		expect(report.summary).toMatchObject({ target: 8, joined: 8, failed: 0 });
+		const browsers = report.participants.filter(({ kind }) => kind === 'browser');
+		expect(browsers.map(({ where }) => where)).toEqual([endpoint, endpoint]);
+		for (const browser of browsers) {
+			// Over the last ten seconds every tile this browser showed decoded frames.
+			const recent = browser.samples.slice(-10).flatMap(({ tileFps }) => tileFps);
+			expect(recent.length, browser.name).toBeGreaterThan(0);
+			expect(Math.min(...recent), browser.name).toBeGreaterThan(0);
+		}
+		expect(report.server.some(({ participants }) => participants === 8)).toBe(true);
+		expect(report.verdicts.every(({ pass }) => pass)).toBe(true);
+
+		// The same run judged against an impossible frame rate: the exit says so.
+		const judged = await runCli(['merge', path.join(out, dir!, 'report.json'), '--min-fps', '1000', '--out', out]);
+		expect(judged.code, judged.output).toBe(1);
+		expect(judged.output).toContain('FAIL --min-fps 1000');
+	} finally {
+		agent.kill('SIGINT');
+		fs.rmSync(out, { recursive: true, force: true });
+	}
+});

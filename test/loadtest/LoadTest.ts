@@ -1,0 +1,254 @@
+/**
+ * One load test run: browser participants spread over local Chromium
+ * processes or agents, bots through the owner app's ingest API, a sample of
+ * everyone every second and of the server's /metrics every two, a live
+ * progress line, and at the end (or on Ctrl-C) the report with its verdicts.
+ */
+import type { Browser } from '@playwright/test';
+import { signAppToken } from '../../server/auth/appTokens.js';
+import { median, metricSum } from '../bench/support/measure.js';
+import type { ReceiveTotals } from '../bots/BotMedia.js';
+import { BotSwarm } from '../bots/BotSwarm.js';
+import { BrowserParticipant } from './BrowserParticipant.js';
+import { connectRemote, launchLocal } from './browsers.js';
+import { REPORT_VERSION, type ParticipantResult, type Report, type ServerSample } from './report.js';
+import { summarize } from './summary.js';
+import { judge } from './verdicts.js';
+
+export interface LoadTestOptions {
+	inviteUrl: string;
+	/** Browser participants, and how many share one Chromium process. */
+	participants: number;
+	perBrowser: number;
+	/** Joins per second. */
+	ramp: number;
+	durationSeconds: number;
+	/** Fractions of browser participants with the camera and the microphone on. */
+	camera: number;
+	microphone: number;
+	layout: 'grid' | 'speaker';
+	/** Agents' (or a grid's) browser-server endpoints; empty for local Chromium. */
+	browsers: string[];
+	bots: number;
+	/** The owner app's credentials, for bots: the room's owner user signs them in. */
+	app?: { id: string; secret: string; userId: string; userName: string };
+	/** This run is shard `index` of `count` (1-based): it runs its share of participants, named apart. */
+	shard: { index: number; count: number };
+	metricsToken?: string;
+	thresholds: Record<string, number>;
+	joinTimeoutMs: number;
+	progress: (line: string) => void;
+}
+
+const SAMPLE_MS = 1000;
+const SCRAPE_MS = 2000;
+
+/** This shard's share of `total`: the participants whose index falls to it. */
+function share(total: number, shard: { index: number; count: number }): number[] {
+	return Array.from({ length: total }, (_, i) => i).filter((i) => i % shard.count === shard.index - 1);
+}
+
+export class LoadTest {
+	readonly #options: LoadTestOptions;
+	readonly #browsers: Browser[] = [];
+	readonly #people: BrowserParticipant[] = [];
+	readonly #swarm = new BotSwarm();
+	readonly #botResults: ParticipantResult[] = [];
+	readonly #server: ServerSample[] = [];
+	/** What each bot had received at the previous sample. */
+	readonly #botTotals = new Map<ParticipantResult, ReceiveTotals>();
+	/** The workers' CPU seconds at the previous scrape. */
+	#cpuSeconds: number | undefined;
+	#startedAt = 0;
+	#stopped = false;
+	#wake: (() => void) | undefined;
+
+	constructor(options: LoadTestOptions) {
+		this.#options = options;
+	}
+
+	/** Ends the run early (Ctrl-C): what was measured so far still makes the report. */
+	stop(): void {
+		this.#stopped = true;
+		this.#wake?.();
+	}
+
+	async run(): Promise<Report> {
+		const options = this.#options;
+		this.#startedAt = Date.now();
+		const origin = new URL(options.inviteUrl).origin;
+		const timers = [
+			setInterval(() => void this.#sample(), SAMPLE_MS),
+			setInterval(() => void this.#scrape(origin), SCRAPE_MS),
+			setInterval(() => options.progress(this.#progressLine()), 1000),
+		];
+		try {
+			await Promise.all([this.#joinBrowsers(), this.#joinBots(origin)]);
+			await this.#wait(options.durationSeconds * 1000);
+		} finally {
+			for (const timer of timers) clearInterval(timer);
+			await this.#sample();
+			await Promise.all(this.#people.map((person) => person.leave()));
+			this.#swarm.close();
+			await Promise.all(this.#browsers.map((browser) => browser.close().catch(() => undefined)));
+		}
+		return this.report();
+	}
+
+	report(): Report {
+		const participants = [...this.#people.map(({ result }) => result), ...this.#botResults];
+		const target = share(this.#options.participants, this.#options.shard).length + share(this.#options.bots, this.#options.shard).length;
+		const summary = summarize(participants, this.#server, target);
+		const { progress: _progress, app, metricsToken: _token, ...options } = this.#options;
+		return {
+			version: REPORT_VERSION,
+			startedAt: new Date(this.#startedAt).toISOString(),
+			durationMs: Date.now() - this.#startedAt,
+			// The room, not its code: a report may be shared more widely than the link.
+			target: `${new URL(options.inviteUrl).origin}/r/…`,
+			options: { ...options, inviteUrl: undefined, app: app ? app.id : undefined },
+			participants,
+			server: this.#server,
+			summary,
+			verdicts: judge(summary, this.#options.thresholds),
+		};
+	}
+
+	#elapsed(): number {
+		return Date.now() - this.#startedAt;
+	}
+
+	async #wait(ms: number): Promise<void> {
+		if (this.#stopped) return;
+		await new Promise<void>((resolve) => {
+			const timer = setTimeout(resolve, ms);
+			this.#wake = () => {
+				clearTimeout(timer);
+				resolve();
+			};
+		});
+	}
+
+	/** Browsers first (launched or connected), then people join at the ramp's pace, spread evenly over them. */
+	async #joinBrowsers(): Promise<void> {
+		const options = this.#options;
+		const mine = share(options.participants, options.shard);
+		if (mine.length === 0) return;
+		const endpoints = options.browsers.length ? options.browsers : ['local'];
+		const processes = Math.max(endpoints.length, Math.ceil(mine.length / Math.max(1, options.perBrowser)));
+		for (let i = 0; i < processes && !this.#stopped; i++) {
+			const endpoint = endpoints[i % endpoints.length]!;
+			this.#browsers.push(endpoint === 'local' ? await launchLocal() : await connectRemote(endpoint));
+		}
+		const joins: Promise<void>[] = [];
+		for (const [n, index] of mine.entries()) {
+			if (this.#stopped) break;
+			const browser = this.#browsers[n % this.#browsers.length]!;
+			const where = options.browsers.length ? options.browsers[n % options.browsers.length]! : 'local';
+			joins.push(BrowserParticipant.join(browser, options.shard.count > 1 ? `${where} (shard ${options.shard.index}/${options.shard.count})` : where, {
+				inviteUrl: options.inviteUrl,
+				name: `Load ${index + 1}`,
+				camera: index < Math.round(options.participants * options.camera),
+				microphone: index < Math.round(options.participants * options.microphone),
+				layout: options.layout,
+				joinTimeoutMs: options.joinTimeoutMs,
+			}).then((person) => void this.#people.push(person)));
+			await this.#wait(1000 / options.ramp);
+		}
+		await Promise.all(joins);
+	}
+
+	async #joinBots(origin: string): Promise<void> {
+		const options = this.#options;
+		const mine = share(options.bots, options.shard);
+		if (mine.length === 0) return;
+		if (!options.app) throw new Error('bots need the owner app\'s credentials: --app, --app-secret and --app-user (or ROOMS_LOADTEST_APP...)');
+		const appToken = signAppToken({ id: options.app.id, secret: options.app.secret }, options.app.userId, options.app.userName, 3600);
+		const roomId = await this.#roomIdOf(origin, appToken);
+		const results = new Map<number, ParticipantResult>();
+		await this.#swarm.join(mine.length, (n) => {
+			const name = `Bot ${mine[n]! + 1}`;
+			results.set(n, { id: `bots/${name}`, kind: 'bot', name, where: 'bots', joined: false, samples: [] });
+			return { url: origin, roomId, appToken, name, speaking: n < 3, grid: { tiles: 9, tileHeight: 180, speakerHeight: 540 } };
+		}, { concurrency: Math.max(1, Math.round(options.ramp)) });
+		this.#swarm.bots.forEach((_, n) => {
+			const result = results.get(n)!;
+			result.joined = true;
+			result.joinMs = this.#swarm.joinMs[n];
+			this.#botResults.push(result);
+		});
+	}
+
+	/** The room behind the invite link, as its owner app sees it (the ingest API takes the room's id). */
+	async #roomIdOf(origin: string, appToken: string): Promise<string> {
+		const code = new URL(this.#options.inviteUrl).pathname.split('/').pop();
+		let cursor: string | null = null;
+		do {
+			const response = await fetch(`${origin}/api/v1/rooms?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${appToken}` } });
+			if (!response.ok) throw new Error(`the owner API refused the app credentials: HTTP ${response.status}`);
+			const page = await response.json() as { rooms: { id: string; code: string }[]; nextCursor: string | null };
+			const room = page.rooms.find((candidate) => candidate.code === code);
+			if (room) return room.id;
+			cursor = page.nextCursor;
+		} while (cursor);
+		throw new Error('the app user given with --app-user does not own the room of this invite link');
+	}
+
+	async #sample(): Promise<void> {
+		const t = this.#elapsed();
+		await Promise.all(this.#people.map((person) => person.sample(t)));
+		for (const [n, bot] of this.#swarm.bots.entries()) {
+			const result = this.#botResults[n];
+			if (!result) continue;
+			const totals = bot.media.totals();
+			const previous = this.#botTotals.get(result) ?? { packets: 0, bytes: 0, lost: 0 };
+			this.#botTotals.set(result, totals);
+			const [packets, lost] = [totals.packets - previous.packets, totals.lost - previous.lost];
+			result.samples.push({ t, tileFps: [], frozenTiles: 0, inKbps: ((totals.bytes - previous.bytes) * 8) / 1000 / (SAMPLE_MS / 1000), outKbps: 0,
+				loss: packets + lost > 0 ? lost / (packets + lost) : 0 });
+		}
+	}
+
+	async #scrape(origin: string): Promise<void> {
+		const response = await fetch(`${origin}/metrics`, this.#options.metricsToken ? { headers: { authorization: `Bearer ${this.#options.metricsToken}` } } : {})
+			.catch(() => undefined);
+		if (!response?.ok) return;
+		const values = new Map<string, number>();
+		for (const line of (await response.text()).split('\n')) {
+			if (line.startsWith('#') || !line.trim()) continue;
+			const space = line.lastIndexOf(' ');
+			values.set(line.slice(0, space), Number(line.slice(space + 1)));
+		}
+		const joins: Record<string, number> = {};
+		for (const [key, value] of values) {
+			const match = /^rooms_signaling_requests_total\{request="room\.join",result="([^"]+)"\}$/.exec(key);
+			if (match) joins[match[1]!] = value;
+		}
+		const t = this.#elapsed();
+		const cpuSeconds = metricSum(values, 'rooms_mediasoup_worker_cpu_seconds');
+		const previous = this.#server.at(-1);
+		const busy = previous && this.#cpuSeconds !== undefined ? Math.max(0, (cpuSeconds - this.#cpuSeconds) / ((t - previous.t) / 1000)) : 0;
+		this.#cpuSeconds = cpuSeconds;
+		this.#server.push({
+			t,
+			workerCpu: busy,
+			consumers: metricSum(values, 'rooms_mediasoup_worker_consumers'),
+			rooms: metricSum(values, 'rooms_live'),
+			participants: metricSum(values, 'rooms_participants'),
+			...(values.has('nodejs_eventloop_lag_p99_seconds') ? { eventLoopP99Ms: values.get('nodejs_eventloop_lag_p99_seconds')! * 1000 } : {}),
+			joins,
+		});
+	}
+
+	#progressLine(): string {
+		const joined = this.#people.filter(({ result }) => result.joined).length + this.#botResults.length;
+		const failed = this.#people.filter(({ result }) => !result.joined && result.failure).length;
+		const target = share(this.#options.participants, this.#options.shard).length + share(this.#options.bots, this.#options.shard).length;
+		const latest = this.#people.flatMap(({ result }) => result.samples.at(-1)?.tileFps ?? []);
+		const frozen = this.#people.reduce((sum, { result }) => sum + (result.samples.at(-1)?.frozenTiles ?? 0), 0);
+		const cpu = this.#server.at(-1)?.workerCpu;
+		return `${Math.round(this.#elapsed() / 1000)} s: joined ${joined} / failed ${failed} / target ${target}`
+			+ (latest.length ? `, fps median ${median(latest).toFixed(1)} worst ${Math.min(...latest).toFixed(1)}` : '')
+			+ `, frozen tiles ${frozen}` + (cpu !== undefined ? `, server CPU ${(cpu * 100).toFixed(0)} % of a core` : '');
+	}
+}

@@ -1,0 +1,39 @@
+/**
+ * Where browser participants run: Chromium processes launched here, or
+ * browsers served by agents on other machines (`rooms-loadtest agent`,
+ * Playwright's browser-server protocol), or any grid that speaks it.
+ */
+import { type Browser, type BrowserServer, chromium } from '@playwright/test';
+import { fakeMedia, fakeMediaSwitches } from './fakeMedia.js';
+
+export const CHROMIUM = process.env.ROOMS_LOADTEST_CHROMIUM ?? '/usr/bin/chromium';
+/** Each browser participant decodes and encodes real video: no GPU here, and no sandbox in containers. */
+const SWITCHES = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',
+	'--disable-component-update', '--disable-sync', '--disable-renderer-backgrounding', '--disable-background-timer-throttling',
+	'--disable-backgrounding-occluded-windows'];
+
+/** A Chromium on this machine, its fake camera and microphone playing the load test's clip. */
+export function launchLocal(): Promise<Browser> {
+	return chromium.launch({ executablePath: CHROMIUM, args: [...SWITCHES, ...fakeMediaSwitches(fakeMedia())] });
+}
+
+/** A browser served by an agent (or a grid): `ws://host:port/path`. */
+export function connectRemote(endpoint: string): Promise<Browser> {
+	return chromium.connect(endpoint, { timeout: 30_000 });
+}
+
+/**
+ * Serves Chromium to coordinators on `listen` (host:port) until stopped: the
+ * agent side of `--browsers`. The clip is made here, where Chromium reads it.
+ */
+export async function serveBrowsers(listen: string): Promise<BrowserServer> {
+	const match = /^(.*):(\d+)$/.exec(listen);
+	if (!match) throw new Error(`--listen needs host:port, not "${listen}"`);
+	return chromium.launchServer({
+		executablePath: CHROMIUM,
+		args: [...SWITCHES, ...fakeMediaSwitches(fakeMedia())],
+		host: match[1]!.replace(/^\[|\]$/g, ''),
+		port: Number(match[2]),
+		wsPath: '/rooms-loadtest',
+	});
+}

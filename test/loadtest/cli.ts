@@ -1,0 +1,136 @@
+/**
+ * rooms-loadtest: load-test a room with real browsers and bots.
+ *
+ *   npm run loadtest -- <invite link> [--participants 4 --per-browser 2 --ramp 1 --duration 60
+ *       --camera 1 --microphone 0.2 --layout grid --bots 0 --app ID --app-secret S --app-user U
+ *       --browsers ws://a:4000/rooms-loadtest,ws://b:4000/rooms-loadtest --shard 1/1 --out loadtest-results
+ *       --min-fps 12 --max-freeze-ratio 0.01 --max-join-p95 3s ...]
+ *   npm run loadtest -- agent --listen 0.0.0.0:4000
+ *   npm run loadtest:merge -- <report.json>... [thresholds]
+ *
+ * Exits 1 when a threshold fails, 2 when the run itself could not be made.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { endProgress, progress } from '../bench/support/measure.js';
+import { serveBrowsers } from './browsers.js';
+import { renderHtml } from './htmlReport.js';
+import { LoadTest } from './LoadTest.js';
+import { mergeReports } from './merge.js';
+import type { Report } from './report.js';
+import { THRESHOLDS, parseThreshold } from './verdicts.js';
+
+const thresholdOptions = Object.fromEntries(Object.keys(THRESHOLDS).map((name) => [name, { type: 'string' as const }]));
+const { values, positionals } = parseArgs({
+	allowPositionals: true,
+	options: {
+		participants: { type: 'string', default: '4' },
+		'per-browser': { type: 'string', default: '2' },
+		ramp: { type: 'string', default: '1' },
+		duration: { type: 'string', default: '60' },
+		camera: { type: 'string', default: '1' },
+		microphone: { type: 'string', default: '0.2' },
+		layout: { type: 'string', default: 'grid' },
+		bots: { type: 'string', default: '0' },
+		app: { type: 'string', default: process.env.ROOMS_LOADTEST_APP },
+		'app-secret': { type: 'string', default: process.env.ROOMS_LOADTEST_APP_SECRET },
+		'app-user': { type: 'string', default: process.env.ROOMS_LOADTEST_APP_USER },
+		browsers: { type: 'string', default: '' },
+		shard: { type: 'string', default: '1/1' },
+		out: { type: 'string', default: 'loadtest-results' },
+		'metrics-token': { type: 'string', default: process.env.ROOMS_METRICS_TOKEN },
+		'join-timeout': { type: 'string', default: '30s' },
+		listen: { type: 'string', default: '127.0.0.1:4000' },
+		...thresholdOptions,
+	},
+});
+
+function fraction(name: string, raw: string): number {
+	const value = Number(raw);
+	if (!(value >= 0 && value <= 1)) throw new Error(`--${name} is a fraction from 0 to 1, not "${raw}"`);
+	return value;
+}
+
+function count(name: string, raw: string, min = 0): number {
+	const value = Number(raw);
+	if (!Number.isInteger(value) || value < min) throw new Error(`--${name} is a whole number of at least ${min}, not "${raw}"`);
+	return value;
+}
+
+function thresholds(): Record<string, number> {
+	const given: Record<string, number> = {};
+	for (const name of Object.keys(THRESHOLDS)) {
+		const raw = (values as Record<string, string | undefined>)[name];
+		if (raw !== undefined) given[name] = parseThreshold(name, raw);
+	}
+	return given;
+}
+
+/** Writes report.json and report.html where the run's results go; returns the folder. */
+function write(report: Report, outDir: string): string {
+	const dir = path.join(outDir, report.startedAt.replace(/[:.]/g, '-'));
+	fs.mkdirSync(dir, { recursive: true });
+	fs.writeFileSync(path.join(dir, 'report.json'), `${JSON.stringify(report, null, '\t')}\n`);
+	fs.writeFileSync(path.join(dir, 'report.html'), renderHtml(report));
+	return dir;
+}
+
+function verdictLines(report: Report): string[] {
+	return report.verdicts.map(({ name, limit, actual, pass }) => `${pass ? 'pass' : 'FAIL'} ${name} ${limit}: ${actual === null ? 'not measured' : Number(actual.toFixed(3))}`);
+}
+
+async function main(): Promise<number> {
+	const [command, ...rest] = positionals;
+	if (command === 'agent') {
+		const server = await serveBrowsers(values.listen);
+		console.log(`[loadtest] agent serving Chromium at ${server.wsEndpoint()} (Ctrl-C stops it)`);
+		await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+		await server.close();
+		return 0;
+	}
+	if (command === 'merge') {
+		const report = mergeReports(rest.map((file) => JSON.parse(fs.readFileSync(file, 'utf8')) as Report), thresholds());
+		console.log(`[loadtest] merged ${rest.length} shards: ${write(report, values.out)}`);
+		for (const line of verdictLines(report)) console.log(`[loadtest] ${line}`);
+		return report.verdicts.every(({ pass }) => pass) ? 0 : 1;
+	}
+	if (!command || !URL.canParse(command)) throw new Error('give the invite link of the room to load, or `agent`, or `merge`');
+	const [shardIndex, shardCount] = values.shard.split('/').map(Number);
+	if (!shardIndex || !shardCount || shardIndex > shardCount) throw new Error(`--shard is i/n, such as 2/3, not "${values.shard}"`);
+	const app = values.app && values['app-secret'] && values['app-user']
+		? { id: values.app, secret: values['app-secret'], userId: values['app-user'], userName: 'Load test' } : undefined;
+	const test = new LoadTest({
+		inviteUrl: command,
+		participants: count('participants', values.participants),
+		perBrowser: count('per-browser', values['per-browser'], 1),
+		ramp: Number(values.ramp) > 0 ? Number(values.ramp) : 1,
+		durationSeconds: count('duration', values.duration, 1),
+		camera: fraction('camera', values.camera),
+		microphone: fraction('microphone', values.microphone),
+		layout: values.layout === 'speaker' ? 'speaker' : 'grid',
+		browsers: values.browsers.split(',').map((endpoint) => endpoint.trim()).filter(Boolean),
+		bots: count('bots', values.bots),
+		...(app ? { app } : {}),
+		shard: { index: shardIndex, count: shardCount },
+		...(values['metrics-token'] ? { metricsToken: values['metrics-token'] } : {}),
+		thresholds: thresholds(),
+		joinTimeoutMs: parseThreshold('max-join-p95', values['join-timeout']),
+		progress: (line) => progress(line, 'loadtest'),
+	});
+	// Ctrl-C ends the run early; the report is still written.
+	process.once('SIGINT', () => test.stop());
+	const report = await test.run();
+	endProgress();
+	console.log(`[loadtest] report.json and report.html in ${write(report, values.out)}`);
+	const { summary } = report;
+	console.log(`[loadtest] joined ${summary.joined} of ${summary.target}, failed ${summary.failed} ${JSON.stringify(summary.failuresByReason)}; `
+		+ `fps median ${summary.fps?.median.toFixed(1) ?? '-'}, worst 5 % ${summary.fps?.p5.toFixed(1) ?? '-'}; frozen ${(summary.freezeRatio * 100).toFixed(2)} %`);
+	for (const line of verdictLines(report)) console.log(`[loadtest] ${line}`);
+	return report.verdicts.every(({ pass }) => pass) ? 0 : 1;
+}
+
+main().then((code) => process.exit(code), (error: Error) => {
+	console.error(`[loadtest] ${error.message}`);
+	process.exit(2);
+});

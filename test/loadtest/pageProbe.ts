@@ -1,0 +1,89 @@
+/**
+ * What each browser participant measures about itself, in the page: a
+ * script added before the app loads. It keeps the page's peer connections
+ * for getStats, and every 100 ms notes each remote video tile's decoded
+ * frames, so that a freeze (no new frame for more than 500 ms) is seen even
+ * between the coordinator's one-second samples. `window.roomsProbe.sample()`
+ * returns the figures since the previous call. A string: it runs in the page.
+ */
+export const PAGE_PROBE = `
+(() => {
+	const connections = [];
+	const Native = window.RTCPeerConnection;
+	window.RTCPeerConnection = function (...args) {
+		const connection = new Native(...args);
+		connections.push(connection);
+		return connection;
+	};
+	window.RTCPeerConnection.prototype = Native.prototype;
+	Object.setPrototypeOf(window.RTCPeerConnection, Native);
+
+	const FREEZE_MS = 500;
+	/** Per video element: frames at the last sample, and the frame count and time of its latest change. */
+	const tiles = new Map();
+	setInterval(() => {
+		const now = performance.now();
+		for (const video of document.querySelectorAll('figure.tile[data-kind=camera] video')) {
+			if (video.closest('figure').textContent.includes('(you)')) continue;
+			const frames = video.getVideoPlaybackQuality().totalVideoFrames;
+			let tile = tiles.get(video);
+			if (!tile) tiles.set(video, tile = { sampledFrames: frames, frames, changedAt: now, frozen: false });
+			if (frames !== tile.frames) {
+				tile.frames = frames;
+				tile.changedAt = now;
+			} else if (now - tile.changedAt > FREEZE_MS) tile.frozen = true;
+		}
+	}, 100);
+
+	let last = { at: performance.now(), inBytes: 0, outBytes: 0, received: 0, lost: 0 };
+	window.roomsProbe = {
+		async sample() {
+			const now = performance.now();
+			const seconds = Math.max(0.001, (now - last.at) / 1000);
+			const shown = [];
+			for (const [video, tile] of tiles) {
+				if (!video.isConnected) { tiles.delete(video); continue; }
+				shown.push({ fps: (tile.frames - tile.sampledFrames) / seconds, frozen: tile.frozen, height: video.videoHeight });
+				tile.sampledFrames = tile.frames;
+				tile.frozen = false;
+			}
+			let inBytes = 0, outBytes = 0, received = 0, lost = 0, jitter = [], rtt = [];
+			for (const connection of connections) {
+				if (connection.connectionState === 'closed') continue;
+				for (const stats of (await connection.getStats()).values()) {
+					if (stats.type === 'inbound-rtp') {
+						inBytes += stats.bytesReceived ?? 0;
+						received += stats.packetsReceived ?? 0;
+						lost += Math.max(0, stats.packetsLost ?? 0);
+						if (stats.jitter !== undefined) jitter.push(stats.jitter * 1000);
+					} else if (stats.type === 'outbound-rtp') outBytes += stats.bytesSent ?? 0;
+					else if (stats.type === 'candidate-pair' && stats.nominated && stats.currentRoundTripTime !== undefined) rtt.push(stats.currentRoundTripTime * 1000);
+				}
+			}
+			const newReceived = received - last.received, newLost = lost - last.lost;
+			const sample = {
+				tiles: shown,
+				inKbps: Math.max(0, inBytes - last.inBytes) * 8 / 1000 / seconds,
+				outKbps: Math.max(0, outBytes - last.outBytes) * 8 / 1000 / seconds,
+				loss: newReceived + newLost > 0 ? Math.max(0, newLost) / (newReceived + newLost) : 0,
+				jitterMs: jitter.length ? jitter.reduce((a, b) => a + b, 0) / jitter.length : undefined,
+				rttMs: rtt.length ? Math.max(...rtt) : undefined,
+				jsHeapMb: performance.memory ? performance.memory.usedJSHeapSize / 2 ** 20 : undefined,
+			};
+			last = { at: now, inBytes, outBytes, received, lost };
+			return sample;
+		},
+		/** Milliseconds from navigation start to the first remote video frame, once there is one. */
+		firstFrameMs: undefined,
+	};
+	const firstFrame = setInterval(() => {
+		for (const tile of tiles.values()) {
+			if (tile.frames > 0) {
+				window.roomsProbe.firstFrameMs = performance.now();
+				clearInterval(firstFrame);
+				return;
+			}
+		}
+	}, 50);
+})();
+`;
