@@ -70,8 +70,8 @@ export class BrowserParticipant {
 		if (options.layout === 'speaker') await page.getByRole('button', { name: 'Speaker view' }).click().catch(() => undefined);
 	}
 
-	/** Records what the page measured since the last sample, at `t` ms into the run. */
-	async sample(t: number): Promise<void> {
+	/** Records what the page measured since the last sample, at `t` ms into the run; `cpuPercent` is this participant's share of its Chromium's CPU. */
+	async sample(t: number, cpuPercent?: number): Promise<void> {
 		if (!this.result.joined || !this.#page) return;
 		const probe = await this.#page.evaluate(() => (window as unknown as { roomsProbe: { sample(): Promise<ProbeSample>; firstFrameMs?: number } }).roomsProbe.sample())
 			.catch(() => undefined);
@@ -93,6 +93,7 @@ export class BrowserParticipant {
 			...(probe.jitterMs !== undefined ? { jitterMs: probe.jitterMs } : {}),
 			...(probe.rttMs !== undefined ? { rttMs: probe.rttMs } : {}),
 			...(probe.jsHeapMb !== undefined ? { memoryMb: probe.jsHeapMb } : {}),
+			...(cpuPercent !== undefined ? { cpuPercent } : {}),
 		});
 	}
 

@@ -10,7 +10,7 @@ import { median, metricSum } from '../bench/support/measure.js';
 import type { ReceiveTotals } from '../bots/BotMedia.js';
 import { BotSwarm } from '../bots/BotSwarm.js';
 import { BrowserParticipant } from './BrowserParticipant.js';
-import { connectRemote, launchLocal } from './browsers.js';
+import { BrowserCpu, connectRemote, launchLocal } from './browsers.js';
 import { REPORT_VERSION, type ParticipantResult, type Report, type ServerSample } from './report.js';
 import { summarize } from './summary.js';
 import { judge } from './verdicts.js';
@@ -51,14 +51,21 @@ function share(total: number, shard: { index: number; count: number }): number[]
 export class LoadTest {
 	readonly #options: LoadTestOptions;
 	readonly #browsers: Browser[] = [];
+	/** Each Chromium's CPU, from its own process list (CDP), shared out over the participants it runs. */
+	readonly #browserCpu = new Map<Browser, BrowserCpu>();
 	readonly #people: BrowserParticipant[] = [];
+	/** Which Chromium each participant runs in. */
+	readonly #browserOf = new Map<BrowserParticipant, Browser>();
 	readonly #swarm = new BotSwarm();
 	readonly #botResults: ParticipantResult[] = [];
 	readonly #server: ServerSample[] = [];
 	/** What each bot had received at the previous sample. */
 	readonly #botTotals = new Map<ParticipantResult, ReceiveTotals>();
-	/** The workers' CPU seconds at the previous scrape. */
-	#cpuSeconds: number | undefined;
+	/** Each worker's CPU seconds at the previous scrape. */
+	#cpuSeconds = new Map<string, number>();
+	/** Bots seated so far, for the progress line while the swarm is still joining. */
+	#botsJoined = 0;
+	#scraping = false;
 	#startedAt = 0;
 	#stopped = false;
 	#wake: (() => void) | undefined;
@@ -138,7 +145,9 @@ export class LoadTest {
 		const processes = Math.max(endpoints.length, Math.ceil(mine.length / Math.max(1, options.perBrowser)));
 		for (let i = 0; i < processes && !this.#stopped; i++) {
 			const endpoint = endpoints[i % endpoints.length]!;
-			this.#browsers.push(endpoint === 'local' ? await launchLocal() : await connectRemote(endpoint));
+			const browser = endpoint === 'local' ? await launchLocal() : await connectRemote(endpoint);
+			this.#browsers.push(browser);
+			this.#browserCpu.set(browser, await BrowserCpu.of(browser));
 		}
 		const joins: Promise<void>[] = [];
 		for (const [n, index] of mine.entries()) {
@@ -152,7 +161,10 @@ export class LoadTest {
 				microphone: index < Math.round(options.participants * options.microphone),
 				layout: options.layout,
 				joinTimeoutMs: options.joinTimeoutMs,
-			}).then((person) => void this.#people.push(person)));
+			}).then((person) => {
+				this.#people.push(person);
+				this.#browserOf.set(person, browser);
+			}));
 			await this.#wait(1000 / options.ramp);
 		}
 		await Promise.all(joins);
@@ -170,7 +182,7 @@ export class LoadTest {
 			const name = `Bot ${mine[n]! + 1}`;
 			results.set(n, { id: `bots/${name}`, kind: 'bot', name, where: 'bots', joined: false, samples: [] });
 			return { url: origin, roomId, appToken, name, speaking: n < 3, grid: { tiles: 9, tileHeight: 180, speakerHeight: 540 } };
-		}, { concurrency: Math.max(1, Math.round(options.ramp)) });
+		}, { concurrency: Math.max(1, Math.round(options.ramp)), progress: (joined) => { this.#botsJoined = joined; } });
 		this.#swarm.bots.forEach((_, n) => {
 			const result = results.get(n)!;
 			result.joined = true;
@@ -196,7 +208,14 @@ export class LoadTest {
 
 	async #sample(): Promise<void> {
 		const t = this.#elapsed();
-		await Promise.all(this.#people.map((person) => person.sample(t)));
+		const cores = new Map<Browser, number | undefined>();
+		await Promise.all([...this.#browserCpu].map(async ([browser, cpu]) => cores.set(browser, await cpu.cores())));
+		await Promise.all(this.#people.map((person) => {
+			const browser = this.#browserOf.get(person)!;
+			const used = cores.get(browser);
+			const sharing = this.#people.filter((other) => this.#browserOf.get(other) === browser && other.result.joined).length;
+			return person.sample(t, used === undefined || sharing === 0 ? undefined : (used * 100) / sharing);
+		}));
 		for (const [n, bot] of this.#swarm.bots.entries()) {
 			const result = this.#botResults[n];
 			if (!result) continue;
@@ -210,6 +229,17 @@ export class LoadTest {
 	}
 
 	async #scrape(origin: string): Promise<void> {
+		// One at a time: a slow answer (a busy server) followed at once by a quick one would make a rate of nothing.
+		if (this.#scraping) return;
+		this.#scraping = true;
+		try {
+			await this.#scrapeOnce(origin);
+		} finally {
+			this.#scraping = false;
+		}
+	}
+
+	async #scrapeOnce(origin: string): Promise<void> {
 		const response = await fetch(`${origin}/metrics`, this.#options.metricsToken ? { headers: { authorization: `Bearer ${this.#options.metricsToken}` } } : {})
 			.catch(() => undefined);
 		if (!response?.ok) return;
@@ -225,9 +255,20 @@ export class LoadTest {
 			if (match) joins[match[1]!] = value;
 		}
 		const t = this.#elapsed();
-		const cpuSeconds = metricSum(values, 'rooms_mediasoup_worker_cpu_seconds');
+		// Per worker, and only workers in both scrapes: a worker too busy to answer one scrape (or a new one) would
+		// otherwise count all its CPU time since it started as used in two seconds.
+		const cpuSeconds = new Map<string, number>();
+		for (const [key, value] of values) {
+			const match = /^rooms_mediasoup_worker_cpu_seconds\{worker="([^"]+)"\}$/.exec(key);
+			if (match) cpuSeconds.set(match[1]!, value);
+		}
 		const previous = this.#server.at(-1);
-		const busy = previous && this.#cpuSeconds !== undefined ? Math.max(0, (cpuSeconds - this.#cpuSeconds) / ((t - previous.t) / 1000)) : 0;
+		let busySeconds = 0;
+		for (const [worker, seconds] of cpuSeconds) {
+			const before = this.#cpuSeconds.get(worker);
+			if (before !== undefined && seconds >= before) busySeconds += seconds - before;
+		}
+		const busy = previous ? busySeconds / ((t - previous.t) / 1000) : 0;
 		this.#cpuSeconds = cpuSeconds;
 		this.#server.push({
 			t,
@@ -241,7 +282,7 @@ export class LoadTest {
 	}
 
 	#progressLine(): string {
-		const joined = this.#people.filter(({ result }) => result.joined).length + this.#botResults.length;
+		const joined = this.#people.filter(({ result }) => result.joined).length + Math.max(this.#botsJoined, this.#botResults.length);
 		const failed = this.#people.filter(({ result }) => !result.joined && result.failure).length;
 		const target = share(this.#options.participants, this.#options.shard).length + share(this.#options.bots, this.#options.shard).length;
 		const latest = this.#people.flatMap(({ result }) => result.samples.at(-1)?.tileFps ?? []);

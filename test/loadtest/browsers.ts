@@ -3,7 +3,7 @@
  * browsers served by agents on other machines (`rooms-loadtest agent`,
  * Playwright's browser-server protocol), or any grid that speaks it.
  */
-import { type Browser, type BrowserServer, chromium } from '@playwright/test';
+import { type Browser, type BrowserServer, type CDPSession, chromium } from '@playwright/test';
 import { fakeMedia, fakeMediaSwitches } from './fakeMedia.js';
 
 export const CHROMIUM = process.env.ROOMS_LOADTEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -36,4 +36,28 @@ export async function serveBrowsers(listen: string): Promise<BrowserServer> {
 		port: Number(match[2]),
 		wsPath: '/rooms-loadtest',
 	});
+}
+
+/** A Chromium's CPU use, from the process list it keeps of itself (works for agents' browsers too). */
+export class BrowserCpu {
+	#last: { cpuSeconds: number; at: number } | undefined;
+
+	private constructor(private readonly session: CDPSession | undefined) {}
+
+	static async of(browser: Browser): Promise<BrowserCpu> {
+		return new BrowserCpu(await browser.newBrowserCDPSession().catch(() => undefined));
+	}
+
+	/** Cores in use since the previous call, over all its processes; undefined the first time or when unknown. */
+	async cores(): Promise<number | undefined> {
+		if (!this.session) return undefined;
+		const info = await this.session.send('SystemInfo.getProcessInfo').catch(() => undefined) as { processInfo: { cpuTime: number }[] } | undefined;
+		if (!info) return undefined;
+		const now = { cpuSeconds: info.processInfo.reduce((sum, { cpuTime }) => sum + cpuTime, 0), at: performance.now() };
+		const last = this.#last;
+		this.#last = now;
+		// A renderer that went away takes its CPU time with it: such a drop is no figure.
+		if (!last || now.cpuSeconds < last.cpuSeconds) return undefined;
+		return (now.cpuSeconds - last.cpuSeconds) / ((now.at - last.at) / 1000);
+	}
 }

@@ -57,6 +57,8 @@ export function charts(report: Report): Chart[] {
 			[['median', '#16a34a', median], ['worst', '#dc2626', max]]),
 		chart('Round-trip time (browsers)', 'ms', perSecond(browser.filter(({ rttMs }) => rttMs !== undefined).map(({ t, rttMs }) => ({ t, value: rttMs! }))),
 			[['median', '#16a34a', median], ['worst', '#dc2626', max]]),
+		chart('Browser CPU per participant', '% of a core', perSecond(browser.filter(({ cpuPercent }) => cpuPercent !== undefined)
+			.map(({ t, cpuPercent }) => ({ t, value: cpuPercent! }))), [['median', '#16a34a', median], ['most', '#dc2626', max]]),
 		chart('Server: mediasoup workers\' CPU', '% of a core', perSecond(report.server.map(({ t, workerCpu }) => ({ t, value: workerCpu * 100 }))),
 			[['workers', '#7c3aed', max]]),
 	].filter(({ data }) => data[0]!.length > 0);
@@ -98,6 +100,8 @@ ${report.verdicts.length ? `<table>${report.verdicts.map(({ name, limit, actual,
 		['packet loss median / p95', `${number((summary.loss?.median ?? NaN) * 100, 2)} / ${number((summary.loss?.p95 ?? NaN) * 100, 2)} %`],
 		['round-trip time median / p95', `${number(summary.rttMs?.median, 0)} / ${number(summary.rttMs?.p95, 0)} ms`],
 		['server workers\' CPU, peak', `${number((summary.serverCpuPeak ?? NaN) * 100, 0)} % of a core`],
+		['browser CPU per participant median / p95', `${number(summary.browserCpuPercent?.median, 0)} / ${number(summary.browserCpuPercent?.p95, 0)} % of a core`],
+		['page JavaScript heap median / p95', `${number(summary.browserMemoryMb?.median)} / ${number(summary.browserMemoryMb?.p95)} MB`],
 	])}</table>
 <h2>Over time</h2>
 <div class="charts" id="charts"></div>

@@ -75,6 +75,9 @@ export interface Summary {
 	rttMs: { median: number; p95: number } | null;
 	/** The most the server's workers used at once, in cores. */
 	serverCpuPeak: number | null;
+	/** Each browser participant's share of its Chromium's CPU, percent of one core; and the page's JavaScript heap. */
+	browserCpuPercent: { median: number; p95: number } | null;
+	browserMemoryMb: { median: number; p95: number } | null;
 }
 
 export interface Verdict {

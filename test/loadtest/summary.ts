@@ -30,6 +30,8 @@ export function summarize(participants: ParticipantResult[], server: ServerSampl
 		loss: typical(samples.map(({ loss }) => loss)),
 		rttMs: typical(defined(samples.map(({ rttMs }) => rttMs))),
 		serverCpuPeak: server.length ? Math.max(...server.map(({ workerCpu }) => workerCpu)) : null,
+		browserCpuPercent: typical(defined(browserSamples.map(({ cpuPercent }) => cpuPercent))),
+		browserMemoryMb: typical(defined(browserSamples.map(({ memoryMb }) => memoryMb))),
 	};
 }
 

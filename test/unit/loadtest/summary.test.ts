@@ -24,7 +24,7 @@ describe('summarize', () => {
 
 	it('takes fps over every tile of every browser sample, freezes as a share of tile-samples, and ignores bots\' missing tiles', () => {
 		const people = [
-			browser('a', [sample(1000, [15, 15, 14]), sample(2000, [15, 2, 14], { frozenTiles: 1 })]),
+			browser('a', [sample(1000, [15, 15, 14], { cpuPercent: 60 }), sample(2000, [15, 2, 14], { frozenTiles: 1, cpuPercent: 80 })]),
 			browser('b', [sample(1000, [30], { loss: 0.3 }), sample(2000, [0], { frozenTiles: 1, loss: 0.2 })]),
 			{ ...browser('bot', [sample(1000, [], { loss: 0 })]), kind: 'bot' as const },
 		];
@@ -36,6 +36,7 @@ describe('summarize', () => {
 		// Loss: 0 0 0 0.2 0.3 over the five samples, bots' included.
 		expect(summary.loss).toEqual({ median: 0, p95: 0.2 });
 		expect(summary.serverCpuPeak).toBe(0.9);
+		expect(summary.browserCpuPercent!.median).toBe(60);
 	});
 
 	it('reports no figures rather than zeros when nothing was measured', () => {
