@@ -70,6 +70,19 @@ export class Metrics {
 				for (const counts of workers.consumerCounts()) this.set({ worker: String(counts.index) }, read(counts));
 			},
 		});
+		new Gauge({
+			name: 'rooms_media_bitrate_bits_per_second',
+			help: 'Media through a mediasoup worker now, as its transports measure it: received from senders, sent to receivers',
+			labelNames: ['worker', 'direction'] as const,
+			registers: [this.registry],
+			async collect() {
+				this.reset();
+				for (const { index, received, sent } of await workers.bitrates()) {
+					this.set({ worker: String(index), direction: 'received' }, received);
+					this.set({ worker: String(index), direction: 'sent' }, sent);
+				}
+			},
+		});
 		consumerGauge('rooms_mediasoup_worker_consumers',
 			'Consumers open on a mediasoup worker (pipes between workers included), weighed against ROOMS_WORKER_CONSUMER_BUDGET',
 			({ consumers }) => consumers);

@@ -55,6 +55,8 @@ interface PooledWorker {
 	routers: number;
 	/** Consumers open on this worker (pipe consumers included): the load a room's placement weighs. */
 	consumers: number;
+	/** Transports open on this worker, for the media bitrate the metrics report. */
+	transports: Set<types.Transport>;
 	/** Of those, the ones forwarding media now (neither they nor their producer paused). */
 	forwarding: number;
 	portRange: types.TransportPortRange;
@@ -74,6 +76,10 @@ function keepThroughSignals(worker: types.Worker): void {
 
 /** Keeps the worker's counts of open and forwarding consumers, over every transport the router will have. */
 function countConsumers(router: types.Router, pooled: PooledWorker): void {
+	router.observer.on('newtransport', (transport) => {
+		pooled.transports.add(transport);
+		transport.observer.once('close', () => pooled.transports.delete(transport));
+	});
 	router.observer.on('newtransport', (transport) => transport.observer.on('newconsumer', (consumer) => {
 		pooled.consumers++;
 		let forwarding = false;
@@ -123,7 +129,7 @@ export class WorkerPool implements RouterSource {
 			worker.close();
 			throw error;
 		}
-		const pooled: PooledWorker = { index, worker, webRtcServer, routers: 0, consumers: 0, forwarding: 0, portRange };
+		const pooled: PooledWorker = { index, worker, webRtcServer, routers: 0, consumers: 0, forwarding: 0, transports: new Set(), portRange };
 		this.#workers.add(pooled);
 		logger.info({ rtcPort: this.#options.rtcPort + index, portRange }, 'mediasoup worker started');
 		worker.on('died', (error) => {
@@ -160,6 +166,25 @@ export class WorkerPool implements RouterSource {
 	/** The process id of the live worker at `index`. */
 	pidOf(index: number): number | undefined {
 		return [...this.#workers].find((pooled) => pooled.index === index && !pooled.worker.closed)?.worker.pid;
+	}
+
+	/**
+	 * The media bitrate through each live worker now, in bits per second, as
+	 * its transports measure it (received from senders, sent to receivers; pipes between workers included).
+	 */
+	async bitrates(): Promise<{ index: number; received: number; sent: number }[]> {
+		const live = [...this.#workers].filter(({ worker }) => !worker.closed);
+		return Promise.all(live.map(async ({ index, transports }) => {
+			const stats = await Promise.all([...transports].map((transport) =>
+				(transport.getStats() as Promise<{ recvBitrate?: number; sendBitrate?: number }[]>).catch(() => [])));
+			let received = 0;
+			let sent = 0;
+			for (const entry of stats.flat()) {
+				received += entry.recvBitrate ?? 0;
+				sent += entry.sendBitrate ?? 0;
+			}
+			return { index, received, sent };
+		}));
 	}
 
 	/** Consumers open on each live worker now, and how many of them forward media, by index. */

@@ -53,6 +53,13 @@ describe('media forwarding', () => {
 		const stats = await consumer.getStats();
 		const outbound = stats.find((s) => s.type === 'outbound-rtp');
 		expect(outbound?.packetCount).toBeGreaterThan(0);
+
+		// And /metrics reports the media flowing: received from Ana, sent twice as much to Bo and Cy.
+		const bitrate = async (direction: string) => {
+			const text = await (await fetch(`${server.url}/metrics`)).text();
+			return Number(new RegExp(`^rooms_media_bitrate_bits_per_second\\{worker="0",direction="${direction}"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+		};
+		await eventually(async () => (await bitrate('received')) > 0 && (await bitrate('sent')) > (await bitrate('received')), 5000, 'the bitrate in /metrics');
 	});
 
 	it('tells the others when a producer is muted, unmuted and closed', async () => {

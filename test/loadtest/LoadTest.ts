@@ -249,6 +249,8 @@ export class LoadTest {
 			const space = line.lastIndexOf(' ');
 			values.set(line.slice(0, space), Number(line.slice(space + 1)));
 		}
+		const bitrate = (direction: string) => [...values].reduce((sum, [key, value]) =>
+			sum + (key.startsWith('rooms_media_bitrate_bits_per_second{') && key.includes(`direction="${direction}"`) ? value : 0), 0);
 		const joins: Record<string, number> = {};
 		for (const [key, value] of values) {
 			const match = /^rooms_signaling_requests_total\{request="room\.join",result="([^"]+)"\}$/.exec(key);
@@ -274,6 +276,8 @@ export class LoadTest {
 			t,
 			workerCpu: busy,
 			consumers: metricSum(values, 'rooms_mediasoup_worker_consumers'),
+			receivedKbps: bitrate('received') / 1000,
+			sentKbps: bitrate('sent') / 1000,
 			rooms: metricSum(values, 'rooms_live'),
 			participants: metricSum(values, 'rooms_participants'),
 			...(values.has('nodejs_eventloop_lag_p99_seconds') ? { eventLoopP99Ms: values.get('nodejs_eventloop_lag_p99_seconds')! * 1000 } : {}),

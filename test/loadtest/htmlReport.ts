@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { median, percentile } from '../bench/support/measure.js';
-import type { Report } from './report.js';
+import type { Report, ServerSample } from './report.js';
 import { worstParticipants } from './summary.js';
 
 const uplotDir = path.dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'));
@@ -41,14 +41,23 @@ function chart(title: string, unit: string, buckets: Map<number, number[]>, seri
 	};
 }
 
+/** The server's own samples, one point each (they come every two seconds). */
+function serverChart(report: Report, title: string, unit: string, series: [string, string, (sample: ServerSample) => number][]): Chart {
+	return {
+		title,
+		unit,
+		data: [report.server.map(({ t }) => t / 1000), ...series.map(([, , read]) => report.server.map(read))],
+		series: series.map(([label, color]) => ({ label, color })),
+	};
+}
+
 export function charts(report: Report): Chart[] {
 	const samples = report.participants.flatMap(({ kind, samples: list }) => list.map((sample) => ({ kind, sample })));
 	const browser = samples.filter(({ kind }) => kind === 'browser').map(({ sample }) => sample);
 	const fps = perSecond(browser.flatMap(({ t, tileFps }) => tileFps.map((value) => ({ t, value }))));
 	const max = (values: number[]) => Math.max(...values);
 	return [
-		chart('Participants in the room (server)', 'people', perSecond(report.server.map(({ t, participants }) => ({ t, value: participants }))),
-			[['participants', '#2563eb', max]]),
+		serverChart(report, 'Participants in the room (server)', 'people', [['participants', '#2563eb', ({ participants }) => participants]]),
 		chart('Frames per second of browser tiles', 'fps', fps,
 			[['median', '#16a34a', median], ['worst 5 %', '#dc2626', (values) => percentile(values, 0.05)], ['best', '#9ca3af', max]]),
 		chart('Bitrate per participant', 'kbit/s', perSecond(samples.map(({ sample }) => ({ t: sample.t, value: sample.inKbps }))),
@@ -57,10 +66,11 @@ export function charts(report: Report): Chart[] {
 			[['median', '#16a34a', median], ['worst', '#dc2626', max]]),
 		chart('Round-trip time (browsers)', 'ms', perSecond(browser.filter(({ rttMs }) => rttMs !== undefined).map(({ t, rttMs }) => ({ t, value: rttMs! }))),
 			[['median', '#16a34a', median], ['worst', '#dc2626', max]]),
+		serverChart(report, 'Server: media through the workers', 'Mbit/s',
+			[['received', '#2563eb', ({ receivedKbps }) => receivedKbps / 1000], ['sent', '#16a34a', ({ sentKbps }) => sentKbps / 1000]]),
 		chart('Browser CPU per participant', '% of a core', perSecond(browser.filter(({ cpuPercent }) => cpuPercent !== undefined)
 			.map(({ t, cpuPercent }) => ({ t, value: cpuPercent! }))), [['median', '#16a34a', median], ['most', '#dc2626', max]]),
-		chart('Server: mediasoup workers\' CPU', '% of a core', perSecond(report.server.map(({ t, workerCpu }) => ({ t, value: workerCpu * 100 }))),
-			[['workers', '#7c3aed', max]]),
+		serverChart(report, 'Server: mediasoup workers\' CPU', '% of a core', [['workers', '#7c3aed', ({ workerCpu }) => workerCpu * 100]]),
 	].filter(({ data }) => data[0]!.length > 0);
 }
 

@@ -50,6 +50,9 @@ export interface ServerSample {
 	/** Sum over workers, in cores (1 = one core busy). */
 	workerCpu: number;
 	consumers: number;
+	/** Media through the workers now, kbit/s: received from senders, sent to receivers. */
+	receivedKbps: number;
+	sentKbps: number;
 	rooms: number;
 	participants: number;
 	/** Event loop delay p99, milliseconds. */

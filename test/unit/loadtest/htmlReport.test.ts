@@ -13,17 +13,18 @@ function report(): Report {
 		{ id: 'b', kind: 'bot', name: 'Bot 1', where: 'bots', joined: true, samples: [{ t: 990, tileFps: [], frozenTiles: 0, inKbps: 400, outKbps: 0, loss: 0 }] },
 		{ id: 'c', kind: 'browser', name: 'Cy', where: 'ws://agent:4000', joined: false, failure: 'ROOM_FULL', samples: [] },
 	];
-	const server = [{ t: 1000, workerCpu: 0.2, consumers: 4, rooms: 1, participants: 2, joins: { ok: 2 } }];
+	const server = [{ t: 1000, workerCpu: 0.2, consumers: 4, receivedKbps: 1500, sentKbps: 3000, rooms: 1, participants: 2, joins: { ok: 2 } }];
 	const summary = summarize(participants, server, 3);
 	return { version: REPORT_VERSION, startedAt: '2026-11-22T10:00:00.000Z', durationMs: 3000, target: 'http://rooms.test/r/…', options: {},
 		participants, server, summary, verdicts: judge(summary, { 'min-fps': 12, 'max-failed-joins': 0 }) };
 }
 
 describe('the HTML report', () => {
-	it('draws per-second series: participants, fps (median, worst 5 %, best), bitrate, loss, RTT, server CPU', () => {
+	it('draws per-second series: participants, fps (median, worst 5 %, best), bitrate, loss, RTT, the server\'s media and CPU', () => {
 		const drawn = charts(report());
 		expect(drawn.map(({ title }) => title)).toEqual(['Participants in the room (server)', 'Frames per second of browser tiles', 'Bitrate per participant',
-			'Packet loss', 'Round-trip time (browsers)', 'Server: mediasoup workers\' CPU']);
+			'Packet loss', 'Round-trip time (browsers)', 'Server: media through the workers', 'Server: mediasoup workers\' CPU']);
+		expect(drawn[5]!.data).toEqual([[1], [1.5], [3]]);
 		const fps = drawn[1]!;
 		// Second 1: tiles 15 14; second 2: 15 0.
 		expect(fps.data).toEqual([[1, 2], [14, 0], [14, 0], [15, 15]]);

@@ -8,7 +8,7 @@ function shard(startedAt: string, names: string[], fps: number, where: string): 
 		id: name, kind: 'browser', name, where, joined: true, joinMs: 1000,
 		samples: [{ t: 1000, tileFps: [fps], frozenTiles: 0, inKbps: 500, outKbps: 500, loss: 0 }],
 	}));
-	const server = [{ t: 1000, workerCpu: fps / 100, consumers: 4, rooms: 1, participants: 4, joins: { ok: 2 } }];
+	const server = [{ t: 1000, workerCpu: fps / 100, consumers: 4, receivedKbps: 0, sentKbps: 0, rooms: 1, participants: 4, joins: { ok: 2 } }];
 	const summary = summarize(participants, server, names.length);
 	return { version: REPORT_VERSION, startedAt, durationMs: 20_000, target: 'http://rooms.test/r', options: { shard: where }, participants, server, summary, verdicts: [] };
 }

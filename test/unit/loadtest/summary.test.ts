@@ -28,8 +28,8 @@ describe('summarize', () => {
 			browser('b', [sample(1000, [30], { loss: 0.3 }), sample(2000, [0], { frozenTiles: 1, loss: 0.2 })]),
 			{ ...browser('bot', [sample(1000, [], { loss: 0 })]), kind: 'bot' as const },
 		];
-		const summary = summarize(people, [{ t: 1000, workerCpu: 0.4, consumers: 10, rooms: 1, participants: 3, joins: { ok: 3 } },
-			{ t: 2000, workerCpu: 0.9, consumers: 10, rooms: 1, participants: 3, joins: { ok: 3 } }], 3);
+		const summary = summarize(people, [{ t: 1000, workerCpu: 0.4, consumers: 10, receivedKbps: 0, sentKbps: 0, rooms: 1, participants: 3, joins: { ok: 3 } },
+			{ t: 2000, workerCpu: 0.9, consumers: 10, receivedKbps: 0, sentKbps: 0, rooms: 1, participants: 3, joins: { ok: 3 } }], 3);
 		// Tiles: 15 15 14 15 2 14 30 0 → sorted 0 2 14 14 15 15 15 30.
 		expect(summary.fps).toEqual({ median: 14, p5: 0 });
 		expect(summary.freezeRatio).toBeCloseTo(2 / 8);
