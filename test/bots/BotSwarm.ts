@@ -41,20 +41,36 @@ export class BotSwarm {
 
 	/**
 	 * Joins `count` bots, `concurrency` at a time, ticking `progress` after each.
-	 * A failed join fails the swarm: a load test with missing bots measures the wrong thing.
+	 * A failed join fails the swarm (a benchmark with missing bots measures the
+	 * wrong thing), unless `failed` takes it: a load test counts it and goes on.
+	 * `joined` hears of each bot seated, with its index and join time.
 	 */
 	async join(count: number, optionsFor: (index: number) => BotOptions,
-		settings: { concurrency?: number; progress?: (joined: number) => void } = {}): Promise<void> {
+		settings: {
+			concurrency?: number;
+			progress?: (joined: number) => void;
+			joined?: (index: number, bot: Bot, ms: number) => void;
+			failed?: (index: number, error: unknown) => void;
+		} = {}): Promise<void> {
 		const clip = loadClip();
 		let next = 0;
 		const worker = async () => {
 			while (next < count) {
 				const index = next++;
 				const started = performance.now();
-				const bot = await Bot.join(optionsFor(index), clip);
-				this.joinMs.push(performance.now() - started);
+				let bot: Bot;
+				try {
+					bot = await Bot.join(optionsFor(index), clip);
+				} catch (error) {
+					if (!settings.failed) throw error;
+					settings.failed(index, error);
+					continue;
+				}
+				const ms = performance.now() - started;
+				this.joinMs.push(ms);
 				this.bots.push(bot);
 				this.clock.add(bot.media);
+				settings.joined?.(index, bot, ms);
 				settings.progress?.(this.bots.length);
 			}
 		};

@@ -19,14 +19,19 @@ const fixture = e2eServer();
 const TSX = path.resolve('node_modules/.bin/tsx');
 const CLI = path.resolve('test/loadtest/cli.ts');
 
-/** Runs the CLI to its end; resolves with its exit code and output. */
-function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
+/** Runs the CLI to its end (or interrupts it with Ctrl-C after `interruptAfterMs`); resolves with its exit code and output. */
+function runCli(args: string[], interruptAfterMs?: number): Promise<{ code: number | null; output: string }> {
 	return new Promise((resolve) => {
 		const child = spawn(TSX, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
 		let output = '';
 		child.stdout.on('data', (chunk) => { output += chunk; });
 		child.stderr.on('data', (chunk) => { output += chunk; });
-		child.on('exit', (code) => resolve({ code, output }));
+		// tsx passes the signal on to the CLI, as a terminal's Ctrl-C would reach it.
+		const timer = interruptAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGINT'), interruptAfterMs);
+		child.on('exit', (code) => {
+			clearTimeout(timer);
+			resolve({ code, output });
+		});
 	});
 }
 
@@ -77,6 +82,26 @@ test('2 browsers through an agent and 6 bots for 20 s: a report, decoding tiles,
 		expect(judged.output).toContain('FAIL --min-fps 1000');
 	} finally {
 		agent.kill('SIGINT');
+		fs.rmSync(out, { recursive: true, force: true });
+	}
+});
+
+test('Ctrl-C ends a run early and still writes the report', async () => {
+	test.setTimeout(120_000);
+	const { inviteUrl } = await createRoom(fixture.server.url, { waitForHost: false });
+	const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-loadtest-'));
+	try {
+		const started = Date.now();
+		const run = await runCli([inviteUrl, '--participants', '1', '--bots', '2', '--duration', '120', '--out', out,
+			'--app', 'messenger', '--app-secret', TEST_APPS[0]!.secret, '--app-user', 'u-host'], 15_000);
+		expect(run.code, run.output).toBe(0);
+		expect(Date.now() - started).toBeLessThan(60_000);
+		const [dir] = fs.readdirSync(out);
+		const report = JSON.parse(fs.readFileSync(path.join(out, dir!, 'report.json'), 'utf8')) as Report;
+		expect(report.summary).toMatchObject({ target: 3, joined: 3 });
+		expect(report.durationMs).toBeLessThan(60_000);
+		expect(report.participants.find(({ kind }) => kind === 'browser')!.samples.length).toBeGreaterThan(3);
+	} finally {
 		fs.rmSync(out, { recursive: true, force: true });
 	}
 });

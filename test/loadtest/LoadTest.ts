@@ -8,6 +8,7 @@ import type { Browser } from '@playwright/test';
 import { signAppToken } from '../../server/auth/appTokens.js';
 import { median, metricSum } from '../bench/support/measure.js';
 import type { ReceiveTotals } from '../bots/BotMedia.js';
+import type { Bot } from '../bots/Bot.js';
 import { BotSwarm } from '../bots/BotSwarm.js';
 import { BrowserParticipant } from './BrowserParticipant.js';
 import { BrowserCpu, connectRemote, launchLocal } from './browsers.js';
@@ -65,6 +66,7 @@ export class LoadTest {
 	#cpuSeconds = new Map<string, number>();
 	/** Bots seated so far, for the progress line while the swarm is still joining. */
 	#botsJoined = 0;
+	readonly #resultOf = new Map<Bot, ParticipantResult>();
 	#scraping = false;
 	#startedAt = 0;
 	#stopped = false;
@@ -177,17 +179,21 @@ export class LoadTest {
 		if (!options.app) throw new Error('bots need the owner app\'s credentials: --app, --app-secret and --app-user (or ROOMS_LOADTEST_APP...)');
 		const appToken = signAppToken({ id: options.app.id, secret: options.app.secret }, options.app.userId, options.app.userName, 3600);
 		const roomId = await this.#roomIdOf(origin, appToken);
-		const results = new Map<number, ParticipantResult>();
-		await this.#swarm.join(mine.length, (n) => {
-			const name = `Bot ${mine[n]! + 1}`;
-			results.set(n, { id: `bots/${name}`, kind: 'bot', name, where: 'bots', joined: false, samples: [] });
-			return { url: origin, roomId, appToken, name, speaking: n < 3, grid: { tiles: 9, tileHeight: 180, speakerHeight: 540 } };
-		}, { concurrency: Math.max(1, Math.round(options.ramp)), progress: (joined) => { this.#botsJoined = joined; } });
-		this.#swarm.bots.forEach((_, n) => {
-			const result = results.get(n)!;
-			result.joined = true;
-			result.joinMs = this.#swarm.joinMs[n];
-			this.#botResults.push(result);
+		const results = mine.map((index): ParticipantResult => ({ id: `bots/Bot ${index + 1}`, kind: 'bot', name: `Bot ${index + 1}`, where: 'bots', joined: false, samples: [] }));
+		this.#botResults.push(...results);
+		await this.#swarm.join(mine.length, (n) => ({
+			url: origin, roomId, appToken, name: results[n]!.name, speaking: n < 3, grid: { tiles: 9, tileHeight: 180, speakerHeight: 540 },
+		}), {
+			concurrency: Math.max(1, Math.round(options.ramp)),
+			joined: (n, bot, ms) => {
+				Object.assign(results[n]!, { joined: true, joinMs: ms });
+				this.#resultOf.set(bot, results[n]!);
+				this.#botsJoined++;
+			},
+			// A bot that could not join is a finding of the run, with its reason, not the end of it.
+			failed: (n, error) => {
+				results[n]!.failure = (error as { code?: string }).code ?? (/timed out/.test(String(error)) ? 'timeout' : `error: ${String(error).split('\n')[0]}`);
+			},
 		});
 	}
 
@@ -216,8 +222,8 @@ export class LoadTest {
 			const sharing = this.#people.filter((other) => this.#browserOf.get(other) === browser && other.result.joined).length;
 			return person.sample(t, used === undefined || sharing === 0 ? undefined : (used * 100) / sharing);
 		}));
-		for (const [n, bot] of this.#swarm.bots.entries()) {
-			const result = this.#botResults[n];
+		for (const bot of this.#swarm.bots) {
+			const result = this.#resultOf.get(bot);
 			if (!result) continue;
 			const totals = bot.media.totals();
 			const previous = this.#botTotals.get(result) ?? { packets: 0, bytes: 0, lost: 0 };
@@ -240,6 +246,7 @@ export class LoadTest {
 	}
 
 	async #scrapeOnce(origin: string): Promise<void> {
+		const asked = this.#elapsed();
 		const response = await fetch(`${origin}/metrics`, this.#options.metricsToken ? { headers: { authorization: `Bearer ${this.#options.metricsToken}` } } : {})
 			.catch(() => undefined);
 		if (!response?.ok) return;
@@ -256,7 +263,9 @@ export class LoadTest {
 			const match = /^rooms_signaling_requests_total\{request="room\.join",result="([^"]+)"\}$/.exec(key);
 			if (match) joins[match[1]!] = value;
 		}
-		const t = this.#elapsed();
+		// The server read its figures somewhere between the request and the answer, which a busy server sends late:
+		// the middle is the best guess of when.
+		const t = (asked + this.#elapsed()) / 2;
 		// Per worker, and only workers in both scrapes: a worker too busy to answer one scrape (or a new one) would
 		// otherwise count all its CPU time since it started as used in two seconds.
 		const cpuSeconds = new Map<string, number>();
@@ -265,12 +274,12 @@ export class LoadTest {
 			if (match) cpuSeconds.set(match[1]!, value);
 		}
 		const previous = this.#server.at(-1);
-		let busySeconds = 0;
+		let busy = 0;
 		for (const [worker, seconds] of cpuSeconds) {
 			const before = this.#cpuSeconds.get(worker);
-			if (before !== undefined && seconds >= before) busySeconds += seconds - before;
+			// A worker is one thread: more than a core is an artefact of the timing above, not a figure.
+			if (previous && before !== undefined && seconds >= before) busy += Math.min(1, (seconds - before) / ((t - previous.t) / 1000));
 		}
-		const busy = previous ? busySeconds / ((t - previous.t) / 1000) : 0;
 		this.#cpuSeconds = cpuSeconds;
 		this.#server.push({
 			t,
@@ -286,8 +295,8 @@ export class LoadTest {
 	}
 
 	#progressLine(): string {
-		const joined = this.#people.filter(({ result }) => result.joined).length + Math.max(this.#botsJoined, this.#botResults.length);
-		const failed = this.#people.filter(({ result }) => !result.joined && result.failure).length;
+		const joined = this.#people.filter(({ result }) => result.joined).length + this.#botsJoined;
+		const failed = [...this.#people.map(({ result }) => result), ...this.#botResults].filter((result) => !result.joined && result.failure).length;
 		const target = share(this.#options.participants, this.#options.shard).length + share(this.#options.bots, this.#options.shard).length;
 		const latest = this.#people.flatMap(({ result }) => result.samples.at(-1)?.tileFps ?? []);
 		const frozen = this.#people.reduce((sum, { result }) => sum + (result.samples.at(-1)?.frozenTiles ?? 0), 0);
