@@ -5,8 +5,8 @@
  * the time it happened; removals are recorded at once.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { api, createRoom, startServer, TEST_APPS, type TestServer } from '../support/server.js';
-import { Crowd, hostKeyOf, ownerToken } from '../support/rooms.js';
+import { createRoom, startServer, TEST_APPS, type TestServer } from '../support/server.js';
+import { Crowd, hostKeyOf, peopleTimeline, webhookEvents } from '../support/rooms.js';
 import { eventually } from '../support/SyntheticParticipant.js';
 
 const WINDOW_SECONDS = 2;
@@ -24,16 +24,8 @@ afterAll(async () => {
 	await server?.close();
 });
 
-async function timeline(roomId: string): Promise<{ line: string; at: string }[]> {
-	const { body } = await api(server.url, 'GET', `/api/v1/rooms/${roomId}/events`, { token: ownerToken() });
-	return body.events.filter(({ type }: any) => type.startsWith('participant.'))
-		.map(({ type, actor, subject, at }: any) => ({ line: `${(subject ?? actor).name} ${type.split('.')[1]}`, at }));
-}
-
-async function webhooks(roomId: string): Promise<string[]> {
-	const { body } = await api(server.url, 'GET', `/api/v1/rooms/${roomId}/webhooks`, { token: ownerToken() });
-	return body.deliveries.map(({ event }: any) => event).reverse();
-}
+const timeline = (roomId: string) => peopleTimeline(server.url, roomId);
+const webhooks = (roomId: string) => webhookEvents(server.url, roomId);
 
 describe('join and leave churn', () => {
 	it('records one join and one leave for someone who leaves and rejoins 20 times in a row, at the time of the last leave', async () => {

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, createRoom, startServer, TEST_APPS, type TestServer } from '../support/server.js';
-import { Crowd, ownerToken } from '../support/rooms.js';
+import { Crowd, ownerToken, peopleTimeline, webhookEvents } from '../support/rooms.js';
 import { eventually } from '../support/SyntheticParticipant.js';
 import { holdWriteLock, smallDisk } from '../support/storageFaults.js';
 
@@ -32,15 +32,8 @@ function probeHealth(url: string) {
 	return { result, stop: async () => { stopped = true; await loop; return result; } };
 }
 
-async function timeline(server: TestServer, roomId: string): Promise<string[]> {
-	const { body } = await api(server.url, 'GET', `/api/v1/rooms/${roomId}/events`, { token: ownerToken() });
-	return body.events.filter(({ type }: any) => type.startsWith('participant.')).map(({ type, actor }: any) => `${actor.name} ${type.split('.')[1]}`);
-}
-
-async function webhooks(server: TestServer, roomId: string): Promise<string[]> {
-	const { body } = await api(server.url, 'GET', `/api/v1/rooms/${roomId}/webhooks`, { token: ownerToken() });
-	return body.deliveries.map(({ event }: any) => event).reverse();
-}
+const timeline = async (server: TestServer, roomId: string) => (await peopleTimeline(server.url, roomId)).map(({ line }) => line);
+const webhooks = (server: TestServer, roomId: string) => webhookEvents(server.url, roomId);
 
 describe('storage faults', () => {
 	let server: TestServer;

@@ -6,6 +6,7 @@
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import type { ParticipantResult } from './report.js';
+import { KEEP_PEER_CONNECTIONS } from '../support/peerConnections.js';
 import { PAGE_PROBE } from './pageProbe.js';
 
 export interface BrowserParticipantOptions {
@@ -25,6 +26,8 @@ interface ProbeSample {
 	jitterMs?: number;
 	rttMs?: number;
 	jsHeapMb?: number;
+	/** Milliseconds from opening the link (navigation) to the first remote frame, once there was one. */
+	firstFrameMs?: number;
 }
 
 export class BrowserParticipant {
@@ -47,6 +50,7 @@ export class BrowserParticipant {
 	async #join(browser: Browser, options: BrowserParticipantOptions): Promise<void> {
 		const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1280, height: 720 } });
 		this.#context = context;
+		await context.addInitScript(KEEP_PEER_CONNECTIONS);
 		await context.addInitScript(PAGE_PROBE);
 		const page = await context.newPage();
 		this.#page = page;
@@ -73,14 +77,10 @@ export class BrowserParticipant {
 	/** Records what the page measured since the last sample, at `t` ms into the run; `cpuPercent` is this participant's share of its Chromium's CPU. */
 	async sample(t: number, cpuPercent?: number): Promise<void> {
 		if (!this.result.joined || !this.#page) return;
-		const probe = await this.#page.evaluate(() => (window as unknown as { roomsProbe: { sample(): Promise<ProbeSample>; firstFrameMs?: number } }).roomsProbe.sample())
+		const probe = await this.#page.evaluate(() => (window as unknown as { roomsProbe: { sample(): Promise<ProbeSample> } }).roomsProbe.sample())
 			.catch(() => undefined);
 		if (!probe) return;
-		if (this.result.firstFrameMs === undefined) {
-			const firstFrame = await this.#page.evaluate(() => (window as unknown as { roomsProbe: { firstFrameMs?: number } }).roomsProbe.firstFrameMs);
-			// Page time counts from navigation, which is when the person opened the link.
-			if (firstFrame !== undefined) this.result.firstFrameMs = firstFrame;
-		}
+		this.result.firstFrameMs ??= probe.firstFrameMs;
 		const heights = probe.tiles.map(({ height }) => height).filter((height) => height > 0);
 		this.result.samples.push({
 			t,

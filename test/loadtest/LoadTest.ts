@@ -6,7 +6,7 @@
  */
 import type { Browser } from '@playwright/test';
 import { signAppToken } from '../../server/auth/appTokens.js';
-import { median, metricSum } from '../bench/support/measure.js';
+import { median, metricSum, scrapeMetrics } from '../bench/support/measure.js';
 import type { ReceiveTotals } from '../bots/BotMedia.js';
 import type { Bot } from '../bots/Bot.js';
 import { BotSwarm } from '../bots/BotSwarm.js';
@@ -247,15 +247,10 @@ export class LoadTest {
 
 	async #scrapeOnce(origin: string): Promise<void> {
 		const asked = this.#elapsed();
-		const response = await fetch(`${origin}/metrics`, this.#options.metricsToken ? { headers: { authorization: `Bearer ${this.#options.metricsToken}` } } : {})
-			.catch(() => undefined);
-		if (!response?.ok) return;
-		const values = new Map<string, number>();
-		for (const line of (await response.text()).split('\n')) {
-			if (line.startsWith('#') || !line.trim()) continue;
-			const space = line.lastIndexOf(' ');
-			values.set(line.slice(0, space), Number(line.slice(space + 1)));
-		}
+		const token = this.#options.metricsToken;
+		// A scrape that fails (a busy or restarting server) is a gap in the server's line, not the end of the run.
+		const values = await scrapeMetrics(origin, token ? { authorization: `Bearer ${token}` } : {}).catch(() => undefined);
+		if (!values) return;
 		const bitrate = (direction: string) => [...values].reduce((sum, [key, value]) =>
 			sum + (key.startsWith('rooms_media_bitrate_bits_per_second{') && key.includes(`direction="${direction}"`) ? value : 0), 0);
 		const joins: Record<string, number> = {};

@@ -19,7 +19,7 @@ import { renderHtml } from './htmlReport.js';
 import { LoadTest } from './LoadTest.js';
 import { mergeReports } from './merge.js';
 import type { Report } from './report.js';
-import { THRESHOLDS, parseThreshold } from './verdicts.js';
+import { THRESHOLDS, parseDuration, parseThreshold } from './verdicts.js';
 
 const thresholdOptions = Object.fromEntries(Object.keys(THRESHOLDS).map((name) => [name, { type: 'string' as const }]));
 const { values, positionals } = parseArgs({
@@ -56,6 +56,12 @@ function count(name: string, raw: string, min = 0): number {
 	const value = Number(raw);
 	if (!Number.isInteger(value) || value < min) throw new Error(`--${name} is a whole number of at least ${min}, not "${raw}"`);
 	return value;
+}
+
+function duration(name: string, raw: string): number {
+	const ms = parseDuration(raw);
+	if (ms === undefined) throw new Error(`--${name} is a duration such as 30s or 500ms, not "${raw}"`);
+	return ms;
 }
 
 function thresholds(): Record<string, number> {
@@ -115,7 +121,7 @@ async function main(): Promise<number> {
 		shard: { index: shardIndex, count: shardCount },
 		...(values['metrics-token'] ? { metricsToken: values['metrics-token'] } : {}),
 		thresholds: thresholds(),
-		joinTimeoutMs: parseThreshold('max-join-p95', values['join-timeout']),
+		joinTimeoutMs: duration('join-timeout', values['join-timeout']),
 		progress: (line) => progress(line, 'loadtest'),
 	});
 	// Ctrl-C ends the run early; the report is still written.

@@ -1,23 +1,14 @@
 /**
  * What each browser participant measures about itself, in the page: a
- * script added before the app loads. It keeps the page's peer connections
- * for getStats, and every 100 ms notes each remote video tile's decoded
+ * script added before the app loads, after KEEP_PEER_CONNECTIONS (whose
+ * connections it reads for getStats). Every 100 ms it notes each remote video tile's decoded
  * frames, so that a freeze (no new frame for more than 500 ms) is seen even
  * between the coordinator's one-second samples. `window.roomsProbe.sample()`
  * returns the figures since the previous call. A string: it runs in the page.
  */
 export const PAGE_PROBE = `
 (() => {
-	const connections = [];
-	const Native = window.RTCPeerConnection;
-	window.RTCPeerConnection = function (...args) {
-		const connection = new Native(...args);
-		connections.push(connection);
-		return connection;
-	};
-	window.RTCPeerConnection.prototype = Native.prototype;
-	Object.setPrototypeOf(window.RTCPeerConnection, Native);
-
+	const connections = window.peerConnections;
 	const FREEZE_MS = 500;
 	/** Per video element: frames at the last sample, and the frame count and time of its latest change. */
 	const tiles = new Map();
@@ -69,6 +60,7 @@ export const PAGE_PROBE = `
 				jitterMs: jitter.length ? jitter.reduce((a, b) => a + b, 0) / jitter.length : undefined,
 				rttMs: rtt.length ? Math.max(...rtt) : undefined,
 				jsHeapMb: performance.memory ? performance.memory.usedJSHeapSize / 2 ** 20 : undefined,
+				firstFrameMs: window.roomsProbe.firstFrameMs,
 			};
 			last = { at: now, inBytes, outBytes, received, lost };
 			return sample;

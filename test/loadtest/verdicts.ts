@@ -26,13 +26,19 @@ export const THRESHOLDS: Record<string, Threshold> = {
 	'max-server-cpu': { max: true, read: (summary) => summary.serverCpuPeak },
 };
 
+/** Milliseconds from `3s`, `250ms` or a bare number of milliseconds; undefined when it is none of these. */
+export function parseDuration(raw: string): number | undefined {
+	const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(raw.trim());
+	return match ? Number(match[1]) * (match[2] === 's' ? 1000 : 1) : undefined;
+}
+
 /** A threshold's value: a number, or for durations `3s`, `250ms` (milliseconds without a unit). */
 export function parseThreshold(name: string, raw: string): number {
 	const threshold = THRESHOLDS[name];
 	if (!threshold) throw new Error(`unknown threshold --${name}; known: ${Object.keys(THRESHOLDS).map((known) => `--${known}`).join(', ')}`);
-	const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(raw.trim());
-	if (!match || (match[2] && !threshold.duration)) throw new Error(`--${name} needs ${threshold.duration ? 'a duration such as 3s or 250ms' : 'a number'}, not "${raw}"`);
-	return Number(match[1]) * (match[2] === 's' ? 1000 : 1);
+	const value = threshold.duration ? parseDuration(raw) : /^\d+(?:\.\d+)?$/.test(raw.trim()) ? Number(raw) : undefined;
+	if (value === undefined) throw new Error(`--${name} needs ${threshold.duration ? 'a duration such as 3s or 250ms' : 'a number'}, not "${raw}"`);
+	return value;
 }
 
 /** Judges each given threshold; a figure the run could not measure fails (no data is not a pass). */

@@ -1,6 +1,7 @@
 /** Fixtures for end-to-end tests in real Chromium: a server per test file, and people arriving in their own browser profiles. */
 import { expect, test, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 import { startServer, type TestServer } from './server.js';
+import { KEEP_PEER_CONNECTIONS } from './peerConnections.js';
 
 /** One server for the whole file. */
 /** One server for a test file; `env` is read when it starts (after the file's earlier beforeAll hooks). */
@@ -54,18 +55,6 @@ export async function watchedPage(browser: Browser, options: BrowserContextOptio
 	return context.newPage();
 }
 
-/** Keeps each RTCPeerConnection the page makes in `window.peerConnections`, for getStats. A string: tsx rewrites functions. */
-const KEEP_PEER_CONNECTIONS = `
-	window.peerConnections = [];
-	const Native = window.RTCPeerConnection;
-	window.RTCPeerConnection = function (...args) {
-		const connection = new Native(...args);
-		window.peerConnections.push(connection);
-		return connection;
-	};
-	window.RTCPeerConnection.prototype = Native.prototype;
-	Object.setPrototypeOf(window.RTCPeerConnection, Native);
-`;
 
 export interface InboundTotals {
 	packets: number;

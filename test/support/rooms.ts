@@ -95,3 +95,17 @@ export function serverWithCrowd(env: Record<string, string> = {}): { readonly se
 	});
 	return fixture;
 }
+
+/** The room's timeline of people, as lines such as "Bo joined" with their times, through the owner API. */
+export async function peopleTimeline(base: string, roomId: string): Promise<{ line: string; at: string }[]> {
+	const { body } = await api(base, 'GET', `/api/v1/rooms/${roomId}/events`, { token: ownerToken() });
+	return body.events.filter(({ type }: { type: string }) => type.startsWith('participant.'))
+		.map(({ type, actor, subject, at }: { type: string; actor: { name: string }; subject?: { name: string }; at: string }) =>
+			({ line: `${(subject ?? actor).name} ${type.split('.')[1]}`, at }));
+}
+
+/** The room's webhook events in the outbox, oldest first, through the owner API. */
+export async function webhookEvents(base: string, roomId: string): Promise<string[]> {
+	const { body } = await api(base, 'GET', `/api/v1/rooms/${roomId}/webhooks`, { token: ownerToken() });
+	return body.deliveries.map(({ event }: { event: string }) => event).reverse();
+}

@@ -31,6 +31,9 @@ export class SqliteModerationStore implements BanStore, TimelineStore {
 	readonly #banned: Database.Statement<[string, string, string], { kind: string }>;
 	readonly #insertEvent: Database.Statement<[string, string, string, string, string | null, string | null]>;
 	readonly #events: Database.Statement<[string, number, number], EventRow>;
+	readonly #deny: Database.Statement<[string, string, string, string]>;
+	readonly #denied: Database.Statement<[string, string, string], { kind: string }>;
+	readonly #denials: Database.Statement<[string], Ban>;
 
 	constructor(db: Database.Database, sql: SqliteExecutor) {
 		this.#db = db;
@@ -39,6 +42,9 @@ export class SqliteModerationStore implements BanStore, TimelineStore {
 		this.#banned = db.prepare('SELECT kind FROM room_bans WHERE room_id = ? AND kind = ? AND value = ?');
 		this.#insertEvent = db.prepare('INSERT INTO room_events (room_id, at, type, actor, subject, data) VALUES (?, ?, ?, ?, ?, ?)');
 		this.#events = db.prepare('SELECT * FROM room_events WHERE room_id = ? AND id > ? ORDER BY id LIMIT ?');
+		this.#deny = db.prepare('INSERT OR IGNORE INTO room_denials (room_id, kind, value, created_at) VALUES (?, ?, ?, ?)');
+		this.#denied = db.prepare('SELECT kind FROM room_denials WHERE room_id = ? AND kind = ? AND value = ?');
+		this.#denials = db.prepare('SELECT kind, value FROM room_denials WHERE room_id = ?');
 	}
 
 	addBans(roomId: string, bans: Ban[]): Promise<void> {
@@ -55,20 +61,16 @@ export class SqliteModerationStore implements BanStore, TimelineStore {
 	addDenials(roomId: string, denials: Ban[]): Promise<void> {
 		const at = new Date().toISOString();
 		return this.#sql.record(this.#db.transaction(() => {
-			const insert = this.#db.prepare('INSERT OR IGNORE INTO room_denials (room_id, kind, value, created_at) VALUES (?, ?, ?, ?)');
-			for (const denial of denials) insert.run(roomId, denial.kind, denial.value, at);
+			for (const denial of denials) this.#deny.run(roomId, denial.kind, denial.value, at);
 		}));
 	}
 
 	isDenied(roomId: string, candidates: Ban[]): Promise<boolean> {
-		return this.#sql.request(() => {
-			const denied = this.#db.prepare<[string, string, string], { kind: string }>('SELECT kind FROM room_denials WHERE room_id = ? AND kind = ? AND value = ?');
-			return candidates.some((denial) => denied.get(roomId, denial.kind, denial.value) !== undefined);
-		});
+		return this.#sql.request(() => candidates.some((denial) => this.#denied.get(roomId, denial.kind, denial.value) !== undefined));
 	}
 
 	denialsOf(roomId: string): Promise<Ban[]> {
-		return this.#sql.request(() => this.#db.prepare<[string], Ban>('SELECT kind, value FROM room_denials WHERE room_id = ?').all(roomId));
+		return this.#sql.request(() => this.#denials.all(roomId));
 	}
 
 	appendEvent(roomId: string, event: NewModerationEvent, when = new Date()): Promise<ModerationEvent> {

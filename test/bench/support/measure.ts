@@ -52,8 +52,10 @@ export function median(values: number[]): number {
 }
 
 /** The server's Prometheus metrics: `name{labels}` → value. */
-export async function scrapeMetrics(url: string): Promise<Map<string, number>> {
-	const text = await (await fetch(`${url}/metrics`)).text();
+export async function scrapeMetrics(url: string, headers: Record<string, string> = {}): Promise<Map<string, number>> {
+	const response = await fetch(`${url}/metrics`, { headers });
+	if (!response.ok) throw new Error(`/metrics answered ${response.status}`);
+	const text = await response.text();
 	const values = new Map<string, number>();
 	for (const line of text.split('\n')) {
 		if (line.startsWith('#') || !line.trim()) continue;
