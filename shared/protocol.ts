@@ -120,6 +120,10 @@ export interface JoinedRoom {
 	hands: RaisedHandView[];
 	/** Whom a host spotlights for everyone, if anyone. */
 	spotlightId: string | null;
+	/** The dominant speaker now, if anyone has spoken: `speaker.active` only tells of changes. */
+	activeSpeakerId: string | null;
+	/** Who is audible now: `speaking.changed` only tells of changes. */
+	speakingIds: string[];
 }
 
 export type JoinResult =

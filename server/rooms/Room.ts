@@ -51,6 +51,9 @@ export class Room extends SafeEmitter<RoomEvents> {
 	readonly hands = new RaisedHands();
 	/** Whom a host spotlights for everyone; cleared when they leave. */
 	#spotlightId: string | null = null;
+	/** The dominant speaker and who is audible now, as last told, for people who join later. */
+	#activeSpeakerId: string | null = null;
+	#speakingIds: string[] = [];
 	/** The persisted settings; Moderation replaces them when they change. */
 	#record: RoomRecord;
 	/** Signalling connections bound to this room, seated, waiting or not yet either. */
@@ -99,8 +102,14 @@ export class Room extends SafeEmitter<RoomEvents> {
 			if (!this.#closed) this.broadcast('producer.closed', event, event.participantId);
 		});
 		media.on('producerPaused', (event, paused) => this.broadcast(paused ? 'producer.paused' : 'producer.resumed', event, event.participantId));
-		media.on('activeSpeaker', (participantId) => this.broadcast('speaker.active', { participantId }));
-		media.on('speaking', (participantIds) => this.broadcast('speaking.changed', { participantIds }));
+		media.on('activeSpeaker', (participantId) => {
+			this.#activeSpeakerId = participantId;
+			this.broadcast('speaker.active', { participantId });
+		});
+		media.on('speaking', (participantIds) => {
+			this.#speakingIds = participantIds;
+			this.broadcast('speaking.changed', { participantIds });
+		});
 	}
 
 	get closed(): boolean {
@@ -203,7 +212,9 @@ export class Room extends SafeEmitter<RoomEvents> {
 		const others = this.participants();
 		this.#participants.set(participant.id, participant);
 		participant.logger.info({ seats: this.#participants.size, role, replaced: Boolean(previous) }, 'participant joined');
-		const joined = joinedView(participant, others, this.#record, this.lobby, this.hands, this.#spotlightId);
+		const joined = joinedView(participant, others, this.#record, this.lobby, this.hands, {
+			spotlightId: this.#spotlightId, activeSpeakerId: this.#activeSpeakerId, speakingIds: this.#speakingIds,
+		});
 		if (!previous) {
 			this.broadcast('participant.joined', participant.view(), participant.id);
 			this.emit('participantJoined', participant);
@@ -261,6 +272,9 @@ export class Room extends SafeEmitter<RoomEvents> {
 		if (participant.role === 'host') this.roles.hostLeft();
 		if (this.hands.lower(participant.id)) this.broadcast('hands.updated', { hands: this.hands.views() });
 		if (this.#spotlightId === participant.id) this.setSpotlight(null);
+		// The others forget a speaker who left by themselves (participant.left); later joiners must not be told of them.
+		if (this.#activeSpeakerId === participant.id) this.#activeSpeakerId = null;
+		this.#speakingIds = this.#speakingIds.filter((id) => id !== participant.id);
 		this.lobby.promote();
 	}
 

@@ -32,9 +32,12 @@ export function roomView(record: RoomRecord): RoomView {
 	};
 }
 
-/** What a person is told when they take a seat: who is there, what they send, the settings, raised hands, and (for hosts) the lobby. */
+/** Whom the room looks at now: the spotlight, the dominant speaker and who is audible. */
+export type RoomFocus = Pick<JoinedRoom, 'spotlightId' | 'activeSpeakerId' | 'speakingIds'>;
+
+/** What a person is told when they take a seat: who is there, what they send, the settings, raised hands, whom the room looks at, and (for hosts) the lobby. */
 export function joinedView(participant: Participant, others: Participant[], record: RoomRecord, lobby: Lobby, hands: RaisedHands,
-	spotlightId: string | null): JoinedRoom {
+	focus: RoomFocus): JoinedRoom {
 	return {
 		self: participant.view(),
 		participants: others.map((other) => other.view()),
@@ -42,7 +45,7 @@ export function joinedView(participant: Participant, others: Participant[], reco
 		settings: settingsView(record),
 		lobby: participant.isModerator ? lobby.views() : [],
 		hands: hands.views(),
-		spotlightId,
+		...focus,
 	};
 }
 

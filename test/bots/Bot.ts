@@ -127,6 +127,7 @@ export class Bot {
 		const { routerRtpCapabilities } = await this.#request('room.capabilities', {});
 		const joined = await this.#request('room.join', { rtpCapabilities: botRtpCapabilities(routerRtpCapabilities as types.RtpCapabilities), wait: false });
 		if (joined.status !== 'joined') throw new Error('bot put in the lobby');
+		this.#activeSpeaker ??= joined.room.activeSpeakerId;
 
 		const send = await this.#request('transport.create', { direction: 'send', type: 'plain' });
 		await this.#request('transport.connect', { transportId: send.id, srtpParameters: this.media.srtp });

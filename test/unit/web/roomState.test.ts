@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { JoinedRoom } from '../../../shared/protocol.js';
 import { MAX_MESSAGES, initialRoomState, producerOf, roomReducer, type RoomAction, type RoomState } from '../../../web/src/room/roomState.js';
 
 const person = (id: string, name: string) => ({ id, name, role: 'guest' as const, joinedAt: '2026-01-01T00:00:00.000Z' });
 const reduce = (state: RoomState, ...actions: RoomAction[]) => actions.reduce(roomReducer, state);
 
-function joinedState(): RoomState {
+function joinedState(focus: Partial<Pick<JoinedRoom, 'activeSpeakerId' | 'speakingIds'>> = {}): RoomState {
 	return reduce(initialRoomState(), {
 		type: 'joined',
 		room: {
@@ -18,6 +19,9 @@ function joinedState(): RoomState {
 			lobby: [],
 			hands: [],
 			spotlightId: null,
+			activeSpeakerId: null,
+			speakingIds: [],
+			...focus,
 		},
 	});
 }
@@ -28,6 +32,12 @@ describe('roomReducer', () => {
 		expect(state.phase).toBe('joined');
 		expect(state.participants.map(({ name }) => name)).toEqual(['Ana', 'Bo']);
 		expect(producerOf(state.participants[0]!, 'mic')).toMatchObject({ id: 'pa', paused: true });
+	});
+
+	it('starts from the speaker and speaking indicators of the room joined, since only changes follow', () => {
+		const state = joinedState({ activeSpeakerId: 'a', speakingIds: ['a', 'b'] });
+		expect(state.activeSpeakerId).toBe('a');
+		expect(state.speakingIds).toEqual(['a', 'b']);
 	});
 
 	it('adds, mutes, unmutes and removes producers', () => {

@@ -24,6 +24,8 @@ function room(...actions: RoomAction[]): RoomState {
 			lobby: [],
 			hands: [],
 			spotlightId: null,
+			activeSpeakerId: null,
+			speakingIds: [],
 		},
 	} satisfies RoomAction, ...actions].reduce(roomReducer, start);
 }

@@ -194,6 +194,8 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 				lobby: action.room.lobby,
 				hands: action.room.hands,
 				spotlightId: action.room.spotlightId,
+				activeSpeakerId: action.room.activeSpeakerId,
+				speakingIds: action.room.speakingIds,
 				participants: action.room.participants.map((participant) => ({
 					...participant,
 					producers: action.room.producers.filter((p) => p.participantId === participant.id).map(toRemote),
