@@ -170,6 +170,12 @@ test('layouts: speaker view, pin for oneself, a host\'s spotlight for everyone, 
 	await expect(stageOf(bo)).toContainText('Cy');
 	await expect(stageOf(bo)).toContainText('Spotlight');
 	await expect(stageOf(cy)).toContainText('Bo');
+	// The stage's buttons belong to its person: when it changes hands they are new buttons, not Bo's relabelled as Hana's.
+	const boOnStage = await stageOf(cy).elementHandle();
+	await tile(cy, 'Hana').hover();
+	await cy.getByRole('button', { name: 'Pin Hana for yourself' }).click();
+	await expect(stageOf(cy)).toContainText('Hana');
+	expect(await boOnStage!.evaluate((figure) => figure.isConnected)).toBe(false);
 	await host.getByRole('button', { name: 'Spotlight Cy for everyone' }).click();
 	await expect(stageOf(bo)).toHaveCount(0);
 

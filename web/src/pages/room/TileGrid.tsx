@@ -78,7 +78,8 @@ export function TileGrid({ tiles, stage, onAudioBlocked, speakerId, onPin, onSpo
 	});
 	return (
 		<div className={`stage-area ${stage ? 'with-stage' : ''}`}>
-			{stage && <div className="stage" ref={stageRef}><Tile {...tileProps(stage)} /></div>}
+			{/* Keyed by person: when the stage changes hands, a focused or pressed "Pin Bo" must not become Hana's button in place. */}
+			{stage && <div className="stage" ref={stageRef}><Tile key={tileKey(stage)} {...tileProps(stage)} /></div>}
 			<div className="grid" ref={gridRef} style={{ gridTemplateColumns: columns, gridTemplateRows: `repeat(${grid.rows}, 1fr)` }}>
 				{grid.tiles.map((tile) => <Tile key={tileKey(tile)} {...tileProps(tile)} />)}
 			</div>
