@@ -4,15 +4,18 @@
  * sending 2 browser participants through it and 6 bots through the ingest
  * API into one room for 20 s. The report is written, every browser's tiles
  * decode frames, the thresholds hold; and an impossible threshold makes the
- * exit non-zero.
+ * exit non-zero. The in-page probe's frame rates are checked on a page of
+ * their own.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { PAGE_PROBE } from '../loadtest/pageProbe.js';
 import type { Report } from '../loadtest/report.js';
 import { e2eServer } from '../support/browser.js';
+import { KEEP_PEER_CONNECTIONS } from '../support/peerConnections.js';
 import { createRoom, freeMediaPort, TEST_APPS } from '../support/server.js';
 
 const fixture = e2eServer();
@@ -104,4 +107,33 @@ test('Ctrl-C ends a run early and still writes the report', async () => {
 	} finally {
 		fs.rmSync(out, { recursive: true, force: true });
 	}
+});
+
+test('the in-page probe gives a tile\'s frame rate only over time enough to tell: a sample moments after another says nothing of it, rather than 0 fps', async ({ page }) => {
+	await page.goto(fixture.server.url);
+	await page.evaluate(`${KEEP_PEER_CONNECTIONS}; ${PAGE_PROBE}`);
+	// A remote tile as the app draws one, playing a canvas animated at 30 fps.
+	await page.evaluate(() => {
+		const canvas = Object.assign(document.createElement('canvas'), { width: 160, height: 90 });
+		const context = canvas.getContext('2d')!;
+		let frame = 0;
+		setInterval(() => {
+			context.fillStyle = `hsl(${(frame++ * 12) % 360} 80% 50%)`;
+			context.fillRect(0, 0, canvas.width, canvas.height);
+		}, 33);
+		const figure = Object.assign(document.createElement('figure'), { className: 'tile' });
+		figure.dataset.kind = 'camera';
+		const video = Object.assign(document.createElement('video'), { muted: true, autoplay: true, srcObject: canvas.captureStream(30) });
+		figure.append(video, Object.assign(document.createElement('figcaption'), { textContent: 'Bo' }));
+		document.body.append(figure);
+	});
+	type Sample = { tiles: { fps: number }[] };
+	const sample = () => page.evaluate(() => (window as unknown as { roomsProbe: { sample(): Promise<Sample> } }).roomsProbe.sample());
+	await page.waitForTimeout(1200);
+	await sample();
+	await page.waitForTimeout(1000);
+	const full = await sample();
+	expect(full.tiles).toHaveLength(1);
+	expect(full.tiles[0]!.fps).toBeGreaterThan(5);
+	expect((await sample()).tiles).toEqual([]);
 });

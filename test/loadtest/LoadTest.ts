@@ -68,6 +68,9 @@ export class LoadTest {
 	#botsJoined = 0;
 	readonly #resultOf = new Map<Bot, ParticipantResult>();
 	#scraping = false;
+	/** The sample under way, and when the last one began (ms into the run): samples neither overlap nor come as slivers, which would read as tiles at 0 fps. */
+	#sampling: Promise<void> | undefined;
+	#sampledAt = 0;
 	#startedAt = 0;
 	#stopped = false;
 	#wake: (() => void) | undefined;
@@ -96,7 +99,9 @@ export class LoadTest {
 			await this.#wait(options.durationSeconds * 1000);
 		} finally {
 			for (const timer of timers) clearInterval(timer);
-			await this.#sample();
+			// The time since the last sample, unless it is too short to say anything.
+			await this.#sampling;
+			if (this.#elapsed() - this.#sampledAt >= SAMPLE_MS / 2) await this.#sample();
 			await Promise.all(this.#people.map((person) => person.leave()));
 			this.#swarm.close();
 			await Promise.all(this.#browsers.map((browser) => browser.close().catch(() => undefined)));
@@ -212,8 +217,18 @@ export class LoadTest {
 		throw new Error('the app user given with --app-user does not own the room of this invite link');
 	}
 
-	async #sample(): Promise<void> {
+	#sample(): Promise<void> {
+		if (this.#sampling) return this.#sampling;
+		this.#sampling = this.#takeSample().finally(() => {
+			this.#sampling = undefined;
+		});
+		return this.#sampling;
+	}
+
+	async #takeSample(): Promise<void> {
 		const t = this.#elapsed();
+		const seconds = Math.max(0.001, (t - this.#sampledAt) / 1000);
+		this.#sampledAt = t;
 		const cores = new Map<Browser, number | undefined>();
 		await Promise.all([...this.#browserCpu].map(async ([browser, cpu]) => cores.set(browser, await cpu.cores())));
 		await Promise.all(this.#people.map((person) => {
@@ -229,7 +244,7 @@ export class LoadTest {
 			const previous = this.#botTotals.get(result) ?? { packets: 0, bytes: 0, lost: 0 };
 			this.#botTotals.set(result, totals);
 			const [packets, lost] = [totals.packets - previous.packets, totals.lost - previous.lost];
-			result.samples.push({ t, tileFps: [], frozenTiles: 0, inKbps: ((totals.bytes - previous.bytes) * 8) / 1000 / (SAMPLE_MS / 1000), outKbps: 0,
+			result.samples.push({ t, tileFps: [], frozenTiles: 0, inKbps: ((totals.bytes - previous.bytes) * 8) / 1000 / seconds, outKbps: 0,
 				loss: packets + lost > 0 ? lost / (packets + lost) : 0 });
 		}
 	}

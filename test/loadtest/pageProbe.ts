@@ -10,7 +10,7 @@ export const PAGE_PROBE = `
 (() => {
 	const connections = window.peerConnections;
 	const FREEZE_MS = 500;
-	/** Per video element: frames at the last sample, and the frame count and time of its latest change. */
+	/** Per video element: frames and time at its last sample, and the frame count and time of its latest change. */
 	const tiles = new Map();
 	setInterval(() => {
 		const now = performance.now();
@@ -18,7 +18,7 @@ export const PAGE_PROBE = `
 			if (video.closest('figure').textContent.includes('(you)')) continue;
 			const frames = video.getVideoPlaybackQuality().totalVideoFrames;
 			let tile = tiles.get(video);
-			if (!tile) tiles.set(video, tile = { sampledFrames: frames, frames, changedAt: now, frozen: false });
+			if (!tile) tiles.set(video, tile = { sampledFrames: frames, sampledAt: now, frames, changedAt: now, frozen: false });
 			if (frames !== tile.frames) {
 				tile.frames = frames;
 				tile.changedAt = now;
@@ -34,8 +34,12 @@ export const PAGE_PROBE = `
 			const shown = [];
 			for (const [video, tile] of tiles) {
 				if (!video.isConnected) { tiles.delete(video); continue; }
-				shown.push({ fps: (tile.frames - tile.sampledFrames) / seconds, frozen: tile.frozen, height: video.videoHeight });
+				// A tile that came on screen moments ago waits for the next sample: a few ms without a frame say nothing of its frame rate.
+				const tileSeconds = (now - tile.sampledAt) / 1000;
+				if (tileSeconds < 0.5) continue;
+				shown.push({ fps: (tile.frames - tile.sampledFrames) / tileSeconds, frozen: tile.frozen, height: video.videoHeight });
 				tile.sampledFrames = tile.frames;
+				tile.sampledAt = now;
 				tile.frozen = false;
 			}
 			let inBytes = 0, outBytes = 0, received = 0, lost = 0, jitter = [], rtt = [];
