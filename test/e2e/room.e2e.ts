@@ -87,6 +87,30 @@ test('the join page explains links that cannot be joined', async ({ page }) => {
 	await expect(page.getByRole('link', { name: 'Go to the start page' })).toBeVisible();
 });
 
+test('a microphone and camera turned off while they are still opening stay off on joining', async ({ browser }) => {
+	const { inviteUrl } = await createRoom(fixture.server.url);
+	const ana = await joinAs(browser, inviteUrl, 'Ana');
+	const bo = await (await browser.newContext()).newPage();
+	// Devices that take a while to open, as a permission prompt or a slow camera makes them.
+	await bo.addInitScript(() => {
+		const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+		navigator.mediaDevices.getUserMedia = (constraints) => new Promise((resolve) => setTimeout(resolve, 2000)).then(() => open(constraints));
+	});
+	await bo.goto(inviteUrl);
+	await bo.getByLabel('Your name').fill('Bo');
+	await bo.getByLabel('Microphone on').uncheck();
+	await bo.getByLabel('Camera on').uncheck();
+	await bo.getByRole('button', { name: 'Join room' }).click();
+	await expect(bo.getByRole('button', { name: 'Unmute microphone' })).toBeVisible();
+	await expect(bo.getByRole('button', { name: 'Turn camera on' })).toBeVisible();
+	// What the others get: Bo's microphone off, and no picture.
+	const boTile = ana.locator('figure.tile', { hasText: 'Bo' });
+	await expect(boTile.getByRole('img', { name: 'Microphone off' })).toBeVisible();
+	await expect(boTile.locator('video')).toHaveCount(0);
+	await bo.context().close();
+	await ana.context().close();
+});
+
 test('a display name that looks like HTML is shown as text', async ({ browser }) => {
 	const { inviteUrl } = await createRoom(fixture.server.url);
 	const hostile = '<img src=x onerror=alert(1)>';

@@ -156,10 +156,10 @@ export function JoinPage({ code }: { code: string }) {
 			<form onSubmit={submit} className="card">
 				<div className="devices">
 					<DevicePicker label={t('join.camera')} toggleLabel={t('join.cameraOn')} noDevice={t('join.noDevice')}
-						devices={preview.videoDevices} selected={preview.videoDeviceId} on={preview.cameraOn} available={Boolean(preview.videoTrack)}
+						devices={preview.videoDevices} selected={preview.videoDeviceId} on={preview.cameraOn} available={preview.cameraAvailable}
 						onSelect={(id) => preview.selectDevice('videoinput', id)} onToggle={preview.setCameraOn} />
 					<DevicePicker label={t('join.microphone')} toggleLabel={t('join.micOn')} noDevice={t('join.noDevice')}
-						devices={preview.audioDevices} selected={preview.audioDeviceId} on={preview.micOn} available={Boolean(preview.audioTrack)}
+						devices={preview.audioDevices} selected={preview.audioDeviceId} on={preview.micOn} available={preview.micAvailable}
 						onSelect={(id) => preview.selectDevice('audioinput', id)} onToggle={preview.setMicOn} />
 				</div>
 				<label htmlFor="display-name">{t('join.name')}</label>

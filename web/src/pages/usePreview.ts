@@ -13,8 +13,16 @@ export interface Preview {
 	videoDevices: MediaDeviceInfo[];
 	audioDeviceId?: string;
 	videoDeviceId?: string;
+	/** What joining will do: on only if the switch is on and the device is open, or still opening. */
 	micOn: boolean;
 	cameraOn: boolean;
+	/**
+	 * The switches work while the devices open, so that someone who turns the
+	 * microphone off at once joins with it off; only a device that failed to
+	 * open leaves its switch off and disabled.
+	 */
+	micAvailable: boolean;
+	cameraAvailable: boolean;
 	denied: boolean;
 	setMicOn(on: boolean): void;
 	setCameraOn(on: boolean): void;
@@ -33,13 +41,17 @@ export function usePreview(active: boolean): Preview {
 	const [micOn, setMicOn] = useState(true);
 	const [cameraOn, setCameraOn] = useState(true);
 	const [denied, setDenied] = useState(false);
+	const [opened, setOpened] = useState(false);
 	const handedOver = useRef(false);
 	const tracks = useRef<{ audio?: MediaStreamTrack; video?: MediaStreamTrack }>({});
 	const opening = useRef<Promise<void>>(Promise.resolve());
 
 	useEffect(() => {
 		if (!active || !navigator.mediaDevices) {
-			if (!navigator.mediaDevices) setDenied(true);
+			if (!navigator.mediaDevices) {
+				setDenied(true);
+				setOpened(true);
+			}
 			return;
 		}
 		let cancelled = false;
@@ -54,6 +66,7 @@ export function usePreview(active: boolean): Preview {
 			setAudioTrack(audio);
 			setVideoTrack(video);
 			setDenied(!audio || !video);
+			setOpened(true);
 			setDevices(await navigator.mediaDevices.enumerateDevices());
 		})();
 		return () => {
@@ -88,8 +101,10 @@ export function usePreview(active: boolean): Preview {
 		videoDevices: devices.filter((device) => device.kind === 'videoinput'),
 		audioDeviceId: audioTrack?.getSettings().deviceId,
 		videoDeviceId: videoTrack?.getSettings().deviceId,
-		micOn: micOn && Boolean(audioTrack),
-		cameraOn: cameraOn && Boolean(videoTrack),
+		micOn: micOn && (!opened || Boolean(audioTrack)),
+		cameraOn: cameraOn && (!opened || Boolean(videoTrack)),
+		micAvailable: !opened || Boolean(audioTrack),
+		cameraAvailable: !opened || Boolean(videoTrack),
 		denied,
 		setMicOn,
 		setCameraOn,
