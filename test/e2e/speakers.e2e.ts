@@ -45,4 +45,11 @@ test('speaking indicators light for whoever is audible, and the speaker view fol
 	await expect(stage).toHaveClass(/speaking/);
 	// Muted, Bo falls silent: the indicator goes out.
 	await expect(tile('Bo')).not.toHaveClass(/speaking/);
+
+	// Someone who comes in while Cy talks on sees Cy large at once: no change of speaker has to tell them.
+	const di = await joinMuted(browser, inviteUrl, 'Di');
+	await di.getByRole('button', { name: 'More options' }).click();
+	await di.getByRole('button', { name: 'Speaker view' }).click();
+	await expect(di.locator('.stage figure.tile')).toContainText('Cy');
+	await expect(di.locator('.stage figure.tile')).toHaveClass(/speaking/);
 });
