@@ -100,6 +100,13 @@ describe('the stage', () => {
 		expect(stageOf(room({ type: 'layout', layout: 'speaker' }, { type: 'activeSpeaker', participantId: 'me' }))).toBe('a');
 	});
 
+	it('keeps the last other speaker on the stage and first in the grid while oneself talks', () => {
+		const grid = room({ type: 'participantJoined', participant: person('c', 'Cy') }, { type: 'activeSpeaker', participantId: 'c' },
+			{ type: 'activeSpeaker', participantId: 'me' });
+		expect(stripOf(grid)).toEqual(['me', 'c', 'a', 'b']);
+		expect(stageOf(roomReducer(grid, { type: 'layout', layout: 'speaker' }))).toBe('c');
+	});
+
 	it('puts one\'s own pin above a host\'s spotlight, the spotlight above a screen share, and forgets both when the person leaves', () => {
 		const spotlit = room({ type: 'spotlight', participantId: 'a' });
 		expect(stageOf(spotlit)).toBe('a');

@@ -76,7 +76,11 @@ export interface RoomState {
 	/** The moderation timeline, for hosts and co-hosts. */
 	timeline: ModerationEvent[];
 	participants: RemoteParticipant[];
-	/** The dominant speaker, whom the speaker view follows. */
+	/**
+	 * The last dominant speaker other than oneself, whom the layouts follow.
+	 * When oneself becomes the dominant speaker, it stays: talking does not
+	 * move the person one was looking at off the stage or the first page.
+	 */
 	activeSpeakerId: string | null;
 	/** Who is audible now: each tile's speaking indicator. */
 	speakingIds: string[];
@@ -180,6 +184,11 @@ function mapProducers(state: RoomState, producerId: string, change: (producer: R
 	};
 }
 
+/** The dominant speaker if it is someone else; null for oneself or nobody. */
+function otherSpeaker(participantId: string | null, selfId: string | undefined): string | null {
+	return participantId !== selfId ? participantId : null;
+}
+
 export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 	if (state.phase === 'ended' && action.type !== 'local' && action.type !== 'noticeExpired') return state;
 	switch (action.type) {
@@ -194,7 +203,8 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 				lobby: action.room.lobby,
 				hands: action.room.hands,
 				spotlightId: action.room.spotlightId,
-				activeSpeakerId: action.room.activeSpeakerId,
+				activeSpeakerId: otherSpeaker(action.room.activeSpeakerId, action.room.self.id)
+					?? (action.room.participants.some(({ id }) => id === state.activeSpeakerId) ? state.activeSpeakerId : null),
 				speakingIds: action.room.speakingIds,
 				participants: action.room.participants.map((participant) => ({
 					...participant,
@@ -265,7 +275,7 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 		case 'trackReady':
 			return mapProducers(state, action.producerId, (producer) => ({ ...producer, track: action.track }));
 		case 'activeSpeaker':
-			return { ...state, activeSpeakerId: action.participantId };
+			return { ...state, activeSpeakerId: otherSpeaker(action.participantId, state.self?.id) ?? state.activeSpeakerId };
 		case 'speaking':
 			return { ...state, speakingIds: action.participantIds };
 		case 'spotlight':

@@ -80,7 +80,7 @@ export function buildTiles(state: RoomState, labels: TileLabels): Tiles {
 		const reactions = state.reactions.filter(({ participantId }) => participantId === tile.participantId);
 		if (reactions.length > 0) tile.reactions = reactions;
 	}
-	// The dominant speaker stays on the first page, right after oneself.
+	// The (last other) dominant speaker stays on the first page, right after oneself.
 	const speakerIndex = tiles.findIndex((tile) => !tile.isScreen && tile.participantId === state.activeSpeakerId);
 	if (speakerIndex > 0) tiles.splice(1, 0, ...tiles.splice(speakerIndex, 1));
 
@@ -102,7 +102,7 @@ export function buildTiles(state: RoomState, labels: TileLabels): Tiles {
 function speakerViewFocus(state: RoomState): string | null {
 	if (state.layout !== 'speaker') return null;
 	const others = (id: string | null) => (id !== state.self?.id ? id : null);
-	const dominant = others(state.activeSpeakerId);
+	const dominant = state.activeSpeakerId;
 	const dominantMuted = state.participants.some(({ id, producers }) => id === dominant && !producers.some((p) => p.source === 'mic' && !p.paused));
 	const audible = state.speakingIds.find((id) => others(id) !== null) ?? null;
 	const speaker = dominant && !(dominantMuted && audible) ? dominant : audible ?? dominant;
