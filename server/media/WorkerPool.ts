@@ -14,6 +14,7 @@
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { ListenAddress } from '../config.js';
+import { Errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { MEDIA_CODECS } from './mediaCodecs.js';
 
@@ -102,6 +103,8 @@ function countConsumers(router: types.Router, pooled: PooledWorker): void {
 export class WorkerPool implements RouterSource {
 	readonly #options: WorkerPoolOptions;
 	readonly #workers = new Set<PooledWorker>();
+	/** Replacements of dead workers still starting: a router asked for meanwhile waits for them. */
+	readonly #replacing = new Set<Promise<void>>();
 	#closed = false;
 
 	constructor(options: WorkerPoolOptions) {
@@ -136,8 +139,10 @@ export class WorkerPool implements RouterSource {
 			this.#workers.delete(pooled);
 			logger.error({ err: error }, 'mediasoup worker died');
 			if (this.#closed) return;
-			this.#spawn(index, portRange).catch((spawnError: unknown) =>
+			const replacement = this.#spawn(index, portRange).catch((spawnError: unknown) =>
 				logger.error({ err: spawnError }, 'could not replace dead mediasoup worker'));
+			this.#replacing.add(replacement);
+			void replacement.finally(() => this.#replacing.delete(replacement));
 		});
 	}
 
@@ -194,9 +199,15 @@ export class WorkerPool implements RouterSource {
 
 	/** A router on the live worker with the fewest consumers (then routers), leaving out the workers in `avoid`. */
 	async createRouter(avoid: ReadonlySet<number> = new Set()): Promise<RouterPlacement | undefined> {
-		const live = [...this.#workers].filter(({ worker, index }) => !worker.closed && !avoid.has(index));
+		let live = [...this.#workers].filter(({ worker, index }) => !worker.closed && !avoid.has(index));
+		if (live.length === 0 && avoid.size === 0 && this.#replacing.size > 0) {
+			// Every worker died at once: people coming back (their clients recover at once) wait for a replacement rather than fail.
+			await Promise.all(this.#replacing);
+			live = [...this.#workers].filter(({ worker }) => !worker.closed);
+		}
 		if (live.length === 0) {
-			if (avoid.size === 0) throw new Error('no live mediasoup worker');
+			// A client may try again: a replacement is on its way, or the operator has to look (the log says why).
+			if (avoid.size === 0) throw Errors.unavailable('no live media worker');
 			return undefined;
 		}
 		const target = live.reduce((least, candidate) => (candidate.consumers < least.consumers

@@ -115,6 +115,27 @@ describe('worker failure', () => {
 	});
 });
 
+describe('worker failure, coming back at once', () => {
+	it('seats someone who comes back before the replacement worker is up, once it is', async () => {
+		const own = await startServer();
+		try {
+			const { room } = await createRoom(own.url);
+			const ana = await SyntheticParticipant.connect(own.url, await joinToken(own.url, room.code, 'Ana'));
+			process.kill(own.server.workers.workers[0]!.pid, 'SIGKILL');
+			await ana.waitFor('session.closed', (event) => event.reason === 'media-failure');
+			// As a browser does: straight back, while no worker is live (it used to be refused with INTERNAL).
+			expect(own.server.workers.liveWorkers).toBe(0);
+			const again = await SyntheticParticipant.connect(own.url, await joinToken(own.url, room.code, 'Ana'));
+			expect(again.joined.self.name).toBe('Ana');
+			expect(own.server.workers.liveWorkers).toBe(1);
+			again.close();
+			ana.close();
+		} finally {
+			await own.close();
+		}
+	});
+});
+
 describe('media ports', () => {
 	it('carries every WebRTC transport of a worker on its one UDP and one TCP port', async () => {
 		const own = await startServer({ ROOMS_WORKERS: '2' });
