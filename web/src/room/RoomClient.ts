@@ -176,8 +176,9 @@ export class RoomClient {
 				this.#join().catch(() => this.#end(CloseReason.DISCONNECTED));
 			},
 			// Never an endless "Reconnecting…": a refused reconnect ends the visit, and the end screen offers to join again.
+			// While recovering, the recovery loop judges its own connection attempts.
 			refused: () => {
-				if (!this.#closed) this.#end(CloseReason.DISCONNECTED);
+				if (!this.#closed && !this.#recovering) this.#end(CloseReason.DISCONNECTED);
 			},
 		});
 	}
