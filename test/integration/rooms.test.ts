@@ -113,9 +113,7 @@ describe('worker failure', () => {
 			await own.close();
 		}
 	});
-});
 
-describe('worker failure, coming back at once', () => {
 	it('seats someone who comes back before the replacement worker is up, once it is', async () => {
 		const own = await startServer();
 		try {
