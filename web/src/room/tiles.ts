@@ -95,9 +95,10 @@ export function buildTiles(state: RoomState, labels: TileLabels): Tiles {
 }
 
 /**
- * Whom the speaker view shows large: the dominant speaker, unless they muted
- * while someone else is audible (mediasoup keeps a muted speaker dominant
- * until another takes over); else the first other person, else oneself.
+ * Whom the speaker view shows large: the last dominant speaker other than
+ * oneself (RoomState.activeSpeakerId), unless they muted while someone else
+ * is audible (mediasoup keeps a muted speaker dominant until another takes
+ * over); else the first other person, else oneself.
  */
 function speakerViewFocus(state: RoomState): string | null {
 	if (state.layout !== 'speaker') return null;
