@@ -19,17 +19,16 @@ import { KEEP_PEER_CONNECTIONS } from '../support/peerConnections.js';
 import { createRoom, freeMediaPort, TEST_APPS } from '../support/server.js';
 
 const fixture = e2eServer();
-const TSX = path.resolve('node_modules/.bin/tsx');
-const CLI = path.resolve('test/loadtest/cli.ts');
+/** The `rooms-loadtest` command, as the npm scripts run it. */
+const CLI = path.resolve('test/loadtest/bin.mjs');
 
 /** Runs the CLI to its end (or interrupts it with Ctrl-C after `interruptAfterMs`); resolves with its exit code and output. */
 function runCli(args: string[], interruptAfterMs?: number): Promise<{ code: number | null; output: string }> {
 	return new Promise((resolve) => {
-		const child = spawn(TSX, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
 		let output = '';
 		child.stdout.on('data', (chunk) => { output += chunk; });
 		child.stderr.on('data', (chunk) => { output += chunk; });
-		// tsx passes the signal on to the CLI, as a terminal's Ctrl-C would reach it.
 		const timer = interruptAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGINT'), interruptAfterMs);
 		child.on('exit', (code) => {
 			clearTimeout(timer);
@@ -40,7 +39,7 @@ function runCli(args: string[], interruptAfterMs?: number): Promise<{ code: numb
 
 /** Starts `rooms-loadtest agent`; resolves with it and its endpoint once it serves. */
 async function startAgent(): Promise<{ agent: ChildProcess; endpoint: string }> {
-	const agent = spawn(TSX, [CLI, 'agent', '--listen', `127.0.0.1:${await freeMediaPort()}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const agent = spawn(process.execPath, [CLI, 'agent', '--listen', `127.0.0.1:${await freeMediaPort()}`], { stdio: ['ignore', 'pipe', 'inherit'] });
 	const endpoint = await new Promise<string>((resolve, reject) => {
 		let output = '';
 		agent.stdout!.on('data', (chunk) => {
@@ -84,8 +83,11 @@ test('2 browsers through an agent and 6 bots for 20 s: a report, decoding tiles,
 		expect(judged.code, judged.output).toBe(1);
 		expect(judged.output).toContain('FAIL --min-fps 1000');
 	} finally {
-		agent.kill('SIGINT');
 		fs.rmSync(out, { recursive: true, force: true });
+		const exited = new Promise<number | null>((resolve) => agent.once('exit', resolve));
+		agent.kill('SIGINT');
+		// Ctrl-C stops the agent itself, cleanly (not Playwright's exit 130).
+		expect(agent.exitCode ?? await exited).toBe(0);
 	}
 });
 
@@ -98,6 +100,7 @@ test('Ctrl-C ends a run early and still writes the report', async () => {
 		const run = await runCli([inviteUrl, '--participants', '1', '--bots', '2', '--duration', '120', '--out', out,
 			'--app', 'messenger', '--app-secret', TEST_APPS[0]!.secret, '--app-user', 'u-host'], 15_000);
 		expect(run.code, run.output).toBe(0);
+		expect(run.output).toContain('SIGINT: finishing');
 		expect(Date.now() - started).toBeLessThan(60_000);
 		const [dir] = fs.readdirSync(out);
 		const report = JSON.parse(fs.readFileSync(path.join(out, dir!, 'report.json'), 'utf8')) as Report;

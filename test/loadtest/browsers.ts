@@ -11,10 +11,16 @@ export const CHROMIUM = process.env.ROOMS_LOADTEST_CHROMIUM ?? '/usr/bin/chromiu
 const SWITCHES = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',
 	'--disable-component-update', '--disable-sync', '--disable-renderer-backgrounding', '--disable-background-timer-throttling',
 	'--disable-backgrounding-occluded-windows'];
+/**
+ * The tool, not Playwright, decides what a signal does: Playwright's own
+ * handlers would close the browsers and exit 130 at Ctrl-C, before the report
+ * is written. The browsers still die with the process if it exits.
+ */
+const OWN_SIGNALS = { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false };
 
 /** A Chromium on this machine, its fake camera and microphone playing the load test's clip. */
 export function launchLocal(): Promise<Browser> {
-	return chromium.launch({ executablePath: CHROMIUM, args: [...SWITCHES, ...fakeMediaSwitches(fakeMedia())] });
+	return chromium.launch({ executablePath: CHROMIUM, args: [...SWITCHES, ...fakeMediaSwitches(fakeMedia())], ...OWN_SIGNALS });
 }
 
 /** A browser served by an agent (or a grid): `ws://host:port/path`. */
@@ -35,6 +41,7 @@ export async function serveBrowsers(listen: string): Promise<BrowserServer> {
 		host: match[1]!.replace(/^\[|\]$/g, ''),
 		port: Number(match[2]),
 		wsPath: '/rooms-loadtest',
+		...OWN_SIGNALS,
 	});
 }
 

@@ -11,6 +11,7 @@
  * Exits 1 when a threshold fails, 2 when the run itself could not be made.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { endProgress, progress } from '../bench/support/measure.js';
@@ -86,12 +87,29 @@ function verdictLines(report: Report): string[] {
 	return report.verdicts.map(({ name, limit, actual, pass }) => `${pass ? 'pass' : 'FAIL'} ${name} ${limit}: ${actual === null ? 'not measured' : Number(actual.toFixed(3))}`);
 }
 
+/**
+ * The first Ctrl-C (or SIGTERM) asks the tool to finish what it was doing and
+ * stop; a second one quits at once, for when finishing hangs.
+ */
+function onInterrupt(finish: () => void): void {
+	let finishing = false;
+	const handle = (signal: NodeJS.Signals) => {
+		if (finishing) process.exit(128 + os.constants.signals[signal]);
+		finishing = true;
+		endProgress();
+		console.log(`[loadtest] ${signal}: finishing (again to quit at once)`);
+		finish();
+	};
+	process.on('SIGINT', handle);
+	process.on('SIGTERM', handle);
+}
+
 async function main(): Promise<number> {
 	const [command, ...rest] = positionals;
 	if (command === 'agent') {
 		const server = await serveBrowsers(values.listen);
 		console.log(`[loadtest] agent serving Chromium at ${server.wsEndpoint()} (Ctrl-C stops it)`);
-		await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+		await new Promise<void>((resolve) => onInterrupt(resolve));
 		await server.close();
 		return 0;
 	}
@@ -125,7 +143,7 @@ async function main(): Promise<number> {
 		progress: (line) => progress(line, 'loadtest'),
 	});
 	// Ctrl-C ends the run early; the report is still written.
-	process.once('SIGINT', () => test.stop());
+	onInterrupt(() => test.stop());
 	const report = await test.run();
 	endProgress();
 	console.log(`[loadtest] report.json and report.html in ${write(report, values.out)}`);
