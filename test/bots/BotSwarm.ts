@@ -51,11 +51,13 @@ export class BotSwarm {
 			progress?: (joined: number) => void;
 			joined?: (index: number, bot: Bot, ms: number) => void;
 			failed?: (index: number, error: unknown) => void;
+			/** Stops joining more bots (joins under way still finish). */
+			signal?: AbortSignal;
 		} = {}): Promise<void> {
 		const clip = loadClip();
 		let next = 0;
 		const worker = async () => {
-			while (next < count) {
+			while (next < count && !settings.signal?.aborted) {
 				const index = next++;
 				const started = performance.now();
 				let bot: Bot;

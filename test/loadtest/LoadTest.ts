@@ -72,7 +72,7 @@ export class LoadTest {
 	#sampling: Promise<void> | undefined;
 	#sampledAt = 0;
 	#startedAt = 0;
-	#stopped = false;
+	readonly #stopping = new AbortController();
 	#wake: (() => void) | undefined;
 
 	constructor(options: LoadTestOptions) {
@@ -81,7 +81,7 @@ export class LoadTest {
 
 	/** Ends the run early (Ctrl-C): what was measured so far still makes the report. */
 	stop(): void {
-		this.#stopped = true;
+		this.#stopping.abort();
 		this.#wake?.();
 	}
 
@@ -133,7 +133,7 @@ export class LoadTest {
 	}
 
 	async #wait(ms: number): Promise<void> {
-		if (this.#stopped) return;
+		if (this.#stopping.signal.aborted) return;
 		await new Promise<void>((resolve) => {
 			const timer = setTimeout(resolve, ms);
 			this.#wake = () => {
@@ -150,7 +150,7 @@ export class LoadTest {
 		if (mine.length === 0) return;
 		const endpoints = options.browsers.length ? options.browsers : ['local'];
 		const processes = Math.max(endpoints.length, Math.ceil(mine.length / Math.max(1, options.perBrowser)));
-		for (let i = 0; i < processes && !this.#stopped; i++) {
+		for (let i = 0; i < processes && !this.#stopping.signal.aborted; i++) {
 			const endpoint = endpoints[i % endpoints.length]!;
 			const browser = endpoint === 'local' ? await launchLocal() : await connectRemote(endpoint);
 			this.#browsers.push(browser);
@@ -158,7 +158,7 @@ export class LoadTest {
 		}
 		const joins: Promise<void>[] = [];
 		for (const [n, index] of mine.entries()) {
-			if (this.#stopped) break;
+			if (this.#stopping.signal.aborted) break;
 			const browser = this.#browsers[n % this.#browsers.length]!;
 			const where = options.browsers.length ? options.browsers[n % options.browsers.length]! : 'local';
 			joins.push(BrowserParticipant.join(browser, options.shard.count > 1 ? `${where} (shard ${options.shard.index}/${options.shard.count})` : where, {
@@ -190,6 +190,7 @@ export class LoadTest {
 			url: origin, roomId, appToken, name: results[n]!.name, speaking: n < 3, grid: { tiles: 9, tileHeight: 180, speakerHeight: 540 },
 		}), {
 			concurrency: Math.max(1, Math.round(options.ramp)),
+			signal: this.#stopping.signal,
 			joined: (n, bot, ms) => {
 				Object.assign(results[n]!, { joined: true, joinMs: ms });
 				this.#resultOf.set(bot, results[n]!);
@@ -200,6 +201,9 @@ export class LoadTest {
 				results[n]!.failure = (error as { code?: string }).code ?? (/timed out/.test(String(error)) ? 'timeout' : `error: ${String(error).split('\n')[0]}`);
 			},
 		});
+		// Bots a stopped run never sent did not fail: like browser participants never started, they are left out.
+		const unsent = new Set(results.filter(({ joined, failure }) => !joined && failure === undefined));
+		this.#botResults.splice(0, Infinity, ...this.#botResults.filter((result) => !unsent.has(result)));
 	}
 
 	/** The room behind the invite link, as its owner app sees it (the ingest API takes the room's id). */
