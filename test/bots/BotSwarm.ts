@@ -43,7 +43,9 @@ export class BotSwarm {
 	 * Joins `count` bots, `concurrency` at a time, ticking `progress` after each.
 	 * A failed join fails the swarm (a benchmark with missing bots measures the
 	 * wrong thing), unless `failed` takes it: a load test counts it and goes on.
-	 * `joined` hears of each bot seated, with its index and join time.
+	 * `joined` hears of each bot seated, with its index and join time. `pace`,
+	 * when given, is awaited before each bot sets out; when it says false, no
+	 * more bots set out (joins under way still finish).
 	 */
 	async join(count: number, optionsFor: (index: number) => BotOptions,
 		settings: {
@@ -51,14 +53,14 @@ export class BotSwarm {
 			progress?: (joined: number) => void;
 			joined?: (index: number, bot: Bot, ms: number) => void;
 			failed?: (index: number, error: unknown) => void;
-			/** Stops joining more bots (joins under way still finish). */
-			signal?: AbortSignal;
+			pace?: () => Promise<boolean>;
 		} = {}): Promise<void> {
 		const clip = loadClip();
 		let next = 0;
 		const worker = async () => {
-			while (next < count && !settings.signal?.aborted) {
+			while (next < count) {
 				const index = next++;
+				if (settings.pace && !await settings.pace()) return;
 				const started = performance.now();
 				let bot: Bot;
 				try {

@@ -1,6 +1,7 @@
 /**
- * The bot swarm as the load tool drives it: a run stopped while bots are still
- * joining (Ctrl-C) stops sending more, and the joins under way finish.
+ * The bot swarm as the load tool drives it: each bot waits for its turn, and a
+ * run stopped while bots are still joining (Ctrl-C) sends no more, while the
+ * joins under way finish.
  */
 import { describe, expect, it } from 'vitest';
 import { BotSwarm } from '../bots/BotSwarm.js';
@@ -10,7 +11,7 @@ import { ownerToken, serverWithCrowd } from '../support/rooms.js';
 const fixture = serverWithCrowd();
 
 describe('BotSwarm', () => {
-	it('joins no more bots once its signal is aborted', async () => {
+	it('joins no more bots once its pace says stop', async () => {
 		const { room } = await createRoom(fixture.server.url);
 		const swarm = new BotSwarm();
 		const stopping = new AbortController();
@@ -24,7 +25,7 @@ describe('BotSwarm', () => {
 					grid: { tiles: 1, tileHeight: 180, speakerHeight: 360 } };
 			}, {
 				concurrency: 2,
-				signal: stopping.signal,
+				pace: async () => !stopping.signal.aborted,
 			});
 			expect(started).toEqual([0, 1]);
 			expect(swarm.bots).toHaveLength(2);

@@ -4,6 +4,7 @@
  * everyone every second and of the server's /metrics every two, a live
  * progress line, and at the end (or on Ctrl-C) the report with its verdicts.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser } from '@playwright/test';
 import { signAppToken } from '../../server/auth/appTokens.js';
 import { median, metricSum, scrapeMetrics } from '../bench/support/measure.js';
@@ -21,7 +22,7 @@ export interface LoadTestOptions {
 	/** Browser participants, and how many share one Chromium process. */
 	participants: number;
 	perBrowser: number;
-	/** Joins per second. */
+	/** Joins per second, browsers and bots together. */
 	ramp: number;
 	durationSeconds: number;
 	/** Fractions of browser participants with the camera and the microphone on. */
@@ -73,7 +74,8 @@ export class LoadTest {
 	#sampledAt = 0;
 	#startedAt = 0;
 	readonly #stopping = new AbortController();
-	#wake: (() => void) | undefined;
+	/** When the next join may set out: `ramp` paces browsers and bots together. */
+	#nextJoinAt = 0;
 
 	constructor(options: LoadTestOptions) {
 		this.#options = options;
@@ -82,7 +84,6 @@ export class LoadTest {
 	/** Ends the run early (Ctrl-C): what was measured so far still makes the report. */
 	stop(): void {
 		this.#stopping.abort();
-		this.#wake?.();
 	}
 
 	async run(): Promise<Report> {
@@ -132,15 +133,17 @@ export class LoadTest {
 		return Date.now() - this.#startedAt;
 	}
 
+	/** Waits `ms`, or less if the run is stopped. */
 	async #wait(ms: number): Promise<void> {
-		if (this.#stopping.signal.aborted) return;
-		await new Promise<void>((resolve) => {
-			const timer = setTimeout(resolve, ms);
-			this.#wake = () => {
-				clearTimeout(timer);
-				resolve();
-			};
-		});
+		await sleep(ms, undefined, { signal: this.#stopping.signal }).catch(() => undefined);
+	}
+
+	/** Waits for this join's turn at the ramp's pace; false if the run stopped meanwhile. */
+	async #turnToJoin(): Promise<boolean> {
+		const at = Math.max(Date.now(), this.#nextJoinAt);
+		this.#nextJoinAt = at + 1000 / this.#options.ramp;
+		await this.#wait(at - Date.now());
+		return !this.#stopping.signal.aborted;
 	}
 
 	/** Browsers first (launched or connected), then people join at the ramp's pace, spread evenly over them. */
@@ -158,7 +161,7 @@ export class LoadTest {
 		}
 		const joins: Promise<void>[] = [];
 		for (const [n, index] of mine.entries()) {
-			if (this.#stopping.signal.aborted) break;
+			if (!await this.#turnToJoin()) break;
 			const browser = this.#browsers[n % this.#browsers.length]!;
 			const where = options.browsers.length ? options.browsers[n % options.browsers.length]! : 'local';
 			joins.push(BrowserParticipant.join(browser, options.shard.count > 1 ? `${where} (shard ${options.shard.index}/${options.shard.count})` : where, {
@@ -172,7 +175,6 @@ export class LoadTest {
 				this.#people.push(person);
 				this.#browserOf.set(person, browser);
 			}));
-			await this.#wait(1000 / options.ramp);
 		}
 		await Promise.all(joins);
 	}
@@ -185,12 +187,15 @@ export class LoadTest {
 		const appToken = signAppToken({ id: options.app.id, secret: options.app.secret }, options.app.userId, options.app.userName, 3600);
 		const roomId = await this.#roomIdOf(origin, appToken);
 		const results = mine.map((index): ParticipantResult => ({ id: `bots/Bot ${index + 1}`, kind: 'bot', name: `Bot ${index + 1}`, where: 'bots', joined: false, samples: [] }));
-		this.#botResults.push(...results);
-		await this.#swarm.join(mine.length, (n) => ({
-			url: origin, roomId, appToken, name: results[n]!.name, speaking: n < 3, grid: { tiles: 9, tileHeight: 180, speakerHeight: 540 },
-		}), {
-			concurrency: Math.max(1, Math.round(options.ramp)),
-			signal: this.#stopping.signal,
+		// A bot counts once it sets out: those a stopped run never sent did not fail, and (like browser
+		// participants never started) are left out of the report.
+		await this.#swarm.join(mine.length, (n) => {
+			this.#botResults.push(results[n]!);
+			return { url: origin, roomId, appToken, name: results[n]!.name, speaking: n < 3, grid: { tiles: 9, tileHeight: 180, speakerHeight: 540 } };
+		}, {
+			// The ramp alone sets the pace: like browsers, a slow join does not hold up the next.
+			concurrency: mine.length,
+			pace: () => this.#turnToJoin(),
 			joined: (n, bot, ms) => {
 				Object.assign(results[n]!, { joined: true, joinMs: ms });
 				this.#resultOf.set(bot, results[n]!);
@@ -201,9 +206,6 @@ export class LoadTest {
 				results[n]!.failure = (error as { code?: string }).code ?? (/timed out/.test(String(error)) ? 'timeout' : `error: ${String(error).split('\n')[0]}`);
 			},
 		});
-		// Bots a stopped run never sent did not fail: like browser participants never started, they are left out.
-		const unsent = new Set(results.filter(({ joined, failure }) => !joined && failure === undefined));
-		this.#botResults.splice(0, Infinity, ...this.#botResults.filter((result) => !unsent.has(result)));
 	}
 
 	/** The room behind the invite link, as its owner app sees it (the ingest API takes the room's id). */

@@ -59,6 +59,12 @@ function count(name: string, raw: string, min = 0): number {
 	return value;
 }
 
+function rate(name: string, raw: string): number {
+	const value = Number(raw);
+	if (!(value > 0 && Number.isFinite(value))) throw new Error(`--${name} is a number of joins per second above 0, not "${raw}"`);
+	return value;
+}
+
 function duration(name: string, raw: string): number {
 	const ms = parseDuration(raw);
 	if (ms === undefined) throw new Error(`--${name} is a duration such as 30s or 500ms, not "${raw}"`);
@@ -128,7 +134,7 @@ async function main(): Promise<number> {
 		inviteUrl: command,
 		participants: count('participants', values.participants),
 		perBrowser: count('per-browser', values['per-browser'], 1),
-		ramp: Number(values.ramp) > 0 ? Number(values.ramp) : 1,
+		ramp: rate('ramp', values.ramp),
 		durationSeconds: count('duration', values.duration, 1),
 		camera: fraction('camera', values.camera),
 		microphone: fraction('microphone', values.microphone),
