@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The tests need Debian's Chromium (end-to-end), openssl (the DTLS
 // certificate for mediasoup's own suite), ffmpeg (the bots' clip, and
-// streaming a file into a room through the ingest API) and coturn (a real
-// TURN server for relay-only browsers); the worker's build dependencies are
+// streaming a file into a room through the ingest API), coturn (a real
+// TURN server for relay-only browsers) and haproxy (a real reverse proxy in
+// front of the server, for client addresses behind it); the worker's build dependencies are
 // the postinstall's business. Installs what is missing with apt-get when
 // running as root, and fails loudly otherwise: tests never skip for want of a
 // package.
@@ -14,6 +15,7 @@ const needed = [
 	{ pkg: 'openssl', present: () => fs.existsSync('/usr/bin/openssl') },
 	{ pkg: 'ffmpeg', present: () => fs.existsSync('/usr/bin/ffmpeg') },
 	{ pkg: 'coturn', present: () => fs.existsSync('/usr/bin/turnserver') },
+	{ pkg: 'haproxy', present: () => fs.existsSync('/usr/sbin/haproxy') },
 ];
 
 function fail(message) {
