@@ -112,7 +112,7 @@ export class RoomsServer {
 			inviteUrl,
 		});
 		this.invitations = new Invitations(stores.rooms, stores.bans, this.liveRooms, this.apps, this.links, this.moderation,
-			this.activity, tokens, { maxParticipants: config.maxParticipants, iceServers, inviteUrl });
+			this.activity, tokens, { maxParticipants: config.maxParticipants, roomsPerUser: config.roomsPerUser, iceServers, inviteUrl });
 		this.ingest = new Ingest(stores.rooms, this.liveRooms, this.moderation, tokens, { idleMs: config.ingestIdleSeconds * 1000 }, logger);
 		this.metrics = new Metrics(this.liveRooms, workers);
 		const originAllowed = originCheck(() => this.url, config.allowedOrigins);
@@ -129,6 +129,7 @@ export class RoomsServer {
 			webRoomsPerHour: config.webRoomsPerHour,
 			originAllowed,
 			metricsToken: config.metricsToken,
+			trustProxy: config.trustProxy,
 			webDistDir: path.join(projectRoot, 'dist', 'web'),
 			webHosts: config.webHosts,
 			notReadyBecause: () => this.#notReadyBecause(),
@@ -142,6 +143,8 @@ export class RoomsServer {
 			connectionsPerIpPerMinute: config.rateLimitPerMinute,
 			originAllowed,
 			iceServers,
+			trustProxy: config.trustProxy,
+			ownAddresses: new Set(config.listenAddresses.flatMap(({ ip, announcedAddress }) => [ip, ...(announcedAddress ? [announcedAddress] : [])])),
 		});
 	}
 

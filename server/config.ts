@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { LIMITS } from '../shared/limits.js';
+import { compileProxyTrust, type ProxyTrust } from './http/clientAddress.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -74,6 +75,22 @@ const EnvSchema = z.object({
 	/** Requests per minute per IP on the public invite endpoints. Default 300. */
 	ROOMS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
 	ROOMS_WEB_ROOMS_PER_HOUR: z.coerce.number().int().min(1).default(20),
+	/** Rooms one app user may have open at once (ended or expired ones do not count). Default 100. */
+	ROOMS_MAX_OPEN_ROOMS_PER_USER: z.coerce.number().int().min(1).default(100),
+	/** Rooms one app user may create in any hour. Default 60. */
+	ROOMS_ROOMS_PER_USER_PER_HOUR: z.coerce.number().int().min(1).default(60),
+	/**
+	 * Which TCP peers are proxies whose X-Forwarded-For names the client, for HTTP and Socket.IO alike:
+	 * `loopback` (default), `linklocal`, `uniquelocal`, addresses or subnets, comma-separated; or `false`.
+	 */
+	ROOMS_TRUST_PROXY: z.string().default('loopback').transform((value, ctx) => {
+		try {
+			return compileProxyTrust(value);
+		} catch (error) {
+			ctx.addIssue({ code: 'custom', message: `${value}: ${(error as Error).message}` });
+			return z.NEVER;
+		}
+	}),
 	/** TLS certificate and key (PEM files) for HTTPS. Default: plain HTTP. */
 	ROOMS_TLS_CERT: z.string().min(1).optional(),
 	ROOMS_TLS_KEY: z.string().min(1).optional(),
@@ -128,6 +145,10 @@ export interface Config {
 	rateLimitPerMinute: number;
 	/** Rooms one IP address may create from the landing page per hour. */
 	webRoomsPerHour: number;
+	/** Rooms one app user may have open at once, and create in an hour. */
+	roomsPerUser: { maxOpen: number; perHour: number };
+	/** Which peers are proxies trusted to name the client (ROOMS_TRUST_PROXY). */
+	trustProxy: ProxyTrust;
 	tls: { certFile: string; keyFile: string } | undefined;
 	webHosts: boolean;
 	knockTimeoutSeconds: number;
@@ -232,6 +253,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		retention: { roomDays: e.ROOMS_RETENTION_DAYS, webhookDays: e.ROOMS_WEBHOOK_RETENTION_DAYS },
 		rateLimitPerMinute: e.ROOMS_RATE_LIMIT_PER_MINUTE,
 		webRoomsPerHour: e.ROOMS_WEB_ROOMS_PER_HOUR,
+		roomsPerUser: { maxOpen: e.ROOMS_MAX_OPEN_ROOMS_PER_USER, perHour: e.ROOMS_ROOMS_PER_USER_PER_HOUR },
+		trustProxy: e.ROOMS_TRUST_PROXY,
 		tls: e.ROOMS_TLS_CERT ? { certFile: e.ROOMS_TLS_CERT, keyFile: e.ROOMS_TLS_KEY! } : undefined,
 		webHosts: e.ROOMS_WEB_HOSTS,
 		knockTimeoutSeconds: e.ROOMS_KNOCK_TIMEOUT_SECONDS,

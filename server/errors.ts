@@ -33,6 +33,7 @@ export const Errors = {
 	unavailable: (message: string) => new RoomsError(ErrorCode.UNAVAILABLE, message),
 	draining: () => new RoomsError(ErrorCode.DRAINING, 'this server is restarting; join again in a moment'),
 	rateLimited: (what: string) => new RoomsError(ErrorCode.RATE_LIMITED, `too many ${what}; slow down`),
+	roomQuota: (message: string) => new RoomsError(ErrorCode.RATE_LIMITED, message),
 	limitReached: (what: string, limit: number) => new RoomsError(ErrorCode.LIMIT_REACHED, `at most ${limit} ${what} per person`),
 };
 

@@ -23,7 +23,9 @@ const DECEPTIVE = /[\u0000-\u001f\u007f-\u009f\u200b\u200e\u200f\u202a-\u202e\u2
 const shownText = (max: number) => z.string().trim().min(1).max(max)
 	.refine((value) => !DECEPTIVE.test(value), 'must not contain control, bidirectional-override or zero-width characters');
 
-const displayName = shownText(LIMITS.nameMaxLength);
+/** A person's name as others see it: from a join, or from an app token's `name` claim. */
+export const DisplayName = shownText(LIMITS.nameMaxLength);
+const displayName = DisplayName;
 
 export const Audience = z.enum(['link', 'signed-in']);
 export type Audience = z.infer<typeof Audience>;
@@ -279,7 +281,8 @@ export const ProducerRequest = z.strictObject({ producerId: id });
 export const ConsumeRequest = z.strictObject({ transportId: id, producerId: id });
 export const ConsumerRequest = z.strictObject({ consumerId: id });
 export const ChatRequest = z.strictObject({
-	text: z.string().trim().min(1).max(LIMITS.chatMaxLength),
+	// The same characters as names are refused: an override would turn a link's text around in everyone's chat.
+	text: shownText(LIMITS.chatMaxLength),
 	/** Sends privately to this participant; absent for everyone. */
 	to: id.optional(),
 });

@@ -8,7 +8,7 @@
  */
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
-import { LIMITS } from '../../shared/limits.js';
+import { DisplayName } from '../../shared/schemas.js';
 import { AppRegistry, type App } from '../apps/AppRegistry.js';
 import { Errors } from '../errors.js';
 
@@ -29,7 +29,6 @@ export interface AppUser {
 const Claims = z.object({
 	iss: z.string(),
 	sub: z.string().min(1).max(128),
-	name: z.string().trim().min(1).max(LIMITS.nameMaxLength),
 	exp: z.number(),
 });
 
@@ -58,8 +57,17 @@ export function verifyAppToken(token: string, apps: AppRegistry, use: AppTokenUs
 		}
 		throw Errors.authInvalid(`invalid app token: ${(error as Error).message}`);
 	}
+	// Exactly the audience asked for: jsonwebtoken passes an array holding it among others, which would let
+	// one token be both a join link's (forwarded in chats) and the API's.
+	const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+	if (audiences.length === 0 || audiences.some((audience) => audience !== APP_TOKEN_AUDIENCE[use])) {
+		throw Errors.authInvalid(`this app token is not only for ${use === 'api' ? 'the API' : 'joining'}: its aud must be exactly "${APP_TOKEN_AUDIENCE[use]}"`);
+	}
 	const claims = Claims.safeParse(payload);
 	if (!claims.success) throw Errors.authInvalid('app token needs sub, name and exp claims');
+	// The name is shown to everyone in the room and on the invite page: the same rules as a name typed at the door.
+	const name = DisplayName.safeParse(payload.name);
+	if (!name.success) throw Errors.authInvalid(`app token's name claim: ${name.error.issues[0]!.message}`);
 	const nowSeconds = Math.floor(Date.now() / 1000);
 	if (claims.data.exp > nowSeconds + APP_TOKEN_MAX_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) {
 		throw Errors.authInvalid('app tokens may live at most one hour');
@@ -67,7 +75,7 @@ export function verifyAppToken(token: string, apps: AppRegistry, use: AppTokenUs
 	if (!AppRegistry.isValidUserId(app, claims.data.sub)) {
 		throw Errors.authInvalid(`sub is not a valid ${app.name} user id`);
 	}
-	return { app, userId: claims.data.sub, identity: `${app.id}:${claims.data.sub}`, name: claims.data.name };
+	return { app, userId: claims.data.sub, identity: `${app.id}:${claims.data.sub}`, name: name.data };
 }
 
 /** Signs an app token, as a chat app's backend would (CLI and tests). */

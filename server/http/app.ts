@@ -7,6 +7,7 @@ import { InviteCode, InviteStatusBody, JoinBody, WebRoomBody } from '../../share
 import { hashSecret, matchesHash } from '../auth/secrets.js';
 import { Errors } from '../errors.js';
 import { errorHandler, sendError } from './errorResponses.js';
+import type { ProxyTrust } from './clientAddress.js';
 import type { OriginCheck } from './origins.js';
 import { type OwnerRoutesDeps, ownerRoutes } from './ownerRoutes.js';
 import { parseBody } from './validate.js';
@@ -27,6 +28,8 @@ export interface HttpAppDeps extends OwnerRoutesDeps {
 	originAllowed: OriginCheck;
 	/** When set, /metrics answers only `Authorization: Bearer <metricsToken>`. */
 	metricsToken: string | undefined;
+	/** Which peers are proxies trusted to name the client: `req.ip`, and so every rate limit, follows it. */
+	trustProxy: ProxyTrust;
 }
 
 function parseCode(raw: string): string {
@@ -39,7 +42,8 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 	const { invitations, metrics, logger } = deps;
 	const app = express();
 	app.disable('x-powered-by');
-	app.set('trust proxy', 'loopback');
+	// The same trust as Socket.IO's (clientAddress.ts): both count a client behind a proxy as itself.
+	app.set('trust proxy', deps.trustProxy);
 	app.use(helmet({
 		contentSecurityPolicy: {
 			directives: {

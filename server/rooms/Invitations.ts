@@ -17,7 +17,7 @@ import { hashSecret, matchesHash, newHostKey } from '../auth/secrets.js';
 import { Errors, refusal } from '../errors.js';
 import type { IdentityLinks } from '../identity/IdentityLinks.js';
 import type { IceServers } from '../media/IceServers.js';
-import type { BanStore, RoomPosition, RoomRecord, RoomStore } from '../store/RoomStore.js';
+import { type BanStore, type OwnerQuota, OwnerQuotaError, type RoomPosition, type RoomRecord, type RoomStore } from '../store/RoomStore.js';
 import type { ActivityFeed } from './ActivityFeed.js';
 import { UNOPENED_ROOM, admission, isExpired } from './admission.js';
 import { bansFor } from './bans.js';
@@ -28,6 +28,8 @@ import { hostLink, roomView } from './views.js';
 
 export interface InvitationsOptions {
 	maxParticipants: number;
+	/** Rooms one app user may have open at once, and create in an hour. */
+	roomsPerUser: { maxOpen: number; perHour: number };
 	iceServers: IceServers;
 	inviteUrl: (code: string) => string;
 }
@@ -45,7 +47,13 @@ export class Invitations {
 		private readonly options: InvitationsOptions,
 	) {}
 
-	async createRoom(owner: Pick<AppUser, 'identity' | 'name'>, body: CreateRoomBody): Promise<CreatedRoom> {
+	/** A room for an app user, within their quota: each room stays open until the app ends it. */
+	createRoom(owner: Pick<AppUser, 'identity' | 'name'>, body: CreateRoomBody): Promise<CreatedRoom> {
+		const { maxOpen, perHour } = this.options.roomsPerUser;
+		return this.#create(owner, body, { maxOpen, maxCreatedSince: perHour, since: new Date(Date.now() - 3_600_000).toISOString() });
+	}
+
+	async #create(owner: Pick<AppUser, 'identity' | 'name'>, body: CreateRoomBody, quota?: OwnerQuota): Promise<CreatedRoom> {
 		const hostKey = newHostKey();
 		const now = new Date().toISOString();
 		const record = await withFreshCode(async (code) => {
@@ -68,7 +76,12 @@ export class Invitations {
 				updatedAt: now,
 				endedAt: null,
 			};
-			await this.rooms.insertRoom(candidate);
+			await this.rooms.insertRoom(candidate, quota).catch((error: unknown) => {
+				if (!(error instanceof OwnerQuotaError)) throw error;
+				throw Errors.roomQuota(error.limit === 'open'
+					? `this user already has ${error.max} open rooms, the most allowed (ROOMS_MAX_OPEN_ROOMS_PER_USER); end one first`
+					: `this user created ${error.max} rooms in the last hour, the most allowed (ROOMS_ROOMS_PER_USER_PER_HOUR); try again later`);
+			});
 			return candidate;
 		});
 		await this.activity.notify(record, 'room.created');
@@ -79,10 +92,11 @@ export class Invitations {
 	/**
 	 * A room created from the landing page. Its owner is a fresh identity of
 	 * the built-in `web` app: the creator manages it through the host link.
+	 * Each has a new owner, so the quota is the address's (ROOMS_WEB_ROOMS_PER_HOUR, at the edge).
 	 */
 	createWebRoom(name: string, title?: string): Promise<CreatedRoom> {
 		const owner = { identity: `web:${nanoid()}`, name };
-		return this.createRoom(owner, title ? { title } : {});
+		return this.#create(owner, title ? { title } : {});
 	}
 
 	/** Rooms of the user and of every identity linked to them, newest first, a page at a time. */

@@ -21,6 +21,7 @@ import type { Moderation } from '../rooms/Moderation.js';
 import type { Room } from '../rooms/Room.js';
 import type { BanStore } from '../store/RoomStore.js';
 import { HANDLERS, type SessionContext, sessionLimits } from './handlers.js';
+import { type ProxyTrust, clientAddress } from '../http/clientAddress.js';
 import type { OriginCheck } from '../http/origins.js';
 import type { IceServers } from '../media/IceServers.js';
 import { bansFor } from '../rooms/bans.js';
@@ -48,17 +49,16 @@ export interface SignalingDeps {
 	originAllowed: OriginCheck;
 	/** Each participant's ICE servers, with TURN credentials of their own. */
 	iceServers: IceServers;
+	/** Which peers are proxies trusted to name the client, as for HTTP. */
+	trustProxy: ProxyTrust;
+	/** Addresses this server's own sockets listen on or announce: never a plain transport's destination for a remote client. */
+	ownAddresses: ReadonlySet<string>;
 }
 
 function toErrorBody(error: unknown, logger: Logger, context: Record<string, unknown>): ErrorBody {
 	if (error instanceof RoomsError) return { code: error.code, message: error.message, ...(error.reason ? { reason: error.reason } : {}) };
 	logger.error({ err: error, ...context }, 'signalling request failed');
 	return { code: ErrorCode.INTERNAL, message: 'internal error' };
-}
-
-/** An IPv4 peer of a dual-stack socket shows as `::ffff:a.b.c.d`; the address itself is what transports use. */
-function unmappedAddress(address: string): string {
-	return address.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address;
 }
 
 /** Validates, handles and answers one request; never throws. */
@@ -99,7 +99,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 	io.use(async (socket, next) => {
 		try {
 			// Before the token is even read: a flood of junk costs a map lookup.
-			if (!connectionsByIp.take(unmappedAddress(socket.handshake.address))) throw Errors.rateLimited('connections from this address');
+			if (!connectionsByIp.take(clientAddress(socket.request, deps.trustProxy))) throw Errors.rateLimited('connections from this address');
 			const claims = tokens.verify(socket.handshake.auth?.token);
 			if (!connectionsByParticipant.take(claims.pid)) throw Errors.rateLimited('reconnects');
 			const room = await liveRooms.open(claims.rid);
@@ -132,7 +132,8 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 		});
 		const ctx: SessionContext = {
 			room, claims, tokens, moderation, bans, connection, iceServers: deps.iceServers,
-			remoteAddress: unmappedAddress(socket.handshake.address),
+			remoteAddress: clientAddress(socket.request, deps.trustProxy),
+			ownAddresses: deps.ownAddresses,
 			draining: () => liveRooms.draining,
 			limits: sessionLimits(),
 		};

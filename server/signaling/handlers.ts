@@ -14,6 +14,7 @@ import type { ParticipantClaims, ParticipantTokens } from '../auth/participantTo
 import { Errors } from '../errors.js';
 import { asMediasoup } from '../media/clientParameters.js';
 import type { IceServers } from '../media/IceServers.js';
+import { plainDestinationRefusal } from '../media/plainDestination.js';
 import type { Actor } from '../rooms/ActivityFeed.js';
 import { bansFor } from '../rooms/bans.js';
 import type { Moderation } from '../rooms/Moderation.js';
@@ -30,8 +31,10 @@ export interface SessionContext {
 	moderation: Moderation;
 	bans: BanStore;
 	iceServers: IceServers;
-	/** The address this connection comes from: plain receive transports send only there. */
+	/** The address this connection comes from (behind a trusted proxy, the forwarded one): plain receive transports send only there. */
 	remoteAddress: string;
+	/** The server's own listen and announced addresses. */
+	ownAddresses: ReadonlySet<string>;
 	/** Whether the server is stopping (see LiveRooms.drain). */
 	draining: () => boolean;
 	/** This session's rate limits for its frequent requests. */
@@ -102,7 +105,8 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 	'transport.connect': async (ctx, { transportId, dtlsParameters, ip, port, srtpParameters }) => {
 		const participant = joined(ctx);
 		// Otherwise a token could point the server's media at anyone's address.
-		if (ip !== undefined && ip !== ctx.remoteAddress) throw Errors.forbidden('plain transports send only to the address this connection comes from');
+		const refused = ip === undefined ? undefined : plainDestinationRefusal(ip, ctx.remoteAddress, ctx.ownAddresses);
+		if (refused) throw Errors.forbidden(refused);
 		await ctx.room.media.connectTransport(participant.media, transportId, {
 			...(dtlsParameters ? { dtlsParameters: asMediasoup.dtlsParameters(dtlsParameters) } : {}),
 			...(ip ? { ip } : {}),

@@ -62,9 +62,29 @@ export class CodeTakenError extends Error {
 	override name = 'CodeTakenError';
 }
 
+/** Limits on one owner's rooms, checked in the insert's own transaction so that concurrent creates cannot all pass. */
+export interface OwnerQuota {
+	/** Rooms still open (not ended, link not expired) the owner may have. */
+	maxOpen: number;
+	/** Rooms the owner may have created since `since` (ISO time). */
+	maxCreatedSince: number;
+	since: string;
+}
+
+/** The owner is at one of their OwnerQuota limits; nothing was inserted. */
+export class OwnerQuotaError extends Error {
+	override name = 'OwnerQuotaError';
+	constructor(readonly limit: 'open' | 'created', readonly max: number) {
+		super(`owner is at the ${limit} rooms limit of ${max}`);
+	}
+}
+
 export interface RoomStore {
-	/** Inserts atomically; rejects with CodeTakenError if the code is used or retired. */
-	insertRoom(room: RoomRecord): Promise<void>;
+	/**
+	 * Inserts atomically; rejects with CodeTakenError if the code is used or
+	 * retired, and with OwnerQuotaError if the owner is at a limit of `quota`.
+	 */
+	insertRoom(room: RoomRecord, quota?: OwnerQuota): Promise<void>;
 	getRoom(id: string): Promise<RoomRecord | undefined>;
 	getRoomByCode(code: string): Promise<RoomRecord | undefined>;
 	/** Newest first (by creation, then id); `after` continues a listing after that room. */

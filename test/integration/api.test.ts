@@ -87,6 +87,45 @@ describe('POST /api/v1/rooms', () => {
 	});
 });
 
+describe('rooms per app user', () => {
+	it('keeps each user within ROOMS_MAX_OPEN_ROOMS_PER_USER open rooms, even when they all ask at once', async () => {
+		const quota = await startServer({ ROOMS_MAX_OPEN_ROOMS_PER_USER: '3', ROOMS_ROOMS_PER_USER_PER_HOUR: '100' });
+		try {
+			const owner = appToken('messenger', 'u-many', 'Max');
+			const create = () => api(quota.url, 'POST', '/api/v1/rooms', { token: owner, body: {} });
+			const burst = await Promise.all(Array.from({ length: 10 }, create));
+			expect(burst.map(({ status }) => status).sort()).toEqual([201, 201, 201, ...Array(7).fill(429)]);
+			expect(burst.find(({ status }) => status === 429)!.body.error).toMatchObject({
+				code: 'RATE_LIMITED', message: expect.stringContaining('already has 3 open rooms'),
+			});
+			expect((await api(quota.url, 'GET', '/api/v1/rooms', { token: owner })).body.rooms).toHaveLength(3);
+			// Someone else of the same app is not affected, and ending a room makes room for another.
+			expect((await api(quota.url, 'POST', '/api/v1/rooms', { token: appToken('messenger', 'u-other', 'Ola'), body: {} })).status).toBe(201);
+			const first = burst.find(({ status }) => status === 201)!.body.room.id;
+			expect((await api(quota.url, 'POST', `/api/v1/rooms/${first}/end`, { token: owner })).status).toBe(200);
+			expect((await create()).status).toBe(201);
+		} finally {
+			await quota.close();
+		}
+	});
+
+	it('keeps each user within ROOMS_ROOMS_PER_USER_PER_HOUR new rooms, ended or not', async () => {
+		const quota = await startServer({ ROOMS_MAX_OPEN_ROOMS_PER_USER: '100', ROOMS_ROOMS_PER_USER_PER_HOUR: '2' });
+		try {
+			const owner = appToken('messenger', 'u-hourly', 'Hal');
+			const create = () => api(quota.url, 'POST', '/api/v1/rooms', { token: owner, body: {} });
+			const made = [await create(), await create()];
+			expect(made.map(({ status }) => status)).toEqual([201, 201]);
+			await api(quota.url, 'POST', `/api/v1/rooms/${made[0]!.body.room.id}/end`, { token: owner });
+			const third = await create();
+			expect(third.status).toBe(429);
+			expect(third.body.error.message).toContain('created 2 rooms in the last hour');
+		} finally {
+			await quota.close();
+		}
+	});
+});
+
 describe('app authentication', () => {
 	const now = () => Math.floor(Date.now() / 1000);
 	const cases: [string, () => string, string][] = [
@@ -103,6 +142,11 @@ describe('app authentication', () => {
 		['HS512 instead of HS256', () => sign({}, { issuer: 'messenger', subject: 'u-1', audience: 'rooms', expiresIn: 60, algorithm: 'HS512' }), 'AUTH_INVALID'],
 		['an expired token', () => sign({ exp: now() - 120 }, { issuer: 'messenger', subject: 'u-1', audience: 'rooms' }), 'AUTH_EXPIRED'],
 		['garbage', () => 'not.a.jwt', 'AUTH_INVALID'],
+		// jsonwebtoken accepts an array holding the audience among others: one token would be a join link's and the API's.
+		['an audience array that also names joining', () => sign({}, { issuer: 'messenger', subject: 'u-1', audience: ['rooms:join', 'rooms'], expiresIn: 60 }), 'AUTH_INVALID'],
+		['a name with a bidi override', () => sign({ name: 'Ana \u202Egnp.exe' }, { issuer: 'messenger', subject: 'u-1', audience: 'rooms', expiresIn: 60 }), 'AUTH_INVALID'],
+		['a name with a control character', () => sign({ name: 'Ana\u0007' }, { issuer: 'messenger', subject: 'u-1', audience: 'rooms', expiresIn: 60 }), 'AUTH_INVALID'],
+		['no name', () => jwt.sign({}, messenger.secret, { algorithm: 'HS256', issuer: 'messenger', subject: 'u-1', audience: 'rooms', expiresIn: 60 }), 'AUTH_INVALID'],
 	];
 
 	it.each(cases)('answers 401 for %s and creates nothing', async (_label, token, code) => {
@@ -114,6 +158,16 @@ describe('app authentication', () => {
 		expect(response.body.error.code).toBe(code);
 		const after = (await api(server.url, 'GET', '/api/v1/rooms', { token: owner })).body.rooms.length;
 		expect(after).toBe(before);
+	});
+
+	it("names the claim that broke the rule, and takes an audience array that holds only the endpoint's", async () => {
+		const bidi = sign({ name: 'Ana \u202Egnp.exe' }, { issuer: 'messenger', subject: 'u-1', audience: 'rooms', expiresIn: 60 });
+		const refused = await api(server.url, 'POST', '/api/v1/rooms', { token: bidi, body: {} });
+		expect(refused.body.error.message).toMatch(/name claim: must not contain control, bidirectional-override/);
+		const mixed = sign({}, { issuer: 'messenger', subject: 'u-1', audience: ['rooms', 'rooms:join'], expiresIn: 60 });
+		expect((await api(server.url, 'GET', '/api/v1/rooms', { token: mixed })).body.error.message).toContain('exactly "rooms"');
+		const onlyApi = sign({}, { issuer: 'messenger', subject: 'u-1', audience: ['rooms'], expiresIn: 60 });
+		expect((await api(server.url, 'GET', '/api/v1/rooms', { token: onlyApi })).status).toBe(200);
 	});
 
 	it('never logs or echoes a token or key, even at trace level', async () => {

@@ -145,6 +145,20 @@ describe('membership', () => {
 		expect(await refusal(ana.signaling.request('chat.send', { text: 'x', to: 'nobody' }))).toBe('NOT_FOUND');
 	});
 
+	it('refuses chat with a bidi override or a control character, and keeps the joiners scripts and emoji need', async () => {
+		const { room } = await createRoom(server.url);
+		const ana = await participant(room.code, 'Ana');
+		const bo = await participant(room.code, 'Bo');
+		for (const text of ['https://example.com/\u202Egpj.exe', 'a\u2066b', 'bell\u0007', 'zero\u200Bwidth']) {
+			expect(await refusal(ana.signaling.request('chat.send', { text }))).toBe('INVALID_PAYLOAD');
+		}
+		const family = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}';
+		const persian = 'می\u200Cخواهم';
+		for (const text of [family, persian]) expect((await ana.signaling.request('chat.send', { text })).text).toBe(text);
+		await bo.waitFor('chat.message', (m) => m.text === persian);
+		expect(bo.events.flatMap((e) => (e.event === 'chat.message' ? [e.payload.text] : []))).toEqual([family, persian]);
+	});
+
 	it('relays chat to the others without echoing it back', async () => {
 		const { room } = await createRoom(server.url);
 		const ana = await participant(room.code, 'Ana');

@@ -71,6 +71,9 @@ export async function testServerEnv(dataDir: string): Promise<Record<string, str
 		ROOMS_LISTEN_IP: '127.0.0.1',
 		ROOMS_RATE_LIMIT_PER_MINUTE: '100000',
 		ROOMS_WEB_ROOMS_PER_HOUR: '100000',
+		// Tests make many rooms as one app user; the quota tests set their own.
+		ROOMS_MAX_OPEN_ROOMS_PER_USER: '100000',
+		ROOMS_ROOMS_PER_USER_PER_HOUR: '100000',
 		// Leaves are recorded at once: tests of the churn window set their own.
 		ROOMS_CHURN_WINDOW_SECONDS: '0',
 		LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',

@@ -68,4 +68,21 @@ describe('loadConfig', () => {
 		expect(() => loadConfig({ ROOMS_TURN_SECRET: 'x'.repeat(16) })).toThrow(/ROOMS_TURN_SECRET/);
 		expect(() => loadConfig({ ROOMS_TURN_URLS: 'http://a.example', ROOMS_TURN_SECRET: 'x'.repeat(16) })).toThrow(/ROOMS_TURN_URLS/);
 	});
+
+	it('quotas rooms per app user: 100 open and 60 an hour by default', () => {
+		expect(loadConfig({}).roomsPerUser).toEqual({ maxOpen: 100, perHour: 60 });
+		expect(loadConfig({ ROOMS_MAX_OPEN_ROOMS_PER_USER: '5', ROOMS_ROOMS_PER_USER_PER_HOUR: '7' }).roomsPerUser).toEqual({ maxOpen: 5, perHour: 7 });
+		expect(() => loadConfig({ ROOMS_MAX_OPEN_ROOMS_PER_USER: '0' })).toThrow(/ROOMS_MAX_OPEN_ROOMS_PER_USER/);
+	});
+
+	it('trusts loopback proxies by default, a list of addresses and subnets when given, and none with false', () => {
+		const byDefault = loadConfig({}).trustProxy;
+		expect([byDefault('127.0.0.1', 0), byDefault('::1', 0), byDefault('10.0.0.1', 0)]).toEqual([true, true, false]);
+		const listed = loadConfig({ ROOMS_TRUST_PROXY: '10.1.0.0/16, 192.0.2.4' }).trustProxy;
+		expect([listed('10.1.2.3', 0), listed('192.0.2.4', 0), listed('127.0.0.1', 0)]).toEqual([true, true, false]);
+		expect(loadConfig({ ROOMS_TRUST_PROXY: 'false' }).trustProxy('127.0.0.1', 0)).toBe(false);
+		// Trusting every peer would let any client name its own address.
+		expect(() => loadConfig({ ROOMS_TRUST_PROXY: 'true' })).toThrow(/ROOMS_TRUST_PROXY/);
+		expect(() => loadConfig({ ROOMS_TRUST_PROXY: 'proxy.example' })).toThrow(/ROOMS_TRUST_PROXY/);
+	});
 });

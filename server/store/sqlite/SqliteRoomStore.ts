@@ -1,7 +1,7 @@
 /** Rooms and their invite codes, in the service's SQLite file. */
 import type Database from 'better-sqlite3';
 import type { SqliteExecutor } from './SqliteExecutor.js';
-import { CodeTakenError, type LockedBy, type PurgeCounts, type RoomPatch, type RoomPosition, type RoomRecord, type RoomStore } from '../RoomStore.js';
+import { CodeTakenError, type LockedBy, type OwnerQuota, OwnerQuotaError, type PurgeCounts, type RoomPatch, type RoomPosition, type RoomRecord, type RoomStore } from '../RoomStore.js';
 
 interface RoomRow {
 	id: string;
@@ -78,6 +78,7 @@ export class SqliteRoomStore implements RoomStore {
 	readonly #byId: Database.Statement<[string], RoomRow>;
 	readonly #byCode: Database.Statement<[string], RoomRow>;
 	readonly #retired: Database.Statement<[string], { code: string }>;
+	readonly #ownerCounts: Database.Statement<{ owner: string; now: string; since: string }, { open: number; created: number }>;
 
 	constructor(db: Database.Database, sql: SqliteExecutor) {
 		this.#db = db;
@@ -85,12 +86,22 @@ export class SqliteRoomStore implements RoomStore {
 		this.#byId = db.prepare('SELECT * FROM rooms WHERE id = ?');
 		this.#byCode = db.prepare('SELECT * FROM rooms WHERE code = ?');
 		this.#retired = db.prepare('SELECT code FROM retired_codes WHERE code = ?');
+		// Both counts walk the rooms_owner index (owner_identity, created_at).
+		this.#ownerCounts = db.prepare(`SELECT
+			COUNT(*) FILTER (WHERE status = 'open' AND (expires_at IS NULL OR expires_at > @now)) AS open,
+			COUNT(*) FILTER (WHERE created_at >= @since) AS created
+			FROM rooms WHERE owner_identity = @owner`);
 	}
 
-	insertRoom(room: RoomRecord): Promise<void> {
-		// One transaction: the retired-code check and the insert (whose UNIQUE code constraint
+	insertRoom(room: RoomRecord, quota?: OwnerQuota): Promise<void> {
+		// One transaction: the quota and retired-code checks and the insert (whose UNIQUE code constraint
 		// stops a concurrent twin) cannot be split by another writer.
 		return this.#sql.request(this.#db.transaction(() => {
+			if (quota) {
+				const counts = this.#ownerCounts.get({ owner: room.ownerIdentity, now: room.createdAt, since: quota.since })!;
+				if (counts.open >= quota.maxOpen) throw new OwnerQuotaError('open', quota.maxOpen);
+				if (counts.created >= quota.maxCreatedSince) throw new OwnerQuotaError('created', quota.maxCreatedSince);
+			}
 			if (this.#retired.get(room.code)) throw new CodeTakenError(`code ${room.code} was retired`);
 			try {
 				this.#db.prepare(`INSERT INTO rooms (id, code, title, owner_identity, owner_name, audience, max_participants,

@@ -1,7 +1,7 @@
 /** Opens the service's one SQLite file (WAL mode) and brings its schema up to date. */
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { DATABASE_FILE } from '../dataDir.js';
 
 /** Schema versions, applied in order; `user_version` records how many ran. Never edit a released entry. */
 const MIGRATIONS = [
@@ -82,9 +82,9 @@ const MIGRATIONS = [
 	);`,
 ];
 
+/** Opens the database in a data folder made private by preparePrivateDataDir. */
 export function openDatabase(dataDir: string): Database.Database {
-	fs.mkdirSync(dataDir, { recursive: true });
-	const db = new Database(path.join(dataDir, 'rooms.sqlite'));
+	const db = new Database(path.join(dataDir, DATABASE_FILE));
 	db.pragma('journal_mode = WAL');
 	db.pragma('synchronous = NORMAL');
 	db.pragma('busy_timeout = 5000');

@@ -1,5 +1,6 @@
 /** The embedded default: every store in one SQLite file under the data directory. */
 import type { Logger } from 'pino';
+import { preparePrivateDataDir } from '../dataDir.js';
 import type { Stores } from '../Stores.js';
 import { openDatabase } from './database.js';
 import { SqliteExecutor } from './SqliteExecutor.js';
@@ -12,6 +13,7 @@ import { SqliteWebhookOutbox } from './SqliteWebhookOutbox.js';
 const MAX_QUEUED = 100_000;
 
 export function openSqliteStores(dataDir: string, options: { waitMs: number; logger: Logger }): Stores {
+	preparePrivateDataDir(dataDir, options.logger);
 	const db = openDatabase(dataDir);
 	const sql = new SqliteExecutor(db, { ...options, maxQueued: MAX_QUEUED });
 	const moderation = new SqliteModerationStore(db, sql);
