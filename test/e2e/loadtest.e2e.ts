@@ -37,11 +37,11 @@ function runCli(args: string[], interruptAfterMs?: number): Promise<{ code: numb
 	});
 }
 
-/** Starts `rooms-loadtest agent`; resolves with it and its endpoint once it serves. */
-async function startAgent(): Promise<{ agent: ChildProcess; endpoint: string }> {
+/** Starts `rooms-loadtest agent`; resolves with it, its endpoint (secret included) once it serves, and what it has printed. */
+async function startAgent(): Promise<{ agent: ChildProcess; endpoint: string; output: () => string }> {
 	const agent = spawn(process.execPath, [CLI, 'agent', '--listen', `127.0.0.1:${await freeMediaPort()}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+	let output = '';
 	const endpoint = await new Promise<string>((resolve, reject) => {
-		let output = '';
 		agent.stdout!.on('data', (chunk) => {
 			output += chunk;
 			const match = /serving Chromium at (ws:\/\/\S+)/.exec(output);
@@ -49,14 +49,16 @@ async function startAgent(): Promise<{ agent: ChildProcess; endpoint: string }> 
 		});
 		agent.on('exit', (code) => reject(new Error(`the agent exited (${code}): ${output}`)));
 	});
-	return { agent, endpoint };
+	return { agent, endpoint, output: () => output };
 }
 
 test('2 browsers through an agent and 6 bots for 20 s: a report, decoding tiles, thresholds that hold, and a failing one that fails the exit', async () => {
 	test.setTimeout(180_000);
 	const { inviteUrl } = await createRoom(fixture.server.url, { waitForHost: false });
 	const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-loadtest-'));
-	const { agent, endpoint } = await startAgent();
+	const { agent, endpoint, output } = await startAgent();
+	// The secret is in the path: 256 random bits, never the old fixed /rooms-loadtest.
+	expect(endpoint).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/[\w-]{43}$/);
 	try {
 		// The thresholds judge the tool, not this machine: two Chromiums sending 720p simulcast and decoding 7 tiles each
 		// froze 0 % of tile samples on an idle 2-core machine, but 10 % with one core kept busy, as a shared CI machine may be.
@@ -79,6 +81,8 @@ test('2 browsers through an agent and 6 bots for 20 s: a report, decoding tiles,
 		}
 		expect(report.server.some(({ participants }) => participants === 8)).toBe(true);
 		expect(report.verdicts.every(({ pass }) => pass)).toBe(true);
+		// Everything a load run asks of a served browser passes the agent's gate.
+		expect(output()).not.toContain('agent refused');
 
 		// The same run judged against an impossible frame rate: the exit says so.
 		const judged = await runCli(['merge', path.join(out, dir!, 'report.json'), '--min-fps', '1000', '--out', out]);

@@ -3,12 +3,12 @@
  * browsers served by agents on other machines (`rooms-loadtest agent`,
  * Playwright's browser-server protocol), or any grid that speaks it.
  */
-import { type Browser, type BrowserServer, type CDPSession, chromium } from '@playwright/test';
+import { type Browser, type CDPSession, chromium } from '@playwright/test';
 import { fakeMedia, fakeMediaSwitches } from './fakeMedia.js';
 
 export const CHROMIUM = process.env.ROOMS_LOADTEST_CHROMIUM ?? '/usr/bin/chromium';
 /** Each browser participant decodes and encodes real video: no GPU here, and no sandbox in containers. */
-const SWITCHES = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',
+export const SWITCHES = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',
 	'--disable-component-update', '--disable-sync', '--disable-renderer-backgrounding', '--disable-background-timer-throttling',
 	'--disable-backgrounding-occluded-windows'];
 /**
@@ -16,33 +16,16 @@ const SWITCHES = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '-
  * handlers would close the browsers and exit 130 at Ctrl-C, before the report
  * is written. The browsers still die with the process if it exits.
  */
-const OWN_SIGNALS = { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false };
+export const OWN_SIGNALS = { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false };
 
 /** A Chromium on this machine, its fake camera and microphone playing the load test's clip. */
 export function launchLocal(): Promise<Browser> {
 	return chromium.launch({ executablePath: CHROMIUM, args: [...SWITCHES, ...fakeMediaSwitches(fakeMedia())], ...OWN_SIGNALS });
 }
 
-/** A browser served by an agent (or a grid): `ws://host:port/path`. */
+/** A browser served by an agent (agent.ts), or a grid: `ws://host:port/path`, the path holding the agent's secret. */
 export function connectRemote(endpoint: string): Promise<Browser> {
 	return chromium.connect(endpoint, { timeout: 30_000 });
-}
-
-/**
- * Serves Chromium to coordinators on `listen` (host:port) until stopped: the
- * agent side of `--browsers`. The clip is made here, where Chromium reads it.
- */
-export async function serveBrowsers(listen: string): Promise<BrowserServer> {
-	const match = /^(.*):(\d+)$/.exec(listen);
-	if (!match) throw new Error(`--listen needs host:port, not "${listen}"`);
-	return chromium.launchServer({
-		executablePath: CHROMIUM,
-		args: [...SWITCHES, ...fakeMediaSwitches(fakeMedia())],
-		host: match[1]!.replace(/^\[|\]$/g, ''),
-		port: Number(match[2]),
-		wsPath: '/rooms-loadtest',
-		...OWN_SIGNALS,
-	});
 }
 
 /** A Chromium's CPU use, from the process list it keeps of itself (works for agents' browsers too). */

@@ -3,9 +3,9 @@
  *
  *   npm run loadtest -- <invite link> [--participants 4 --per-browser 2 --ramp 1 --duration 60
  *       --camera 1 --microphone 0.2 --layout grid --bots 0 --app ID --app-secret S --app-user U
- *       --browsers ws://a:4000/rooms-loadtest,ws://b:4000/rooms-loadtest --shard 1/1 --out loadtest-results
+ *       --browsers ws://a:4000/<secret>,ws://b:4000/<secret> --shard 1/1 --out loadtest-results
  *       --min-fps 12 --max-freeze-ratio 0.01 --max-join-p95 3s ...]
- *   npm run loadtest -- agent --listen 0.0.0.0:4000
+ *   npm run loadtest -- agent [--listen 127.0.0.1:4000 --token <secret>]   (prints the endpoint for --browsers)
  *   npm run loadtest:merge -- <report.json>... [thresholds]
  *
  * Exits 1 when a threshold fails, 2 when the run itself could not be made.
@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { endProgress, progress } from '../bench/support/measure.js';
-import { serveBrowsers } from './browsers.js';
+import { BrowserAgent } from './agent.js';
 import { renderHtml } from './htmlReport.js';
 import { LoadTest } from './LoadTest.js';
 import { mergeReports } from './merge.js';
@@ -43,6 +43,7 @@ const { values, positionals } = parseArgs({
 		'metrics-token': { type: 'string', default: process.env.ROOMS_METRICS_TOKEN },
 		'join-timeout': { type: 'string', default: '30s' },
 		listen: { type: 'string', default: '127.0.0.1:4000' },
+		token: { type: 'string', default: process.env.ROOMS_LOADTEST_AGENT_TOKEN },
 		...thresholdOptions,
 	},
 });
@@ -113,10 +114,14 @@ function onInterrupt(finish: () => void): void {
 async function main(): Promise<number> {
 	const [command, ...rest] = positionals;
 	if (command === 'agent') {
-		const server = await serveBrowsers(values.listen);
-		console.log(`[loadtest] agent serving Chromium at ${server.wsEndpoint()} (Ctrl-C stops it)`);
+		const agent = await BrowserAgent.start({ listen: values.listen, ...(values.token ? { token: values.token } : {}) });
+		if (!agent.loopbackOnly) {
+			console.warn(`[loadtest] warning: listening on ${values.listen}, beyond this machine. Anyone who learns the endpoint below drives a `
+				+ 'browser here; reach agents over an SSH tunnel, or keep the port behind a firewall on a private network (README, "Load testing").');
+		}
+		console.log(`[loadtest] agent serving Chromium at ${agent.endpoint} (give it to --browsers; Ctrl-C stops it)`);
 		await new Promise<void>((resolve) => onInterrupt(resolve));
-		await server.close();
+		await agent.close();
 		return 0;
 	}
 	if (command === 'merge') {
