@@ -1,5 +1,4 @@
 import { ErrorCode } from '../shared/errors.js';
-import type { RefusalCode } from './rooms/admission.js';
 
 /**
  * The one error class of the domain: a fixed code and a message safe to show
@@ -36,18 +35,3 @@ export const Errors = {
 	roomQuota: (message: string) => new RoomsError(ErrorCode.RATE_LIMITED, message),
 	limitReached: (what: string, limit: number) => new RoomsError(ErrorCode.LIMIT_REACHED, `at most ${limit} ${what} per person`),
 };
-
-const REFUSALS: Record<RefusalCode, () => RoomsError> = {
-	ROOM_ENDED: Errors.roomEnded,
-	REMOVED: Errors.removed,
-	DENIED: Errors.denied,
-	INVITE_EXPIRED: Errors.inviteExpired,
-	SIGNED_IN_ONLY: Errors.signedInOnly,
-	ROOM_LOCKED: Errors.roomLocked,
-	ROOM_FULL: () => Errors.roomFull(),
-};
-
-/** The error for an admission refusal. */
-export function refusal(code: RefusalCode): RoomsError {
-	return REFUSALS[code]();
-}

@@ -3,7 +3,7 @@
  * integrators: what `POST /rooms` answers, the room card every webhook
  * carries, and a webhook delivery as the owner API lists it.
  */
-import type { RoomView } from './protocol.js';
+import type { RoomView } from './views.js';
 
 export interface CreatedRoom {
 	room: RoomView;

@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type {
 	ChatMessage, ConsumerView, IceServer, JoinResult, ModerationEvent, ParticipantView, RaisedHandView, RoomSettingsView, TransportView,
-} from './protocol.js';
+} from './views.js';
 import * as S from './schemas.js';
 
 /** A request's schema, carrying its response type for the type system only. */

@@ -19,7 +19,7 @@ import { bansFor } from './bans.js';
 import { withFreshCode } from './inviteCodes.js';
 import type { LiveRooms } from './LiveRooms.js';
 import type { Participant } from './Participant.js';
-import { type Authority, type Permission, may, targetRefusal } from './permissions.js';
+import { type Permission, authorityOf, may, targetRefusal } from './permissions.js';
 import type { Room } from './Room.js';
 import { hostLink, settingsView } from './views.js';
 
@@ -33,10 +33,6 @@ export interface ModerationOptions {
  * standing in for an absent host keeps a co-host's rights. Only someone
  * holding the owner's credentials ends the room.
  */
-function authorityOf(participant: Participant): Authority {
-	return participant.role === 'host' && !participant.owner ? 'cohost' : participant.role;
-}
-
 export class Moderation {
 	constructor(
 		private readonly rooms: RoomStore,

@@ -8,6 +8,7 @@
 import { ErrorCode } from '../../shared/errors.js';
 import type { WaitReason } from '../../shared/protocol.js';
 import type { Role } from '../../shared/schemas.js';
+import { Errors, type RoomsError } from '../errors.js';
 import type { RoomRecord } from '../store/RoomStore.js';
 
 export type AdmissionSettings = Pick<RoomRecord, 'status' | 'audience' | 'expiresAt' | 'locked' | 'waitForHost' | 'maxParticipants'>;
@@ -76,4 +77,19 @@ export function admission(settings: AdmissionSettings, live: AdmissionLive, pers
 
 	if (decision.kind === 'lobby' && live.waiting >= live.maxWaiting) return refuse(ErrorCode.ROOM_FULL);
 	return decision;
+}
+
+const REFUSALS: Record<RefusalCode, () => RoomsError> = {
+	ROOM_ENDED: Errors.roomEnded,
+	REMOVED: Errors.removed,
+	DENIED: Errors.denied,
+	INVITE_EXPIRED: Errors.inviteExpired,
+	SIGNED_IN_ONLY: Errors.signedInOnly,
+	ROOM_LOCKED: Errors.roomLocked,
+	ROOM_FULL: () => Errors.roomFull(),
+};
+
+/** The error for an admission refusal. */
+export function refusal(code: RefusalCode): RoomsError {
+	return REFUSALS[code]();
 }

@@ -6,20 +6,29 @@
  */
 import type { Role } from '../../shared/schemas.js';
 
-export type Permission = 'moderate' | 'end';
+/**
+ * `moderate`: settings, locks, removals, mutes, roles, the lobby. `spotlight`: choose whom everyone's speaker
+ * view shows. `lower-hands`: lower someone else's raised hand (anyone lowers their own). `end`: end the room.
+ */
+export type Permission = 'moderate' | 'spotlight' | 'lower-hands' | 'end';
 
 /** The owner app acting through the REST API counts as `owner`. */
 export type Authority = Role | 'owner';
 
 const TABLE: Record<Authority, ReadonlySet<Permission>> = {
-	owner: new Set(['moderate', 'end']),
-	host: new Set(['moderate', 'end']),
-	cohost: new Set(['moderate']),
+	owner: new Set(['moderate', 'spotlight', 'lower-hands', 'end']),
+	host: new Set(['moderate', 'spotlight', 'lower-hands', 'end']),
+	cohost: new Set(['moderate', 'spotlight', 'lower-hands']),
 	guest: new Set(),
 };
 
 export function may(authority: Authority, permission: Permission): boolean {
 	return TABLE[authority].has(permission);
+}
+
+/** A seated person's authority: a host who is not the room's owner (a stand-in) acts as a co-host. */
+export function authorityOf(participant: { role: Role; owner: boolean }): Authority {
+	return participant.role === 'host' && !participant.owner ? 'cohost' : participant.role;
 }
 
 /** Why a control may not target this person, or undefined when it may. */

@@ -19,6 +19,7 @@ import type { Actor } from '../rooms/ActivityFeed.js';
 import { bansFor } from '../rooms/bans.js';
 import type { Moderation } from '../rooms/Moderation.js';
 import type { Participant, ParticipantConnection } from '../rooms/Participant.js';
+import { authorityOf, may } from '../rooms/permissions.js';
 import type { Room } from '../rooms/Room.js';
 import type { BanStore } from '../store/RoomStore.js';
 import { TokenBucket } from './TokenBucket.js';
@@ -179,7 +180,9 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 		if (!ctx.limits.hands.take()) throw Errors.rateLimited('hand changes');
 		const whose = participantId ?? participant.id;
 		// Anyone lowers their own hand; hosts and co-hosts lower others', as when calling on someone.
-		if (whose !== participant.id && !participant.isModerator) throw Errors.forbidden('only hosts and co-hosts can lower someone else\'s hand');
+		if (whose !== participant.id && !may(authorityOf(participant), 'lower-hands')) {
+			throw Errors.forbidden('only hosts and co-hosts can lower someone else\'s hand');
+		}
 		return handsChanged(ctx, ctx.room.hands.lower(whose));
 	},
 
@@ -194,7 +197,7 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 
 	'room.spotlight': (ctx, { participantId }) => {
 		const participant = joined(ctx);
-		if (!participant.isModerator) throw Errors.forbidden('only hosts and co-hosts can spotlight someone for everyone');
+		if (!may(authorityOf(participant), 'spotlight')) throw Errors.forbidden('only hosts and co-hosts can spotlight someone for everyone');
 		if (!ctx.limits.spotlight.take()) throw Errors.rateLimited('spotlight changes');
 		ctx.room.setSpotlight(participantId);
 		return { participantId };

@@ -1,0 +1,197 @@
+/**
+ * What the server shows of rooms, people and media: the views carried by the
+ * protocol's answers and events (protocol.ts, requests.ts) and the HTTP API.
+ * They depend on nothing but the schemas, so both tables can import them.
+ */
+import type * as S from './schemas.js';
+
+/**
+ * A participant as the others in the room see them: a name, and for people
+ * signed in through an app that app's name (the verified badge). Never their
+ * app identity: that can be a phone number.
+ */
+export interface ParticipantView {
+	id: string;
+	name: string;
+	role: S.Role;
+	/** The app's display name, for the verified badge. */
+	appName?: string;
+	joinedAt: string;
+}
+
+/** A participant as the room's owner app sees them through the owner API: with the app identity. */
+export interface OwnerParticipantView extends ParticipantView {
+	/** `app:userId` for people signed in through an app; absent for guests. */
+	identity?: string;
+}
+
+export interface ProducerView {
+	id: string;
+	participantId: string;
+	kind: 'audio' | 'video';
+	source: S.MediaSource;
+	paused: boolean;
+}
+
+export interface TransportView {
+	id: string;
+	type: 'webrtc' | 'plain';
+	/** WebRTC transports. */
+	iceParameters?: S.IceParameters;
+	iceCandidates?: S.IceCandidate[];
+	dtlsParameters?: S.DtlsParameters;
+	/** Plain transports: where the server listens for SRTP, and the key it encrypts with. */
+	ip?: string;
+	port?: number;
+	/** Only when RTCP has its own port (the ingest API's streams). */
+	rtcpPort?: number;
+	srtpParameters?: S.SrtpParameters;
+}
+
+export interface ConsumerView {
+	id: string;
+	producerId: string;
+	participantId: string;
+	kind: 'audio' | 'video';
+	rtpParameters: S.RtpParameters;
+	type: string;
+	producerPaused: boolean;
+}
+
+export interface ChatMessage {
+	id: string;
+	participantId: string;
+	name: string;
+	text: string;
+	sentAt: string;
+	/** A private message: only this person (and the sender) receives it. */
+	to?: { id: string; name: string };
+}
+
+/** The live settings everyone in the room sees (and hosts change). */
+export interface RoomSettingsView {
+	code: string;
+	title: string;
+	/** Set when `title` is the default "<owner>'s room": the owner's name, for browsers to say it in their language. */
+	defaultTitleOf?: string;
+	audience: S.Audience;
+	maxParticipants: number;
+	locked: boolean;
+	waitForHost: boolean;
+	autoLockOnRemove: boolean;
+	expiresAt: string | null;
+}
+
+/** Why someone waits in the lobby: for the host to arrive, for a host to let them in, or for a seat. */
+export type WaitReason = 'host' | 'knock' | 'queue';
+
+/** What a waiting person is told. `position` counts from 1 among those waiting for the same thing. */
+export interface LobbyStatus {
+	reason: WaitReason;
+	position: number;
+}
+
+/** A waiting person, as hosts and co-hosts see them. */
+export interface LobbyEntryView {
+	id: string;
+	name: string;
+	appName?: string;
+	reason: WaitReason;
+	since: string;
+}
+
+/** A raised hand; the room's list is in the order the hands went up. */
+export interface RaisedHandView {
+	participantId: string;
+	raisedAt: string;
+}
+
+export interface JoinedRoom {
+	self: ParticipantView;
+	participants: ParticipantView[];
+	producers: ProducerView[];
+	settings: RoomSettingsView;
+	/** The lobby, for hosts and co-hosts; empty for guests. */
+	lobby: LobbyEntryView[];
+	/** Raised hands, first raised first. */
+	hands: RaisedHandView[];
+	/** Whom a host spotlights for everyone, if anyone. */
+	spotlightId: string | null;
+	/** The dominant speaker now, if anyone has spoken: `speaker.active` only tells of changes. */
+	activeSpeakerId: string | null;
+	/** Who is audible now: `speaking.changed` only tells of changes. */
+	speakingIds: string[];
+}
+
+export type JoinResult =
+	| { status: 'joined'; room: JoinedRoom }
+	/** In the lobby: `room.admitted` follows when a seat is given, `session.closed` when turned away. */
+	| { status: 'waiting'; lobby: LobbyStatus };
+
+/** Who did something: a person in the room, an app through the API, or the server itself. */
+export interface ActorView {
+	kind: 'participant' | 'app' | 'system';
+	name: string;
+	/** Participant id or app identity. */
+	id?: string;
+}
+
+export type ModerationEventType =
+	| 'participant.joined' | 'participant.left' | 'participant.removed' | 'participant.muted'
+	| 'participant.role_changed' | 'lobby.admitted' | 'lobby.denied'
+	| 'room.locked' | 'room.unlocked' | 'room.link_reset' | 'room.settings_changed' | 'room.ended';
+
+/** One line of the moderation timeline. */
+export interface ModerationEvent {
+	id: number;
+	at: string;
+	type: ModerationEventType;
+	actor: ActorView;
+	subject?: { id: string; name: string };
+	data?: Record<string, unknown>;
+}
+
+/** What the join page shows before anyone joins (`GET /api/v1/invites/:code`). */
+export interface InviteView {
+	code: string;
+	title: string;
+	/** As in RoomSettingsView. */
+	defaultTitleOf?: string;
+	hostName: string;
+	status: 'open' | 'ended';
+	participantCount: number;
+	maxParticipants: number;
+	locked: boolean;
+	audience: S.Audience;
+	/** Whether the host is in the room now (guests wait for them when `waitForHost`). */
+	hostPresent: boolean;
+	waitForHost: boolean;
+}
+
+/** The join page's view for one browser: the invite, and whether a host removed this browser from the room. */
+export interface InviteStatus extends InviteView {
+	removed: boolean;
+}
+
+/** A room as its owner app sees it: its settings, and who owns it and when. */
+export interface RoomView extends RoomSettingsView {
+	id: string;
+	owner: { identity: string; name: string };
+	status: 'open' | 'ended';
+	createdAt: string;
+	updatedAt: string;
+	endedAt: string | null;
+}
+
+export interface JoinResponse {
+	token: string;
+	room: InviteView;
+	role: S.TokenRole;
+	iceServers: IceServer[];
+}
+
+export interface IceServer {
+	urls: string | string[];
+	username?: string;
+	credential?: string;
+}
