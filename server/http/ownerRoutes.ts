@@ -9,13 +9,13 @@ import {
 } from '../../shared/schemas.js';
 import type { AppRegistry } from '../apps/AppRegistry.js';
 import { appIdOf } from '../auth/appTokens.js';
-import type { IdentityLinks } from '../identity/IdentityLinks.js';
+import type { IdentityLinks } from '../services/IdentityLinks.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { Actor } from '../rooms/ActivityFeed.js';
-import type { Ingest } from '../rooms/Ingest.js';
-import type { Invitations } from '../rooms/Invitations.js';
-import type { Moderation } from '../rooms/Moderation.js';
+import type { Actor } from '../services/ActivityFeed.js';
+import type { Ingest } from '../services/Ingest.js';
+import type { Invitations } from '../services/Invitations.js';
+import type { Moderation } from '../services/Moderation.js';
 import { roomView } from '../rooms/views.js';
 import type { WebhookDispatcher } from '../webhooks/WebhookDispatcher.js';
 import { appUser, requireApp } from './appAuth.js';

@@ -17,7 +17,7 @@ import { Errors, RoomsError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { LiveRooms } from '../rooms/LiveRooms.js';
-import type { Moderation } from '../rooms/Moderation.js';
+import type { Moderation } from '../services/Moderation.js';
 import type { Room } from '../rooms/Room.js';
 import type { BanStore } from '../store/RoomStore.js';
 import { HANDLERS, type SessionContext, sessionLimits } from './handlers.js';

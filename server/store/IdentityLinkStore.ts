@@ -1,4 +1,4 @@
-/** Persistence of identity links (see identity/IdentityLinks for the rules). */
+/** Persistence of identity links (see services/IdentityLinks for the rules). */
 
 export interface IdentityLink {
 	id: string;

@@ -10,11 +10,11 @@ import type { ActorView, ModerationEvent } from '../../shared/protocol.js';
 import { type AppUser, appIdOf } from '../auth/appTokens.js';
 import type { NewModerationEvent, RoomRecord, TimelineStore } from '../store/RoomStore.js';
 import type { WebhookDispatcher } from '../webhooks/WebhookDispatcher.js';
-import type { LiveRooms } from './LiveRooms.js';
-import type { Participant } from './Participant.js';
+import type { LiveRooms } from '../rooms/LiveRooms.js';
+import type { Participant } from '../rooms/Participant.js';
 import { CloseReason } from '../../shared/errors.js';
 import { ChurnCoalescer } from './ChurnCoalescer.js';
-import type { Room } from './Room.js';
+import type { Room } from '../rooms/Room.js';
 
 /** Who acts on a room: its owner app through the API, a person in the room, or the server's own rules. */
 export type Actor =

@@ -15,16 +15,16 @@ import { type AppUser, verifyAppToken } from '../auth/appTokens.js';
 import type { ParticipantTokens } from '../auth/participantTokens.js';
 import { hashSecret, matchesHash, newHostKey } from '../auth/secrets.js';
 import { Errors } from '../errors.js';
-import type { IdentityLinks } from '../identity/IdentityLinks.js';
+import type { IdentityLinks } from './IdentityLinks.js';
 import type { IceServers } from '../media/IceServers.js';
 import { type BanStore, type OwnerQuota, OwnerQuotaError, type RoomPosition, type RoomRecord, type RoomStore } from '../store/RoomStore.js';
 import type { ActivityFeed } from './ActivityFeed.js';
-import { UNOPENED_ROOM, admission, isExpired, refusal } from './admission.js';
-import { bansFor } from './bans.js';
-import { withFreshCode } from './inviteCodes.js';
-import type { LiveRooms } from './LiveRooms.js';
+import { UNOPENED_ROOM, admission, isExpired, refusal } from '../rooms/admission.js';
+import { bansFor } from '../rooms/bans.js';
+import { withFreshCode } from '../rooms/inviteCodes.js';
+import type { LiveRooms } from '../rooms/LiveRooms.js';
 import type { Moderation } from './Moderation.js';
-import { hostLink, roomView } from './views.js';
+import { hostLink, roomView } from '../rooms/views.js';
 
 export interface InvitationsOptions {
 	maxParticipants: number;

@@ -12,16 +12,16 @@ import type { RoomSettingsPatch } from '../../shared/schemas.js';
 import type { AppUser } from '../auth/appTokens.js';
 import { hashSecret, newHostKey } from '../auth/secrets.js';
 import { Errors } from '../errors.js';
-import type { IdentityLinks } from '../identity/IdentityLinks.js';
+import type { IdentityLinks } from './IdentityLinks.js';
 import type { BanStore, LockedBy, RoomPatch, RoomRecord, RoomStore } from '../store/RoomStore.js';
 import { type Actor, type ActivityFeed, SYSTEM, subjectOf } from './ActivityFeed.js';
-import { bansFor } from './bans.js';
-import { withFreshCode } from './inviteCodes.js';
-import type { LiveRooms } from './LiveRooms.js';
-import type { Participant } from './Participant.js';
-import { type Permission, authorityOf, may, targetRefusal } from './permissions.js';
-import type { Room } from './Room.js';
-import { hostLink, settingsView } from './views.js';
+import { bansFor } from '../rooms/bans.js';
+import { withFreshCode } from '../rooms/inviteCodes.js';
+import type { LiveRooms } from '../rooms/LiveRooms.js';
+import type { Participant } from '../rooms/Participant.js';
+import { type Permission, authorityOf, may, targetRefusal } from '../rooms/permissions.js';
+import type { Room } from '../rooms/Room.js';
+import { hostLink, settingsView } from '../rooms/views.js';
 
 export interface ModerationOptions {
 	maxParticipants: number;

@@ -23,10 +23,10 @@ import type { ParticipantClaims, ParticipantTokens } from '../auth/participantTo
 import { Errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RoomStore } from '../store/RoomStore.js';
-import type { LiveRooms } from './LiveRooms.js';
+import type { LiveRooms } from '../rooms/LiveRooms.js';
 import type { Moderation } from './Moderation.js';
-import type { Participant, ParticipantConnection } from './Participant.js';
-import type { Room } from './Room.js';
+import type { Participant, ParticipantConnection } from '../rooms/Participant.js';
+import type { Room } from '../rooms/Room.js';
 
 /** Payload types and codecs offered to encoders; the router maps them to its own. */
 const STREAMS = {
