@@ -8,7 +8,7 @@ import { Errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { WorkerPool } from '../media/WorkerPool.js';
 import { SafeEmitter } from '../SafeEmitter.js';
-import type { BanStore, RoomStore } from '../store/RoomStore.js';
+import type { BarredStore, RoomStore } from '../store/RoomStore.js';
 import { Room } from './Room.js';
 import type { RoomOptions } from './RoomTypes.js';
 
@@ -21,17 +21,17 @@ export class LiveRooms extends SafeEmitter<LiveRoomsEvents> {
 	readonly #live = new Map<string, Room>();
 	readonly #opening = new Map<string, Promise<Room>>();
 	readonly #store: RoomStore;
-	readonly #bans: BanStore;
+	readonly #barred: BarredStore;
 	readonly #workers: WorkerPool;
 	readonly #roomOptions: RoomOptions;
 	readonly #logger: Logger;
 	#closed = false;
 	#draining = false;
 
-	constructor(store: RoomStore, bans: BanStore, workers: WorkerPool, roomOptions: RoomOptions, logger: Logger) {
+	constructor(store: RoomStore, barred: BarredStore, workers: WorkerPool, roomOptions: RoomOptions, logger: Logger) {
 		super(() => logger);
 		this.#store = store;
-		this.#bans = bans;
+		this.#barred = barred;
 		this.#workers = workers;
 		this.#roomOptions = roomOptions;
 		this.#logger = logger;
@@ -79,7 +79,7 @@ export class LiveRooms extends SafeEmitter<LiveRoomsEvents> {
 		if (!record) throw Errors.roomNotFound();
 		if (record.status === 'ended') throw Errors.roomEnded();
 		// Read before the room exists: its first join already knows who was turned away (before a restart too).
-		const denials = await this.#bans.denialsOf(roomId);
+		const denials = await this.#barred.barredOf(roomId, 'denied');
 		const placement = await this.#workers.createRouter();
 		if (!placement) throw Errors.unavailable('no media worker is available');
 		let room: Room;

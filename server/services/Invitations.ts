@@ -17,7 +17,7 @@ import { hashSecret, matchesHash, newHostKey } from '../auth/secrets.js';
 import { Errors } from '../errors.js';
 import type { IdentityLinks } from './IdentityLinks.js';
 import type { IceServers } from '../media/IceServers.js';
-import { type BanStore, type OwnerQuota, OwnerQuotaError, type RoomPosition, type RoomRecord, type RoomStore } from '../store/RoomStore.js';
+import { type BarredStore, type OwnerQuota, OwnerQuotaError, type RoomPosition, type RoomRecord, type RoomStore } from '../store/RoomStore.js';
 import type { ActivityFeed } from './ActivityFeed.js';
 import { UNOPENED_ROOM, admission, isExpired, refusal } from '../rooms/admission.js';
 import { bansFor } from '../rooms/bans.js';
@@ -37,7 +37,7 @@ export interface InvitationsOptions {
 export class Invitations {
 	constructor(
 		private readonly rooms: RoomStore,
-		private readonly bans: BanStore,
+		private readonly barred: BarredStore,
 		private readonly liveRooms: LiveRooms,
 		private readonly apps: AppRegistry,
 		private readonly links: IdentityLinks,
@@ -138,7 +138,7 @@ export class Invitations {
 	}
 
 	async #isRemoved(roomId: string, person: { pid?: string; identity?: string; gk?: string }): Promise<boolean> {
-		return Boolean(this.liveRooms.get(roomId)?.removals.has(person)) || await this.bans.isBanned(roomId, bansFor(person));
+		return Boolean(this.liveRooms.get(roomId)?.removals.has(person)) || await this.barred.isBarred(roomId, 'removed', bansFor(person));
 	}
 
 	#inviteView(record: RoomRecord): InviteView {
@@ -176,7 +176,7 @@ export class Invitations {
 		const again = this.liveRooms.get(record.id)?.seatOf({ gk, identity: user?.identity });
 		const person = { pid: again?.id ?? nanoid(), identity: user?.identity, gk };
 		const banned = await this.#isRemoved(record.id, person);
-		const denied = Boolean(this.liveRooms.get(record.id)?.denials.has(person)) || await this.bans.isDenied(record.id, bansFor(person));
+		const denied = Boolean(this.liveRooms.get(record.id)?.denials.has(person)) || await this.barred.isBarred(record.id, 'denied', bansFor(person));
 		const live = this.liveRooms.get(record.id)?.admissionState() ?? UNOPENED_ROOM;
 		// Taking one's own seat over needs no free seat.
 		const decision = admission(record, again ? { ...live, seated: live.seated - 1 } : live,

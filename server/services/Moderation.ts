@@ -13,7 +13,7 @@ import type { AppUser } from '../auth/appTokens.js';
 import { hashSecret, newHostKey } from '../auth/secrets.js';
 import { Errors } from '../errors.js';
 import type { IdentityLinks } from './IdentityLinks.js';
-import type { BanStore, LockedBy, RoomPatch, RoomRecord, RoomStore } from '../store/RoomStore.js';
+import type { BarredStore, LockedBy, RoomPatch, RoomRecord, RoomStore } from '../store/RoomStore.js';
 import { type Actor, type ActivityFeed, SYSTEM, subjectOf } from './ActivityFeed.js';
 import { bansFor } from '../rooms/bans.js';
 import { withFreshCode } from '../rooms/inviteCodes.js';
@@ -36,7 +36,7 @@ export interface ModerationOptions {
 export class Moderation {
 	constructor(
 		private readonly rooms: RoomStore,
-		private readonly bans: BanStore,
+		private readonly barred: BarredStore,
 		private readonly liveRooms: LiveRooms,
 		private readonly links: IdentityLinks,
 		private readonly activity: ActivityFeed,
@@ -140,7 +140,7 @@ export class Moderation {
 			room.removals.add(waiting.claims);
 			await this.activity.log(roomId, actor, { type: 'participant.removed', subject: { id: participantId, name: waiting.claims.name } });
 			room.lobby.turnAway(waiting, CloseReason.REMOVED);
-			await this.bans.addBans(roomId, bansFor(waiting.claims));
+			await this.barred.bar(roomId, 'removed', bansFor(waiting.claims));
 			return;
 		}
 		const target = this.#target(actor, room, participantId);
@@ -148,7 +148,7 @@ export class Moderation {
 		room!.removals.add(target.claims);
 		await this.activity.log(roomId, actor, { type: 'participant.removed', subject: subjectOf(target) });
 		room!.leave(target, CloseReason.REMOVED);
-		await this.bans.addBans(roomId, bansFor(target.claims));
+		await this.barred.bar(roomId, 'removed', bansFor(target.claims));
 		if (record.autoLockOnRemove && !record.locked) {
 			const current = await this.rooms.getRoom(roomId);
 			if (current && !current.locked) await this.#setLocked(current, actor, 'removal');
@@ -213,7 +213,7 @@ export class Moderation {
 			room.denials.add(entry.claims);
 			room.lobby.turnAway(entry, CloseReason.DENIED);
 			// Kept beyond this process too: a restart does not let them knock again.
-			await this.bans.addDenials(roomId, bansFor(entry.claims));
+			await this.barred.bar(roomId, 'denied', bansFor(entry.claims));
 		}
 		await this.activity.log(roomId, actor, { type: admit ? 'lobby.admitted' : 'lobby.denied', subject: { id: participantId, name: entry.claims.name } });
 	}

@@ -19,7 +19,7 @@ import type { Metrics } from '../metrics.js';
 import type { LiveRooms } from '../rooms/LiveRooms.js';
 import type { Moderation } from '../services/Moderation.js';
 import type { Room } from '../rooms/Room.js';
-import type { BanStore } from '../store/RoomStore.js';
+import type { BarredStore } from '../store/RoomStore.js';
 import { HANDLERS, type SessionContext, sessionLimits } from './handlers.js';
 import { type ProxyTrust, clientAddress } from '../http/clientAddress.js';
 import type { OriginCheck } from '../http/origins.js';
@@ -39,7 +39,7 @@ type RoomsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<str
 export interface SignalingDeps {
 	liveRooms: LiveRooms;
 	moderation: Moderation;
-	bans: BanStore;
+	barred: BarredStore;
 	tokens: ParticipantTokens;
 	metrics: Metrics;
 	logger: Logger;
@@ -79,7 +79,7 @@ async function answer(name: RequestName, raw: unknown, ctx: SessionContext, log:
 }
 
 export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Server {
-	const { liveRooms, moderation, bans, tokens, metrics, logger } = deps;
+	const { liveRooms, moderation, barred, tokens, metrics, logger } = deps;
 	const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
 		serveClient: false,
 		maxHttpBufferSize: 64 * 1024,
@@ -108,7 +108,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 				// Credentials follow the link: a token issued before a reset opens nothing, host or guest.
 				if (claims.code !== room.record.code) throw Errors.linkReset();
 				// Nor one of a person removed since it was issued: it dies with the removal, not at its expiry.
-				if (room.removals.has(claims) || await deps.bans.isBanned(room.id, bansFor(claims))) throw Errors.removed();
+				if (room.removals.has(claims) || await barred.isBarred(room.id, 'removed', bansFor(claims))) throw Errors.removed();
 			} catch (error) {
 				room.release();
 				throw error;
@@ -131,7 +131,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 			disconnect: () => setImmediate(() => socket.disconnect(true)),
 		});
 		const ctx: SessionContext = {
-			room, claims, tokens, moderation, bans, connection, iceServers: deps.iceServers,
+			room, claims, tokens, moderation, barred, connection, iceServers: deps.iceServers,
 			remoteAddress: clientAddress(socket.request, deps.trustProxy),
 			ownAddresses: deps.ownAddresses,
 			draining: () => liveRooms.draining,

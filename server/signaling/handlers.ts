@@ -21,7 +21,7 @@ import type { Moderation } from '../services/Moderation.js';
 import type { Participant, ParticipantConnection } from '../rooms/Participant.js';
 import { authorityOf, may } from '../rooms/permissions.js';
 import type { Room } from '../rooms/Room.js';
-import type { BanStore } from '../store/RoomStore.js';
+import type { BarredStore } from '../store/RoomStore.js';
 import { TokenBucket } from './TokenBucket.js';
 
 export interface SessionContext {
@@ -30,7 +30,7 @@ export interface SessionContext {
 	connection: ParticipantConnection;
 	tokens: ParticipantTokens;
 	moderation: Moderation;
-	bans: BanStore;
+	barred: BarredStore;
 	iceServers: IceServers;
 	/** The address this connection comes from (behind a trusted proxy, the forwarded one): plain receive transports send only there. */
 	remoteAddress: string;
@@ -82,7 +82,7 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 			throw Errors.alreadyJoined();
 		}
 		// The store's removals are read before the (synchronous) decision; the room's own cover the gap.
-		const banned = await ctx.bans.isBanned(ctx.room.id, bansFor(ctx.claims));
+		const banned = await ctx.barred.isBarred(ctx.room.id, 'removed', bansFor(ctx.claims));
 		return ctx.room.join(ctx.claims, asMediasoup.rtpCapabilities(rtpCapabilities), ctx.connection, { wait, banned });
 	},
 

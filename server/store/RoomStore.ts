@@ -107,14 +107,16 @@ export interface RoomStore {
 	isRetiredCode(code: string): Promise<boolean>;
 }
 
-/** Removals (bans) and denials at the door, each for the room's life. */
-export interface BanStore {
-	addBans(roomId: string, bans: Ban[]): Promise<void>;
-	isBanned(roomId: string, candidates: Ban[]): Promise<boolean>;
-	addDenials(roomId: string, denials: Ban[]): Promise<void>;
-	isDenied(roomId: string, candidates: Ban[]): Promise<boolean>;
-	/** Every denial of the room, for a room going live again (after a restart). */
-	denialsOf(roomId: string): Promise<Ban[]>;
+/** Why someone is barred from a room: a host removed them, or turned them away at the door. */
+export type BarReason = 'removed' | 'denied';
+
+/** People barred from a room, for the room's life: one table of keys (Ban), each with its reason. */
+export interface BarredStore {
+	bar(roomId: string, reason: BarReason, keys: Ban[]): Promise<void>;
+	/** Whether any of the candidate keys is barred for that reason. */
+	isBarred(roomId: string, reason: BarReason, candidates: Ban[]): Promise<boolean>;
+	/** Every key barred for that reason, for a room going live again (after a restart). */
+	barredOf(roomId: string, reason: BarReason): Promise<Ban[]>;
 }
 
 export interface TimelineStore {

@@ -1,11 +1,11 @@
 /** Everything the service persists, behind async interfaces; `openSqliteStores` is the embedded implementation. */
 import type { IdentityLinkStore } from './IdentityLinkStore.js';
-import type { BanStore, RoomStore, TimelineStore } from './RoomStore.js';
+import type { BarredStore, RoomStore, TimelineStore } from './RoomStore.js';
 import type { WebhookOutbox } from './WebhookOutbox.js';
 
 export interface Stores {
 	rooms: RoomStore;
-	bans: BanStore;
+	barred: BarredStore;
 	timeline: TimelineStore;
 	webhooks: WebhookOutbox;
 	identityLinks: IdentityLinkStore;

@@ -1,7 +1,7 @@
-/** Removals (bans) and the moderation timeline, in the service's SQLite file. */
+/** Barred people (removed or denied) and the moderation timeline, in the service's SQLite file. */
 import type Database from 'better-sqlite3';
 import type { ModerationEvent } from '../../../shared/protocol.js';
-import type { Ban, BanStore, NewModerationEvent, TimelineStore } from '../RoomStore.js';
+import type { Ban, BarReason, BarredStore, NewModerationEvent, TimelineStore } from '../RoomStore.js';
 import type { SqliteExecutor } from './SqliteExecutor.js';
 
 interface EventRow {
@@ -24,53 +24,38 @@ function fromEventRow(row: EventRow): ModerationEvent {
 	};
 }
 
-export class SqliteModerationStore implements BanStore, TimelineStore {
+export class SqliteModerationStore implements BarredStore, TimelineStore {
 	readonly #db: Database.Database;
 	readonly #sql: SqliteExecutor;
-	readonly #ban: Database.Statement<[string, string, string, string]>;
-	readonly #banned: Database.Statement<[string, string, string], { kind: string }>;
+	readonly #bar: Database.Statement<[string, BarReason, string, string, string]>;
+	readonly #barred: Database.Statement<[string, BarReason, string, string], { kind: string }>;
+	readonly #barredOf: Database.Statement<[string, BarReason], Ban>;
 	readonly #insertEvent: Database.Statement<[string, string, string, string, string | null, string | null]>;
 	readonly #events: Database.Statement<[string, number, number], EventRow>;
-	readonly #deny: Database.Statement<[string, string, string, string]>;
-	readonly #denied: Database.Statement<[string, string, string], { kind: string }>;
-	readonly #denials: Database.Statement<[string], Ban>;
 
 	constructor(db: Database.Database, sql: SqliteExecutor) {
 		this.#db = db;
 		this.#sql = sql;
-		this.#ban = db.prepare('INSERT OR IGNORE INTO room_bans (room_id, kind, value, created_at) VALUES (?, ?, ?, ?)');
-		this.#banned = db.prepare('SELECT kind FROM room_bans WHERE room_id = ? AND kind = ? AND value = ?');
+		this.#bar = db.prepare('INSERT OR IGNORE INTO room_barred (room_id, reason, kind, value, created_at) VALUES (?, ?, ?, ?, ?)');
+		this.#barred = db.prepare('SELECT kind FROM room_barred WHERE room_id = ? AND reason = ? AND kind = ? AND value = ?');
+		this.#barredOf = db.prepare('SELECT kind, value FROM room_barred WHERE room_id = ? AND reason = ?');
 		this.#insertEvent = db.prepare('INSERT INTO room_events (room_id, at, type, actor, subject, data) VALUES (?, ?, ?, ?, ?, ?)');
 		this.#events = db.prepare('SELECT * FROM room_events WHERE room_id = ? AND id > ? ORDER BY id LIMIT ?');
-		this.#deny = db.prepare('INSERT OR IGNORE INTO room_denials (room_id, kind, value, created_at) VALUES (?, ?, ?, ?)');
-		this.#denied = db.prepare('SELECT kind FROM room_denials WHERE room_id = ? AND kind = ? AND value = ?');
-		this.#denials = db.prepare('SELECT kind, value FROM room_denials WHERE room_id = ?');
 	}
 
-	addBans(roomId: string, bans: Ban[]): Promise<void> {
+	bar(roomId: string, reason: BarReason, keys: Ban[]): Promise<void> {
 		const at = new Date().toISOString();
 		return this.#sql.record(this.#db.transaction(() => {
-			for (const ban of bans) this.#ban.run(roomId, ban.kind, ban.value, at);
+			for (const key of keys) this.#bar.run(roomId, reason, key.kind, key.value, at);
 		}));
 	}
 
-	isBanned(roomId: string, candidates: Ban[]): Promise<boolean> {
-		return this.#sql.request(() => candidates.some((ban) => this.#banned.get(roomId, ban.kind, ban.value) !== undefined));
+	isBarred(roomId: string, reason: BarReason, candidates: Ban[]): Promise<boolean> {
+		return this.#sql.request(() => candidates.some((key) => this.#barred.get(roomId, reason, key.kind, key.value) !== undefined));
 	}
 
-	addDenials(roomId: string, denials: Ban[]): Promise<void> {
-		const at = new Date().toISOString();
-		return this.#sql.record(this.#db.transaction(() => {
-			for (const denial of denials) this.#deny.run(roomId, denial.kind, denial.value, at);
-		}));
-	}
-
-	isDenied(roomId: string, candidates: Ban[]): Promise<boolean> {
-		return this.#sql.request(() => candidates.some((denial) => this.#denied.get(roomId, denial.kind, denial.value) !== undefined));
-	}
-
-	denialsOf(roomId: string): Promise<Ban[]> {
-		return this.#sql.request(() => this.#denials.all(roomId));
+	barredOf(roomId: string, reason: BarReason): Promise<Ban[]> {
+		return this.#sql.request(() => this.#barredOf.all(roomId, reason));
 	}
 
 	appendEvent(roomId: string, event: NewModerationEvent, when = new Date()): Promise<ModerationEvent> {

@@ -151,8 +151,7 @@ export class SqliteRoomStore implements RoomStore {
 			const counts: PurgeCounts = { rooms: 0, events: 0, retiredCodes: 0, deliveries: 0 };
 			const forRoom = {
 				events: this.#db.prepare('DELETE FROM room_events WHERE room_id = ?'),
-				bans: this.#db.prepare('DELETE FROM room_bans WHERE room_id = ?'),
-				denials: this.#db.prepare('DELETE FROM room_denials WHERE room_id = ?'),
+				barred: this.#db.prepare('DELETE FROM room_barred WHERE room_id = ?'),
 				codes: this.#db.prepare('DELETE FROM retired_codes WHERE room_id = ?'),
 				// A pending delivery stays until it is delivered or given up: the app still gets told.
 				deliveries: this.#db.prepare("DELETE FROM webhook_deliveries WHERE room_id = ? AND status != 'pending'"),
@@ -160,8 +159,7 @@ export class SqliteRoomStore implements RoomStore {
 			};
 			for (const { id } of gone.filter((room) => !keep.has(room.id))) {
 				counts.events += forRoom.events.run(id).changes;
-				forRoom.bans.run(id);
-				forRoom.denials.run(id);
+				forRoom.barred.run(id);
 				counts.retiredCodes += forRoom.codes.run(id).changes;
 				counts.deliveries += forRoom.deliveries.run(id).changes;
 				counts.rooms += forRoom.room.run(id).changes;

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { DATABASE_FILE } from '../dataDir.js';
 
 /** Schema versions, applied in order; `user_version` records how many ran. Never edit a released entry. */
-const MIGRATIONS = [
+export const MIGRATIONS = [
 	`CREATE TABLE rooms (
 		id TEXT PRIMARY KEY,
 		code TEXT NOT NULL UNIQUE,
@@ -80,6 +80,19 @@ const MIGRATIONS = [
 		created_at TEXT NOT NULL,
 		PRIMARY KEY (room_id, kind, value)
 	);`,
+	// Removals and denials are one thing with two reasons: one table, the rows of both kept.
+	`CREATE TABLE room_barred (
+		room_id TEXT NOT NULL,
+		reason TEXT NOT NULL CHECK (reason IN ('removed', 'denied')),
+		kind TEXT NOT NULL CHECK (kind IN ('identity', 'guest-key', 'participant')),
+		value TEXT NOT NULL,
+		created_at TEXT NOT NULL,
+		PRIMARY KEY (room_id, reason, kind, value)
+	);
+	INSERT INTO room_barred (room_id, reason, kind, value, created_at) SELECT room_id, 'removed', kind, value, created_at FROM room_bans;
+	INSERT INTO room_barred (room_id, reason, kind, value, created_at) SELECT room_id, 'denied', kind, value, created_at FROM room_denials;
+	DROP TABLE room_bans;
+	DROP TABLE room_denials;`,
 ];
 
 /** Opens the database in a data folder made private by preparePrivateDataDir. */

@@ -19,7 +19,7 @@ export function openSqliteStores(dataDir: string, options: { waitMs: number; log
 	const moderation = new SqliteModerationStore(db, sql);
 	return {
 		rooms: new SqliteRoomStore(db, sql),
-		bans: moderation,
+		barred: moderation,
 		timeline: moderation,
 		webhooks: new SqliteWebhookOutbox(db, sql),
 		identityLinks: new SqliteIdentityLinkStore(db, sql),

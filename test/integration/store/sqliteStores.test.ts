@@ -6,10 +6,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withFreshCode } from '../../../server/rooms/inviteCodes.js';
 import { CodeTakenError, type RoomRecord } from '../../../server/store/RoomStore.js';
+import { MIGRATIONS } from '../../../server/store/sqlite/database.js';
 import { openSqliteStores } from '../../../server/store/sqlite/openSqliteStores.js';
 import type { Stores } from '../../../server/store/Stores.js';
 
@@ -70,5 +72,34 @@ describe('SQLite room store', () => {
 		}, draw);
 		const rooms = await Promise.all([create(), create(), create()]);
 		expect(new Set(rooms.map(({ code }) => code))).toEqual(new Set(['COLLIDE234', 'SECOND2345', 'THIRD23456']));
+	});
+});
+
+describe('SQLite barred store', () => {
+	it('keeps removals and denials apart in one table', async () => {
+		const person = [{ kind: 'guest-key' as const, value: 'gk-1' }];
+		await stores.barred.bar('room-a', 'removed', person);
+		expect(await stores.barred.isBarred('room-a', 'removed', person)).toBe(true);
+		expect(await stores.barred.isBarred('room-a', 'denied', person)).toBe(false);
+		await stores.barred.bar('room-a', 'denied', [{ kind: 'identity', value: 'messenger:u-9' }]);
+		expect(await stores.barred.barredOf('room-a', 'denied')).toEqual([{ kind: 'identity', value: 'messenger:u-9' }]);
+		expect(await stores.barred.isBarred('room-b', 'removed', person)).toBe(false);
+	});
+
+	it('keeps the removals and denials of a data folder from before the tables were one', async () => {
+		stores.close();
+		fs.rmSync(dir, { recursive: true, force: true });
+		fs.mkdirSync(dir);
+		// The schema as the previous release left it, with one removal and one denial in it.
+		const old = new Database(path.join(dir, 'rooms.sqlite'));
+		for (const migration of MIGRATIONS.slice(0, -1)) old.exec(migration);
+		old.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+		old.prepare("INSERT INTO room_bans VALUES ('room-a', 'guest-key', 'gk-removed', '2026-01-01T00:00:00.000Z')").run();
+		old.prepare("INSERT INTO room_denials VALUES ('room-a', 'identity', 'messenger:u-denied', '2026-01-01T00:00:00.000Z')").run();
+		old.close();
+		stores = openSqliteStores(dir, { waitMs: 2000, logger: pino({ level: 'silent' }) });
+		expect(await stores.barred.isBarred('room-a', 'removed', [{ kind: 'guest-key', value: 'gk-removed' }])).toBe(true);
+		expect(await stores.barred.barredOf('room-a', 'denied')).toEqual([{ kind: 'identity', value: 'messenger:u-denied' }]);
+		expect(await stores.barred.isBarred('room-a', 'denied', [{ kind: 'guest-key', value: 'gk-removed' }])).toBe(false);
 	});
 });
