@@ -107,11 +107,11 @@ export class RoomsServer {
 		this.webhooks = new WebhookDispatcher(stores.webhooks, this.apps, { ...config.webhooks, concurrency: 16 }, logger);
 		this.retention = new Retention(stores.rooms, () => new Set(this.liveRooms.rooms.map(({ id }) => id)), config.retention, logger);
 		this.activity = new ActivityFeed(stores.timeline, this.liveRooms, this.webhooks, inviteUrl, config.churnWindowSeconds * 1000);
-		this.moderation = new Moderation(stores.rooms, stores.barred, this.liveRooms, this.links, this.activity, {
+		this.moderation = new Moderation(stores.rooms, this.liveRooms, this.links, this.activity, {
 			maxParticipants: config.maxParticipants,
 			inviteUrl,
 		});
-		this.invitations = new Invitations(stores.rooms, stores.barred, this.liveRooms, this.apps, this.links, this.moderation,
+		this.invitations = new Invitations(stores.rooms, this.liveRooms, this.apps, this.links, this.moderation,
 			this.activity, tokens, { maxParticipants: config.maxParticipants, roomsPerUser: config.roomsPerUser, iceServers, inviteUrl });
 		this.ingest = new Ingest(stores.rooms, this.liveRooms, this.moderation, tokens, { idleMs: config.ingestIdleSeconds * 1000 }, logger);
 		this.metrics = new Metrics(this.liveRooms, workers);
@@ -139,7 +139,7 @@ export class RoomsServer {
 			? https.createServer({ cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }, app)
 			: http.createServer(app);
 		this.#io = attachSignaling(this.#httpServer, {
-			liveRooms: this.liveRooms, moderation: this.moderation, barred: stores.barred, tokens, metrics: this.metrics, logger,
+			liveRooms: this.liveRooms, moderation: this.moderation, tokens, metrics: this.metrics, logger,
 			connectionsPerIpPerMinute: config.rateLimitPerMinute,
 			originAllowed,
 			iceServers,

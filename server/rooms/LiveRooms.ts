@@ -8,32 +8,34 @@ import { Errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { WorkerPool } from '../media/WorkerPool.js';
 import { SafeEmitter } from '../SafeEmitter.js';
-import type { BarredStore, RoomStore } from '../store/RoomStore.js';
+import type { BarredStore, RoomRecord, RoomStore } from '../store/RoomStore.js';
 import { Room } from './Room.js';
-import type { RoomOptions } from './RoomTypes.js';
+import { type Door, type DoorPerson, door } from './door.js';
+import type { LiveRoomDirectory } from './LiveRoomDirectory.js';
+import type { RoomSettings } from './RoomTypes.js';
 
 export interface LiveRoomsEvents {
 	/** A room went live; listeners attach before anyone joins it. */
 	open: [Room];
 }
 
-export class LiveRooms extends SafeEmitter<LiveRoomsEvents> {
+export class LiveRooms extends SafeEmitter<LiveRoomsEvents> implements LiveRoomDirectory {
 	readonly #live = new Map<string, Room>();
 	readonly #opening = new Map<string, Promise<Room>>();
 	readonly #store: RoomStore;
 	readonly #barred: BarredStore;
 	readonly #workers: WorkerPool;
-	readonly #roomOptions: RoomOptions;
+	readonly #roomSettings: RoomSettings;
 	readonly #logger: Logger;
 	#closed = false;
 	#draining = false;
 
-	constructor(store: RoomStore, barred: BarredStore, workers: WorkerPool, roomOptions: RoomOptions, logger: Logger) {
+	constructor(store: RoomStore, barred: BarredStore, workers: WorkerPool, roomSettings: RoomSettings, logger: Logger) {
 		super(() => logger);
 		this.#store = store;
 		this.#barred = barred;
 		this.#workers = workers;
-		this.#roomOptions = roomOptions;
+		this.#roomSettings = roomSettings;
 		this.#logger = logger;
 	}
 
@@ -62,6 +64,13 @@ export class LiveRooms extends SafeEmitter<LiveRoomsEvents> {
 	}
 
 	/** The live room, opened on the least-loaded worker if it is not live yet. */
+	/** The live room's door, or for a room that is not live, the store's. */
+	door(record: RoomRecord, person: DoorPerson): Promise<Door> {
+		const room = this.get(record.id);
+		if (room) return room.door(person);
+		return door(person, { roomId: record.id, code: record.code, barred: this.#barred, draining: this.#draining, seated: false });
+	}
+
 	async open(roomId: string): Promise<Room> {
 		if (this.#closed) throw Errors.unavailable('server is shutting down');
 		const live = this.#live.get(roomId);
@@ -78,18 +87,15 @@ export class LiveRooms extends SafeEmitter<LiveRoomsEvents> {
 		const record = await this.#store.getRoom(roomId);
 		if (!record) throw Errors.roomNotFound();
 		if (record.status === 'ended') throw Errors.roomEnded();
-		// Read before the room exists: its first join already knows who was turned away (before a restart too).
-		const denials = await this.#barred.barredOf(roomId, 'denied');
 		const placement = await this.#workers.createRouter();
 		if (!placement) throw Errors.unavailable('no media worker is available');
 		let room: Room;
 		try {
-			room = await Room.open(record, placement, this.#roomOptions, this.#logger);
+			room = await Room.open(record, placement, { ...this.#roomSettings, barred: this.#barred, draining: () => this.#draining }, this.#logger);
 		} catch (error) {
 			placement.router.close();
 			throw error;
 		}
-		room.denials.addBans(denials);
 		this.#live.set(roomId, room);
 		room.on('empty', () => room.close(CloseReason.LEFT));
 		room.on('close', () => {

@@ -25,9 +25,10 @@ import type { Logger } from '../logger.js';
 import { RoomMedia } from '../media/RoomMedia.js';
 import type { RouterPlacement } from '../media/WorkerPool.js';
 import { SafeEmitter } from '../SafeEmitter.js';
-import type { RoomRecord } from '../store/RoomStore.js';
+import type { BarReason, RoomRecord } from '../store/RoomStore.js';
 import { admission, type AdmissionDecision, type AdmissionLive, refusal } from './admission.js';
-import { Barred } from './bans.js';
+import { Barred, bansFor } from './bans.js';
+import { type Door, type DoorPerson, door } from './door.js';
 import { RaisedHands } from './RaisedHands.js';
 import { Lobby, type LobbyEntry } from './Lobby.js';
 import { Participant, type ParticipantConnection } from './Participant.js';
@@ -44,10 +45,10 @@ export class Room extends SafeEmitter<RoomEvents> {
 	readonly lobby: Lobby;
 	readonly roles: Roles;
 	readonly #participants = new Map<string, Participant>();
-	/** Barred made in this room's life, checked with the store's: a removal counts before its write lands. */
-	readonly removals = new Barred();
-	/** People a host turned away at the door: they cannot knock again while the room is live. */
-	readonly denials = new Barred();
+	/** People removed, checked with the store's: a removal counts before its write lands. */
+	readonly #removals = new Barred();
+	/** People a host turned away at the door: they cannot knock again (loaded from the store when the room opens). */
+	readonly #denials = new Barred();
 	readonly hands = new RaisedHands();
 	/** Whom a host spotlights for everyone; cleared when they leave. */
 	#spotlightId: string | null = null;
@@ -62,7 +63,11 @@ export class Room extends SafeEmitter<RoomEvents> {
 
 	static async open(record: RoomRecord, placement: RouterPlacement, options: RoomOptions, logger: Logger): Promise<Room> {
 		const roomLogger = logger.child({ roomId: record.id });
-		return new Room(record, await RoomMedia.open(placement, options, roomLogger), options, roomLogger);
+		// Read before the room exists: its first join already knows who was turned away (before a restart too).
+		const denials = await options.barred.barredOf(record.id, 'denied');
+		const room = new Room(record, await RoomMedia.open(placement, options, roomLogger), options, roomLogger);
+		room.#denials.addBans(denials);
+		return room;
 	}
 
 	private constructor(record: RoomRecord, media: RoomMedia, options: RoomOptions, logger: Logger) {
@@ -165,12 +170,53 @@ export class Room extends SafeEmitter<RoomEvents> {
 		return { hostPresent: this.hostPresent, seated: this.#participants.size, waiting: this.lobby.size - waitingBesides, maxWaiting: this.#options.maxLobby };
 	}
 
+	/** The door for this person now (door.ts): the room's own barred lists with the store's. */
+	door(person: DoorPerson): Promise<Door> {
+		return door(person, {
+			roomId: this.id,
+			code: this.#record.code,
+			barred: this.#options.barred,
+			live: { removals: this.#removals, denials: this.#denials },
+			draining: this.#options.draining(),
+			seated: person.pid !== undefined && this.#participants.has(person.pid),
+		});
+	}
+
+	/** Bars a person for the room's life: at once here, and in the store beyond it (the promise is the store's write). */
+	bar(person: ParticipantClaims, reason: BarReason): Promise<void> {
+		(reason === 'removed' ? this.#removals : this.#denials).add(person);
+		return this.#options.barred.bar(this.id, reason, bansFor(person));
+	}
+
+	/** Someone waiting at the door, if they are. */
+	waiting(participantId: string): LobbyEntry | undefined {
+		return this.lobby.get(participantId);
+	}
+
+	/** Turns someone away from the door and bars them: removed by a host, or denied in answer to their knock. */
+	turnAway(entry: LobbyEntry, reason: BarReason): Promise<void> {
+		const stored = this.bar(entry.claims, reason);
+		this.lobby.turnAway(entry, reason === 'removed' ? CloseReason.REMOVED : CloseReason.DENIED);
+		return stored;
+	}
+
+	/** Answers a knock: a seat now or at the first free one, or turned away and barred. */
+	async answerKnock(entry: LobbyEntry, admit: boolean): Promise<void> {
+		if (admit) this.lobby.admit(entry);
+		else await this.turnAway(entry, 'denied');
+	}
+
+	/** Mutes a participant's microphone on the server; resolves whether it was live. Only they can unmute. */
+	muteMic(participant: Participant): Promise<boolean> {
+		return this.media.muteMic(participant.media);
+	}
+
 	#decide(claims: ParticipantClaims, flags: { admitted: boolean; wait: boolean; banned?: boolean }, waitingBesides: number): AdmissionDecision {
-		const banned = Boolean(flags.banned) || this.removals.has(claims);
+		const banned = Boolean(flags.banned) || this.#removals.has(claims);
 		// The owner app sent an ingest participant in itself: nobody needs to open the door.
 		const admitted = flags.admitted || Boolean(claims.ingest);
 		return admission(this.#record, this.admissionState(waitingBesides),
-			{ role: this.roles.roleOf(claims), signedIn: Boolean(claims.identity), ...flags, admitted, banned, denied: this.denials.has(claims) });
+			{ role: this.roles.roleOf(claims), signedIn: Boolean(claims.identity), ...flags, admitted, banned, denied: this.#denials.has(claims) });
 	}
 
 	/**

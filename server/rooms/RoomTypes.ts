@@ -2,6 +2,7 @@
 import type { CloseReason } from '../../shared/errors.js';
 import type { Role } from '../../shared/schemas.js';
 import type { RoomMediaOptions } from '../media/RoomMedia.js';
+import type { BarredStore } from '../store/RoomStore.js';
 import type { Participant } from './Participant.js';
 
 export interface RoomOptions extends RoomMediaOptions {
@@ -11,7 +12,14 @@ export interface RoomOptions extends RoomMediaOptions {
 	maxLobby: number;
 	/** How long a dropped participant's seat waits for them to reconnect. */
 	reconnectGraceMs: number;
+	/** Removals and denials kept beyond the room's life. */
+	barred: BarredStore;
+	/** Whether the server is stopping: nobody new comes in. */
+	draining: () => boolean;
 }
+
+/** What the registry is configured with; it adds the store and its draining state for each room. */
+export type RoomSettings = Omit<RoomOptions, 'barred' | 'draining'>;
 
 export interface RoomEvents {
 	/** The last connection to the room went away. */

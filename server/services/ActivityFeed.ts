@@ -10,7 +10,7 @@ import type { ActorView, ModerationEvent } from '../../shared/protocol.js';
 import { type AppUser, appIdOf } from '../auth/appTokens.js';
 import type { NewModerationEvent, RoomRecord, TimelineStore } from '../store/RoomStore.js';
 import type { WebhookDispatcher } from '../webhooks/WebhookDispatcher.js';
-import type { LiveRooms } from '../rooms/LiveRooms.js';
+import type { LiveRoomDirectory } from '../rooms/LiveRoomDirectory.js';
 import type { Participant } from '../rooms/Participant.js';
 import { CloseReason } from '../../shared/errors.js';
 import { ChurnCoalescer } from './ChurnCoalescer.js';
@@ -43,7 +43,7 @@ export class ActivityFeed {
 
 	constructor(
 		private readonly timeline: TimelineStore,
-		private readonly liveRooms: LiveRooms,
+		private readonly liveRooms: LiveRoomDirectory,
 		private readonly webhooks: WebhookDispatcher,
 		private readonly inviteUrl: (code: string) => string,
 		/** How long a leave waits before it is recorded, in case the person comes straight back. */

@@ -23,7 +23,7 @@ import type { ParticipantClaims, ParticipantTokens } from '../auth/participantTo
 import { Errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RoomStore } from '../store/RoomStore.js';
-import type { LiveRooms } from '../rooms/LiveRooms.js';
+import type { LiveRoomDirectory } from '../rooms/LiveRoomDirectory.js';
 import type { Moderation } from './Moderation.js';
 import type { Participant, ParticipantConnection } from '../rooms/Participant.js';
 import type { Room } from '../rooms/Room.js';
@@ -67,7 +67,7 @@ function randomSsrc(): number {
 export class Ingest {
 	constructor(
 		private readonly rooms: RoomStore,
-		private readonly liveRooms: LiveRooms,
+		private readonly liveRooms: LiveRoomDirectory,
 		private readonly moderation: Moderation,
 		private readonly tokens: ParticipantTokens,
 		private readonly options: IngestOptions,

@@ -17,12 +17,12 @@ import { hashSecret, matchesHash, newHostKey } from '../auth/secrets.js';
 import { Errors } from '../errors.js';
 import type { IdentityLinks } from './IdentityLinks.js';
 import type { IceServers } from '../media/IceServers.js';
-import { type BarredStore, type OwnerQuota, OwnerQuotaError, type RoomPosition, type RoomRecord, type RoomStore } from '../store/RoomStore.js';
+import { type OwnerQuota, OwnerQuotaError, type RoomPosition, type RoomRecord, type RoomStore } from '../store/RoomStore.js';
 import type { ActivityFeed } from './ActivityFeed.js';
 import { UNOPENED_ROOM, admission, isExpired, refusal } from '../rooms/admission.js';
-import { bansFor } from '../rooms/bans.js';
+import { closedDoor } from '../rooms/door.js';
 import { withFreshCode } from '../rooms/inviteCodes.js';
-import type { LiveRooms } from '../rooms/LiveRooms.js';
+import type { LiveRoomDirectory } from '../rooms/LiveRoomDirectory.js';
 import type { Moderation } from './Moderation.js';
 import { hostLink, roomView } from '../rooms/views.js';
 
@@ -37,8 +37,7 @@ export interface InvitationsOptions {
 export class Invitations {
 	constructor(
 		private readonly rooms: RoomStore,
-		private readonly barred: BarredStore,
-		private readonly liveRooms: LiveRooms,
+		private readonly liveRooms: LiveRoomDirectory,
 		private readonly apps: AppRegistry,
 		private readonly links: IdentityLinks,
 		private readonly moderation: Moderation,
@@ -134,11 +133,7 @@ export class Invitations {
 	async inviteStatus(code: string, guestKey: string): Promise<InviteStatus> {
 		const record = await this.#recordByCode(code);
 		if (isExpired(record)) throw Errors.inviteExpired();
-		return { ...this.#inviteView(record), removed: await this.#isRemoved(record.id, { gk: hashSecret(guestKey) }) };
-	}
-
-	async #isRemoved(roomId: string, person: { pid?: string; identity?: string; gk?: string }): Promise<boolean> {
-		return Boolean(this.liveRooms.get(roomId)?.removals.has(person)) || await this.barred.isBarred(roomId, 'removed', bansFor(person));
+		return { ...this.#inviteView(record), removed: (await this.liveRooms.door(record, { gk: hashSecret(guestKey) })) === 'removed' };
 	}
 
 	#inviteView(record: RoomRecord): InviteView {
@@ -164,7 +159,6 @@ export class Invitations {
 	 * The room decides again when they join.
 	 */
 	async join(code: string, body: JoinBody): Promise<JoinResponse> {
-		if (this.liveRooms.draining) throw Errors.draining();
 		const record = await this.#recordByCode(code);
 		const user = body.appToken ? verifyAppToken(body.appToken, this.apps, 'join') : undefined;
 		if (body.hostKey !== undefined && !matchesHash(body.hostKey, record.hostKeyHash)) {
@@ -175,12 +169,12 @@ export class Invitations {
 		// The same browser or signed-in person again (another tab, another device) takes their seat over: same participant id.
 		const again = this.liveRooms.get(record.id)?.seatOf({ gk, identity: user?.identity });
 		const person = { pid: again?.id ?? nanoid(), identity: user?.identity, gk };
-		const banned = await this.#isRemoved(record.id, person);
-		const denied = Boolean(this.liveRooms.get(record.id)?.denials.has(person)) || await this.barred.isBarred(record.id, 'denied', bansFor(person));
+		const state = await this.liveRooms.door(record, person);
+		if (state === 'draining') throw closedDoor(state);
 		const live = this.liveRooms.get(record.id)?.admissionState() ?? UNOPENED_ROOM;
 		// Taking one's own seat over needs no free seat.
 		const decision = admission(record, again ? { ...live, seated: live.seated - 1 } : live,
-			{ role, signedIn: Boolean(user), banned, denied, admitted: false, wait: body.wait ?? false });
+			{ role, signedIn: Boolean(user), banned: state === 'removed', denied: state === 'denied', admitted: false, wait: body.wait ?? false });
 		if (decision.kind === 'refuse') throw refusal(decision.code);
 
 		const token = this.tokens.sign({

@@ -13,11 +13,10 @@ import type { AppUser } from '../auth/appTokens.js';
 import { hashSecret, newHostKey } from '../auth/secrets.js';
 import { Errors } from '../errors.js';
 import type { IdentityLinks } from './IdentityLinks.js';
-import type { BarredStore, LockedBy, RoomPatch, RoomRecord, RoomStore } from '../store/RoomStore.js';
+import type { LockedBy, RoomPatch, RoomRecord, RoomStore } from '../store/RoomStore.js';
 import { type Actor, type ActivityFeed, SYSTEM, subjectOf } from './ActivityFeed.js';
-import { bansFor } from '../rooms/bans.js';
 import { withFreshCode } from '../rooms/inviteCodes.js';
-import type { LiveRooms } from '../rooms/LiveRooms.js';
+import type { LiveRoomDirectory } from '../rooms/LiveRoomDirectory.js';
 import type { Participant } from '../rooms/Participant.js';
 import { type Permission, authorityOf, may, targetRefusal } from '../rooms/permissions.js';
 import type { Room } from '../rooms/Room.js';
@@ -36,8 +35,7 @@ export interface ModerationOptions {
 export class Moderation {
 	constructor(
 		private readonly rooms: RoomStore,
-		private readonly barred: BarredStore,
-		private readonly liveRooms: LiveRooms,
+		private readonly liveRooms: LiveRoomDirectory,
 		private readonly links: IdentityLinks,
 		private readonly activity: ActivityFeed,
 		private readonly options: ModerationOptions,
@@ -135,20 +133,21 @@ export class Moderation {
 	async remove(roomId: string, actor: Actor, participantId: string): Promise<void> {
 		const record = await this.#authorize(roomId, actor, 'moderate');
 		const room = this.liveRooms.get(roomId);
-		const waiting = room?.lobby.get(participantId);
+		const waiting = room?.waiting(participantId);
 		if (room && waiting && !room.seated(participantId)) {
-			room.removals.add(waiting.claims);
+			// Barred before anything is awaited: an unlock meanwhile cannot seat them.
+			const barred = room.turnAway(waiting, 'removed');
 			await this.activity.log(roomId, actor, { type: 'participant.removed', subject: { id: participantId, name: waiting.claims.name } });
-			room.lobby.turnAway(waiting, CloseReason.REMOVED);
-			await this.barred.bar(roomId, 'removed', bansFor(waiting.claims));
+			await barred;
 			return;
 		}
 		const target = this.#target(actor, room, participantId);
-		// The live room refuses them at once; the store keeps the ban beyond its life.
-		room!.removals.add(target.claims);
+		// The live room refuses them at once; the store keeps the ban beyond its life. The removal is on the
+		// timeline before the leave it causes.
+		const barred = room!.bar(target.claims, 'removed');
 		await this.activity.log(roomId, actor, { type: 'participant.removed', subject: subjectOf(target) });
 		room!.leave(target, CloseReason.REMOVED);
-		await this.barred.bar(roomId, 'removed', bansFor(target.claims));
+		await barred;
 		if (record.autoLockOnRemove && !record.locked) {
 			const current = await this.rooms.getRoom(roomId);
 			if (current && !current.locked) await this.#setLocked(current, actor, 'removal');
@@ -179,7 +178,7 @@ export class Moderation {
 	}
 
 	async #muteMic(room: Room, participant: Participant, actor: Actor): Promise<boolean> {
-		const muted = await room.media.muteMic(participant.media);
+		const muted = await room.muteMic(participant);
 		if (muted) participant.send('moderation.muted', { by: this.#actorName(actor) });
 		return muted;
 	}
@@ -206,15 +205,10 @@ export class Moderation {
 	async answer(roomId: string, actor: Actor, participantId: string, admit: boolean): Promise<void> {
 		await this.#authorize(roomId, actor, 'moderate');
 		const room = this.liveRooms.get(roomId);
-		const entry = room?.lobby.get(participantId);
+		const entry = room?.waiting(participantId);
 		if (!room || !entry) throw Errors.notFound('waiting person');
-		if (admit) room.lobby.admit(entry);
-		else {
-			room.denials.add(entry.claims);
-			room.lobby.turnAway(entry, CloseReason.DENIED);
-			// Kept beyond this process too: a restart does not let them knock again.
-			await this.barred.bar(roomId, 'denied', bansFor(entry.claims));
-		}
+		// A denial is kept beyond this process too: a restart does not let them knock again.
+		await room.answerKnock(entry, admit);
 		await this.activity.log(roomId, actor, { type: admit ? 'lobby.admitted' : 'lobby.denied', subject: { id: participantId, name: entry.claims.name } });
 	}
 

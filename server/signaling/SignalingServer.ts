@@ -19,12 +19,11 @@ import type { Metrics } from '../metrics.js';
 import type { LiveRooms } from '../rooms/LiveRooms.js';
 import type { Moderation } from '../services/Moderation.js';
 import type { Room } from '../rooms/Room.js';
-import type { BarredStore } from '../store/RoomStore.js';
 import { HANDLERS, type SessionContext, sessionLimits } from './handlers.js';
 import { type ProxyTrust, clientAddress } from '../http/clientAddress.js';
 import type { OriginCheck } from '../http/origins.js';
 import type { IceServers } from '../media/IceServers.js';
-import { bansFor } from '../rooms/bans.js';
+import { closedDoor } from '../rooms/door.js';
 import { KeyedBuckets } from './KeyedBuckets.js';
 import { OrderedConnection } from './OrderedConnection.js';
 import { REQUEST_CLASS, requestBuckets } from './requestClasses.js';
@@ -39,7 +38,6 @@ type RoomsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<str
 export interface SignalingDeps {
 	liveRooms: LiveRooms;
 	moderation: Moderation;
-	barred: BarredStore;
 	tokens: ParticipantTokens;
 	metrics: Metrics;
 	logger: Logger;
@@ -79,7 +77,7 @@ async function answer(name: RequestName, raw: unknown, ctx: SessionContext, log:
 }
 
 export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Server {
-	const { liveRooms, moderation, barred, tokens, metrics, logger } = deps;
+	const { liveRooms, moderation, tokens, metrics, logger } = deps;
 	const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
 		serveClient: false,
 		maxHttpBufferSize: 64 * 1024,
@@ -105,10 +103,10 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 			const room = await liveRooms.open(claims.rid);
 			room.retain();
 			try {
-				// Credentials follow the link: a token issued before a reset opens nothing, host or guest.
-				if (claims.code !== room.record.code) throw Errors.linkReset();
-				// Nor one of a person removed since it was issued: it dies with the removal, not at its expiry.
-				if (room.removals.has(claims) || await barred.isBarred(room.id, 'removed', bansFor(claims))) throw Errors.removed();
+				// A credential dies with its link and with its holder's removal, not at its expiry. Whether they may
+				// join (a denial, a stopping server, the room's rules) is room.join's to say.
+				const state = await room.door(claims);
+				if (state === 'link-reset' || state === 'removed') throw closedDoor(state);
 			} catch (error) {
 				room.release();
 				throw error;
@@ -131,10 +129,9 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 			disconnect: () => setImmediate(() => socket.disconnect(true)),
 		});
 		const ctx: SessionContext = {
-			room, claims, tokens, moderation, barred, connection, iceServers: deps.iceServers,
+			room, claims, tokens, moderation, connection, iceServers: deps.iceServers,
 			remoteAddress: clientAddress(socket.request, deps.trustProxy),
 			ownAddresses: deps.ownAddresses,
-			draining: () => liveRooms.draining,
 			limits: sessionLimits(),
 		};
 

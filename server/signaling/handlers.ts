@@ -16,12 +16,11 @@ import { asMediasoup } from '../media/clientParameters.js';
 import type { IceServers } from '../media/IceServers.js';
 import { plainDestinationRefusal } from '../media/plainDestination.js';
 import type { Actor } from '../services/ActivityFeed.js';
-import { bansFor } from '../rooms/bans.js';
+import { closedDoor } from '../rooms/door.js';
 import type { Moderation } from '../services/Moderation.js';
 import type { Participant, ParticipantConnection } from '../rooms/Participant.js';
 import { authorityOf, may } from '../rooms/permissions.js';
 import type { Room } from '../rooms/Room.js';
-import type { BarredStore } from '../store/RoomStore.js';
 import { TokenBucket } from './TokenBucket.js';
 
 export interface SessionContext {
@@ -30,14 +29,11 @@ export interface SessionContext {
 	connection: ParticipantConnection;
 	tokens: ParticipantTokens;
 	moderation: Moderation;
-	barred: BarredStore;
 	iceServers: IceServers;
 	/** The address this connection comes from (behind a trusted proxy, the forwarded one): plain receive transports send only there. */
 	remoteAddress: string;
 	/** The server's own listen and announced addresses. */
 	ownAddresses: ReadonlySet<string>;
-	/** Whether the server is stopping (see LiveRooms.drain). */
-	draining: () => boolean;
 	/** This session's rate limits for its frequent requests. */
 	limits: { reactions: TokenBucket; hands: TokenBucket; spotlight: TokenBucket; view: TokenBucket };
 }
@@ -75,15 +71,14 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 	'room.capabilities': (ctx) => ({ routerRtpCapabilities: ctx.room.media.rtpCapabilities }),
 
 	'room.join': async (ctx, { rtpCapabilities, wait }) => {
-		if (ctx.claims.code !== ctx.room.record.code) throw Errors.linkReset();
-		// While the server stops, only people already in a call come back (a reconnect); nobody new.
-		if (ctx.draining() && !ctx.room.seated(ctx.claims.pid)) throw Errors.draining();
-		if (ctx.room.seated(ctx.claims.pid)?.isOn(ctx.connection) || ctx.room.lobby.get(ctx.claims.pid)?.connection === ctx.connection) {
+		// A reset link, or (while the server stops) anyone not already in the call, goes no further; a removal or a
+		// denial is admission()'s to weigh. The door is read before the (synchronous) decision.
+		const state = await ctx.room.door(ctx.claims);
+		if (state === 'link-reset' || state === 'draining') throw closedDoor(state);
+		if (ctx.room.seated(ctx.claims.pid)?.isOn(ctx.connection) || ctx.room.waiting(ctx.claims.pid)?.connection === ctx.connection) {
 			throw Errors.alreadyJoined();
 		}
-		// The store's removals are read before the (synchronous) decision; the room's own cover the gap.
-		const banned = await ctx.barred.isBarred(ctx.room.id, 'removed', bansFor(ctx.claims));
-		return ctx.room.join(ctx.claims, asMediasoup.rtpCapabilities(rtpCapabilities), ctx.connection, { wait, banned });
+		return ctx.room.join(ctx.claims, asMediasoup.rtpCapabilities(rtpCapabilities), ctx.connection, { wait, banned: state === 'removed' });
 	},
 
 	'room.leave': (ctx) => {
