@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { LIMITS } from '../shared/limits.js';
-import { compileProxyTrust, type ProxyTrust } from './http/clientAddress.js';
+import { compileProxyTrust, type ProxyTrust } from './addresses.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');

@@ -7,7 +7,7 @@ import { InviteCode, InviteStatusBody, JoinBody, WebRoomBody } from '../../share
 import { hashSecret, matchesHash } from '../auth/secrets.js';
 import { Errors } from '../errors.js';
 import { errorHandler, sendError } from './errorResponses.js';
-import type { ProxyTrust } from './clientAddress.js';
+import type { ProxyTrust } from '../addresses.js';
 import type { OriginCheck } from './origins.js';
 import { type OwnerRoutesDeps, ownerRoutes } from './ownerRoutes.js';
 import { parseBody } from './validate.js';

@@ -6,7 +6,7 @@
  * for a client that is not on this machine, never an address of the server's
  * own nor a loopback one, whatever a proxy forwarded.
  */
-import { isLoopback, unmappedAddress } from '../http/clientAddress.js';
+import { isLoopback, unmappedAddress } from '../addresses.js';
 
 /** Why `destination` is refused for a client at `client`, or undefined when it is allowed. */
 export function plainDestinationRefusal(destination: string, client: string, ownAddresses: ReadonlySet<string>): string | undefined {

@@ -7,8 +7,12 @@
  */
 import type { RoomRecord } from '../store/RoomStore.js';
 import type { Door, DoorPerson } from './door.js';
-import type { LiveRoomsEvents } from './LiveRooms.js';
 import type { Room } from './Room.js';
+
+export interface LiveRoomsEvents {
+	/** A room went live; listeners attach before anyone joins it. */
+	open: [Room];
+}
 
 export interface LiveRoomDirectory {
 	/** The room, if it is live. */

@@ -11,13 +11,8 @@ import { SafeEmitter } from '../SafeEmitter.js';
 import type { BarredStore, RoomRecord, RoomStore } from '../store/RoomStore.js';
 import { Room } from './Room.js';
 import { type Door, type DoorPerson, door } from './door.js';
-import type { LiveRoomDirectory } from './LiveRoomDirectory.js';
+import type { LiveRoomDirectory, LiveRoomsEvents } from './LiveRoomDirectory.js';
 import type { RoomSettings } from './RoomTypes.js';
-
-export interface LiveRoomsEvents {
-	/** A room went live; listeners attach before anyone joins it. */
-	open: [Room];
-}
 
 export class LiveRooms extends SafeEmitter<LiveRoomsEvents> implements LiveRoomDirectory {
 	readonly #live = new Map<string, Room>();
