@@ -34,9 +34,9 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 			const target = event.target as HTMLElement;
 			if (event.ctrlKey || event.metaKey || event.altKey || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
 			const key = event.key.toLowerCase();
-			if (key === 'm') void client.setMicOn(!client.state.local.micOn);
-			if (key === 'v') void client.setCameraOn(!client.state.local.cameraOn);
-			if (key === 'h') void client.setHandRaised(!client.state.hands.some(({ participantId }) => participantId === client.state.self?.id));
+			if (key === 'm') void client.local.setMicOn(!client.state.local.micOn);
+			if (key === 'v') void client.local.setCameraOn(!client.state.local.cameraOn);
+			if (key === 'h') void client.interactions.setHandRaised(!client.state.hands.some(({ participantId }) => participantId === client.state.self?.id));
 			if (key === 'd') setDebug((shown) => !shown);
 			if (event.key === '?') setHelpOpen(true);
 		};

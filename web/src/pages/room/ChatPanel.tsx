@@ -29,7 +29,7 @@ export function ChatPanel({ client, onClose }: { client: RoomClient; onClose: ()
 		event.preventDefault();
 		if (!text.trim()) return;
 		// A failed send keeps the text in the box, so it can be sent again.
-		void client.sendChat(text.trim(), recipient?.id).then((sent) => sent && setText(''));
+		void client.interactions.sendChat(text.trim(), recipient?.id).then((sent) => sent && setText(''));
 	};
 	const privacy = (message: ChatMessage) => (!message.to ? null
 		: <em className="private">{message.participantId === state.self?.id ? t('chat.privateTo', { name: message.to.name }) : t('chat.privateFrom')}</em>);

@@ -52,9 +52,9 @@ export function ControlBar({ client, state, panel, setPanel, onHelp }: {
 	const secondary: Control[] = [
 		...(canShare ? [{
 			key: 'share', icon: local.screenTrack ? ScreenShareOff : ScreenShare, label: local.screenTrack ? t('control.stopShare') : t('control.share'),
-			onClick: () => void (local.screenTrack ? client.stopScreenShare() : client.startScreenShare()),
+			onClick: () => void (local.screenTrack ? client.local.stopScreenShare() : client.local.startScreenShare()),
 		}] : []),
-		{ key: 'hand', icon: Hand, label: t('control.raiseHand'), pressed: handRaised, onClick: () => void client.setHandRaised(!handRaised) },
+		{ key: 'hand', icon: Hand, label: t('control.raiseHand'), pressed: handRaised, onClick: () => void client.interactions.setHandRaised(!handRaised) },
 		{ key: 'participants', icon: Users, label: t('control.participants'), pressed: panel === 'participants', onClick: () => toggle('participants') },
 		{ key: 'invite', icon: UserPlus, label: t('control.invite'), pressed: panel === 'invite', onClick: () => toggle('invite') },
 		...(moderator ? [
@@ -79,9 +79,9 @@ export function ControlBar({ client, state, panel, setPanel, onHelp }: {
 		<footer className="controls" aria-label={t('control.bar')}>
 			<span className={`quality ${state.quality}`} role="img" aria-label={t(`room.quality.${state.quality}`)} title={t(`room.quality.${state.quality}`)} />
 			<IconButton icon={local.micOn ? Mic : MicOff} label={local.micOn ? t('control.mute') : t('control.unmute')} className={local.micOn ? '' : 'off'}
-				disabled={!local.micTrack} onClick={() => void client.setMicOn(!local.micOn)} />
+				disabled={!local.micTrack} onClick={() => void client.local.setMicOn(!local.micOn)} />
 			<IconButton icon={local.cameraOn ? Video : VideoOff} label={local.cameraOn ? t('control.cameraOff') : t('control.cameraOn')}
-				className={local.cameraOn ? '' : 'off'} disabled={!local.cameraTrack} onClick={() => void client.setCameraOn(!local.cameraOn)} />
+				className={local.cameraOn ? '' : 'off'} disabled={!local.cameraTrack} onClick={() => void client.local.setCameraOn(!local.cameraOn)} />
 			<span className="popover-anchor">
 				<IconButton icon={SmilePlus} label={t('control.reactions')} aria-expanded={reactionsOpen} aria-controls="reaction-picker"
 					onClick={() => setReactionsOpen(!reactionsOpen)} />
@@ -89,7 +89,7 @@ export function ControlBar({ client, state, panel, setPanel, onHelp }: {
 					<span id="reaction-picker" className="reaction-picker" role="group" aria-label={t('control.reactions')}>
 						{Reaction.options.map((emoji) => (
 							<button key={emoji} type="button" aria-label={t(REACTION_NAMES[emoji])} title={t(REACTION_NAMES[emoji])}
-								onClick={() => void client.react(emoji)}>{emoji}</button>
+								onClick={() => void client.interactions.react(emoji)}>{emoji}</button>
 						))}
 					</span>
 				)}

@@ -27,7 +27,7 @@ function MicLevel({ client, label }: { client: RoomClient; label: string }) {
 	useEffect(() => {
 		let frame = 0;
 		const draw = () => {
-			if (meter.current) meter.current.value = client.micLevel();
+			if (meter.current) meter.current.value = client.local.micLevel();
 			frame = requestAnimationFrame(draw);
 		};
 		draw();
@@ -64,23 +64,23 @@ export function DevicesPanel({ client, state, onClose }: { client: RoomClient; s
 				<button type="button" onClick={onClose}>{t('devices.close')}</button>
 			</header>
 			<DeviceSelect label={t('join.camera')} devices={ofKind('videoinput')} selected={local.cameraDeviceId} disabled={!local.cameraTrack}
-				onSelect={(id) => void client.switchCamera(id)} />
+				onSelect={(id) => void client.local.switchCamera(id)} />
 			<DeviceSelect label={t('join.microphone')} devices={ofKind('audioinput')} selected={local.micTrack?.getSettings().deviceId}
-				disabled={!local.micTrack} onSelect={(id) => void client.switchMicrophone(id)} />
+				disabled={!local.micTrack} onSelect={(id) => void client.local.switchMicrophone(id)} />
 			{local.micTrack && <MicLevel client={client} label={t('devices.micLevel')} />}
 			{canChooseSpeaker && (
 				<DeviceSelect label={t('devices.speaker')} devices={ofKind('audiooutput')} selected={local.speakerId ?? 'default'}
-					onSelect={(id) => client.setSpeaker(id)} />
+					onSelect={(id) => client.local.setSpeaker(id)} />
 			)}
 			<label className="switch">
 				<input type="checkbox" checked={local.noiseSuppression !== 'off'} disabled={!local.micTrack}
-					onChange={(event) => void client.setNoiseSuppression(event.target.checked)} />
+					onChange={(event) => void client.local.setNoiseSuppression(event.target.checked)} />
 				<span>{t('devices.noiseSuppression')}</span>
 			</label>
 			{local.noiseSuppression === 'browser' && <p className="hint">{t('devices.noiseBrowser')}</p>}
 			<label className="switch">
 				<input type="checkbox" checked={local.backgroundBlur} disabled={!local.cameraTrack}
-					onChange={(event) => void client.setBackgroundBlur(event.target.checked)} />
+					onChange={(event) => void client.local.setBackgroundBlur(event.target.checked)} />
 				<span>{t('devices.blur')}</span>
 			</label>
 		</aside>
