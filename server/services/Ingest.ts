@@ -17,7 +17,8 @@ import { nanoid } from 'nanoid';
 import { CloseReason } from '../../shared/errors.js';
 import type { IngestResponse, IngestStream } from '../../shared/api.js';
 import type { ServerEvents } from '../../shared/protocol.js';
-import { type IngestBody, SRTP_CRYPTO_SUITE, type SrtpParameters } from '../../shared/schemas.js';
+import type { IngestBody, SrtpParameters } from '../../shared/schemas.js';
+import { newSrtpParameters } from '../../shared/srtp.js';
 import type { AppUser } from '../auth/appTokens.js';
 import type { ParticipantClaims, ParticipantTokens } from '../auth/participantTokens.js';
 import { Errors } from '../errors.js';
@@ -55,10 +56,6 @@ class HeadlessConnection implements ParticipantConnection {
 }
 
 /** An SRTP master key and salt (30 bytes) for AES_CM_128_HMAC_SHA1_80. */
-function newSrtpParameters(): SrtpParameters {
-	return { cryptoSuite: SRTP_CRYPTO_SUITE, keyBase64: crypto.randomBytes(30).toString('base64') };
-}
-
 function randomSsrc(): number {
 	// Below 2^31: ffmpeg's -ssrc option takes a signed 32-bit integer.
 	return crypto.randomInt(1, 0x7fff_ffff);

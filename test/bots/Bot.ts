@@ -13,7 +13,8 @@ import { SignalingClient } from '../../web/src/signaling/SignalingClient.js';
 import { BotMedia, OPUS_PAYLOAD_TYPE, VP8_PAYLOAD_TYPE } from './BotMedia.js';
 import type { Clip } from './clip.js';
 import { SIMULCAST } from './clip.js';
-import { AUDIO_LEVEL_EXTENSION_ID, newSrtpParameters } from './rtp.js';
+import { newSrtpParameters } from '../../shared/srtp.js';
+import { AUDIO_LEVEL_EXTENSION_ID } from './rtp.js';
 
 export interface BotOptions {
 	/** The server's base URL. */

@@ -8,12 +8,7 @@ import crypto from 'node:crypto';
 import {
 	ProtectionProfileAes128CmHmacSha1_80, RtcpSenderInfo, RtcpSrPacket, RtpHeader, SrtcpSession, SrtpSession,
 } from 'werift-rtp';
-import { SRTP_CRYPTO_SUITE, type SrtpParameters } from '../../shared/schemas.js';
-
-/** A fresh master key and salt, as the side that encrypts chooses them. */
-export function newSrtpParameters(): SrtpParameters {
-	return { cryptoSuite: SRTP_CRYPTO_SUITE, keyBase64: crypto.randomBytes(30).toString('base64') };
-}
+import type { SrtpParameters } from '../../shared/schemas.js';
 
 function keysOf({ keyBase64 }: SrtpParameters): { key: Buffer; salt: Buffer } {
 	const raw = Buffer.from(keyBase64, 'base64');

@@ -8,7 +8,7 @@ import http from 'node:http';
 import { type Socket, io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack } from '../../shared/protocol.js';
-import { newSrtpParameters } from '../bots/rtp.js';
+import { newSrtpParameters } from '../../shared/srtp.js';
 import { Haproxy } from '../support/haproxy.js';
 import { ownerToken } from '../support/rooms.js';
 import { api, createRoom, joinToken, startServer, type TestServer } from '../support/server.js';
