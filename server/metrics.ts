@@ -1,25 +1,26 @@
 /** Prometheus metrics, one registry per server instance. */
 import type { types } from 'mediasoup';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { METRIC } from '../shared/metricNames.js';
 import type { WorkerPool } from './media/WorkerPool.js';
 import type { LiveRooms } from './rooms/LiveRooms.js';
 
 export class Metrics {
 	readonly registry = new Registry();
 	readonly httpRequests = new Counter({
-		name: 'rooms_http_requests_total',
+		name: METRIC.httpRequests,
 		help: 'HTTP requests by method, route and status',
 		labelNames: ['method', 'route', 'status'] as const,
 		registers: [this.registry],
 	});
 	readonly signalingRequests = new Counter({
-		name: 'rooms_signaling_requests_total',
+		name: METRIC.signalingRequests,
 		help: 'Socket.IO requests by name and result code',
 		labelNames: ['request', 'result'] as const,
 		registers: [this.registry],
 	});
 	readonly roomsCreated = new Counter({
-		name: 'rooms_created_total',
+		name: METRIC.roomsCreated,
 		help: 'Rooms created through the API',
 		registers: [this.registry],
 	});
@@ -27,19 +28,19 @@ export class Metrics {
 	constructor(liveRooms: LiveRooms, workers: WorkerPool) {
 		collectDefaultMetrics({ register: this.registry });
 		new Gauge({
-			name: 'rooms_live',
+			name: METRIC.liveRooms,
 			help: 'Rooms with a router on this node',
 			registers: [this.registry],
 			collect() { this.set(liveRooms.rooms.length); },
 		});
 		new Gauge({
-			name: 'rooms_participants',
+			name: METRIC.participants,
 			help: 'Participants seated in live rooms',
 			registers: [this.registry],
 			collect() { this.set(liveRooms.rooms.reduce((sum, room) => sum + room.participantCount, 0)); },
 		});
 		new Gauge({
-			name: 'rooms_mediasoup_workers_live',
+			name: METRIC.workersLive,
 			help: 'Live mediasoup workers',
 			registers: [this.registry],
 			collect() { this.set(workers.liveWorkers); },
@@ -55,10 +56,10 @@ export class Metrics {
 				for (const { index, usage } of await workers.resourceUsage()) this.set({ worker: String(index) }, read(usage));
 			},
 		});
-		perWorker('rooms_mediasoup_worker_cpu_seconds', 'CPU time (user + system) a mediasoup worker has used since it started',
+		perWorker(METRIC.workerCpuSeconds, 'CPU time (user + system) a mediasoup worker has used since it started',
 			(usage) => (usage.ru_utime + usage.ru_stime) / 1000);
 		// getrusage reports ru_maxrss in kilobytes on Linux.
-		perWorker('rooms_mediasoup_worker_max_rss_bytes', 'Peak resident memory of a mediasoup worker', (usage) => usage.ru_maxrss * 1024);
+		perWorker(METRIC.workerMaxRssBytes, 'Peak resident memory of a mediasoup worker', (usage) => usage.ru_maxrss * 1024);
 		// Counted by the pool itself: no request to the workers.
 		const consumerGauge = (name: string, help: string, read: (counts: { consumers: number; forwarding: number }) => number) => new Gauge({
 			name,
@@ -71,7 +72,7 @@ export class Metrics {
 			},
 		});
 		new Gauge({
-			name: 'rooms_media_bitrate_bits_per_second',
+			name: METRIC.mediaBitrate,
 			help: 'Media through a mediasoup worker now, as its transports measure it: received from senders, sent to receivers',
 			labelNames: ['worker', 'direction'] as const,
 			registers: [this.registry],
@@ -83,10 +84,10 @@ export class Metrics {
 				}
 			},
 		});
-		consumerGauge('rooms_mediasoup_worker_consumers',
+		consumerGauge(METRIC.workerConsumers,
 			'Consumers open on a mediasoup worker (pipes between workers included), weighed against ROOMS_WORKER_CONSUMER_BUDGET',
 			({ consumers }) => consumers);
-		consumerGauge('rooms_mediasoup_worker_consumers_forwarding',
+		consumerGauge(METRIC.workerConsumersForwarding,
 			'Consumers forwarding media on a mediasoup worker: neither they nor their producer paused (off-screen video and muted microphones are)',
 			({ forwarding }) => forwarding);
 	}

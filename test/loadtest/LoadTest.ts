@@ -6,6 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser } from '@playwright/test';
+import { METRIC } from '../../shared/metricNames.js';
 import { signAppToken } from '../../server/auth/appTokens.js';
 import { median, metricSum, scrapeMetrics } from '../bench/support/measure.js';
 import type { ReceiveTotals } from '../bots/BotMedia.js';
@@ -273,10 +274,10 @@ export class LoadTest {
 		const values = await scrapeMetrics(origin, token ? { authorization: `Bearer ${token}` } : {}).catch(() => undefined);
 		if (!values) return;
 		const bitrate = (direction: string) => [...values].reduce((sum, [key, value]) =>
-			sum + (key.startsWith('rooms_media_bitrate_bits_per_second{') && key.includes(`direction="${direction}"`) ? value : 0), 0);
+			sum + (key.startsWith(`${METRIC.mediaBitrate}{`) && key.includes(`direction="${direction}"`) ? value : 0), 0);
 		const joins: Record<string, number> = {};
 		for (const [key, value] of values) {
-			const match = /^rooms_signaling_requests_total\{request="room\.join",result="([^"]+)"\}$/.exec(key);
+			const match = new RegExp(`^${METRIC.signalingRequests}\\{request="room\\.join",result="([^"]+)"\\}$`).exec(key);
 			if (match) joins[match[1]!] = value;
 		}
 		// The server read its figures somewhere between the request and the answer, which a busy server sends late:
@@ -286,7 +287,7 @@ export class LoadTest {
 		// otherwise count all its CPU time since it started as used in two seconds.
 		const cpuSeconds = new Map<string, number>();
 		for (const [key, value] of values) {
-			const match = /^rooms_mediasoup_worker_cpu_seconds\{worker="([^"]+)"\}$/.exec(key);
+			const match = new RegExp(`^${METRIC.workerCpuSeconds}\\{worker="([^"]+)"\\}$`).exec(key);
 			if (match) cpuSeconds.set(match[1]!, value);
 		}
 		const previous = this.#server.at(-1);
@@ -300,11 +301,11 @@ export class LoadTest {
 		this.#server.push({
 			t,
 			workerCpu: busy,
-			consumers: metricSum(values, 'rooms_mediasoup_worker_consumers'),
+			consumers: metricSum(values, METRIC.workerConsumers),
 			receivedKbps: bitrate('received') / 1000,
 			sentKbps: bitrate('sent') / 1000,
-			rooms: metricSum(values, 'rooms_live'),
-			participants: metricSum(values, 'rooms_participants'),
+			rooms: metricSum(values, METRIC.liveRooms),
+			participants: metricSum(values, METRIC.participants),
 			...(values.has('nodejs_eventloop_lag_p99_seconds') ? { eventLoopP99Ms: values.get('nodejs_eventloop_lag_p99_seconds')! * 1000 } : {}),
 			joins,
 		});

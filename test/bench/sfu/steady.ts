@@ -9,6 +9,7 @@ import { startServerProcess, type ServerProcess } from '../../support/serverProc
 import { ownerToken } from '../../support/rooms.js';
 import { BotSwarm, MediaClock } from '../../bots/BotSwarm.js';
 import type { ReceiveTotals } from '../../bots/BotMedia.js';
+import { METRIC } from '../../../shared/metricNames.js';
 import { loadClip } from '../../bots/clip.js';
 import { FloorRoom } from './floor.js';
 import { CpuMeter, median, metricSum, percentile, progress, scrapeMetrics, sleep, workerPids } from '../support/measure.js';
@@ -140,7 +141,7 @@ export class OurRoom {
 		return measureWindow(seconds, () => this.swarm.totals(), { workers: workerPids(main), main },
 			async () => {
 				const metrics = await scrapeMetrics(this.server.url);
-				return { open: metricSum(metrics, 'rooms_mediasoup_worker_consumers'), forwarding: metricSum(metrics, 'rooms_mediasoup_worker_consumers_forwarding') };
+				return { open: metricSum(metrics, METRIC.workerConsumers), forwarding: metricSum(metrics, METRIC.workerConsumersForwarding) };
 			}, label);
 	}
 
