@@ -26,7 +26,11 @@ export function may(authority: Authority, permission: Permission): boolean {
 	return TABLE[authority].has(permission);
 }
 
-/** A seated person's authority: a host who is not the room's owner (a stand-in) acts as a co-host. */
+/**
+ * What a seated person may do: their role's rights, except that a co-host
+ * standing in for an absent host keeps a co-host's rights. Only someone
+ * holding the owner's credentials ends the room.
+ */
 export function authorityOf(participant: { role: Role; owner: boolean }): Authority {
 	return participant.role === 'host' && !participant.owner ? 'cohost' : participant.role;
 }

@@ -27,11 +27,6 @@ export interface ModerationOptions {
 	inviteUrl: (code: string) => string;
 }
 
-/**
- * What a seated person may do: their role's rights, except that a co-host
- * standing in for an absent host keeps a co-host's rights. Only someone
- * holding the owner's credentials ends the room.
- */
 export class Moderation {
 	constructor(
 		private readonly rooms: RoomStore,
