@@ -38,7 +38,9 @@ test.describe('a worker killed mid-call', () => {
 		const anaSeesBo = await framesAgain(cameraTile(ana, 'Bo'), killed);
 		const boSeesAna = await framesAgain(cameraTile(bo, 'Ana'), killed);
 		console.log(`[recovery] media again after a worker kill: ${anaSeesBo} ms and ${boSeesAna} ms`);
-		expect(Math.max(anaSeesBo, boSeesAna)).toBeLessThanOrEqual(5000);
+		// The bound catches a recovery that waits for a give-up, not the machine's speed: 2.3 to 4.3 s alone on a
+		// busy shared 2-core machine (the code before the client's reshaping the same), 7.6 s late in a long e2e run there.
+		expect(Math.max(anaSeesBo, boSeesAna)).toBeLessThanOrEqual(10_000);
 		const rebuilt = fixture.server.server.liveRooms.get(room.id)!;
 		expect(rebuilt.participants().map(({ id }) => id).sort()).toEqual(ids);
 		await expect(cameraTile(ana, 'Bo')).toHaveCount(1);
