@@ -121,13 +121,19 @@ describe('limits per address', () => {
 		const timed = () => refreshTime(bob);
 		const before: number[] = [];
 		for (let i = 0; i < 8; i++) before.push(await timed());
+		const floodStarted = Date.now();
 		const flood = Promise.all(Array.from({ length: 300 }, () => connectOnce(server.url, 'junk')));
 		const during: number[] = [];
 		for (let i = 0; i < 8; i++) during.push(await timed());
 		const counts: Record<string, number> = {};
 		for (const result of await flood) counts[result] = (counts[result] ?? 0) + 1;
-		// Bob's connection took one; the rest of the burst went to the flood, refused for its junk token.
-		expect(counts).toEqual({ AUTH_INVALID: PER_MINUTE - 1, RATE_LIMITED: 300 - PER_MINUTE + 1 });
+		// Bob's connection took one; the rest of the burst went to the flood, refused for its junk token. The bucket
+		// refills one every 60/PER_MINUTE s, and a flood a busy machine drags out earns those too (seen: 4 more, 12 s).
+		const refilled = Math.floor((Date.now() - floodStarted) / (60_000 / PER_MINUTE));
+		expect(Object.keys(counts).sort()).toEqual(['AUTH_INVALID', 'RATE_LIMITED']);
+		expect(counts.AUTH_INVALID).toBeGreaterThanOrEqual(PER_MINUTE - 1);
+		expect(counts.AUTH_INVALID).toBeLessThanOrEqual(PER_MINUTE - 1 + refilled);
+		expect(counts.AUTH_INVALID! + counts.RATE_LIMITED!).toBe(300);
 		expect(median(during)).toBeLessThan(median(before) * 3 + 20);
 	});
 

@@ -69,6 +69,8 @@ export class AgentGate {
 
 	/** Notes what a message from the browser creates or disposes; every such message is passed on as it is. */
 	fromBrowser(text: string): void {
+		// Most of what the browser sends is answers and events: only these two are read.
+		if (!text.includes('"__create__"') && !text.includes('"__dispose__"')) return;
 		let message: { guid?: string; method?: string; params?: { type?: string; guid?: string } };
 		try {
 			message = JSON.parse(text);
