@@ -37,8 +37,10 @@ export interface DoorFacts {
 export async function door(person: DoorPerson, facts: DoorFacts): Promise<Door> {
 	if (person.code !== undefined && person.code !== facts.code) return 'link-reset';
 	const keys = bansFor(person);
-	if (facts.live?.removals.has(person) || await facts.barred.isBarred(facts.roomId, 'removed', keys)) return 'removed';
-	if (facts.live?.denials.has(person) || await facts.barred.isBarred(facts.roomId, 'denied', keys)) return 'denied';
+	// One read of the store for both reasons: the door is asked at every handshake and join.
+	const stored = keys.length > 0 ? await facts.barred.reasonsBarred(facts.roomId, keys) : [];
+	if (facts.live?.removals.has(person) || stored.includes('removed')) return 'removed';
+	if (facts.live?.denials.has(person) || stored.includes('denied')) return 'denied';
 	if (facts.draining && !facts.seated) return 'draining';
 	return 'open';
 }

@@ -113,8 +113,8 @@ export type BarReason = 'removed' | 'denied';
 /** People barred from a room, for the room's life: one table of keys (Ban), each with its reason. */
 export interface BarredStore {
 	bar(roomId: string, reason: BarReason, keys: Ban[]): Promise<void>;
-	/** Whether any of the candidate keys is barred for that reason. */
-	isBarred(roomId: string, reason: BarReason, candidates: Ban[]): Promise<boolean>;
+	/** Every reason any of the candidate keys is barred for (none: not barred), in one request. */
+	reasonsBarred(roomId: string, candidates: Ban[]): Promise<BarReason[]>;
 	/** Every key barred for that reason, for a room going live again (after a restart). */
 	barredOf(roomId: string, reason: BarReason): Promise<Ban[]>;
 }

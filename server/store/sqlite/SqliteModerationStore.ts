@@ -28,7 +28,7 @@ export class SqliteModerationStore implements BarredStore, TimelineStore {
 	readonly #db: Database.Database;
 	readonly #sql: SqliteExecutor;
 	readonly #bar: Database.Statement<[string, BarReason, string, string, string]>;
-	readonly #barred: Database.Statement<[string, BarReason, string, string], { kind: string }>;
+	readonly #reasons: Database.Statement<[string, string, string], { reason: BarReason }>;
 	readonly #barredOf: Database.Statement<[string, BarReason], Ban>;
 	readonly #insertEvent: Database.Statement<[string, string, string, string, string | null, string | null]>;
 	readonly #events: Database.Statement<[string, number, number], EventRow>;
@@ -37,7 +37,7 @@ export class SqliteModerationStore implements BarredStore, TimelineStore {
 		this.#db = db;
 		this.#sql = sql;
 		this.#bar = db.prepare('INSERT OR IGNORE INTO room_barred (room_id, reason, kind, value, created_at) VALUES (?, ?, ?, ?, ?)');
-		this.#barred = db.prepare('SELECT kind FROM room_barred WHERE room_id = ? AND reason = ? AND kind = ? AND value = ?');
+		this.#reasons = db.prepare('SELECT reason FROM room_barred WHERE room_id = ? AND kind = ? AND value = ?');
 		this.#barredOf = db.prepare('SELECT kind, value FROM room_barred WHERE room_id = ? AND reason = ?');
 		this.#insertEvent = db.prepare('INSERT INTO room_events (room_id, at, type, actor, subject, data) VALUES (?, ?, ?, ?, ?, ?)');
 		this.#events = db.prepare('SELECT * FROM room_events WHERE room_id = ? AND id > ? ORDER BY id LIMIT ?');
@@ -50,8 +50,8 @@ export class SqliteModerationStore implements BarredStore, TimelineStore {
 		}));
 	}
 
-	isBarred(roomId: string, reason: BarReason, candidates: Ban[]): Promise<boolean> {
-		return this.#sql.request(() => candidates.some((key) => this.#barred.get(roomId, reason, key.kind, key.value) !== undefined));
+	reasonsBarred(roomId: string, candidates: Ban[]): Promise<BarReason[]> {
+		return this.#sql.request(() => [...new Set(candidates.flatMap((key) => this.#reasons.all(roomId, key.kind, key.value).map(({ reason }) => reason)))]);
 	}
 
 	barredOf(roomId: string, reason: BarReason): Promise<Ban[]> {
