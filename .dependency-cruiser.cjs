@@ -10,7 +10,10 @@
  *   server/http, server/signaling                 the edges
  *   server main (main, RoomsServer, cli, tools)
  *
- * The browser app (web/src) imports only shared/ of ours.
+ * The browser app (web/src) imports only shared/ of ours. The load tool
+ * (tools/) is a package of its own that talks to a server over its public
+ * protocol: it imports shared/ and the browser's signalling client, never
+ * the server's code or the tests'.
  */
 const LAYERS = [
 	['base', '^server/(errors|logger|SafeEmitter|addresses|config)\\.ts$'],
@@ -35,7 +38,7 @@ module.exports = {
 			name: 'no-circular',
 			comment: 'a cycle makes two modules one; split what they share into a third',
 			severity: 'error',
-			from: { path: '^(server|shared|web/src)/' },
+			from: { path: '^(server|shared|web/src|tools)/' },
 			to: { circular: true },
 		},
 		{
@@ -43,13 +46,20 @@ module.exports = {
 			comment: 'shared/ is the bottom: the server and the browser both import it',
 			severity: 'error',
 			from: { path: '^shared/' },
-			to: { path: '^(server|web|test)/' },
+			to: { path: '^(server|web|test|tools)/' },
 		},
 		{
 			name: 'web-imports-only-shared',
 			comment: 'the browser app talks to the server through the protocol in shared/, never its code',
 			severity: 'error',
 			from: { path: '^web/src/' },
+			to: { path: '^(server|test|tools)/' },
+		},
+		{
+			name: 'tools-import-no-server-internals',
+			comment: 'the load tool is installed on load machines without the server: it speaks the public protocol in shared/',
+			severity: 'error',
+			from: { path: '^tools/' },
 			to: { path: '^(server|test)/' },
 		},
 		...upward,
@@ -58,6 +68,6 @@ module.exports = {
 		doNotFollow: { path: 'node_modules' },
 		tsPreCompilationDeps: true,
 		tsConfig: { fileName: 'tsconfig.json' },
-		exclude: { path: '^(node_modules|dist)/' },
+		exclude: { path: '(^|/)(node_modules|dist)/' },
 	},
 };

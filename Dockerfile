@@ -1,17 +1,17 @@
 # syntax=docker/dockerfile:1
 # Build stage: the same npm scripts CI runs (npm ci builds the mediasoup worker
-# with meson against Debian's libraries; npm run build compiles the server and
-# web app). The build packages are the ones the postinstall would install itself.
+# with meson against Debian's libraries, and the load tool; npm run build
+# compiles the server and web app). The build packages are the ones the
+# postinstall would install itself.
 FROM node:20-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ patch pkg-config \
 		meson ninja-build libuv1-dev libssl-dev libsrtp2-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler \
 	&& rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY package.json package-lock.json ./
-COPY server/tools ./server/tools
-RUN npm ci
 COPY . .
-RUN npm run build && npm prune --omit=dev
+# The worker build is cached outside the layers, keyed by what it is built from,
+# so a change to the sources alone restores it in a second.
+RUN --mount=type=cache,target=/root/.cache/rooms npm ci && npm run build && npm prune --omit=dev
 
 # Runtime stage: compiled output, production dependencies and the worker binary,
 # with the shared libraries the worker links (OpenSSL 3, libsrtp2, libuv, abseil).

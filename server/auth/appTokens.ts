@@ -1,20 +1,15 @@
 /**
- * App JWTs: a chat app's backend vouches for one of its users.
- * HS256 with the app's secret; iss = app id, sub = user id, name, exp
- * required and at most an hour ahead. The audience says what the token is
- * for: `rooms` for the owner API, `rooms:join` for joining a room as that
- * user (the `#app=` of a link). A join token travels in links people may
- * forward, so it opens no API, and an API token opens no room.
+ * Verifies app JWTs, whose format `shared/appTokens.ts` sets out. A join
+ * token travels in links people may forward, so it opens no API, and an API
+ * token opens no room.
  */
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
+import { APP_TOKEN_AUDIENCE, APP_TOKEN_MAX_LIFETIME_SECONDS, type AppTokenUse } from '../../shared/appTokens.js';
 import { DisplayName } from '../../shared/schemas.js';
 import { AppRegistry, type App } from '../apps/AppRegistry.js';
 import { Errors } from '../errors.js';
 
-export const APP_TOKEN_AUDIENCE = { api: 'rooms', join: 'rooms:join' } as const;
-export type AppTokenUse = keyof typeof APP_TOKEN_AUDIENCE;
-export const APP_TOKEN_MAX_LIFETIME_SECONDS = 3600;
 /** Tolerated clock difference between the app's servers and ours. */
 const CLOCK_TOLERANCE_SECONDS = 30;
 
@@ -76,15 +71,4 @@ export function verifyAppToken(token: string, apps: AppRegistry, use: AppTokenUs
 		throw Errors.authInvalid(`sub is not a valid ${app.name} user id`);
 	}
 	return { app, userId: claims.data.sub, identity: `${app.id}:${claims.data.sub}`, name: name.data };
-}
-
-/** Signs an app token, as a chat app's backend would (CLI and tests). */
-export function signAppToken(app: Pick<App, 'id' | 'secret'>, userId: string, name: string, lifetimeSeconds = 300, use: AppTokenUse = 'api'): string {
-	return jwt.sign({ name }, app.secret, {
-		algorithm: 'HS256',
-		issuer: app.id,
-		subject: userId,
-		audience: APP_TOKEN_AUDIENCE[use],
-		expiresIn: lifetimeSeconds,
-	});
 }

@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { AppRegistry } from '../apps/AppRegistry.js';
-import { signAppToken } from '../auth/appTokens.js';
+import { signAppToken } from '../../shared/appTokens.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 

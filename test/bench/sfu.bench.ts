@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchChromium, measureFirstFrames } from './support/firstFrame.js';
-import { endProgress, progress } from './support/measure.js';
+import { endProgress, progress } from '../../tools/loadtest/src/measure.js';
 import { OurRoom, type RoomShape, runFloor, type Window } from './sfu/steady.js';
 import { runStorm } from './sfu/storm.js';
 

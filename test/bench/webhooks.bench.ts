@@ -9,7 +9,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { signAppToken } from '../../server/auth/appTokens.js';
+import { signAppToken } from '../../shared/appTokens.js';
 import { joinToken, startServer } from '../support/server.js';
 import { SyntheticParticipant } from '../support/SyntheticParticipant.js';
 

@@ -4,7 +4,7 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type { IngestResponse } from '../../shared/api.js';
-import { BotSwarm } from '../bots/BotSwarm.js';
+import { BotSwarm } from '../../tools/loadtest/src/bots/BotSwarm.js';
 import { e2eServer, join } from '../support/browser.js';
 import { streamWithFfmpeg } from '../support/ffmpeg.js';
 import { ownerToken } from '../support/rooms.js';

@@ -12,15 +12,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { PAGE_PROBE } from '../loadtest/pageProbe.js';
-import type { Report } from '../loadtest/report.js';
+import { PAGE_PROBE } from '../../tools/loadtest/src/pageProbe.js';
+import type { Report } from '../../tools/loadtest/src/report.js';
 import { e2eServer } from '../support/browser.js';
-import { KEEP_PEER_CONNECTIONS } from '../support/peerConnections.js';
+import { KEEP_PEER_CONNECTIONS } from '../../tools/loadtest/src/peerConnections.js';
 import { createRoom, freeMediaPort, TEST_APPS } from '../support/server.js';
 
 const fixture = e2eServer();
 /** The `rooms-loadtest` command, as the npm scripts run it. */
-const CLI = path.resolve('test/loadtest/bin.mjs');
+const CLI = path.resolve('tools/loadtest/bin.mjs');
 
 /** Runs the CLI to its end (or interrupts it with Ctrl-C after `interruptAfterMs`); resolves with its exit code and output. */
 function runCli(args: string[], interruptAfterMs?: number): Promise<{ code: number | null; output: string }> {

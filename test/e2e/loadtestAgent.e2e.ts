@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, expect, test } from '@playwright/test';
-import { BrowserAgent } from '../loadtest/agent.js';
+import { BrowserAgent } from '../../tools/loadtest/src/agent.js';
 import { e2eServer } from '../support/browser.js';
 import { freeMediaPort } from '../support/server.js';
 

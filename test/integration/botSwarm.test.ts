@@ -4,7 +4,7 @@
  * joins under way finish.
  */
 import { describe, expect, it } from 'vitest';
-import { BotSwarm } from '../bots/BotSwarm.js';
+import { BotSwarm } from '../../tools/loadtest/src/bots/BotSwarm.js';
 import { createRoom } from '../support/server.js';
 import { ownerToken, serverWithCrowd } from '../support/rooms.js';
 

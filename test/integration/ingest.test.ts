@@ -3,10 +3,10 @@
  * really reaches the others, and when a streamed participant leaves.
  */
 import dgram from 'node:dgram';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { IngestResponse } from '../../shared/api.js';
-import { loadClip } from '../bots/clip.js';
-import { RtpStream, SrtpProtector, vp8Payloads } from '../bots/rtp.js';
+import { loadClip } from '../../tools/loadtest/src/bots/clip.js';
+import { RtpStream, SrtpProtector, vp8Payloads } from '../../tools/loadtest/src/bots/rtp.js';
 import { api, appToken, createRoom } from '../support/server.js';
 import { ownerToken, serverWithCrowd } from '../support/rooms.js';
 import { eventually } from '../support/SyntheticParticipant.js';
@@ -23,7 +23,7 @@ async function sendVideo(response: IngestResponse, frames: number): Promise<void
 	const { video, srtp } = response;
 	const stream = new RtpStream(video!.ssrc, video!.payloadType, video!.clockRate, new SrtpProtector(srtp!));
 	const socket = dgram.createSocket('udp4');
-	const clip = loadClip().video[0]!;
+	const clip = (await loadClip()).video[0]!;
 	try {
 		for (let index = 0; index < frames; index++) {
 			const payloads = vp8Payloads(clip[index % clip.length]!.data, { pictureId: index, tl0PicIdx: index, temporalLayer: 0, layerSync: false });
@@ -38,6 +38,9 @@ async function sendVideo(response: IngestResponse, frames: number): Promise<void
 }
 
 describe('ingest API', () => {
+	// Encoded once per machine, in the background; the tests time media from when it is ready.
+	beforeAll(() => loadClip(), 60_000);
+
 	it('is for the room\'s owner app only', async () => {
 		const { room } = await createRoom(fixture.server.url);
 		expect((await ingest(room.id, { name: 'Feed' }, '')).status).toBe(401);

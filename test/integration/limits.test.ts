@@ -8,7 +8,7 @@ import { LIMITS } from '../../shared/limits.js';
 import { SignalingClient, SignalingError } from '../../web/src/signaling/SignalingClient.js';
 import { api, createRoom, joinToken, startServer, type TestServer } from '../support/server.js';
 import { Crowd, serverWithCrowd } from '../support/rooms.js';
-import { median } from '../bench/support/measure.js';
+import { median } from '../../tools/loadtest/src/measure.js';
 import type { SyntheticParticipant } from '../support/SyntheticParticipant.js';
 
 const fixture = serverWithCrowd();

@@ -3,7 +3,7 @@
  * run stopped during the ramp reports the bots it sent and no others.
  */
 import { describe, expect, it } from 'vitest';
-import { LoadTest, type LoadTestOptions } from '../loadtest/LoadTest.js';
+import { LoadTest, type LoadTestOptions } from '../../tools/loadtest/src/LoadTest.js';
 import { createRoom, TEST_APPS } from '../support/server.js';
 import { serverWithCrowd } from '../support/rooms.js';
 

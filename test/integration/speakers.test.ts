@@ -5,7 +5,7 @@
  * audio-level extension; the others are guests.
  */
 import { describe, expect, it } from 'vitest';
-import { BotSwarm } from '../bots/BotSwarm.js';
+import { BotSwarm } from '../../tools/loadtest/src/bots/BotSwarm.js';
 import { createRoom } from '../support/server.js';
 import { ownerToken, serverWithCrowd } from '../support/rooms.js';
 import { eventually } from '../support/SyntheticParticipant.js';

@@ -4,7 +4,7 @@
  * and every one of them receives every other's media across the pipe.
  */
 import { describe, expect, it } from 'vitest';
-import { BotSwarm } from '../bots/BotSwarm.js';
+import { BotSwarm } from '../../tools/loadtest/src/bots/BotSwarm.js';
 import { createRoom, startServer } from '../support/server.js';
 import { ownerToken } from '../support/rooms.js';
 import { eventually } from '../support/SyntheticParticipant.js';

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { JoinedRoom, JoinResult, ServerToClientEvents } from '../../shared/protocol.js';
 import { SignalingClient } from '../../web/src/signaling/SignalingClient.js';
 import { newSrtpParameters } from '../../shared/srtp.js';
-import { RtpStream, SrtpProtector } from '../bots/rtp.js';
+import { RtpStream, SrtpProtector } from '../../tools/loadtest/src/bots/rtp.js';
 import { api } from './server.js';
 
 const OPUS_PAYLOAD_TYPE = 100;

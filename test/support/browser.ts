@@ -1,7 +1,7 @@
 /** Fixtures for end-to-end tests in real Chromium: a server per test file, and people arriving in their own browser profiles. */
 import { expect, test, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 import { startServer, type TestServer } from './server.js';
-import { KEEP_PEER_CONNECTIONS } from './peerConnections.js';
+import { KEEP_PEER_CONNECTIONS } from '../../tools/loadtest/src/peerConnections.js';
 
 /** One server for the whole file. */
 /** One server for a test file; `env` is read when it starts (after the file's earlier beforeAll hooks). */

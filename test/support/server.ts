@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { signAppToken } from '../../server/auth/appTokens.js';
+import { signAppToken } from '../../shared/appTokens.js';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
 import { RoomsServer } from '../../server/RoomsServer.js';

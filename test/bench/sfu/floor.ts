@@ -10,10 +10,10 @@ import type { types } from 'mediasoup';
 import { MEDIA_CODECS } from '../../../server/media/mediaCodecs.js';
 import { preferredLayers } from '../../../server/media/layers.js';
 import { newSrtpParameters } from '../../../shared/srtp.js';
-import { AUDIO_LEVEL_EXTENSION_ID } from '../../bots/rtp.js';
-import { botRtpCapabilities } from '../../bots/Bot.js';
-import { BotMedia, OPUS_PAYLOAD_TYPE, VP8_PAYLOAD_TYPE } from '../../bots/BotMedia.js';
-import { type Clip, SIMULCAST } from '../../bots/clip.js';
+import { AUDIO_LEVEL_EXTENSION_ID } from '../../../tools/loadtest/src/bots/rtp.js';
+import { botRtpCapabilities } from '../../../tools/loadtest/src/bots/Bot.js';
+import { BotMedia, OPUS_PAYLOAD_TYPE, VP8_PAYLOAD_TYPE } from '../../../tools/loadtest/src/bots/BotMedia.js';
+import { type Clip, SIMULCAST } from '../../../tools/loadtest/src/bots/clip.js';
 import { SRTP_CRYPTO_SUITE, type SrtpParameters } from '../../../shared/schemas.js';
 
 const LISTEN: types.TransportListenInfo = { protocol: 'udp', ip: '127.0.0.1', portRange: { min: 20_000, max: 31_999 } };
@@ -78,7 +78,8 @@ export class FloorRoom {
 			const others = this.bots.filter((bot) => bot !== viewer);
 			const tiles = new Map(others.slice(0, grid.tiles).map((bot) => [bot, grid.tileHeight]));
 			if (speaker !== viewer) tiles.set(speaker, grid.speakerHeight);
-			const rtpCapabilities = botRtpCapabilities(this.router.rtpCapabilities);
+			// The same cast the server makes of what a client sends: the schema checked it, mediasoup checks it again.
+			const rtpCapabilities = botRtpCapabilities(this.router.rtpCapabilities) as types.RtpCapabilities;
 			for (const bot of others) await viewer.receive.consume({ producerId: bot.mic.id, rtpCapabilities });
 			for (const [bot, height] of tiles) {
 				await viewer.receive.consume({ producerId: bot.camera.id, rtpCapabilities, preferredLayers: preferredLayers(height, pictureHeight) });

@@ -7,12 +7,13 @@
 import { api, createRoom } from '../../support/server.js';
 import { startServerProcess, type ServerProcess } from '../../support/serverProcess.js';
 import { ownerToken } from '../../support/rooms.js';
-import { BotSwarm, MediaClock } from '../../bots/BotSwarm.js';
-import type { ReceiveTotals } from '../../bots/BotMedia.js';
+import { BotSwarm, MediaClock } from '../../../tools/loadtest/src/bots/BotSwarm.js';
+import type { ReceiveTotals } from '../../../tools/loadtest/src/bots/BotMedia.js';
 import { METRIC } from '../../../shared/metricNames.js';
-import { loadClip } from '../../bots/clip.js';
+import { loadClip } from '../../../tools/loadtest/src/bots/clip.js';
 import { FloorRoom } from './floor.js';
-import { CpuMeter, median, metricSum, percentile, progress, scrapeMetrics, sleep, workerPids } from '../support/measure.js';
+import { median, metricSum, percentile, progress, scrapeMetrics } from '../../../tools/loadtest/src/measure.js';
+import { CpuMeter, sleep, workerPids } from '../support/measure.js';
 
 export interface RoomShape {
 	participants: number;
@@ -163,7 +164,7 @@ export async function runFloor(shape: RoomShape, seconds: number): Promise<{ win
 	const floor = await FloorRoom.start();
 	const clock = new MediaClock();
 	try {
-		const clip = loadClip();
+		const clip = await loadClip();
 		const joinMs: number[] = [];
 		for (let index = 0; index < shape.participants; index++) {
 			const started = performance.now();

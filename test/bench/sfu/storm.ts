@@ -4,13 +4,14 @@
  * signalling request), what the server feels (its event loop's delay, from
  * its own /metrics) and when the last subscription is in place.
  */
-import { Bot } from '../../bots/Bot.js';
-import { loadClip } from '../../bots/clip.js';
-import { MediaClock } from '../../bots/BotSwarm.js';
+import { Bot } from '../../../tools/loadtest/src/bots/Bot.js';
+import { loadClip } from '../../../tools/loadtest/src/bots/clip.js';
+import { MediaClock } from '../../../tools/loadtest/src/bots/BotSwarm.js';
 import { createRoom } from '../../support/server.js';
 import { ownerToken } from '../../support/rooms.js';
 import { startServerProcess } from '../../support/serverProcess.js';
-import { metricSum, percentile, progress, scrapeMetrics, sleep } from '../support/measure.js';
+import { metricSum, percentile, progress, scrapeMetrics } from '../../../tools/loadtest/src/measure.js';
+import { sleep } from '../support/measure.js';
 import { isSpeaker, type RoomShape } from './steady.js';
 
 export interface StormFigures {
@@ -37,7 +38,7 @@ export async function runStorm(shape: RoomShape, spreadSeconds: number): Promise
 	const clock = new MediaClock();
 	const bots: Bot[] = [];
 	try {
-		const clip = loadClip();
+		const clip = await loadClip();
 		const { room, inviteUrl } = await createRoom(server.url, { maxParticipants: 50 });
 		// Resets the server's event-loop histogram: the next scrape covers the storm only.
 		await scrapeMetrics(server.url);

@@ -4,7 +4,7 @@
  * `bench:first-frame` and `bench:sfu` (a room of bots).
  */
 import { type Browser, chromium } from '@playwright/test';
-import { percentile } from './measure.js';
+import { percentile } from '../../../tools/loadtest/src/measure.js';
 
 export const CHROMIUM_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required',
 	'--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',

@@ -1,4 +1,4 @@
-/** What the benchmarks measure with: process CPU from /proc, percentiles, the server's /metrics, a progress line. */
+/** What the benchmarks measure with besides the load tool's own measures (percentiles, /metrics, progress): process CPU from /proc. */
 import fs from 'node:fs';
 
 /** A process's CPU time so far (user + system), in seconds. */
@@ -39,47 +39,6 @@ export class CpuMeter {
 		const wall = (performance.now() - this.#wallStart) / 1000;
 		return this.pids.map((pid) => ((cpuSeconds(pid) - this.#start.get(pid)!) / wall) * 100);
 	}
-}
-
-export function percentile(values: number[], p: number): number {
-	if (values.length === 0) return NaN;
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))]!;
-}
-
-export function median(values: number[]): number {
-	return percentile(values, 0.5);
-}
-
-/** The server's Prometheus metrics: `name{labels}` → value. */
-export async function scrapeMetrics(url: string, headers: Record<string, string> = {}): Promise<Map<string, number>> {
-	const response = await fetch(`${url}/metrics`, { headers });
-	if (!response.ok) throw new Error(`/metrics answered ${response.status}`);
-	const text = await response.text();
-	const values = new Map<string, number>();
-	for (const line of text.split('\n')) {
-		if (line.startsWith('#') || !line.trim()) continue;
-		const space = line.lastIndexOf(' ');
-		values.set(line.slice(0, space), Number(line.slice(space + 1)));
-	}
-	return values;
-}
-
-/** Sum of a metric over all its label sets. */
-export function metricSum(metrics: Map<string, number>, name: string): number {
-	let sum = 0;
-	for (const [key, value] of metrics) if (key === name || key.startsWith(`${name}{`)) sum += value;
-	return sum;
-}
-
-/** One line that rewrites itself on a terminal, and plain lines elsewhere (CI logs). */
-export function progress(message: string, tag = 'bench'): void {
-	if (process.stdout.isTTY) process.stdout.write(`\r\x1b[2K[${tag}] ${message}`);
-	else console.log(`[${tag}] ${message}`);
-}
-
-export function endProgress(): void {
-	if (process.stdout.isTTY) process.stdout.write('\n');
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

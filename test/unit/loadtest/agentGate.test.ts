@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AgentGate } from '../../../test/loadtest/agentGate.js';
+import { AgentGate } from '../../../tools/loadtest/src/agentGate.js';
 
 const create = (type: string, guid: string) => JSON.stringify({ guid: '', method: '__create__', params: { type, guid, initializer: {} } });
 const call = (guid: string, method: string, params: Record<string, unknown> = {}) => JSON.stringify({ id: 'c@1', guid, method, params });

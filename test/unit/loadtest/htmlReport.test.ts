@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { charts, renderHtml } from '../../../test/loadtest/htmlReport.js';
-import { REPORT_VERSION, type ParticipantResult, type Report } from '../../../test/loadtest/report.js';
-import { summarize } from '../../../test/loadtest/summary.js';
-import { judge } from '../../../test/loadtest/verdicts.js';
+import { charts, renderHtml } from '../../../tools/loadtest/src/htmlReport.js';
+import { REPORT_VERSION, type ParticipantResult, type Report } from '../../../tools/loadtest/src/report.js';
+import { summarize } from '../../../tools/loadtest/src/summary.js';
+import { judge } from '../../../tools/loadtest/src/verdicts.js';
 
 function report(): Report {
 	const participants: ParticipantResult[] = [

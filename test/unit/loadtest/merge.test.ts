@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mergeReports } from '../../../test/loadtest/merge.js';
-import { REPORT_VERSION, type ParticipantResult, type Report } from '../../../test/loadtest/report.js';
-import { summarize } from '../../../test/loadtest/summary.js';
+import { mergeReports } from '../../../tools/loadtest/src/merge.js';
+import { REPORT_VERSION, type ParticipantResult, type Report } from '../../../tools/loadtest/src/report.js';
+import { summarize } from '../../../tools/loadtest/src/summary.js';
 
 function shard(startedAt: string, names: string[], fps: number, where: string): Report {
 	const participants: ParticipantResult[] = names.map((name) => ({

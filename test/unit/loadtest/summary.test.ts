@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ParticipantResult, ParticipantSample } from '../../../test/loadtest/report.js';
-import { summarize, worstParticipants } from '../../../test/loadtest/summary.js';
+import type { ParticipantResult, ParticipantSample } from '../../../tools/loadtest/src/report.js';
+import { summarize, worstParticipants } from '../../../tools/loadtest/src/summary.js';
 
 const sample = (t: number, tileFps: number[], extra: Partial<ParticipantSample> = {}): ParticipantSample =>
 	({ t, tileFps, frozenTiles: 0, inKbps: 800, outKbps: 600, loss: 0, rttMs: 20, ...extra });

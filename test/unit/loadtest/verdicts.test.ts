@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { summarize } from '../../../test/loadtest/summary.js';
-import { judge, parseThreshold } from '../../../test/loadtest/verdicts.js';
+import { summarize } from '../../../tools/loadtest/src/summary.js';
+import { judge, parseThreshold } from '../../../tools/loadtest/src/verdicts.js';
 
 const summary = { ...summarize([], [], 2), fps: { median: 14, p5: 6 }, freezeRatio: 0.02, joinMs: { p50: 900, p95: 2500 }, failed: 1 };
 

@@ -22,7 +22,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { type BrowserServer, chromium } from '@playwright/test';
+import { type BrowserServer, chromium } from 'playwright-core';
 import WebSocket, { WebSocketServer } from 'ws';
 import { AgentGate } from './agentGate.js';
 import { CHROMIUM, OWN_SIGNALS, SWITCHES } from './browsers.js';
@@ -85,7 +85,7 @@ export class BrowserAgent {
 		try {
 			browser = await chromium.launchServer({
 				executablePath: CHROMIUM,
-				args: [...SWITCHES, ...fakeMediaSwitches(fakeMedia())],
+				args: [...SWITCHES, ...fakeMediaSwitches(await fakeMedia())],
 				// Node's listen() takes a path where a port would be: the server listens on a Unix socket.
 				port: path.join(socketDir, 'browser.sock') as unknown as number,
 				wsPath: INNER_PATH,

@@ -4,9 +4,9 @@
  * the chosen layout. It never throws: a join that fails is a result, with
  * its reason (the API's error code, or `timeout`).
  */
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ParticipantResult } from './report.js';
-import { KEEP_PEER_CONNECTIONS } from '../support/peerConnections.js';
+import { KEEP_PEER_CONNECTIONS } from './peerConnections.js';
 import { PAGE_PROBE } from './pageProbe.js';
 
 export interface BrowserParticipantOptions {

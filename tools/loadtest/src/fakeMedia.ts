@@ -6,10 +6,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ffmpeg } from '../bots/clip.js';
+import { ffmpeg } from './bots/clip.js';
+import { cacheDir } from './cacheDir.js';
 
-const CACHE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', '.cache', 'rooms-loadtest-v1');
+const CACHE_DIR = cacheDir('browsers-v1');
 const SECONDS = 6;
 
 export interface FakeMedia {
@@ -18,14 +18,14 @@ export interface FakeMedia {
 }
 
 /** Makes the clip on first use (a few seconds) and returns where it is. */
-export function fakeMedia(dir = CACHE_DIR): FakeMedia {
+export async function fakeMedia(dir = CACHE_DIR): Promise<FakeMedia> {
 	const media = { video: path.join(dir, 'camera.y4m'), audio: path.join(dir, 'microphone.wav') };
 	if (fs.existsSync(media.video) && fs.existsSync(media.audio)) return media;
 	fs.mkdirSync(dir, { recursive: true });
 	// Written under temporary names and renamed, so a run cut short never leaves half a clip behind.
 	const partial = { video: `${media.video}.partial.y4m`, audio: `${media.audio}.partial.wav` };
-	ffmpeg(['-f', 'lavfi', '-i', `testsrc2=size=1280x720:rate=15`, '-t', String(SECONDS), '-pix_fmt', 'yuv420p', partial.video]);
-	ffmpeg(['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000,volume='0.3+0.25*sin(2*PI*t)':eval=frame`, '-t', String(SECONDS),
+	await ffmpeg(['-f', 'lavfi', '-i', `testsrc2=size=1280x720:rate=15`, '-t', String(SECONDS), '-pix_fmt', 'yuv420p', partial.video]);
+	await ffmpeg(['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000,volume='0.3+0.25*sin(2*PI*t)':eval=frame`, '-t', String(SECONDS),
 		'-ac', '1', partial.audio]);
 	fs.renameSync(partial.video, media.video);
 	fs.renameSync(partial.audio, media.audio);

@@ -6,14 +6,14 @@
  * subscriptions (the first tiles of the grid at thumbnail size, the active
  * speaker larger), told to the server with `view.update`.
  */
-import type { types } from 'mediasoup';
-import type { ProducerView } from '../../shared/protocol.js';
-import type { RequestName, RequestPayload, ResponseData } from '../../shared/requests.js';
-import { SignalingClient } from '../../web/src/signaling/SignalingClient.js';
+import type { ProducerView } from '../../../../shared/protocol.js';
+import type { RtpCapabilities } from '../../../../shared/schemas.js';
+import type { RequestName, RequestPayload, ResponseData } from '../../../../shared/requests.js';
+import { SignalingClient } from '../../../../web/src/signaling/SignalingClient.js';
 import { BotMedia, OPUS_PAYLOAD_TYPE, VP8_PAYLOAD_TYPE } from './BotMedia.js';
 import type { Clip } from './clip.js';
 import { SIMULCAST } from './clip.js';
-import { newSrtpParameters } from '../../shared/srtp.js';
+import { newSrtpParameters } from '../../../../shared/srtp.js';
 import { AUDIO_LEVEL_EXTENSION_ID } from './rtp.js';
 
 export interface BotOptions {
@@ -47,7 +47,7 @@ const VIEW_THROTTLE_MS = 250;
  * server would estimate a bot's downlink from feedback that never comes, and
  * starve most of its tiles; without it, each tile gets its preferred layer.
  */
-export function botRtpCapabilities(router: types.RtpCapabilities): types.RtpCapabilities {
+export function botRtpCapabilities(router: RtpCapabilities): RtpCapabilities {
 	const feedbackFree = new Set(['transport-cc', 'goog-remb']);
 	return {
 		codecs: router.codecs?.map((codec) => ({ ...codec, rtcpFeedback: codec.rtcpFeedback?.filter(({ type }) => !feedbackFree.has(type)) ?? [] })),
@@ -126,7 +126,7 @@ export class Bot {
 			this.layerChanges.push({ at: performance.now(), consumerId, spatialLayer }));
 		await this.signaling.connect();
 		const { routerRtpCapabilities } = await this.#request('room.capabilities', {});
-		const joined = await this.#request('room.join', { rtpCapabilities: botRtpCapabilities(routerRtpCapabilities as types.RtpCapabilities), wait: false });
+		const joined = await this.#request('room.join', { rtpCapabilities: botRtpCapabilities(routerRtpCapabilities), wait: false });
 		if (joined.status !== 'joined') throw new Error('bot put in the lobby');
 		this.#activeSpeaker ??= joined.room.activeSpeakerId;
 

@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { ProtectionProfileAes128CmHmacSha1_80, SrtcpSession } from 'werift-rtp';
-import type { SrtpParameters } from '../../shared/schemas.js';
+import type { SrtpParameters } from '../../../../shared/schemas.js';
 import { type Clip, FRAME_RATE, KEY_FRAME_INTERVAL, OPUS_FRAME_MS, SIMULCAST } from './clip.js';
 import { RtpStream, SrtpProtector, vp8Payloads } from './rtp.js';
 

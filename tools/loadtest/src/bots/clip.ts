@@ -4,10 +4,11 @@
  * layers), and a tone as Opus. Encoded on first use and cached; bots only
  * packetize and encrypt what is here, never encode.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { cacheDir } from '../cacheDir.js';
 
 export const FRAME_RATE = 30;
 /** A key frame every second, at the same frame on every layer, so a layer switch or a new viewer waits at most that long. */
@@ -39,20 +40,30 @@ export interface Clip {
 }
 
 const CLIP_SECONDS = 4;
-const CACHE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', '.cache', 'rooms-bots-v1');
+const CACHE_DIR = cacheDir('bots-v1');
 
-/** Runs Debian's ffmpeg quietly; throws with its message when it fails or is missing. */
-export function ffmpeg(args: string[]): void {
-	const result = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { encoding: 'utf8' });
-	if (result.error) throw new Error(`bots need Debian's ffmpeg (apt-get install ffmpeg): ${result.error.message}`);
-	if (result.status !== 0) throw new Error(`ffmpeg failed: ${result.stderr}`);
+/**
+ * Runs Debian's ffmpeg quietly; rejects with its message when it fails or is
+ * missing. In a child process the caller does not wait on: encoding takes
+ * seconds, and a load run's clocks, samples and sockets must go on meanwhile
+ * (a server's keep-alive timers fire late after a blocked loop, and reset the
+ * next request).
+ */
+export async function ffmpeg(args: string[]): Promise<void> {
+	try {
+		await promisify(execFile)('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { encoding: 'utf8' });
+	} catch (error) {
+		const { code, stderr } = error as NodeJS.ErrnoException & { stderr?: string };
+		if (code === 'ENOENT') throw new Error('bots need Debian\'s ffmpeg (apt-get install ffmpeg): it is not on the PATH');
+		throw new Error(`ffmpeg failed: ${stderr || (error as Error).message}`);
+	}
 }
 
-function encode(dir: string): void {
+async function encode(dir: string): Promise<void> {
 	fs.mkdirSync(dir, { recursive: true });
-	SIMULCAST.forEach(({ width, height, kbps }, layer) => {
+	await Promise.all(SIMULCAST.map(({ width, height, kbps }, layer) => {
 		const layerKbps = [Math.round(kbps * 0.3), Math.round(kbps * 0.6), kbps].join(',');
-		ffmpeg([
+		return ffmpeg([
 			'-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${FRAME_RATE}`, '-t', String(CLIP_SECONDS),
 			'-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', `${kbps}k`,
 			'-g', String(KEY_FRAME_INTERVAL), '-keyint_min', String(KEY_FRAME_INTERVAL),
@@ -60,8 +71,8 @@ function encode(dir: string): void {
 			'-ts-parameters', `ts_number_layers=3:ts_target_bitrate=${layerKbps}:ts_rate_decimator=4,2,1:ts_periodicity=4:ts_layer_id=0,2,1,2:ts_layering_mode=3`,
 			'-f', 'ivf', path.join(dir, `video${layer}.ivf`),
 		]);
-	});
-	ffmpeg([
+	}));
+	await ffmpeg([
 		'-f', 'lavfi', '-i', `sine=frequency=330:sample_rate=48000:beep_factor=4`, '-t', String(CLIP_SECONDS),
 		'-c:a', 'libopus', '-b:a', '32k', '-frame_duration', String(OPUS_FRAME_MS), '-application', 'voip',
 		'-f', 'ogg', path.join(dir, 'audio.ogg'),
@@ -109,16 +120,26 @@ function readOggOpus(file: string): Buffer[] {
 	return packets.slice(2);
 }
 
-let cached: Clip | undefined;
+let cached: Promise<Clip> | undefined;
 
-/** The clip, encoded now if this checkout has not encoded it yet. */
-export function loadClip(): Clip {
-	if (cached) return cached;
+/** The clip, encoded now if this machine has not encoded it yet. */
+export function loadClip(): Promise<Clip> {
+	if (!cached) {
+		cached = readOrEncode();
+		// A failure (no ffmpeg) is not remembered: the next call tries again.
+		cached.catch(() => {
+			cached = undefined;
+		});
+	}
+	return cached;
+}
+
+async function readOrEncode(): Promise<Clip> {
 	const files = [...SIMULCAST.map((_, layer) => `video${layer}.ivf`), 'audio.ogg'].map((name) => path.join(CACHE_DIR, name));
 	if (!files.every((file) => fs.existsSync(file))) {
 		// Encoded aside and renamed into place, so two processes starting together never read half a clip.
 		const building = `${CACHE_DIR}.${process.pid}`;
-		encode(building);
+		await encode(building);
 		try {
 			fs.renameSync(building, CACHE_DIR);
 		} catch {
@@ -127,6 +148,5 @@ export function loadClip(): Clip {
 	}
 	const video = SIMULCAST.map((_, layer) => readIvf(path.join(CACHE_DIR, `video${layer}.ivf`)));
 	const length = Math.min(...video.map((frames) => frames.length));
-	cached = { video: video.map((frames) => frames.slice(0, length)), audio: readOggOpus(path.join(CACHE_DIR, 'audio.ogg')) };
-	return cached;
+	return { video: video.map((frames) => frames.slice(0, length)), audio: readOggOpus(path.join(CACHE_DIR, 'audio.ogg')) };
 }

@@ -5,13 +5,13 @@
  * progress line, and at the end (or on Ctrl-C) the report with its verdicts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Browser } from '@playwright/test';
-import { METRIC } from '../../shared/metricNames.js';
-import { signAppToken } from '../../server/auth/appTokens.js';
-import { median, metricSum, scrapeMetrics } from '../bench/support/measure.js';
-import type { ReceiveTotals } from '../bots/BotMedia.js';
-import type { Bot } from '../bots/Bot.js';
-import { BotSwarm } from '../bots/BotSwarm.js';
+import type { Browser } from 'playwright-core';
+import { METRIC } from '../../../shared/metricNames.js';
+import { signAppToken } from '../../../shared/appTokens.js';
+import { median, metricSum, scrapeMetrics } from './measure.js';
+import type { ReceiveTotals } from './bots/BotMedia.js';
+import type { Bot } from './bots/Bot.js';
+import { BotSwarm } from './bots/BotSwarm.js';
 import { BrowserParticipant } from './BrowserParticipant.js';
 import { BrowserCpu, connectRemote, launchLocal } from './browsers.js';
 import { REPORT_VERSION, type ParticipantResult, type Report, type ServerSample } from './report.js';

@@ -1,12 +1,6 @@
 /**
- * rooms-loadtest: load-test a room with real browsers and bots.
- *
- *   npm run loadtest -- <invite link> [--participants 4 --per-browser 2 --ramp 1 --duration 60
- *       --camera 1 --microphone 0.2 --layout grid --bots 0 --app ID --app-secret S --app-user U
- *       --browsers ws://a:4000/<secret>,ws://b:4000/<secret> --shard 1/1 --out loadtest-results
- *       --min-fps 12 --max-freeze-ratio 0.01 --max-join-p95 3s ...]
- *   npm run loadtest -- agent [--listen 127.0.0.1:4000 --token <secret>]   (prints the endpoint for --browsers)
- *   npm run loadtest:merge -- <report.json>... [thresholds]
+ * rooms-loadtest: load-test a room with real browsers and bots. Every command,
+ * option and default is in `usage.ts` (`rooms-loadtest --help`).
  *
  * Exits 1 when a threshold fails, 2 when the run itself could not be made.
  */
@@ -14,39 +8,45 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { endProgress, progress } from '../bench/support/measure.js';
+import { endProgress, progress } from './measure.js';
 import { BrowserAgent } from './agent.js';
 import { renderHtml } from './htmlReport.js';
 import { LoadTest } from './LoadTest.js';
 import { mergeReports } from './merge.js';
 import type { Report } from './report.js';
+import { USAGE } from './usage.js';
 import { THRESHOLDS, parseDuration, parseThreshold } from './verdicts.js';
 
 const thresholdOptions = Object.fromEntries(Object.keys(THRESHOLDS).map((name) => [name, { type: 'string' as const }]));
-const { values, positionals } = parseArgs({
-	allowPositionals: true,
-	options: {
-		participants: { type: 'string', default: '4' },
-		'per-browser': { type: 'string', default: '2' },
-		ramp: { type: 'string', default: '1' },
-		duration: { type: 'string', default: '60' },
-		camera: { type: 'string', default: '1' },
-		microphone: { type: 'string', default: '0.2' },
-		layout: { type: 'string', default: 'grid' },
-		bots: { type: 'string', default: '0' },
-		app: { type: 'string', default: process.env.ROOMS_LOADTEST_APP },
-		'app-secret': { type: 'string', default: process.env.ROOMS_LOADTEST_APP_SECRET },
-		'app-user': { type: 'string', default: process.env.ROOMS_LOADTEST_APP_USER },
-		browsers: { type: 'string', default: '' },
-		shard: { type: 'string', default: '1/1' },
-		out: { type: 'string', default: 'loadtest-results' },
-		'metrics-token': { type: 'string', default: process.env.ROOMS_METRICS_TOKEN },
-		'join-timeout': { type: 'string', default: '30s' },
-		listen: { type: 'string', default: '127.0.0.1:4000' },
-		token: { type: 'string', default: process.env.ROOMS_LOADTEST_AGENT_TOKEN },
-		...thresholdOptions,
-	},
-});
+/** The command line; throws, with Node's plain message, on an option it does not know. */
+function parse() {
+	return parseArgs({
+		allowPositionals: true,
+		options: {
+			participants: { type: 'string', default: '4' },
+			'per-browser': { type: 'string', default: '2' },
+			ramp: { type: 'string', default: '1' },
+			duration: { type: 'string', default: '60' },
+			camera: { type: 'string', default: '1' },
+			microphone: { type: 'string', default: '0.2' },
+			layout: { type: 'string', default: 'grid' },
+			bots: { type: 'string', default: '0' },
+			app: { type: 'string', default: process.env.ROOMS_LOADTEST_APP },
+			'app-secret': { type: 'string', default: process.env.ROOMS_LOADTEST_APP_SECRET },
+			'app-user': { type: 'string', default: process.env.ROOMS_LOADTEST_APP_USER },
+			browsers: { type: 'string', default: '' },
+			shard: { type: 'string', default: '1/1' },
+			out: { type: 'string', default: 'loadtest-results' },
+			'metrics-token': { type: 'string', default: process.env.ROOMS_METRICS_TOKEN },
+			'join-timeout': { type: 'string', default: '30s' },
+			listen: { type: 'string', default: '127.0.0.1:4000' },
+			token: { type: 'string', default: process.env.ROOMS_LOADTEST_AGENT_TOKEN },
+			help: { type: 'boolean', short: 'h' },
+			...thresholdOptions,
+		},
+	});
+}
+type Values = ReturnType<typeof parse>['values'];
 
 function fraction(name: string, raw: string): number {
 	const value = Number(raw);
@@ -72,11 +72,11 @@ function duration(name: string, raw: string): number {
 	return ms;
 }
 
-function thresholds(): Record<string, number> {
+function thresholds(values: Values): Record<string, number> {
 	const given: Record<string, number> = {};
 	for (const name of Object.keys(THRESHOLDS)) {
-		const raw = (values as Record<string, string | undefined>)[name];
-		if (raw !== undefined) given[name] = parseThreshold(name, raw);
+		const raw = (values as Record<string, unknown>)[name];
+		if (typeof raw === 'string') given[name] = parseThreshold(name, raw);
 	}
 	return given;
 }
@@ -112,6 +112,11 @@ function onInterrupt(finish: () => void): void {
 }
 
 async function main(): Promise<number> {
+	const { values, positionals } = parse();
+	if (values.help) {
+		console.log(USAGE);
+		return 0;
+	}
 	const [command, ...rest] = positionals;
 	if (command === 'agent') {
 		const agent = await BrowserAgent.start({ listen: values.listen, ...(values.token ? { token: values.token } : {}) });
@@ -125,7 +130,7 @@ async function main(): Promise<number> {
 		return 0;
 	}
 	if (command === 'merge') {
-		const report = mergeReports(rest.map((file) => JSON.parse(fs.readFileSync(file, 'utf8')) as Report), thresholds());
+		const report = mergeReports(rest.map((file) => JSON.parse(fs.readFileSync(file, 'utf8')) as Report), thresholds(values));
 		console.log(`[loadtest] merged ${rest.length} shards: ${write(report, values.out)}`);
 		for (const line of verdictLines(report)) console.log(`[loadtest] ${line}`);
 		return report.verdicts.every(({ pass }) => pass) ? 0 : 1;
@@ -149,7 +154,7 @@ async function main(): Promise<number> {
 		...(app ? { app } : {}),
 		shard: { index: shardIndex, count: shardCount },
 		...(values['metrics-token'] ? { metricsToken: values['metrics-token'] } : {}),
-		thresholds: thresholds(),
+		thresholds: thresholds(values),
 		joinTimeoutMs: duration('join-timeout', values['join-timeout']),
 		progress: (line) => progress(line, 'loadtest'),
 	});
@@ -166,6 +171,6 @@ async function main(): Promise<number> {
 }
 
 main().then((code) => process.exit(code), (error: Error) => {
-	console.error(`[loadtest] ${error.message}`);
+	console.error(`[loadtest] ${error.message} (rooms-loadtest --help lists the options)`);
 	process.exit(2);
 });

@@ -1,5 +1,5 @@
 /** The run in a few figures, from every participant's samples and the server's. */
-import { median, percentile } from '../bench/support/measure.js';
+import { median, percentile } from './measure.js';
 import type { ParticipantResult, ServerSample, Summary } from './report.js';
 
 const spread = (values: number[]) => (values.length ? { p50: median(values), p95: percentile(values, 0.95) } : null);

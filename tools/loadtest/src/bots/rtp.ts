@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import {
 	ProtectionProfileAes128CmHmacSha1_80, RtcpSenderInfo, RtcpSrPacket, RtpHeader, SrtcpSession, SrtpSession,
 } from 'werift-rtp';
-import type { SrtpParameters } from '../../shared/schemas.js';
+import type { SrtpParameters } from '../../../../shared/schemas.js';
 
 function keysOf({ keyBase64 }: SrtpParameters): { key: Buffer; salt: Buffer } {
 	const raw = Buffer.from(keyBase64, 'base64');

@@ -55,7 +55,7 @@ export class BotSwarm {
 			failed?: (index: number, error: unknown) => void;
 			pace?: () => Promise<boolean>;
 		} = {}): Promise<void> {
-		const clip = loadClip();
+		const clip = await loadClip();
 		let next = 0;
 		const worker = async () => {
 			while (next < count) {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { median, percentile } from '../bench/support/measure.js';
+import { median, percentile } from './measure.js';
 import type { Report, ServerSample } from './report.js';
 import { worstParticipants } from './summary.js';
 

@@ -3,7 +3,7 @@
  * browsers served by agents on other machines (`rooms-loadtest agent`,
  * Playwright's browser-server protocol), or any grid that speaks it.
  */
-import { type Browser, type CDPSession, chromium } from '@playwright/test';
+import { type Browser, type CDPSession, chromium } from 'playwright-core';
 import { fakeMedia, fakeMediaSwitches } from './fakeMedia.js';
 
 export const CHROMIUM = process.env.ROOMS_LOADTEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -19,8 +19,8 @@ export const SWITCHES = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usa
 export const OWN_SIGNALS = { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false };
 
 /** A Chromium on this machine, its fake camera and microphone playing the load test's clip. */
-export function launchLocal(): Promise<Browser> {
-	return chromium.launch({ executablePath: CHROMIUM, args: [...SWITCHES, ...fakeMediaSwitches(fakeMedia())], ...OWN_SIGNALS });
+export async function launchLocal(): Promise<Browser> {
+	return chromium.launch({ executablePath: CHROMIUM, args: [...SWITCHES, ...fakeMediaSwitches(await fakeMedia())], ...OWN_SIGNALS });
 }
 
 /** A browser served by an agent (agent.ts), or a grid: `ws://host:port/path`, the path holding the agent's secret. */

@@ -1,0 +1,49 @@
+/** What `rooms-loadtest --help` prints: every command, option and default, and the exit codes. */
+export const USAGE = `rooms-loadtest: load-test a Rooms room with real browsers and bots.
+
+Usage:
+  rooms-loadtest <invite link> [options] [thresholds]   run a load test against the room
+  rooms-loadtest agent [--listen 127.0.0.1:4000] [--token <secret>]
+                                                        serve this machine's Chromium to a coordinator
+  rooms-loadtest merge <report.json>... [--out dir] [thresholds]
+                                                        merge shards' reports and judge them again
+  rooms-loadtest --help                                 this text
+
+Run options (defaults in brackets):
+  --participants N     browser participants [4]
+  --per-browser N      participants per Chromium process [2]
+  --ramp R             joins per second, browsers and bots together [1]
+  --duration S         seconds to measure, from when the last participant joined [60]
+  --camera F           fraction of participants with their camera on [1]
+  --microphone F       fraction with their microphone on [0.2]
+  --layout L           grid or speaker [grid]
+  --bots N             synthetic participants through the owner app's ingest API [0]
+  --app ID --app-secret S --app-user U
+                       the room owner's app credentials, needed for bots
+                       [ROOMS_LOADTEST_APP, ROOMS_LOADTEST_APP_SECRET, ROOMS_LOADTEST_APP_USER]
+  --browsers LIST      agents' endpoints, comma-separated (ws://host:port/<secret>);
+                       without it, Chromium is started on this machine
+  --shard i/n          run the i-th of n shards of the participants [1/1]
+  --join-timeout D     how long one join may take [30s]
+  --metrics-token T    the server's /metrics token [ROOMS_METRICS_TOKEN]
+  --out DIR            where report.json and report.html go [loadtest-results]
+
+Agent options:
+  --listen HOST:PORT   where to listen; beyond 127.0.0.1 prints a warning [127.0.0.1:4000]
+  --token SECRET       the endpoint's secret, at least 128 random bits; made fresh when not given
+                       [ROOMS_LOADTEST_AGENT_TOKEN]
+
+Thresholds (each becomes a pass or a fail; a figure never measured fails):
+  --min-fps N              median tile frame rate at least N
+  --min-fps-p5 N           worst 5 % of tile frame rates at least N
+  --max-freeze-ratio F     share of tile time frozen at most F
+  --max-join-p95 D         95th percentile join time at most D (3s, 500ms)
+  --max-first-frame-p95 D  95th percentile time to first frame at most D
+  --max-failed-joins N     failed joins at most N
+  --max-loss F             median packet loss at most F
+  --max-rtt-p95 D          95th percentile round-trip time at most D
+  --max-server-cpu P       the server's workers' peak CPU at most P % of one core
+
+Ctrl-C (or SIGTERM) finishes the run early and still writes the report; a second one quits at once.
+
+Exit codes: 0 every threshold passed, 1 a threshold failed, 2 the run could not be made (bad options, no server).`;
