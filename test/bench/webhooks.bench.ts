@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { signAppToken } from '../../shared/appTokens.js';
 import { joinToken, startServer } from '../support/server.js';
-import { SyntheticParticipant } from '../support/SyntheticParticipant.js';
+import { BotConnection } from '../../tools/loadtest/src/bots/BotConnection.js';
 
 const { values } = parseArgs({ options: { joins: { type: 'string', default: '30' } } });
 const joins = Math.min(49, Number(values.joins));
@@ -34,7 +34,7 @@ const apps = [
 	{ id: 'hanging', name: 'Hanging webhook', secret: secret('hanging'), webhookUrl: `${base}/hang` },
 ];
 const server = await startServer({ ROOMS_APPS: JSON.stringify(apps), ROOMS_WEBHOOK_TIMEOUT_MS: '60000' });
-const people: SyntheticParticipant[] = [];
+const people: BotConnection[] = [];
 
 function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -54,7 +54,7 @@ try {
 	for (let i = 0; i < joins; i++) {
 		for (const room of rooms) {
 			const started = performance.now();
-			people.push(await SyntheticParticipant.connect(server.url, await joinToken(server.url, room.code, `P${i}`)));
+			people.push(await BotConnection.connect(server.url, await joinToken(server.url, room.code, `P${i}`)));
 			room.ms.push(performance.now() - started);
 		}
 		if ((i + 1) % 10 === 0 || i + 1 === joins) console.log(`[bench] ${i + 1}/${joins} joins per room`);

@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRoom, startServer, TEST_APPS, type TestServer } from '../support/server.js';
 import { Crowd, hostKeyOf, peopleTimeline, webhookEvents } from '../support/rooms.js';
-import { eventually } from '../support/SyntheticParticipant.js';
+import { eventually } from '../support/eventually.js';
 
 const WINDOW_SECONDS = 2;
 let server: TestServer;

@@ -4,7 +4,7 @@ import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVITE_CODE_ALPHABET, LIMITS } from '../../shared/limits.js';
 import { TEST_APPS, api, appToken, createRoom, joinAppToken, startServer, type TestServer } from '../support/server.js';
-import { SyntheticParticipant } from '../support/SyntheticParticipant.js';
+import { BotConnection } from '../../tools/loadtest/src/bots/BotConnection.js';
 import { hostKeyOf } from '../support/rooms.js';
 
 let server: TestServer;
@@ -182,7 +182,7 @@ describe('app authentication', () => {
 			const hostKey = hostKeyOf(hostUrl);
 			const guestKey = 'lou-browser-key-0123456789';
 			const joined = await api(own.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Lou', hostKey, guestKey, appToken: owner } });
-			const lou = await SyntheticParticipant.connect(own.url, joined.body.token);
+			const lou = await BotConnection.connect(own.url, joined.body.token);
 			const { token: refreshed } = await lou.signaling.request('session.refresh', {});
 			const chat = 'message content the log must not hold 7f3a';
 			await lou.signaling.request('chat.send', { text: chat });

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { api, appToken, createRoom, joinAppToken, joinToken, startServer } from '../support/server.js';
 import { Crowd, hostKeyOf, ownerJoinToken, ownerToken, refusal, roomOf, serverWithCrowd } from '../support/rooms.js';
-import { SyntheticParticipant, eventually } from '../support/SyntheticParticipant.js';
+import { BotConnection } from '../../tools/loadtest/src/bots/BotConnection.js';
+import { eventually } from '../support/eventually.js';
 
 const fixture = serverWithCrowd();
 const { crowd } = fixture;
@@ -333,11 +334,11 @@ describe('credentials follow the link', () => {
 
 		// Neither opens the room any more: not as host, not as guest, not to read the new host link.
 		for (const stale of [staleHost, staleGuest]) {
-			expect(await refusal(SyntheticParticipant.connect(fixture.server.url, stale))).toBe('INVITE_NOT_FOUND');
+			expect(await refusal(BotConnection.connect(fixture.server.url, stale))).toBe('INVITE_NOT_FOUND');
 		}
 		// Those seated stay, and a refresh gives them a token under the new link, which reconnects.
 		const { token } = await bo.signaling.request('session.refresh', {});
-		const again = await SyntheticParticipant.connect(fixture.server.url, token);
+		const again = await BotConnection.connect(fixture.server.url, token);
 		expect(again.joined.self.id).toBe(bo.id);
 		again.close();
 		expect(host.joined.self.role).toBe('host');

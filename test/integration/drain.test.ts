@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { api, createRoom, joinToken } from '../support/server.js';
 import { type ServerProcess, startServerProcess } from '../support/serverProcess.js';
-import { SyntheticParticipant } from '../support/SyntheticParticipant.js';
+import { BotConnection } from '../../tools/loadtest/src/bots/BotConnection.js';
 
 const running: ChildProcess[] = [];
 afterEach(() => {
@@ -25,7 +25,7 @@ describe('graceful drain', () => {
 	it('refuses new joins with DRAINING, reports 503 on /readyz, tells the call, and exits 0 once the last person leaves', async () => {
 		const { child, url, exited } = await startProcess({ ROOMS_DRAIN_SECONDS: '60' });
 		const { room } = await createRoom(url);
-		const ana = await SyntheticParticipant.connect(url, await joinToken(url, room.code, 'Ana'));
+		const ana = await BotConnection.connect(url, await joinToken(url, room.code, 'Ana'));
 		expect((await api(url, 'GET', '/readyz')).status).toBe(200);
 
 		child.kill('SIGTERM');
@@ -48,14 +48,14 @@ describe('graceful drain', () => {
 	it('stops when the drain time is up even with a call going on, and a second signal stops at once', async () => {
 		const timed = await startProcess({ ROOMS_DRAIN_SECONDS: '1' });
 		const first = await createRoom(timed.url);
-		const stays = await SyntheticParticipant.connect(timed.url, await joinToken(timed.url, first.room.code, 'Stays'));
+		const stays = await BotConnection.connect(timed.url, await joinToken(timed.url, first.room.code, 'Stays'));
 		timed.child.kill('SIGTERM');
 		expect(await timed.exited).toBe(0);
 		stays.close();
 
 		const impatient = await startProcess({ ROOMS_DRAIN_SECONDS: '600' });
 		const second = await createRoom(impatient.url);
-		const waiting = await SyntheticParticipant.connect(impatient.url, await joinToken(impatient.url, second.room.code, 'Waits'));
+		const waiting = await BotConnection.connect(impatient.url, await joinToken(impatient.url, second.room.code, 'Waits'));
 		impatient.child.kill('SIGTERM');
 		await waiting.waitFor('server.draining');
 		const started = Date.now();

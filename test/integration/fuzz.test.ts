@@ -14,7 +14,8 @@ import { REQUESTS, type RequestName } from '../../shared/requests.js';
 import type { SignalingClient } from '../../web/src/signaling/SignalingClient.js';
 import { api, createRoom, joinAppToken } from '../support/server.js';
 import { hostKeyOf, ownerToken, serverWithCrowd } from '../support/rooms.js';
-import { eventually, type SyntheticParticipant } from '../support/SyntheticParticipant.js';
+import { type BotConnection } from '../../tools/loadtest/src/bots/BotConnection.js';
+import { eventually } from '../support/eventually.js';
 
 const fixture = serverWithCrowd();
 const { crowd } = fixture;
@@ -171,7 +172,7 @@ describe('fuzzing', () => {
 		const staying = NAMES.filter((name) => name !== 'room.leave');
 		// Media requests go furthest, into the worker: they come up four times as often.
 		const media = NAMES.filter((name) => /^(transport|producer|consumer)\./.test(name));
-		const fuzzers: { who: SyntheticParticipant; names: RequestName[]; own: string[] }[] = [
+		const fuzzers: { who: BotConnection; names: RequestName[]; own: string[] }[] = [
 			{ who: host, names: [...staying.filter((name) => !HOST_ONLY_FOR_OTHERS.has(name)), ...media, ...media, ...media], own: [] },
 			{ who: guest, names: [...staying, ...media, ...media, ...media], own: [] },
 			{ who: feed, names: [...staying, ...media, ...media, ...media], own: [] },

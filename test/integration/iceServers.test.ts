@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { api, createRoom } from '../support/server.js';
 import { serverWithCrowd } from '../support/rooms.js';
-import { SyntheticParticipant } from '../support/SyntheticParticipant.js';
+import { BotConnection } from '../../tools/loadtest/src/bots/BotConnection.js';
 
 const SECRET = 'a-turn-shared-secret-0123456789';
 const STUN = { urls: 'stun:stun.example.org:3478' };
@@ -27,7 +27,7 @@ describe('TURN credentials', () => {
 		expect(stun).toEqual(STUN);
 		expect(turn.urls).toEqual(['turn:127.0.0.1:3478?transport=udp', 'turns:turn.example.org:5349']);
 		const [expiry, participantId] = turn.username.split(':');
-		const ana = await SyntheticParticipant.connect(fixture.server.url, joined.body.token);
+		const ana = await BotConnection.connect(fixture.server.url, joined.body.token);
 		expect(participantId).toBe(ana.id);
 		expect(Number(expiry) - Date.now() / 1000).toBeGreaterThan(590);
 		expect(Number(expiry) - Date.now() / 1000).toBeLessThanOrEqual(600);

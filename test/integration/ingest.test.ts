@@ -9,7 +9,7 @@ import { loadClip } from '../../tools/loadtest/src/bots/clip.js';
 import { RtpStream, SrtpProtector, vp8Payloads } from '../../tools/loadtest/src/bots/rtp.js';
 import { api, appToken, createRoom } from '../support/server.js';
 import { ownerToken, serverWithCrowd } from '../support/rooms.js';
-import { eventually } from '../support/SyntheticParticipant.js';
+import { eventually } from '../support/eventually.js';
 
 const fixture = serverWithCrowd({ ROOMS_INGEST_IDLE_SECONDS: '1' });
 const { crowd } = fixture;

@@ -9,7 +9,7 @@ import { SignalingClient, SignalingError } from '../../web/src/signaling/Signali
 import { api, createRoom, joinToken, startServer, type TestServer } from '../support/server.js';
 import { Crowd, serverWithCrowd } from '../support/rooms.js';
 import { median } from '../../tools/loadtest/src/measure.js';
-import type { SyntheticParticipant } from '../support/SyntheticParticipant.js';
+import type { BotConnection } from '../../tools/loadtest/src/bots/BotConnection.js';
 
 const fixture = serverWithCrowd();
 const { crowd } = fixture;
@@ -25,7 +25,7 @@ async function outcomes(requests: Promise<unknown>[]): Promise<Record<string, nu
 }
 
 /** Milliseconds one cheap request of the participant takes, to see whether someone else's flood slows it. */
-async function refreshTime(participant: SyntheticParticipant): Promise<number> {
+async function refreshTime(participant: BotConnection): Promise<number> {
 	const started = performance.now();
 	await participant.signaling.request('session.refresh', {});
 	return performance.now() - started;

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRoom, joinToken } from '../support/server.js';
 import { hostKeyOf, serverWithCrowd } from '../support/rooms.js';
-import { SyntheticParticipant, eventually } from '../support/SyntheticParticipant.js';
+import { BotConnection } from '../../tools/loadtest/src/bots/BotConnection.js';
+import { eventually } from '../support/eventually.js';
 
 const GRACE_SECONDS = 2;
 const fixture = serverWithCrowd({ ROOMS_RECONNECT_GRACE_SECONDS: String(GRACE_SECONDS) });
@@ -51,7 +52,7 @@ describe('reconnect grace', () => {
 	it('keeps the room open for a kept seat even when nobody else is connected', async () => {
 		const { room } = await createRoom(fixture.server.url);
 		const token = await joinToken(fixture.server.url, room.code, 'Ana');
-		const ana = await SyntheticParticipant.connect(fixture.server.url, token);
+		const ana = await BotConnection.connect(fixture.server.url, token);
 		const live = fixture.server.server.liveRooms.get(room.id)!;
 		ana.signaling.drop();
 		await new Promise((resolve) => setTimeout(resolve, 500));

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, createRoom, startServer, type TestServer } from '../support/server.js';
 import { Crowd, hostKeyOf, ownerToken } from '../support/rooms.js';
-import { eventually } from '../support/SyntheticParticipant.js';
+import { eventually } from '../support/eventually.js';
 
 let server: TestServer;
 const logLines: string[] = [];

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignalingError } from '../../web/src/signaling/SignalingClient.js';
 import { api, appToken, createRoom, joinToken, startServer, type TestServer } from '../support/server.js';
-import { SyntheticParticipant, eventually } from '../support/SyntheticParticipant.js';
+import { BotConnection } from '../../tools/loadtest/src/bots/BotConnection.js';
+import { eventually } from '../support/eventually.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -23,7 +24,7 @@ describe('seat cap', () => {
 		const { room } = await createRoom(server.url, { maxParticipants: seats });
 		// Tokens first (the room is empty, so all are issued), then every join at once.
 		const tokens = await Promise.all(Array.from({ length: 10 }, (_, i) => joinToken(server.url, room.code, `P${i}`)));
-		const connected = await Promise.all(tokens.map((token) => SyntheticParticipant.connect(server.url, token, { join: false })));
+		const connected = await Promise.all(tokens.map((token) => BotConnection.connect(server.url, token, { join: false })));
 		const results = await Promise.allSettled(connected.map((participant) => participant.join()));
 		const admitted = results.filter((result) => result.status === 'fulfilled').length;
 		const refused = results.flatMap((result) => (result.status === 'rejected' ? [(result.reason as SignalingError).code] : []));
@@ -43,8 +44,8 @@ describe('cleanup', () => {
 	it('closes every transport, producer and consumer when people leave, and the router with the last one', async () => {
 		const { room } = await createRoom(server.url);
 		const people = await Promise.all(['Ana', 'Bo', 'Cy'].map(async (name) =>
-			SyntheticParticipant.ingest(server.url, room.id, name, appToken('messenger', 'u-host', 'Hana'))));
-		const [ana, bo, cy] = people as [SyntheticParticipant, SyntheticParticipant, SyntheticParticipant];
+			BotConnection.ingest(server.url, room.id, name, appToken('messenger', 'u-host', 'Hana'))));
+		const [ana, bo, cy] = people as [BotConnection, BotConnection, BotConnection];
 		const producerId = await ana.sendAudio();
 		await bo.waitFor('producer.new');
 		await cy.waitFor('producer.new');
@@ -73,7 +74,7 @@ describe('cleanup', () => {
 
 	it('closes a room whose only connection never joined', async () => {
 		const { room } = await createRoom(server.url);
-		const lurker = await SyntheticParticipant.connect(server.url, await joinToken(server.url, room.code, 'Lurker'), { join: false });
+		const lurker = await BotConnection.connect(server.url, await joinToken(server.url, room.code, 'Lurker'), { join: false });
 		expect(server.server.liveRooms.get(room.id)).toBeDefined();
 		lurker.close();
 		await eventually(() => server.server.liveRooms.get(room.id) === undefined, 3000, 'the room to close');
@@ -81,7 +82,7 @@ describe('cleanup', () => {
 
 	it('disconnects everyone with ROOM_ENDED when the owner ends the room', async () => {
 		const { room } = await createRoom(server.url);
-		const ana = await SyntheticParticipant.ingest(server.url, room.id, 'Ana', appToken('messenger', 'u-host', 'Hana'));
+		const ana = await BotConnection.ingest(server.url, room.id, 'Ana', appToken('messenger', 'u-host', 'Hana'));
 		await ana.sendAudio();
 		const ended = await api(server.url, 'POST', `/api/v1/rooms/${room.id}/end`, { token: appToken('messenger', 'u-host', 'Hana') });
 		expect(ended.status).toBe(200);
@@ -97,7 +98,7 @@ describe('worker failure', () => {
 		const own = await startServer();
 		try {
 			const { room } = await createRoom(own.url);
-			const ana = await SyntheticParticipant.connect(own.url, await joinToken(own.url, room.code, 'Ana'));
+			const ana = await BotConnection.connect(own.url, await joinToken(own.url, room.code, 'Ana'));
 			const [worker] = own.server.workers.workers;
 			process.kill(worker!.pid, 'SIGKILL');
 			await ana.waitFor('session.closed', (event) => event.reason === 'media-failure');
@@ -105,7 +106,7 @@ describe('worker failure', () => {
 			expect((await api(own.url, 'GET', '/readyz')).status).toBe(200);
 			// The replacement took over the dead worker's media port.
 			expect((await own.server.workers.workers[0]!.dump()).webRtcServerIds).toHaveLength(1);
-			const again = await SyntheticParticipant.connect(own.url, await joinToken(own.url, room.code, 'Ana'));
+			const again = await BotConnection.connect(own.url, await joinToken(own.url, room.code, 'Ana'));
 			expect(again.joined.self.name).toBe('Ana');
 			again.close();
 			ana.close();
@@ -118,12 +119,12 @@ describe('worker failure', () => {
 		const own = await startServer();
 		try {
 			const { room } = await createRoom(own.url);
-			const ana = await SyntheticParticipant.connect(own.url, await joinToken(own.url, room.code, 'Ana'));
+			const ana = await BotConnection.connect(own.url, await joinToken(own.url, room.code, 'Ana'));
 			process.kill(own.server.workers.workers[0]!.pid, 'SIGKILL');
 			await ana.waitFor('session.closed', (event) => event.reason === 'media-failure');
 			// As a browser does: straight back, while no worker is live (it used to be refused with INTERNAL).
 			expect(own.server.workers.liveWorkers).toBe(0);
-			const again = await SyntheticParticipant.connect(own.url, await joinToken(own.url, room.code, 'Ana'));
+			const again = await BotConnection.connect(own.url, await joinToken(own.url, room.code, 'Ana'));
 			expect(again.joined.self.name).toBe('Ana');
 			expect(own.server.workers.liveWorkers).toBe(1);
 			again.close();
@@ -137,7 +138,7 @@ describe('worker failure', () => {
 describe('media ports', () => {
 	it('carries every WebRTC transport of a worker on its one UDP and one TCP port', async () => {
 		const own = await startServer({ ROOMS_WORKERS: '2' });
-		const people: SyntheticParticipant[] = [];
+		const people: BotConnection[] = [];
 		try {
 			const { rtcPort } = own.server.config;
 			const candidatePorts = new Set<string>();
@@ -145,7 +146,7 @@ describe('media ports', () => {
 			for (const title of ['First', 'Second']) {
 				const { room } = await createRoom(own.url, { title });
 				for (const name of ['Ana', 'Bo']) {
-					const person = await SyntheticParticipant.connect(own.url, await joinToken(own.url, room.code, name));
+					const person = await BotConnection.connect(own.url, await joinToken(own.url, room.code, name));
 					people.push(person);
 					for (const direction of ['send', 'recv'] as const) {
 						const transport = await person.signaling.request('transport.create', { direction });

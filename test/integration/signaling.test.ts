@@ -2,10 +2,11 @@ import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, createRoom, joinToken, startServer, type TestServer } from '../support/server.js';
 import { hostKeyOf, ownerToken, refusal } from '../support/rooms.js';
-import { SyntheticParticipant, eventually } from '../support/SyntheticParticipant.js';
+import { BotConnection } from '../../tools/loadtest/src/bots/BotConnection.js';
+import { eventually } from '../support/eventually.js';
 
 let server: TestServer;
-const open: SyntheticParticipant[] = [];
+const open: BotConnection[] = [];
 beforeAll(async () => {
 	server = await startServer();
 });
@@ -16,15 +17,15 @@ afterAll(async () => {
 	await server?.close();
 });
 
-async function participant(code: string, name: string, options: { join?: boolean } = {}): Promise<SyntheticParticipant> {
-	const joined = await SyntheticParticipant.connect(server.url, await joinToken(server.url, code, name), options);
+async function participant(code: string, name: string, options: { join?: boolean } = {}): Promise<BotConnection> {
+	const joined = await BotConnection.connect(server.url, await joinToken(server.url, code, name), options);
 	open.push(joined);
 	return joined;
 }
 
 /** An ingest participant of the room's owner app: the only kind that can send and receive plain SRTP. */
-async function streamer(roomId: string, name: string): Promise<SyntheticParticipant> {
-	const joined = await SyntheticParticipant.ingest(server.url, roomId, name, ownerToken());
+async function streamer(roomId: string, name: string): Promise<BotConnection> {
+	const joined = await BotConnection.ingest(server.url, roomId, name, ownerToken());
 	open.push(joined);
 	return joined;
 }
@@ -122,7 +123,7 @@ describe('membership', () => {
 		const ana = await participant(room.code, 'Ana');
 		const bo = await participant(room.code, 'Bo');
 		const { token } = await bo.signaling.request('session.refresh', {});
-		const again = await SyntheticParticipant.connect(server.url, token);
+		const again = await BotConnection.connect(server.url, token);
 		open.push(again);
 		expect(again.id).toBe(bo.id);
 		await bo.waitFor('session.closed', (p) => p.reason === 'replaced');
@@ -227,7 +228,7 @@ describe('validation and authorization', () => {
 	it('keeps plain transports to the owner app\'s ingest participants, sending only to their own address', async () => {
 		const { room, hostUrl } = await createRoom(server.url);
 		const guest = await participant(room.code, 'Ana');
-		const host = await SyntheticParticipant.connect(server.url, await joinToken(server.url, room.code, 'Hana', { hostKey: hostKeyOf(hostUrl) }));
+		const host = await BotConnection.connect(server.url, await joinToken(server.url, room.code, 'Hana', { hostKey: hostKeyOf(hostUrl) }));
 		open.push(host);
 		for (const person of [guest, host]) {
 			expect(await refusal(person.signaling.request('transport.create', { direction: 'send', type: 'plain' }))).toBe('FORBIDDEN');
@@ -253,7 +254,7 @@ describe('validation and authorization', () => {
 		const own = await startServer({ LOG_LEVEL: 'error' }, undefined, { logTo: { write: (line) => lines.push(line) } });
 		try {
 			const { room } = await createRoom(own.url);
-			const ana = await SyntheticParticipant.connect(own.url, await joinToken(own.url, room.code, 'Ana'));
+			const ana = await BotConnection.connect(own.url, await joinToken(own.url, room.code, 'Ana'));
 			// A fault no request can cause: the room's router is gone under it.
 			own.server.liveRooms.get(room.id)!.media.router.close();
 			const answer = await ana.signaling.sendUnchecked('transport.create', { direction: 'send' });
@@ -272,9 +273,9 @@ describe('the same person again', () => {
 	it('takes their own seat over from another tab (same browser key), even in a full room; the first session is told', async () => {
 		const { room } = await createRoom(server.url, { maxParticipants: 2 });
 		const ana = await participant(room.code, 'Ana');
-		const first = await SyntheticParticipant.connect(server.url, await joinToken(server.url, room.code, 'Bo', { guestKey: 'bo-browser-key-0123456789' }));
+		const first = await BotConnection.connect(server.url, await joinToken(server.url, room.code, 'Bo', { guestKey: 'bo-browser-key-0123456789' }));
 		open.push(first);
-		const secondTab = await SyntheticParticipant.connect(server.url, await joinToken(server.url, room.code, 'Bo', { guestKey: 'bo-browser-key-0123456789' }));
+		const secondTab = await BotConnection.connect(server.url, await joinToken(server.url, room.code, 'Bo', { guestKey: 'bo-browser-key-0123456789' }));
 		open.push(secondTab);
 		expect(secondTab.id).toBe(first.id);
 		await first.waitFor('session.closed', (p) => p.reason === 'replaced');

@@ -13,7 +13,7 @@ import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { createRoom } from '../support/server.js';
 import { serverWithCrowd } from '../support/rooms.js';
-import { eventually } from '../support/SyntheticParticipant.js';
+import { eventually } from '../support/eventually.js';
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 90);
 const PEOPLE = 6;

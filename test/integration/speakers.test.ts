@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { BotSwarm } from '../../tools/loadtest/src/bots/BotSwarm.js';
 import { createRoom } from '../support/server.js';
 import { ownerToken, serverWithCrowd } from '../support/rooms.js';
-import { eventually } from '../support/SyntheticParticipant.js';
+import { eventually } from '../support/eventually.js';
 
 const fixture = serverWithCrowd();
 const { crowd } = fixture;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, createRoom, startServer, TEST_APPS, type TestServer } from '../support/server.js';
 import { Crowd, ownerToken, peopleTimeline, webhookEvents } from '../support/rooms.js';
-import { eventually } from '../support/SyntheticParticipant.js';
+import { eventually } from '../support/eventually.js';
 import { holdWriteLock, smallDisk } from '../support/storageFaults.js';
 
 /** Webhooks are queued for an endpoint that never answers: what matters here is that they are in the outbox. */

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../server/webhooks/signature.js';
 import { api, createRoom, startServer, TEST_APPS, type TestServer } from '../support/server.js';
 import { Crowd, hostKeyOf, ownerToken } from '../support/rooms.js';
-import { eventually } from '../support/SyntheticParticipant.js';
+import { eventually } from '../support/eventually.js';
 
 interface Received {
 	headers: http.IncomingHttpHeaders;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { BotSwarm } from '../../tools/loadtest/src/bots/BotSwarm.js';
 import { createRoom, startServer } from '../support/server.js';
 import { ownerToken } from '../support/rooms.js';
-import { eventually } from '../support/SyntheticParticipant.js';
+import { eventually } from '../support/eventually.js';
 
 describe('a room across workers', () => {
 	it('spreads a 4-person room over 2 workers when the budget is tiny, with media and the active speaker flowing both ways', async () => {

@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { SignalingError } from '../../web/src/signaling/SignalingClient.js';
 import { api, appToken, joinAppToken, joinToken, startServer, type TestServer } from './server.js';
-import { SyntheticParticipant } from './SyntheticParticipant.js';
+import { BotConnection } from '../../tools/loadtest/src/bots/BotConnection.js';
 
 export const OWNER = { app: 'messenger', user: 'u-host', name: 'Hana' } as const;
 export const ownerToken = (): string => appToken(OWNER.app, OWNER.user, OWNER.name);
@@ -26,35 +26,35 @@ export async function refusal(promise: Promise<unknown>): Promise<string> {
 
 /** A set of participants closed together after each test. */
 export class Crowd {
-	readonly #open: SyntheticParticipant[] = [];
+	readonly #open: BotConnection[] = [];
 
 	constructor(private readonly url: () => string) {}
 
 	/** Joins by code and takes a seat (or fails). */
-	async seat(code: string, name: string, extra: Record<string, unknown> = {}): Promise<SyntheticParticipant> {
-		const participant = await SyntheticParticipant.connect(this.url(), await joinToken(this.url(), code, name, extra));
+	async seat(code: string, name: string, extra: Record<string, unknown> = {}): Promise<BotConnection> {
+		const participant = await BotConnection.connect(this.url(), await joinToken(this.url(), code, name, extra));
 		this.#open.push(participant);
 		return participant;
 	}
 
 	/** An ingest participant of the owner app, seated: it can send and receive plain SRTP. */
-	async stream(roomId: string, name: string): Promise<SyntheticParticipant> {
-		const participant = await SyntheticParticipant.ingest(this.url(), roomId, name, ownerToken());
+	async stream(roomId: string, name: string): Promise<BotConnection> {
+		const participant = await BotConnection.ingest(this.url(), roomId, name, ownerToken());
 		this.#open.push(participant);
 		return participant;
 	}
 
 	/** Connects with `wait` and asks for a seat; may end up in the lobby. */
 	async arrive(code: string, name: string, extra: Record<string, unknown> = {}) {
-		const participant = await SyntheticParticipant.connect(this.url(), await joinToken(this.url(), code, name, { wait: true, ...extra }), { join: false });
+		const participant = await BotConnection.connect(this.url(), await joinToken(this.url(), code, name, { wait: true, ...extra }), { join: false });
 		this.#open.push(participant);
 		const result = await participant.join({ wait: true });
 		return { participant, result };
 	}
 
 	/** Connects with a token as it is, without joining. */
-	async connect(token: string): Promise<SyntheticParticipant> {
-		const participant = await SyntheticParticipant.connect(this.url(), token, { join: false });
+	async connect(token: string): Promise<BotConnection> {
+		const participant = await BotConnection.connect(this.url(), token, { join: false });
 		this.#open.push(participant);
 		return participant;
 	}

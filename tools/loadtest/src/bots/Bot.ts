@@ -1,19 +1,19 @@
 /**
  * A synthetic participant in a Rooms room, for benchmarks and load tests.
  * The owner app's ingest API creates it (never a guest loophole); it then
- * signals over Socket.IO like the web app: plain SRTP transports, an Opus
+ * signals over Socket.IO like the web app (a `BotConnection`): plain SRTP transports, an Opus
  * producer and a three-layer VP8 simulcast producer, and a grid viewer's
  * subscriptions (the first tiles of the grid at thumbnail size, the active
  * speaker larger), told to the server with `view.update`.
  */
 import type { ProducerView } from '../../../../shared/protocol.js';
 import type { RtpCapabilities } from '../../../../shared/schemas.js';
-import type { RequestName, RequestPayload, ResponseData } from '../../../../shared/requests.js';
+import { newSrtpParameters } from '../../../../shared/srtp.js';
 import { SignalingClient } from '../../../../web/src/signaling/SignalingClient.js';
+import { BotConnection, ingestSeat } from './BotConnection.js';
 import { BotMedia, OPUS_PAYLOAD_TYPE, VP8_PAYLOAD_TYPE } from './BotMedia.js';
 import type { Clip } from './clip.js';
 import { SIMULCAST } from './clip.js';
-import { newSrtpParameters } from '../../../../shared/srtp.js';
 import { AUDIO_LEVEL_EXTENSION_ID } from './rtp.js';
 
 export interface BotOptions {
@@ -36,9 +36,6 @@ export interface LayerChange {
 	spatialLayer: number | null;
 }
 
-/** How long signalling requests took, for the join-storm figures. */
-export type RequestTimings = { request: RequestName; ms: number }[];
-
 const VIEW_THROTTLE_MS = 250;
 
 /**
@@ -55,10 +52,8 @@ export function botRtpCapabilities(router: RtpCapabilities): RtpCapabilities {
 	};
 }
 
-export class Bot {
+export class Bot extends BotConnection {
 	readonly media: BotMedia;
-	readonly signaling: SignalingClient;
-	readonly timings: RequestTimings = [];
 	readonly layerChanges: LayerChange[] = [];
 	/** Requests the server refused, by error code (a load report's "failures by reason"). */
 	readonly failures = new Map<string, number>();
@@ -80,24 +75,18 @@ export class Bot {
 	subscribedAt = 0;
 
 	private constructor(options: BotOptions, media: BotMedia, signaling: SignalingClient) {
+		super(signaling, { record: false });
 		this.#options = options;
 		this.#grid = options.grid;
 		this.media = media;
-		this.signaling = signaling;
 	}
 
 	/** Creates the participant through the ingest API, joins, publishes and (for a grid viewer) subscribes. */
 	static async join(options: BotOptions, clip: Clip): Promise<Bot> {
-		const response = await fetch(`${options.url}/api/v1/rooms/${options.roomId}/ingest`, {
-			method: 'POST',
-			headers: { authorization: `Bearer ${options.appToken}`, 'content-type': 'application/json' },
-			body: JSON.stringify({ name: options.name }),
-		});
-		const body = await response.json() as { token?: string; participantId?: string; error?: { code: string } };
-		if (response.status !== 201 || !body.token) throw new Error(`ingest refused: ${response.status} ${body.error?.code ?? ''}`);
+		const seat = await ingestSeat(options.url, options.roomId, options.name, options.appToken);
 		const media = await BotMedia.open(clip, newSrtpParameters());
-		const bot = new Bot(options, media, new SignalingClient(options.url, body.token, { reconnection: false }));
-		bot.participantId = body.participantId!;
+		const bot = new Bot(options, media, new SignalingClient(options.url, seat.token, { reconnection: false }));
+		bot.participantId = seat.participantId;
 		try {
 			await bot.#start();
 		} catch (error) {
@@ -105,13 +94,6 @@ export class Bot {
 			throw error;
 		}
 		return bot;
-	}
-
-	async #request<K extends RequestName>(name: K, payload: RequestPayload<K>): Promise<ResponseData<K>> {
-		const started = performance.now();
-		const data = await this.signaling.request(name, payload);
-		this.timings.push({ request: name, ms: performance.now() - started });
-		return data;
 	}
 
 	async #start(): Promise<void> {
@@ -125,14 +107,13 @@ export class Bot {
 		this.signaling.on('consumer.layers', ({ consumerId, spatialLayer }) =>
 			this.layerChanges.push({ at: performance.now(), consumerId, spatialLayer }));
 		await this.signaling.connect();
-		const { routerRtpCapabilities } = await this.#request('room.capabilities', {});
-		const joined = await this.#request('room.join', { rtpCapabilities: botRtpCapabilities(routerRtpCapabilities), wait: false });
+		const joined = await this.join({ receive: botRtpCapabilities });
 		if (joined.status !== 'joined') throw new Error('bot put in the lobby');
 		this.#activeSpeaker ??= joined.room.activeSpeakerId;
 
-		const send = await this.#request('transport.create', { direction: 'send', type: 'plain' });
-		await this.#request('transport.connect', { transportId: send.id, srtpParameters: this.media.srtp });
-		await this.#request('producer.create', {
+		const send = await this.request('transport.create', { direction: 'send', type: 'plain' });
+		await this.request('transport.connect', { transportId: send.id, srtpParameters: this.media.srtp });
+		await this.request('producer.create', {
 			transportId: send.id, kind: 'audio', source: 'mic', paused: !this.#options.speaking,
 			rtpParameters: {
 				codecs: [{ mimeType: 'audio/opus', payloadType: OPUS_PAYLOAD_TYPE, clockRate: 48_000, channels: 2, parameters: { useinbandfec: 1, usedtx: 1 } }],
@@ -141,7 +122,7 @@ export class Bot {
 			},
 		});
 		this.media.audioOn = this.#options.speaking;
-		await this.#request('producer.create', {
+		await this.request('producer.create', {
 			transportId: send.id, kind: 'video', source: 'camera', paused: false, height: SIMULCAST.at(-1)!.height,
 			rtpParameters: {
 				codecs: [{
@@ -156,8 +137,8 @@ export class Bot {
 		this.media.sendTo(target, target);
 
 		if (!this.#grid) return;
-		const recv = await this.#request('transport.create', { direction: 'recv', type: 'plain' });
-		await this.#request('transport.connect', { transportId: recv.id, ip: '127.0.0.1', port: this.media.receivePort, srtpParameters: this.media.srtp });
+		const recv = await this.request('transport.create', { direction: 'recv', type: 'plain' });
+		await this.request('transport.connect', { transportId: recv.id, ip: '127.0.0.1', port: this.media.receivePort, srtpParameters: this.media.srtp });
 		this.#recvTransportId = recv.id;
 		for (const producer of joined.room.producers) this.#producerAdded(producer);
 		this.#scheduleView();
@@ -189,9 +170,9 @@ export class Bot {
 		if (this.#consumers.has(producerId) || this.#consuming.has(producerId) || !this.#recvTransportId) return;
 		this.#consuming.add(producerId);
 		try {
-			const consumer = await this.#request('consumer.create', { transportId: this.#recvTransportId, producerId });
+			const consumer = await this.request('consumer.create', { transportId: this.#recvTransportId, producerId });
 			this.#consumers.set(producerId, consumer.id);
-			await this.#request('consumer.resume', { consumerId: consumer.id });
+			await this.request('consumer.resume', { consumerId: consumer.id });
 		} catch (error) {
 			// The producer may have gone away meanwhile; the grid moves on, and the refusal is counted.
 			const code = (error as { code?: string }).code ?? 'UNKNOWN';
@@ -223,7 +204,7 @@ export class Bot {
 		const key = JSON.stringify(tiles);
 		if (key !== this.#lastView) {
 			this.#lastView = key;
-			await this.#request('view.update', { tiles }).catch(() => undefined);
+			await this.request('view.update', { tiles }).catch(() => undefined);
 		}
 		await Promise.all([...tiles.map(({ producerId }) => producerId), ...this.#microphones].map((producerId) => this.#consume(producerId)));
 		if (tiles.every(({ producerId }) => this.#consumers.has(producerId))) this.subscribedAt = performance.now();
@@ -246,9 +227,9 @@ export class Bot {
 		return this.#tiles().every(({ producerId }) => this.#consumers.has(producerId));
 	}
 
-	close(): void {
+	override close(): void {
 		clearTimeout(this.#viewTimer);
-		this.signaling.close();
+		super.close();
 		this.media.close();
 	}
 }
