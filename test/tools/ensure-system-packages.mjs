@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The tests need Debian's Chromium (end-to-end), openssl (the DTLS
+// The tests need Debian's Chromium and Firefox ESR (end-to-end), openssl (the DTLS
 // certificate for mediasoup's own suite), ffmpeg (the bots' clip, and
 // streaming a file into a room through the ingest API), coturn (a real
 // TURN server for relay-only browsers) and haproxy (a real reverse proxy in
@@ -12,6 +12,7 @@ import fs from 'node:fs';
 
 const needed = [
 	{ pkg: 'chromium', present: () => fs.existsSync('/usr/bin/chromium') },
+	{ pkg: 'firefox-esr', present: () => fs.existsSync('/usr/bin/firefox-esr') },
 	{ pkg: 'openssl', present: () => fs.existsSync('/usr/bin/openssl') },
 	{ pkg: 'ffmpeg', present: () => fs.existsSync('/usr/bin/ffmpeg') },
 	{ pkg: 'coturn', present: () => fs.existsSync('/usr/bin/turnserver') },
