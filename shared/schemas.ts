@@ -3,6 +3,7 @@
  * inferred from them, so what is validated is what is typed.
  */
 import { z } from 'zod';
+import { REACTIONS } from './reactions.js';
 import { INVITE_CODE_ALPHABET, LIMITS } from './limits.js';
 
 /**
@@ -287,7 +288,7 @@ export const ChatRequest = z.strictObject({
 	to: id.optional(),
 });
 /** The reactions on offer: a fixed set, so nothing else can float over a tile. */
-export const Reaction = z.enum(['👍', '❤️', '😂', '👏', '🎉', '😮']);
+export const Reaction = z.enum(REACTIONS);
 export type Reaction = z.infer<typeof Reaction>;
 export const ReactionRequest = z.strictObject({ emoji: Reaction });
 /** Lowers one's own hand, or (for hosts and co-hosts) someone else's. */

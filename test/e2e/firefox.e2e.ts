@@ -6,9 +6,9 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import type { Page as FirefoxPage } from 'puppeteer-core';
-import { e2eServer, join } from '../support/browser.js';
+import { e2eServer, inRoom, join, watchedPage } from '../support/browser.js';
 import { CuttableProxy } from '../support/CuttableProxy.js';
-import { byRole, Firefox, packetsInPage, tileVideoInPage } from '../support/firefox.js';
+import { byRole, consoleErrors, enter, Firefox, packetsInPage, tileVideoInPage } from '../support/firefox.js';
 import { createRoom, freeMediaPort } from '../support/server.js';
 
 let proxyPort = 0;
@@ -41,10 +41,23 @@ async function expectSound(page: Page | FirefoxPage): Promise<void> {
 	await expect.poll(async () => (await read()) - before, { message: 'sound arrives', timeout: 20_000 }).toBeGreaterThan(50);
 }
 
-test('Firefox and Chromium: both seated, video and sound both ways, chat both ways', async ({ browser }) => {
+test('Firefox and Chromium: both seated, video and sound both ways, chat both ways, and no errors in either console', async ({ browser }) => {
 	const { inviteUrl } = await createRoom(fixture.server.url);
-	const ana = await join(browser, inviteUrl, 'Ana');
-	const fiona = await firefox.join(inviteUrl, 'Fiona');
+	// Chromium does not put its CSP refusals in the console that Playwright hears: the page reports them there itself.
+	const ana = await watchedPage(browser, {}, [`document.addEventListener('securitypolicyviolation', (event) =>
+		console.error('CSP refused ' + event.violatedDirective + ' for ' + event.blockedURI));`]);
+	const anaErrors: string[] = [];
+	ana.on('console', (message) => {
+		if (message.type() === 'error') anaErrors.push(message.text());
+	});
+	ana.on('pageerror', (error) => anaErrors.push(String(error)));
+	await ana.goto(inviteUrl);
+	await ana.getByLabel('Your name').fill('Ana');
+	await ana.getByRole('button', { name: 'Join room' }).click();
+	await inRoom(ana);
+	const fiona = await firefox.page();
+	const fionaErrors = consoleErrors(fiona);
+	await enter(fiona, inviteUrl, 'Fiona');
 	try {
 		await expect(ana.locator('figure.tile[data-kind=camera]')).toHaveCount(2);
 		await expectVideoPlaying(ana, 'Fiona');
@@ -60,6 +73,9 @@ test('Firefox and Chromium: both seated, video and sound both ways, chat both wa
 		await ana.getByRole('textbox', { name: 'Type a message' }).fill('hello from Chromium');
 		await ana.getByRole('button', { name: 'Send' }).click();
 		await fiona.waitForFunction(() => document.querySelector('[aria-label="Chat"]')?.textContent?.includes('hello from Chromium'), { timeout: 20_000 });
+		// A normal call says nothing is wrong: no CSP refusal (zod's eval probe once made one on every room page), no exception.
+		expect(anaErrors).toEqual([]);
+		expect(fionaErrors).toEqual([]);
 	} finally {
 		await fiona.browserContext().close();
 	}

@@ -46,17 +46,32 @@ export class Firefox {
 	/** Opens `url` in a fresh profile, types the name and presses Join room; resolves once in the room. */
 	async join(url: string, name: string): Promise<Page> {
 		const page = await this.page();
-		await page.goto(url);
-		// Element handles, not puppeteer's locators: a locator's fill never settles over BiDi in this Firefox.
-		await (await page.waitForSelector(byRole('Your name', 'textbox')))!.type(name);
-		await (await page.waitForSelector(byRole('Join room')))!.click();
-		await page.waitForSelector(byRole('Leave room'), { timeout: 30_000 });
+		await enter(page, url, name);
 		return page;
 	}
 
 	async close(): Promise<void> {
 		await this.browser.close();
 	}
+}
+
+/** Opens `url` in this page, types the name and presses Join room; resolves once in the room. */
+export async function enter(page: Page, url: string, name: string): Promise<void> {
+	await page.goto(url);
+	// Element handles, not puppeteer's locators: a locator's fill never settles over BiDi in this Firefox.
+	await (await page.waitForSelector(byRole('Your name', 'textbox')))!.type(name);
+	await (await page.waitForSelector(byRole('Join room')))!.click();
+	await page.waitForSelector(byRole('Leave room'), { timeout: 30_000 });
+}
+
+/** What the page reports as errors from now on: console errors and uncaught exceptions. */
+export function consoleErrors(page: Page): string[] {
+	const errors: string[] = [];
+	page.on('console', (message) => {
+		if (message.type() === 'error') errors.push(message.text());
+	});
+	page.on('pageerror', (error) => errors.push(String(error)));
+	return errors;
 }
 
 /**

@@ -9,7 +9,7 @@ import {
 } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import type { MessageKey } from '../../i18n/index.js';
-import { Reaction } from '../../../../shared/schemas.js';
+import { REACTIONS, type Reaction } from '../../../../shared/reactions.js';
 import type { RoomClient } from '../../room/RoomClient.js';
 import { isModerator, type RoomState } from '../../room/roomState.js';
 import { useI18n } from '../../ui/I18n.js';
@@ -87,7 +87,7 @@ export function ControlBar({ client, state, panel, setPanel, onHelp }: {
 					onClick={() => setReactionsOpen(!reactionsOpen)} />
 				{reactionsOpen && (
 					<span id="reaction-picker" className="reaction-picker" role="group" aria-label={t('control.reactions')}>
-						{Reaction.options.map((emoji) => (
+						{REACTIONS.map((emoji) => (
 							<button key={emoji} type="button" aria-label={t(REACTION_NAMES[emoji])} title={t(REACTION_NAMES[emoji])}
 								onClick={() => void client.interactions.react(emoji)}>{emoji}</button>
 						))}
