@@ -142,6 +142,28 @@ test('background blur blurs the picture that is shown and sent, the others keep 
 	await expect.poll(() => sharpness(own), { timeout: 15_000 }).toBeGreaterThan(sharp * 0.8);
 });
 
+/** A browser without WebGL, as Firefox is on many machines: the page's canvases give no WebGL context. */
+const WITHOUT_WEBGL = `{
+	const getContext = HTMLCanvasElement.prototype.getContext;
+	HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
+		return String(type).startsWith('webgl') ? null : getContext.call(this, type, ...rest);
+	};
+}`;
+
+test('background blur that cannot run here says so, stays off, and is not tried again on the next call', async ({ browser }) => {
+	const { inviteUrl } = await createRoom(fixture.server.url);
+	const bo = await join(browser, inviteUrl, 'Bo', [WITHOUT_WEBGL]);
+	const panel = await openDevices(bo);
+	await panel.getByLabel('Blur background').click();
+	await expect(bo.getByRole('status')).toContainText('Background blur isn’t available in this browser.');
+	await expect(panel.getByText('Background blur isn’t available in this browser.')).toBeVisible();
+	await expect(panel.getByLabel('Blur background')).not.toBeChecked();
+	await expect(panel.getByLabel('Blur background')).toBeDisabled();
+	// Not remembered as on: the next call does not start by trying it again.
+	const preferences = await bo.evaluate(() => JSON.parse(localStorage.getItem('rooms.preferences') ?? '{}'));
+	expect(preferences.backgroundBlur).not.toBe(true);
+});
+
 test('layouts: speaker view, pin for oneself, a host\'s spotlight for everyone, full screen, and a screen share with tiles of 160 px or more', async ({ browser }) => {
 	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
 	const host = await join(browser, hostUrl, 'Hana');

@@ -183,6 +183,7 @@ export const en = {
 	'devices.noiseSuppression': 'Noise suppression',
 	'devices.noiseBrowser': 'Using your browser’s own noise suppression.',
 	'devices.blur': 'Blur background',
+	'devices.blurUnavailable': 'Background blur isn’t available in this browser.',
 	'tile.actions': 'Options for {name}',
 	'tile.pin': 'Pin {name} for yourself',
 	'tile.spotlight': 'Spotlight {name} for everyone',

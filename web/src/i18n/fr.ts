@@ -185,6 +185,7 @@ export const fr: Catalog = {
 	'devices.noiseSuppression': 'Suppression du bruit',
 	'devices.noiseBrowser': 'La suppression du bruit de votre navigateur est utilisée.',
 	'devices.blur': 'Flouter l’arrière-plan',
+	'devices.blurUnavailable': 'Le flou d’arrière-plan n’est pas disponible dans ce navigateur.',
 	'tile.actions': 'Options pour {name}',
 	'tile.pin': 'Épingler {name} pour vous',
 	'tile.spotlight': 'Mettre {name} en avant pour tous',

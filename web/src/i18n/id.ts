@@ -185,6 +185,7 @@ export const id: Catalog = {
 	'devices.noiseSuppression': 'Peredam bising',
 	'devices.noiseBrowser': 'Memakai peredam bising bawaan peramban Anda.',
 	'devices.blur': 'Buramkan latar belakang',
+	'devices.blurUnavailable': 'Latar belakang buram tidak tersedia di peramban ini.',
 	'tile.actions': 'Opsi untuk {name}',
 	'tile.pin': 'Sematkan {name} untuk Anda',
 	'tile.spotlight': 'Sorot {name} untuk semua orang',

@@ -48,6 +48,22 @@ const BLUR_SCALE = 12;
  */
 const MODEL_INPUT_WIDTH = 256;
 export const FRAME_MEASURE = 'rooms.blur.frame';
+/** How long the model may take to start: on a machine without WebGL acceleration it may never do. */
+const START_TIMEOUT_MS = 20_000;
+
+/** Blur cannot run in this browser (no WebGL, or a model that never starts): the person is told, and it is not retried. */
+export class BlurUnavailable extends Error {}
+
+/** Whether this browser can draw with WebGL, which the segmentation model runs on. */
+function hasWebGl(): boolean {
+	const canvas = document.createElement('canvas');
+	// WebGL 1, which every WebGL 2 browser has too. Probing for WebGL 2 here made the model itself run at a
+	// fraction of its speed in Chromium's software WebGL (the blur test's receiver: under 1 fps, in 2 of 4 runs).
+	const context = canvas.getContext('webgl');
+	// Given back at once: a software WebGL context held until garbage collection costs the model's own.
+	context?.getExtension('WEBGL_lose_context')?.loseContext();
+	return Boolean(context);
+}
 
 type SegmentationClass = typeof SelfieSegmentation;
 let loading: Promise<SegmentationClass> | undefined;
@@ -94,12 +110,24 @@ export class BackgroundBlur {
 	readonly #drawTimer: ReturnType<typeof setInterval>;
 	#closed = false;
 
-	/** Resolves once the model is loaded and the first frame can be made. */
+	/** Resolves once the model is loaded and the first frame can be made; rejects with `BlurUnavailable` where it cannot run. */
 	static async start(input: MediaStreamTrack): Promise<BackgroundBlur> {
+		if (!hasWebGl()) throw new BlurUnavailable('this browser has no WebGL');
 		const Segmentation = await loadSolution();
 		const segmentation = new Segmentation({ locateFile: (file) => FILES[file] ?? file });
 		segmentation.setOptions({ modelSelection: 1 });
-		await segmentation.initialize();
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const timedOut = new Promise<never>((_, reject) => {
+			timer = setTimeout(() => reject(new BlurUnavailable(`the segmentation model did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+		});
+		try {
+			await Promise.race([segmentation.initialize(), timedOut]);
+		} catch (error) {
+			void segmentation.close();
+			throw error;
+		} finally {
+			clearTimeout(timer);
+		}
 		return new BackgroundBlur(segmentation, input);
 	}
 

@@ -7,6 +7,7 @@
 import { ErrorCode } from '../../../shared/errors.js';
 import { callPreferences, saveCallPreferences } from '../preferences.js';
 import { SignalingError, errorCode } from '../signaling/SignalingClient.js';
+import { BlurUnavailable } from './BackgroundBlur.js';
 import { Camera } from './Camera.js';
 import { openDevice } from './devices.js';
 import type { MediaSession } from './MediaSession.js';
@@ -123,12 +124,24 @@ export class LocalMedia {
 		})());
 	}
 
-	/** Background blur on or off; remembered for the next call. */
+	/**
+	 * Background blur on or off; remembered for the next call once it runs.
+	 * Where it cannot run, the person is told, and the next call does not try again.
+	 */
 	setBackgroundBlur(on: boolean, remember = true): Promise<void> {
-		if (remember) saveCallPreferences({ backgroundBlur: on });
+		if (!on && remember) saveCallPreferences({ backgroundBlur: false });
 		return reporting(this.#store, (async () => {
-			const backgroundBlur = await this.#camera.setBlur(on);
-			this.#store.dispatch({ type: 'local', local: { backgroundBlur } });
+			try {
+				const backgroundBlur = await this.#camera.setBlur(on);
+				this.#store.dispatch({ type: 'local', local: { backgroundBlur } });
+				if (backgroundBlur && remember) saveCallPreferences({ backgroundBlur: true });
+			} catch (error) {
+				if (!(error instanceof BlurUnavailable)) throw error;
+				console.warn(`[rooms] background blur is not available: ${error.message}`);
+				saveCallPreferences({ backgroundBlur: false });
+				this.#store.dispatch({ type: 'local', local: { backgroundBlur: false, blurUnavailable: true } });
+				this.#store.dispatch({ type: 'unavailable', feature: 'blur' });
+			}
 		})());
 	}
 

@@ -38,6 +38,8 @@ export interface LocalMedia {
 	/** What cleans the microphone's sound now. */
 	noiseSuppression: NoiseSuppression;
 	backgroundBlur: boolean;
+	/** Blur cannot run in this browser (no WebGL, or its model never started). */
+	blurUnavailable?: boolean;
 }
 
 /** The grid shows everyone alike; the speaker view shows one person large and the others in a strip. */
@@ -51,6 +53,8 @@ export type Notice =
 	| { id: number; kind: 'joined' | 'left' | 'mutedBy' | 'handRaised'; name: string }
 	/** Something this person asked for failed; `code` is the server's reason. */
 	| { id: number; kind: 'actionFailed'; code: string }
+	/** Something this person asked for cannot work in this browser. */
+	| { id: number; kind: 'unavailable'; feature: 'blur' }
 	/** Someone came to the door (told to hosts and co-hosts, who see the lobby). */
 	| { id: number; kind: 'lobby'; name: string; reason: WaitReasonView }
 	/** The server is stopping: the call goes on until the last call ends or `deadline`, whichever is first. */
@@ -130,6 +134,7 @@ export type RoomAction =
 	| { type: 'quality'; quality: Quality }
 	| { type: 'audioBlocked'; blocked: boolean }
 	| { type: 'actionFailed'; code: string }
+	| { type: 'unavailable'; feature: 'blur' }
 	| { type: 'draining'; deadline: string }
 	| { type: 'hands'; hands: RaisedHandView[] }
 	| { type: 'reaction'; id: number; participantId: string; emoji: Reaction }
@@ -319,6 +324,8 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 			return { ...state, notices: [...state.notices, { id: nextNoticeId++, kind: 'draining', deadline: action.deadline }] };
 		case 'actionFailed':
 			return { ...state, notices: [...state.notices, { id: nextNoticeId++, kind: 'actionFailed', code: action.code }] };
+		case 'unavailable':
+			return { ...state, notices: [...state.notices, { id: nextNoticeId++, kind: 'unavailable', feature: action.feature }] };
 		case 'noticeExpired':
 			return { ...state, notices: state.notices.filter(({ id }) => id !== action.id) };
 	}

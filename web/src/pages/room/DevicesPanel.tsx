@@ -79,10 +79,11 @@ export function DevicesPanel({ client, state, onClose }: { client: RoomClient; s
 			</label>
 			{local.noiseSuppression === 'browser' && <p className="hint">{t('devices.noiseBrowser')}</p>}
 			<label className="switch">
-				<input type="checkbox" checked={local.backgroundBlur} disabled={!local.cameraTrack}
+				<input type="checkbox" checked={local.backgroundBlur} disabled={!local.cameraTrack || local.blurUnavailable}
 					onChange={(event) => void client.local.setBackgroundBlur(event.target.checked)} />
 				<span>{t('devices.blur')}</span>
 			</label>
+			{local.blurUnavailable && <p className="hint">{t('devices.blurUnavailable')}</p>}
 		</aside>
 	);
 }

@@ -11,6 +11,7 @@ export function Toasts({ client, notices }: { client: RoomClient; notices: Notic
 	const { t } = useI18n();
 	const text = (notice: Notice): string => {
 		if (notice.kind === 'actionFailed') return t('room.actionFailed', { code: notice.code });
+		if (notice.kind === 'unavailable') return t('devices.blurUnavailable');
 		if (notice.kind === 'draining') return t('room.draining');
 		if (notice.kind === 'lobby') return t(`lobby.${notice.reason}`, { name: notice.name });
 		if (notice.kind === 'chat') return t(notice.private ? 'chat.toastPrivate' : 'chat.toast', { name: notice.name, text: notice.text });
