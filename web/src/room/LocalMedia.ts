@@ -41,6 +41,10 @@ export class LocalMedia {
 	async startSending(): Promise<void> {
 		const { micOn, cameraOn } = this.#store.state.local;
 		await this.#media.startSending({ micTrack: this.#microphone?.track, cameraTrack: this.#camera.track, micOn, cameraOn });
+		// A track that changed while the producers were being made (audio processing starting, blur) was offered to
+		// no producer: send what is current now.
+		if (this.#microphone) await this.#media.replaceTrack('mic', this.#microphone.track).catch(() => undefined);
+		if (cameraOn && this.#camera.track) await this.#media.replaceTrack('camera', this.#camera.track).catch(() => undefined);
 		if (!cameraOn) this.#camera.release();
 	}
 

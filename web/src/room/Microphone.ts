@@ -18,6 +18,23 @@ export type NoiseSuppression = 'rnnoise' | 'browser' | 'off';
 /** RNNoise works on 48 kHz audio. */
 const SAMPLE_RATE = 48_000;
 
+/**
+ * An audio context at RNNoise's rate where the browser allows it. Firefox
+ * refuses a rate other than the device's (a 44.1 kHz device, or
+ * `resistFingerprinting`: Mozilla bugs 1674892 and 1725336); then the
+ * context runs at the device's rate, the level meter and sending work as
+ * ever, and the browser's own suppression stands in for RNNoise.
+ */
+function audioContext(): AudioContext {
+	try {
+		return new AudioContext({ sampleRate: SAMPLE_RATE, latencyHint: 'interactive' });
+	} catch (error) {
+		const context = new AudioContext({ latencyHint: 'interactive' });
+		console.warn(`[rooms] audio at ${context.sampleRate} Hz, not ${SAMPLE_RATE} (${(error as Error).message}): the browser's noise suppression stands in for RNNoise`);
+		return context;
+	}
+}
+
 export class Microphone {
 	#device: MediaStreamTrack;
 	#context: AudioContext | undefined;
@@ -36,13 +53,17 @@ export class Microphone {
 	constructor(device: MediaStreamTrack) {
 		this.#device = device;
 		try {
-			this.#context = new AudioContext({ sampleRate: SAMPLE_RATE, latencyHint: 'interactive' });
+			this.#context = audioContext();
 			this.#analyser = new AnalyserNode(this.#context, { fftSize: 1024 });
 			this.#destination = this.#context.createMediaStreamDestination();
 			this.#connect();
-			// Created without a click (a rejoin), the context waits for one; until then the device's track is sent.
+			// Created without a click (a rejoin), the context waits for one; until then the device's track is sent,
+			// cleaned by the browser's suppression in RNNoise's place.
 			this.#context.addEventListener('statechange', () => {
-				if (!this.#closed) this.onTrackChange(this.track);
+				if (this.#closed) return;
+				void this.#applyBrowserSuppression();
+				this.onSuppressionChange(this.noiseSuppression);
+				this.onTrackChange(this.track);
 			});
 			if (this.#context.state !== 'running') {
 				const resume = () => void this.#context?.resume();
@@ -61,12 +82,16 @@ export class Microphone {
 
 	/** What to send: the processed sound while audio processing runs, else the device's track. */
 	get track(): MediaStreamTrack {
-		const processed = this.#destination?.stream.getAudioTracks()[0];
-		return this.#context?.state === 'running' && processed ? processed : this.#device;
+		return this.#processing ? this.#destination!.stream.getAudioTracks()[0]! : this.#device;
 	}
 
+	get #processing(): boolean {
+		return this.#context?.state === 'running' && Boolean(this.#destination?.stream.getAudioTracks()[0]);
+	}
+
+	/** What cleans the sound being sent now: RNNoise only while its output is what is sent. */
 	get noiseSuppression(): NoiseSuppression {
-		return this.#suppression;
+		return this.#suppression === 'rnnoise' && !this.#processing ? 'browser' : this.#suppression;
 	}
 
 	/** Uses another device; the previous one is stopped. */
@@ -88,7 +113,7 @@ export class Microphone {
 		this.#suppression = !on ? 'off' : rnnoise ? 'rnnoise' : 'browser';
 		this.#connect();
 		await this.#applyBrowserSuppression();
-		return this.#suppression;
+		return this.noiseSuppression;
 	}
 
 	/** The loudness of the device's sound now, from 0 (silence) to 1. */
@@ -120,7 +145,7 @@ export class Microphone {
 
 	#loadRnnoise(): Promise<RnnoiseWorkletNode | undefined> {
 		const context = this.#context;
-		if (!context || !('audioWorklet' in context)) return Promise.resolve(undefined);
+		if (!context || !('audioWorklet' in context) || context.sampleRate !== SAMPLE_RATE) return Promise.resolve(undefined);
 		this.#rnnoise ??= (async () => {
 			try {
 				const [wasmBinary] = await Promise.all([
@@ -145,7 +170,7 @@ export class Microphone {
 	/** The browser's suppression is on exactly when it is the one in use; RNNoise wants the raw sound. */
 	async #applyBrowserSuppression(): Promise<void> {
 		try {
-			await this.#device.applyConstraints({ ...this.#device.getConstraints(), noiseSuppression: this.#suppression === 'browser' });
+			await this.#device.applyConstraints({ ...this.#device.getConstraints(), noiseSuppression: this.noiseSuppression === 'browser' });
 		} catch {
 			// Not every browser can change it on a live track; the sound still flows.
 		}
