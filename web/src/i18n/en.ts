@@ -31,6 +31,8 @@ export const en = {
 	'error.generic': 'Something went wrong: {message}',
 	'error.backHome': 'Go to the start page',
 	'room.reconnecting': 'Reconnecting…',
+	'room.mediaUnreachable': 'Can’t connect audio and video. Check your network or firewall.',
+	'room.mediaRetry': 'Try again',
 	'room.enableAudio': 'Click to enable audio',
 	'room.you': '{name} (you)',
 	'room.host': 'Host',

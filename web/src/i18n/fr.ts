@@ -33,6 +33,8 @@ export const fr: Catalog = {
 	'error.generic': 'Une erreur est survenue : {message}',
 	'error.backHome': 'Retour à l’accueil',
 	'room.reconnecting': 'Reconnexion…',
+	'room.mediaUnreachable': 'Impossible de connecter l’audio et la vidéo. Vérifiez votre réseau ou votre pare-feu.',
+	'room.mediaRetry': 'Réessayer',
 	'room.enableAudio': 'Cliquez pour activer le son',
 	'room.you': '{name} (vous)',
 	'room.host': 'Organisateur',

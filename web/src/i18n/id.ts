@@ -33,6 +33,8 @@ export const id: Catalog = {
 	'error.generic': 'Terjadi kesalahan: {message}',
 	'error.backHome': 'Ke halaman awal',
 	'room.reconnecting': 'Menyambungkan ulang…',
+	'room.mediaUnreachable': 'Audio dan video tidak dapat tersambung. Periksa jaringan atau firewall Anda.',
+	'room.mediaRetry': 'Coba lagi',
 	'room.enableAudio': 'Klik untuk menyalakan suara',
 	'room.you': '{name} (Anda)',
 	'room.host': 'Tuan rumah',

@@ -57,6 +57,12 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 	return (
 		<main className={`room ${panel ? 'with-panel' : ''}`}>
 			{state.phase === 'reconnecting' && <div className="overlay" role="alert">{t('room.reconnecting')}</div>}
+			{state.mediaUnreachable && state.phase === 'joined' && (
+				<div className="media-trouble" role="alert">
+					<p>{t('room.mediaUnreachable')}</p>
+					<button type="button" onClick={() => client.retryConnection()}>{t('room.mediaRetry')}</button>
+				</div>
+			)}
 			<RoomBar state={state} onHelp={() => setHelpOpen(true)} />
 			{helpOpen && <ShortcutHelp onClose={closeHelp} />}
 			<TileGrid tiles={tiles} stage={stage} onAudioBlocked={onAudioBlocked} onView={onView} debug={debug} speakerId={state.local.speakerId}

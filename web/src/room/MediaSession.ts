@@ -8,11 +8,9 @@ import { Device, type types } from 'mediasoup-client';
 import type { IceServer, ProducerView } from '../../../shared/protocol.js';
 import type { MediaSource, RtpCapabilities } from '../../../shared/schemas.js';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
-import type { Quality } from './roomState.js';
+import { TransportHealth, type TransportHealthListener } from './TransportHealth.js';
 
-export interface MediaSessionListener {
-	/** How the receive transport's connection is doing. */
-	quality(quality: Quality): void;
+export interface MediaSessionListener extends TransportHealthListener {
 	/** A remote producer's track is ready to play. */
 	track(producerId: string, track: MediaStreamTrack): void;
 }
@@ -28,13 +26,11 @@ const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
 	{ scaleResolutionDownBy: 1, maxBitrate: 1_500_000, scalabilityMode: 'L1T3' },
 ];
 
-/** How long a transport may stay disconnected before its ICE is restarted. */
-const ICE_RESTART_AFTER_DISCONNECTED_MS = 3000;
-
 export class MediaSession {
 	readonly #signaling: SignalingClient;
 	#iceServers: IceServer[];
 	readonly #listener: MediaSessionListener;
+	readonly #health: TransportHealth;
 	#device: Device | undefined;
 	#sendTransport: types.Transport | undefined;
 	#recvTransport: Promise<types.Transport> | undefined;
@@ -48,6 +44,12 @@ export class MediaSession {
 		this.#signaling = signaling;
 		this.#iceServers = iceServers;
 		this.#listener = listener;
+		this.#health = new TransportHealth(listener);
+	}
+
+	/** The person asked to try again after media could not get through. */
+	retryConnection(): void {
+		this.#health.retry();
 	}
 
 	/** New ICE servers (TURN credentials are short-lived and come with each token): the transports use them from the next gathering. */
@@ -113,25 +115,12 @@ export class MediaSession {
 				}).then(callback, errback);
 			});
 		}
-		let restartTimer: ReturnType<typeof setTimeout> | undefined;
-		const restartIce = () => {
-			clearTimeout(restartTimer);
-			this.#signaling.request('transport.restartIce', { transportId: transport.id })
-				.then(({ iceParameters }) => transport.restartIce({ iceParameters }))
-				// The next state change, or the signalling reconnect, tells the person.
-				.catch(() => undefined);
-		};
-		transport.on('connectionstatechange', (state) => {
-			const quality = ({ connected: 'good', disconnected: 'poor', failed: 'lost' } as const)[state as 'connected' | 'disconnected' | 'failed'];
-			if (direction === 'recv' && quality) this.#listener.quality(quality);
-			// The path to the SFU broke while signalling still works (a new network, a TURN server restarted):
-			// new ICE credentials and candidates on the same transport, without rebuilding the call. A
-			// disconnected path often heals by itself within a few seconds, so it gets that long first.
-			clearTimeout(restartTimer);
-			if (state === 'failed') restartIce();
-			else if (state === 'disconnected') restartTimer = setTimeout(restartIce, ICE_RESTART_AFTER_DISCONNECTED_MS);
+		// The path to the SFU broke while signalling still works (a new network, a TURN server restarted):
+		// new ICE credentials and candidates on the same transport, without rebuilding the call.
+		this.#health.watch(direction, transport, async () => {
+			const { iceParameters } = await this.#signaling.request('transport.restartIce', { transportId: transport.id });
+			await transport.restartIce({ iceParameters });
 		});
-		transport.observer.on('close', () => clearTimeout(restartTimer));
 		return transport;
 	}
 

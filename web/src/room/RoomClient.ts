@@ -1,14 +1,12 @@
 /**
- * One visit to a room, coordinating its parts: the signalling connection,
- * the state store the UI renders (`store`), the media session, this
- * person's own media (`local`), chat, hands and reactions (`interactions`)
- * and the host controls (`host`). The UI reads the store and calls those
- * parts and the methods here; it never talks to signalling or media itself.
+ * One visit to a room, coordinating its parts: the signalling connection, the state store the UI renders
+ * (`store`), the media session, this person's own media (`local`), chat, hands and reactions (`interactions`)
+ * and the host controls (`host`). The UI reads the store and calls those parts and the methods here; it
+ * never talks to signalling or media itself.
  *
- * After a dropped connection Socket.IO reconnects (with backoff and jitter)
- * with the latest token and this client joins again from scratch: the
- * server kept the seat for the reconnect grace, and replaces the old session.
- * Closing the tab leaves at once.
+ * After a dropped connection Socket.IO reconnects (with backoff and jitter) with the latest token and this
+ * client joins again from scratch: the server kept the seat for the reconnect grace, and replaces the old
+ * session. Closing the tab leaves at once.
  */
 import { CloseReason } from '../../../shared/errors.js';
 import type { IceServer, JoinedRoom } from '../../../shared/protocol.js';
@@ -65,6 +63,7 @@ export class RoomClient {
 		const { dispatch } = this.store;
 		this.#media = new MediaSession(this.#signaling, options.iceServers, {
 			quality: (quality) => dispatch({ type: 'quality', quality }),
+			unreachable: (unreachable) => dispatch({ type: 'mediaUnreachable', unreachable }),
 			track: (producerId, track) => dispatch({ type: 'trackReady', producerId, track }),
 		});
 		this.local = new LocalMedia(this.store, this.#media, options);
@@ -104,7 +103,10 @@ export class RoomClient {
 		followRoomEvents(this.#signaling, this.store, {
 			// Sound from everyone; video only once it is on screen (the next view consumes it).
 			producerAdded: (producer) => (producer.kind === 'audio' ? void this.#media.consume(producer) : this.#view.update(0)),
-			producerGone: (producerId) => this.#dropConsumer(producerId),
+			producerGone: (producerId) => {
+				this.#media.dropConsumer(producerId);
+				this.store.dispatch({ type: 'producerRemoved', producerId });
+			},
 			sessionClosed: (reason) => {
 				// The server's fault, not the person's: come back by ourselves once it can take us again.
 				if (reason === CloseReason.MEDIA_FAILURE || reason === CloseReason.SERVER_SHUTDOWN) void this.#recover(reason);
@@ -193,9 +195,9 @@ export class RoomClient {
 		this.local.applyPreferences();
 	}
 
-	#dropConsumer(producerId: string): void {
-		this.#media.dropConsumer(producerId);
-		this.store.dispatch({ type: 'producerRemoved', producerId });
+	/** Audio and video could not get through (`mediaUnreachable`): their transports try again now. */
+	retryConnection(): void {
+		this.#media.retryConnection();
 	}
 
 	dismissNotice(id: number): void {

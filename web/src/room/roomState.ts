@@ -103,6 +103,8 @@ export interface RoomState {
 	unread: number;
 	local: LocalMedia;
 	quality: Quality;
+	/** Audio and video cannot get through: a media transport is still failed after its ICE restart. */
+	mediaUnreachable: boolean;
 	audioBlocked: boolean;
 	notices: Notice[];
 }
@@ -132,6 +134,7 @@ export type RoomAction =
 	| { type: 'ended'; reason: CloseReason }
 	| { type: 'local'; local: Partial<LocalMedia> }
 	| { type: 'quality'; quality: Quality }
+	| { type: 'mediaUnreachable'; unreachable: boolean }
 	| { type: 'audioBlocked'; blocked: boolean }
 	| { type: 'actionFailed'; code: string }
 	| { type: 'unavailable'; feature: 'blur' }
@@ -165,6 +168,7 @@ export function initialRoomState(local: Partial<LocalMedia> = {}): RoomState {
 		unread: 0,
 		local: { micOn: Boolean(local.micTrack), cameraOn: Boolean(local.cameraTrack), noiseSuppression: 'off', backgroundBlur: false, ...local },
 		quality: 'good',
+		mediaUnreachable: false,
 		audioBlocked: false,
 		notices: [],
 	};
@@ -306,6 +310,8 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 			return { ...state, local: { ...state.local, ...action.local } };
 		case 'quality':
 			return { ...state, quality: action.quality };
+		case 'mediaUnreachable':
+			return { ...state, mediaUnreachable: action.unreachable };
 		case 'audioBlocked':
 			return { ...state, audioBlocked: action.blocked };
 		case 'hands': {
