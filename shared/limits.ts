@@ -9,6 +9,9 @@ export const LIMITS = {
 	/** Spotlight changes by one host, the same way. */
 	spotlightBurst: 6,
 	spotlightsPerSecond: 1,
+	/** Reports of one's own media connection (media.health), the same way: a browser changes its mind at most every few seconds. */
+	mediaHealthBurst: 6,
+	mediaHealthPerSecond: 1,
 	/** What a person's screen shows (view.update): at most this many tiles, and these rates. */
 	maxViewTiles: 60,
 	viewBurst: 10,

@@ -39,7 +39,7 @@ export interface ServerEvents {
 	'room.updated': RoomSettingsView;
 	/** A host spotlighted someone for everyone (or cleared it): everyone's speaker view shows them. */
 	'spotlight.changed': { participantId: string | null };
-	/** A participant's role changed. */
+	/** A participant's role changed, or their connection trouble (`connectionTrouble`) began or ended. */
 	'participant.updated': ParticipantView;
 	/** To hosts and co-hosts: who waits in the lobby now. */
 	'lobby.updated': { entries: LobbyEntryView[] };

@@ -42,6 +42,7 @@ export const REQUESTS = {
 	'hand.raise': request<{ hands: RaisedHandView[] }>()(S.EmptyRequest),
 	'hand.lower': request<{ hands: RaisedHandView[] }>()(S.LowerHandRequest),
 	'reaction.send': request<Record<string, never>>()(S.ReactionRequest),
+	'media.health': request<Empty>()(S.MediaHealthRequest),
 	// Host and co-host controls; the server checks the caller's live role.
 	'room.update': request<RoomSettingsView>()(S.RoomSettingsPatch),
 	'room.spotlight': request<{ participantId: string | null }>()(S.SpotlightRequest),

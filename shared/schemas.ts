@@ -293,6 +293,8 @@ export type Reaction = z.infer<typeof Reaction>;
 export const ReactionRequest = z.strictObject({ emoji: Reaction });
 /** Lowers one's own hand, or (for hosts and co-hosts) someone else's. */
 export const LowerHandRequest = z.strictObject({ participantId: id.optional() });
+/** What the browser sees of its own media connection: whether audio and video cannot get through. */
+export const MediaHealthRequest = z.strictObject({ unreachable: z.boolean() });
 /** Spotlights one participant for everyone, or clears the spotlight (null). */
 export const SpotlightRequest = z.strictObject({ participantId: id.nullable() });
 export const EmptyRequest = z.strictObject({}).optional();

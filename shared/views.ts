@@ -17,6 +17,11 @@ export interface ParticipantView {
 	/** The app's display name, for the verified badge. */
 	appName?: string;
 	joinedAt: string;
+	/**
+	 * Their connection is in trouble: their audio and video cannot get through (their browser says so), or their
+	 * signalling dropped and the seat waits for them to come back. The others mark the tile.
+	 */
+	connectionTrouble?: true;
 }
 
 /** A participant as the room's owner app sees them through the owner API: with the app identity. */

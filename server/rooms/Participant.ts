@@ -33,6 +33,10 @@ export class Participant {
 	readonly rtpCapabilities: types.RtpCapabilities;
 	readonly media: ParticipantMedia;
 	readonly #connection: ParticipantConnection;
+	/** The client says its audio and video cannot get through (media.health). */
+	#mediaUnreachable = false;
+	/** The signalling connection dropped; the seat is kept for a reconnect. */
+	#dropped = false;
 	#closed = false;
 
 	constructor(claims: ParticipantClaims, role: Role, rtpCapabilities: types.RtpCapabilities, connection: ParticipantConnection, logger: Logger) {
@@ -67,6 +71,25 @@ export class Participant {
 		return this.#connection === connection && !this.#closed;
 	}
 
+	/** Whether the others should see this person's connection in trouble (see ParticipantView). */
+	get connectionTrouble(): boolean {
+		return this.#mediaUnreachable || this.#dropped;
+	}
+
+	/** The client's word on its media; true when that changes what the others see. */
+	setMediaUnreachable(unreachable: boolean): boolean {
+		const before = this.connectionTrouble;
+		this.#mediaUnreachable = unreachable;
+		return this.connectionTrouble !== before;
+	}
+
+	/** The signalling connection dropped (the seat is kept); true when that changes what the others see. */
+	markDropped(): boolean {
+		const before = this.connectionTrouble;
+		this.#dropped = true;
+		return this.connectionTrouble !== before;
+	}
+
 	/** What the others in the room see. */
 	view(): ParticipantView {
 		return {
@@ -75,6 +98,7 @@ export class Participant {
 			role: this.role,
 			...(this.appName ? { appName: this.appName } : {}),
 			joinedAt: this.joinedAt.toISOString(),
+			...(this.connectionTrouble ? { connectionTrouble: true as const } : {}),
 		};
 	}
 

@@ -264,6 +264,9 @@ export class Room extends SafeEmitter<RoomEvents> {
 		if (!previous) {
 			this.broadcast('participant.joined', participant.view(), participant.id);
 			this.emit('participantJoined', participant);
+		} else if (previous.connectionTrouble) {
+			// Back on a new session: the others unmark the tile.
+			this.broadcast('participant.updated', participant.view(), participant.id);
 		}
 		if (role === 'host' && !hostWasPresent) this.emit('hostReturned');
 		else if (participant.owner && !previous) this.roles.ownerReturned();
@@ -291,6 +294,7 @@ export class Room extends SafeEmitter<RoomEvents> {
 			return;
 		}
 		participant.logger.info({ graceMs: this.#options.reconnectGraceMs }, 'participant dropped; seat kept for a reconnect');
+		if (participant.markDropped()) this.broadcast('participant.updated', participant.view(), participant.id);
 		// The kept seat holds the room open, as a connection would.
 		this.retain();
 		const timer = setTimeout(() => {
@@ -322,6 +326,11 @@ export class Room extends SafeEmitter<RoomEvents> {
 		if (this.#activeSpeakerId === participant.id) this.#activeSpeakerId = null;
 		this.#speakingIds = this.#speakingIds.filter((id) => id !== participant.id);
 		this.lobby.promote();
+	}
+
+	/** What a participant's browser says of its media connection: the others see their tile marked while it cannot get through. */
+	mediaHealth(participant: Participant, unreachable: boolean): void {
+		if (participant.setMediaUnreachable(unreachable)) this.broadcast('participant.updated', participant.view(), participant.id);
 	}
 
 	/** Spotlights a seated participant for everyone, or clears it with null. */

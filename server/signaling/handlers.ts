@@ -35,7 +35,7 @@ export interface SessionContext {
 	/** The server's own listen and announced addresses. */
 	ownAddresses: ReadonlySet<string>;
 	/** This session's rate limits for its frequent requests. */
-	limits: { reactions: TokenBucket; hands: TokenBucket; spotlight: TokenBucket; view: TokenBucket };
+	limits: { reactions: TokenBucket; hands: TokenBucket; spotlight: TokenBucket; view: TokenBucket; mediaHealth: TokenBucket };
 }
 
 /** The session's buckets, fresh for each connection. */
@@ -45,6 +45,7 @@ export function sessionLimits(): SessionContext['limits'] {
 		hands: new TokenBucket(LIMITS.handBurst, LIMITS.handsPerSecond),
 		spotlight: new TokenBucket(LIMITS.spotlightBurst, LIMITS.spotlightsPerSecond),
 		view: new TokenBucket(LIMITS.viewBurst, LIMITS.viewsPerSecond),
+		mediaHealth: new TokenBucket(LIMITS.mediaHealthBurst, LIMITS.mediaHealthPerSecond),
 	};
 }
 
@@ -185,6 +186,13 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 		const participant = joined(ctx);
 		if (!ctx.limits.reactions.take()) throw Errors.rateLimited('reactions');
 		ctx.room.broadcast('reaction', { participantId: participant.id, emoji });
+		return {};
+	},
+
+	'media.health': (ctx, { unreachable }) => {
+		const participant = joined(ctx);
+		if (!ctx.limits.mediaHealth.take()) throw Errors.rateLimited('media health reports');
+		ctx.room.mediaHealth(participant, unreachable);
 		return {};
 	},
 

@@ -30,6 +30,7 @@ export const REQUEST_CLASS = {
 	'hand.raise': 'presence',
 	'hand.lower': 'presence',
 	'reaction.send': 'presence',
+	'media.health': 'presence',
 	'room.update': 'moderation',
 	'room.spotlight': 'moderation',
 	'room.resetLink': 'moderation',

@@ -53,6 +53,17 @@ describe('buildTiles', () => {
 		expect(tiles[0]!.videoTrack).toBeUndefined();
 	});
 
+	it('marks a person whose connection is in trouble while their view says so, keeping their media', () => {
+		const ready = { type: 'trackReady', producerId: 'a-cam', track: track('ana-camera') } satisfies RoomAction;
+		const troubled = room(ready, { type: 'participantUpdated', participant: { ...person('a', 'Ana'), connectionTrouble: true } });
+		expect(buildTiles(troubled, labels).tiles.map(({ name, connectionTrouble }) => [name, connectionTrouble]))
+			.toEqual([['Kim', undefined], ['Ana', true], ['Bo', false]]);
+		// A view without the field ends the trouble: it replaces the last view, it is not merged into it.
+		const healed = room(ready, { type: 'participantUpdated', participant: { ...person('a', 'Ana'), connectionTrouble: true } },
+			{ type: 'participantUpdated', participant: person('a', 'Ana') });
+		expect(buildTiles(healed, labels).tiles[1]).toMatchObject({ connectionTrouble: false, videoTrack: track('ana-camera') });
+	});
+
 	it('moves the active speaker right after oneself', () => {
 		const state = room({ type: 'participantJoined', participant: person('c', 'Cy') }, { type: 'activeSpeaker', participantId: 'c' });
 		expect(buildTiles(state, labels).tiles.map(({ name }) => name)).toEqual(['Kim', 'Cy', 'Ana', 'Bo']);

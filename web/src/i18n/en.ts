@@ -155,6 +155,7 @@ export const en = {
 	'reaction.clap': 'Clap',
 	'reaction.celebrate': 'Celebrate',
 	'reaction.surprised': 'Surprised',
+	'tile.connectionTrouble': '{name} has connection trouble',
 	'tile.handRaised': 'Hand raised',
 	'hands.heading': 'Raised hands',
 	'hands.lower': 'Lower {name}’s hand',

@@ -157,6 +157,7 @@ export const fr: Catalog = {
 	'reaction.clap': 'Applaudir',
 	'reaction.celebrate': 'Fête',
 	'reaction.surprised': 'Surprise',
+	'tile.connectionTrouble': '{name} a des problèmes de connexion',
 	'tile.handRaised': 'Main levée',
 	'hands.heading': 'Mains levées',
 	'hands.lower': 'Baisser la main de {name}',

@@ -157,6 +157,7 @@ export const id: Catalog = {
 	'reaction.clap': 'Tepuk tangan',
 	'reaction.celebrate': 'Rayakan',
 	'reaction.surprised': 'Terkejut',
+	'tile.connectionTrouble': '{name} mengalami masalah koneksi',
 	'tile.handRaised': 'Tangan terangkat',
 	'hands.heading': 'Tangan terangkat',
 	'hands.lower': 'Turunkan tangan {name}',

@@ -44,7 +44,14 @@ export class MediaSession {
 		this.#signaling = signaling;
 		this.#iceServers = iceServers;
 		this.#listener = listener;
-		this.#health = new TransportHealth(listener);
+		this.#health = new TransportHealth({
+			quality: (quality) => listener.quality(quality),
+			unreachable: (unreachable) => {
+				listener.unreachable(unreachable);
+				// The others mark this person's tile meanwhile. Not seated (a rejoin under way): the new seat starts unmarked.
+				signaling.request('media.health', { unreachable }).catch(() => undefined);
+			},
+		});
 	}
 
 	/** The person asked to try again after media could not get through. */

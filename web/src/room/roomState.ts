@@ -237,7 +237,8 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 				const moderator = participant.role !== 'guest';
 				return { ...state, self: participant, lobby: moderator ? state.lobby : [], timeline: moderator ? state.timeline : [] };
 			}
-			return { ...state, participants: state.participants.map((p) => (p.id === participant.id ? { ...p, ...participant } : p)) };
+			// The view replaces the last one whole (a field it leaves out, like connectionTrouble, is over); the producers stay.
+			return { ...state, participants: state.participants.map((p) => (p.id === participant.id ? { ...participant, producers: p.producers } : p)) };
 		}
 		case 'timeline': {
 			const known = new Set(state.timeline.map(({ id }) => id));

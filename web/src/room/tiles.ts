@@ -28,6 +28,8 @@ export interface TileModel {
 	/** Pinned by this person, or spotlighted for everyone by a host. */
 	pinned?: boolean;
 	spotlit?: boolean;
+	/** Their audio and video cannot get through, or their connection dropped (ParticipantView.connectionTrouble). */
+	connectionTrouble?: boolean;
 }
 
 export interface TileLabels {
@@ -66,6 +68,7 @@ export function buildTiles(state: RoomState, labels: TileLabels): Tiles {
 			audioTrack: mic?.track, micMuted: !mic || mic.paused,
 			speaking: state.speakingIds.includes(participant.id),
 			badge: labels.badge(participant),
+			connectionTrouble: participant.connectionTrouble ?? false,
 		});
 		// On the stage before its video arrives: being on screen is what has its video fetched.
 		if (screen && !stage) {

@@ -76,7 +76,8 @@ function TrackAudio({ track, onBlocked, speakerId }: { track: MediaStreamTrack; 
 export function Tile(props: TileProps) {
 	const { t } = useI18n();
 	const figure = useRef<HTMLElement>(null);
-	const classes = ['tile', props.speaking ? 'speaking' : '', props.isScreen ? 'screen' : ''].filter(Boolean).join(' ');
+	const trouble = Boolean(props.connectionTrouble) && !props.isScreen;
+	const classes = ['tile', props.speaking ? 'speaking' : '', props.isScreen ? 'screen' : '', trouble ? 'trouble' : ''].filter(Boolean).join(' ');
 	const name = props.label;
 	return (
 		<figure ref={figure} className={classes} data-participant-id={props.participantId} data-kind={props.isScreen ? 'screen' : 'camera'}>
@@ -106,6 +107,7 @@ export function Tile(props: TileProps) {
 				{props.badge && <span className="badge">{props.badge}</span>}
 				{props.spotlit && !props.isScreen && <span className="badge">{t('tile.spotlit')}</span>}
 				{props.pinned && !props.isScreen && <span className="badge">{t('tile.pinned')}</span>}
+				{trouble && <span className="trouble-mark" role="img" aria-label={t('tile.connectionTrouble', { name })} title={t('tile.connectionTrouble', { name })}>⚠</span>}
 				{props.micMuted && !props.isScreen && <span className="muted" role="img" aria-label={t('room.muted')} title={t('room.muted')}>🔇</span>}
 				{props.handPosition !== undefined && !props.isScreen && (
 					<span className="hand" role="img" aria-label={t('tile.handRaised')} title={t('tile.handRaised')}>✋ {props.handPosition}</span>
