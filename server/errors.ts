@@ -30,6 +30,7 @@ export const Errors = {
 	authInvalid: (message = 'invalid credentials') => new RoomsError(ErrorCode.AUTH_INVALID, message),
 	authExpired: () => new RoomsError(ErrorCode.AUTH_EXPIRED, 'credentials expired'),
 	unavailable: (message: string) => new RoomsError(ErrorCode.UNAVAILABLE, message),
+	e2eeRoom: (message: string) => new RoomsError(ErrorCode.E2EE_ROOM, message),
 	draining: () => new RoomsError(ErrorCode.DRAINING, 'this server is restarting; join again in a moment'),
 	rateLimited: (what: string) => new RoomsError(ErrorCode.RATE_LIMITED, `too many ${what}; slow down`),
 	roomQuota: (message: string) => new RoomsError(ErrorCode.RATE_LIMITED, message),

@@ -25,8 +25,10 @@ export interface RoomCard {
 	maxParticipants: number;
 	/** First names only, in order of arrival, at most 10. */
 	participantNames: string[];
-	/** Null once the room has ended. */
+	/** Null once the room has ended. In an end-to-end encrypted room, the app appends the key (`#k=…`) it made on the user's device. */
 	inviteUrl: string | null;
+	/** End-to-end encrypted: show a padlock; the link needs its key. */
+	e2ee: boolean;
 }
 
 /**

@@ -24,6 +24,8 @@ export const ErrorCode = {
 	ALREADY_JOINED: 'ALREADY_JOINED',
 	MEDIA_ERROR: 'MEDIA_ERROR',
 	RATE_LIMITED: 'RATE_LIMITED',
+	/** The room is end-to-end encrypted, and what was asked would put clear media in it (ffmpeg's streams cannot encrypt frames). */
+	E2EE_ROOM: 'E2EE_ROOM',
 	/** A per-person cap (transports, consumers) is reached: close something first. */
 	LIMIT_REACHED: 'LIMIT_REACHED',
 	UNAVAILABLE: 'UNAVAILABLE',

@@ -25,6 +25,12 @@ export const LIMITS = {
 	maxParticipants: 50,
 	/** Chat messages: 1..2000 characters. */
 	chatMaxLength: 2000,
+	/**
+	 * End-to-end encrypted rooms: a box relayed from one person to another (e2ee.send) holds at most 1 kB; a chat
+	 * box up to 2000 characters of UTF-8 (4 bytes each at most), its generation, IV and tag.
+	 */
+	maxBoxBytes: 1024,
+	maxChatBoxBytes: 4 + 12 + 2000 * 4 + 16,
 	/** Invite codes are 12 characters of a 31-symbol alphabet: over 59 bits. */
 	inviteCodeLength: 12,
 	/** At most this many people wait in one room's lobby. */
@@ -40,7 +46,12 @@ export const LIMITS = {
 		chat: { burst: 10, perSecond: 2 },
 		moderation: { burst: 30, perSecond: 5 },
 		presence: { burst: 20, perSecond: 5 },
+		/** Key messages: a join into a room of 50 sends one to each of 49 people, and each of them one back. */
+		e2ee: { burst: 100, perSecond: 20 },
 	},
+	/** Key frame requests from one person (a key that came late), the same way as reactions. */
+	keyFrameRequestBurst: 10,
+	keyFrameRequestsPerSecond: 2,
 	/** What one participant may hold: send and receive transports and one spare for recovery; a consumer per other person's microphone, camera and screen. */
 	maxTransports: 3,
 	/**

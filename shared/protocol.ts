@@ -6,7 +6,7 @@ import type { CloseReason, ErrorBody } from './errors.js';
 import type { RequestName, RequestPayload, ResponseData } from './requests.js';
 import type * as S from './schemas.js';
 import type {
-	ChatMessage, JoinedRoom, LobbyEntryView, LobbyStatus, ModerationEvent, ParticipantView, ProducerView, RaisedHandView, RoomSettingsView,
+	JoinedRoom, LobbyEntryView, LobbyStatus, ModerationEvent, ParticipantView, ProducerView, RaisedHandView, RelayedChatMessage, RoomSettingsView,
 } from './views.js';
 
 // The views are the protocol's vocabulary: importers of the protocol find them here too.
@@ -31,7 +31,9 @@ export interface ServerEvents {
 	'speaker.active': { participantId: string | null };
 	/** Who is audible now (the AudioLevelObserver), for the speaking indicators; empty in silence. */
 	'speaking.changed': { participantIds: string[] };
-	'chat.message': ChatMessage;
+	'chat.message': RelayedChatMessage;
+	/** In an end-to-end encrypted room: a box another person sent this one (a sender key), relayed unread. */
+	'e2ee.message': { from: string; box: string };
 	/** The raised hands changed: the whole queue, first raised first. */
 	'hands.updated': { hands: RaisedHandView[] };
 	/** Someone sent a reaction; it floats over their tile for a moment. */

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type {
-	ChatMessage, ConsumerView, IceServer, JoinResult, ModerationEvent, ParticipantView, RaisedHandView, RoomSettingsView, TransportView,
+	ConsumerView, IceServer, JoinResult, ModerationEvent, ParticipantView, RaisedHandView, RelayedChatMessage, RoomSettingsView, TransportView,
 } from './views.js';
 import * as S from './schemas.js';
 
@@ -37,12 +37,14 @@ export const REQUESTS = {
 	'producer.close': request<Empty>()(S.ProducerRequest),
 	'consumer.create': request<ConsumerView>()(S.ConsumeRequest),
 	'consumer.resume': request<Empty>()(S.ConsumerRequest),
+	'consumer.requestKeyFrame': request<Empty>()(S.KeyFrameRequest),
 	'view.update': request<Empty>()(S.ViewRequest),
-	'chat.send': request<ChatMessage>()(S.ChatRequest),
+	'chat.send': request<RelayedChatMessage>()(S.ChatRequest),
 	'hand.raise': request<{ hands: RaisedHandView[] }>()(S.EmptyRequest),
 	'hand.lower': request<{ hands: RaisedHandView[] }>()(S.LowerHandRequest),
 	'reaction.send': request<Record<string, never>>()(S.ReactionRequest),
 	'media.health': request<Empty>()(S.MediaHealthRequest),
+	'e2ee.send': request<Empty>()(S.E2eeSendRequest),
 	// Host and co-host controls; the server checks the caller's live role.
 	'room.update': request<RoomSettingsView>()(S.RoomSettingsPatch),
 	'room.spotlight': request<{ participantId: string | null }>()(S.SpotlightRequest),

@@ -59,7 +59,11 @@ const roomSettings = {
 	expiresAt,
 };
 
-export const CreateRoomBody = z.strictObject(roomSettings).partial();
+export const CreateRoomBody = z.strictObject({
+	...roomSettings,
+	/** End-to-end encrypted (default false): chosen at creation only; the settings cannot change it. */
+	e2ee: z.boolean(),
+}).partial();
 export type CreateRoomBody = z.infer<typeof CreateRoomBody>;
 
 /** What hosts (REST PATCH or in the room) may change. At least one field. */
@@ -94,6 +98,7 @@ export const InviteStatusBody = z.strictObject({ guestKey });
 export const WebRoomBody = z.strictObject({
 	name: displayName,
 	title: title.optional(),
+	e2ee: z.boolean().optional(),
 });
 
 /**
@@ -230,10 +235,16 @@ const id = z.string().min(1).max(64);
 export const MediaSource = z.enum(['mic', 'camera', 'screen']);
 export type MediaSource = z.infer<typeof MediaSource>;
 
+/** Exactly `bytes` bytes as unpadded base64url. */
+const base64url = (bytes: number) => z.string().length(Math.ceil((bytes * 4) / 3)).regex(/^[A-Za-z0-9_-]+$/);
+/** An end-to-end encryption identity: a 65-byte P-256 public key and a 32-byte HMAC-SHA-256 proof. */
+export const E2eeIdentity = z.strictObject({ publicKey: base64url(65), proof: base64url(32) });
 export const JoinRoomRequest = z.strictObject({
 	rtpCapabilities: RtpCapabilities,
 	/** Wait in the lobby when the room is locked or full, instead of being refused. */
 	wait: z.boolean().default(false),
+	/** In an end-to-end encrypted room: this visit's identity (refused in other rooms). */
+	e2ee: E2eeIdentity.optional(),
 });
 export const ParticipantRequest = z.strictObject({ participantId: id });
 export const SetRoleRequest = z.strictObject({ participantId: id, role: z.enum(['cohost', 'guest']) });
@@ -281,12 +292,20 @@ export const ViewRequest = z.strictObject({
 export const ProducerRequest = z.strictObject({ producerId: id });
 export const ConsumeRequest = z.strictObject({ transportId: id, producerId: id });
 export const ConsumerRequest = z.strictObject({ consumerId: id });
+/** Encrypted bytes as unpadded base64url, at most `maxBytes` of them. */
+const sealed = (maxBytes: number) => z.string().min(1).max(Math.ceil((maxBytes * 4) / 3)).regex(/^[A-Za-z0-9_-]+$/);
 export const ChatRequest = z.strictObject({
 	// The same characters as names are refused: an override would turn a link's text around in everyone's chat.
-	text: shownText(LIMITS.chatMaxLength),
+	text: shownText(LIMITS.chatMaxLength).optional(),
+	/** In an end-to-end encrypted room, the message sealed in the browser (shared/e2ee/chat.ts) instead of `text`. */
+	box: sealed(LIMITS.maxChatBoxBytes).optional(),
 	/** Sends privately to this participant; absent for everyone. */
 	to: id.optional(),
-});
+}).refine((request) => (request.text === undefined) !== (request.box === undefined), 'send either text or box');
+/** A box for one person in an end-to-end encrypted room, relayed as it is. */
+export const E2eeSendRequest = z.strictObject({ to: id, box: sealed(LIMITS.maxBoxBytes) });
+/** Asks the sender for a key frame (a key that came late, so earlier frames could not be decrypted). */
+export const KeyFrameRequest = z.strictObject({ consumerId: id });
 /** The reactions on offer: a fixed set, so nothing else can float over a tile. */
 export const Reaction = z.enum(REACTIONS);
 export type Reaction = z.infer<typeof Reaction>;

@@ -6,6 +6,17 @@
 import type * as S from './schemas.js';
 
 /**
+ * A person's end-to-end encryption identity in an encrypted room: their
+ * visit's ECDH public key and its proof, an HMAC keyed by the room's secret
+ * (shared/e2ee/identity.ts), both base64url. The server passes them on; only
+ * link holders can check them.
+ */
+export interface E2eeIdentityView {
+	publicKey: string;
+	proof: string;
+}
+
+/**
  * A participant as the others in the room see them: a name, and for people
  * signed in through an app that app's name (the verified badge). Never their
  * app identity: that can be a phone number.
@@ -17,6 +28,8 @@ export interface ParticipantView {
 	/** The app's display name, for the verified badge. */
 	appName?: string;
 	joinedAt: string;
+	/** In an end-to-end encrypted room: the identity they joined with, if any (without one they get no keys). */
+	e2ee?: E2eeIdentityView;
 	/**
 	 * Their connection is in trouble: their audio and video cannot get through (their browser says so), or their
 	 * signalling dropped and the seat waits for them to come back. The others mark the tile.
@@ -63,6 +76,7 @@ export interface ConsumerView {
 	producerPaused: boolean;
 }
 
+/** A chat message as people read it. */
 export interface ChatMessage {
 	id: string;
 	participantId: string;
@@ -71,7 +85,12 @@ export interface ChatMessage {
 	sentAt: string;
 	/** A private message: only this person (and the sender) receives it. */
 	to?: { id: string; name: string };
+	/** End-to-end encrypted rooms: this browser could not open the message (`text` is empty). */
+	unreadable?: true;
 }
+
+/** A chat message as the server relays it: the text in a clear room, the sealed `box` in an end-to-end encrypted one. */
+export type RelayedChatMessage = Omit<ChatMessage, 'text'> & ({ text: string; box?: undefined } | { box: string; text?: undefined });
 
 /** The live settings everyone in the room sees (and hosts change). */
 export interface RoomSettingsView {
@@ -85,6 +104,8 @@ export interface RoomSettingsView {
 	waitForHost: boolean;
 	autoLockOnRemove: boolean;
 	expiresAt: string | null;
+	/** End-to-end encrypted (set at creation only): media and chat are opened only by people holding the full link. */
+	e2ee: boolean;
 }
 
 /** Why someone waits in the lobby: for the host to arrive, for a host to let them in, or for a seat. */
@@ -171,6 +192,8 @@ export interface InviteView {
 	/** Whether the host is in the room now (guests wait for them when `waitForHost`). */
 	hostPresent: boolean;
 	waitForHost: boolean;
+	/** End-to-end encrypted: the page needs the link's key (`#k=`) and a browser that can encrypt frames. */
+	e2ee: boolean;
 }
 
 /** The join page's view for one browser: the invite, and whether a host removed this browser from the room. */

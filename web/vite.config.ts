@@ -8,6 +8,8 @@ const webDir = path.dirname(fileURLToPath(import.meta.url));
 export default defineConfig({
 	root: webDir,
 	plugins: [react()],
+	// The end-to-end encryption worker imports shared modules: an ES module worker, like the page.
+	worker: { format: 'es' },
 	build: {
 		outDir: path.join(webDir, '..', 'dist', 'web'),
 		emptyOutDir: true,

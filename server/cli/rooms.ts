@@ -2,20 +2,24 @@
  * Act as a chat app from the terminal: signs a real app JWT with the app's
  * secret and calls the real API.
  *
- *   npm run rooms -- create --app whatsapp --user +15551234567 --name "Ana" [--title T] [--max N] [--signed-in]
+ *   npm run rooms -- create --app whatsapp --user +15551234567 --name "Ana" [--title T] [--max N] [--signed-in] [--e2ee]
  *   npm run rooms -- list   --app whatsapp --user +15551234567 --name "Ana"
  *   npm run rooms -- end    --app whatsapp --user +15551234567 --name "Ana" --room <id>
  *
  * Secrets come from ROOMS_APPS or the data directory, as for the server.
  * The server is ROOMS_PUBLIC_URL (default http://localhost:$PORT), or --url.
+ * With --e2ee the room is end-to-end encrypted: its key is made here, as a
+ * chat app makes it on its user's device, and goes only into the printed links.
  */
 import { parseArgs } from 'node:util';
 import { AppRegistry } from '../apps/AppRegistry.js';
 import { signAppToken } from '../../shared/appTokens.js';
+import { newRoomSecret } from '../../shared/e2ee/roomSecret.js';
+import { withRoomSecret } from '../../shared/links.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 
-const USAGE = 'usage: npm run rooms -- <create|list|end> --app ID --user USER_ID --name NAME [--title T] [--max N] [--signed-in] [--room ID] [--url URL]';
+const USAGE = 'usage: npm run rooms -- <create|list|end> --app ID --user USER_ID --name NAME [--title T] [--max N] [--signed-in] [--e2ee] [--room ID] [--url URL]';
 
 async function main(): Promise<number> {
 	const { positionals, values } = parseArgs({
@@ -27,6 +31,7 @@ async function main(): Promise<number> {
 			title: { type: 'string' },
 			max: { type: 'string' },
 			'signed-in': { type: 'boolean' },
+			e2ee: { type: 'boolean' },
 			room: { type: 'string' },
 			url: { type: 'string' },
 		},
@@ -52,6 +57,7 @@ async function main(): Promise<number> {
 			...(values.title ? { title: values.title } : {}),
 			...(values.max ? { maxParticipants: Number(values.max) } : {}),
 			...(values['signed-in'] ? { audience: 'signed-in' } : {}),
+			...(values.e2ee ? { e2ee: true } : {}),
 		};
 		response = await fetch(`${base}/api/v1/rooms`, { method: 'POST', headers, body: JSON.stringify(body) });
 	} else if (command === 'list') {
@@ -69,9 +75,11 @@ async function main(): Promise<number> {
 		return 1;
 	}
 	if (command === 'create') {
-		console.log(`Room:        ${result.room.title} (${result.room.id})`);
-		console.log(`Invite link: ${result.inviteUrl}`);
-		console.log(`Host link:   ${result.hostUrl}`);
+		// The server never sees the key: it is made here and put only in the links printed.
+		const secret = result.room.e2ee ? newRoomSecret() : undefined;
+		console.log(`Room:        ${result.room.title} (${result.room.id})${secret ? ', end-to-end encrypted' : ''}`);
+		console.log(`Invite link: ${withRoomSecret(result.inviteUrl, secret)}`);
+		console.log(`Host link:   ${withRoomSecret(result.hostUrl, secret)}`);
 	} else if (command === 'list') {
 		for (const room of result.rooms) console.log(`${room.id}  ${room.status.padEnd(6)}  ${room.code}  ${room.title}`);
 		if (result.rooms.length === 0) console.log('no rooms');

@@ -119,8 +119,8 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 	api.use(ownerRoutes(deps));
 	if (deps.webHosts) {
 		api.post('/web/rooms', publicLimiter, webRoomLimiter, async (req, res) => {
-			const { name, title } = parseBody(WebRoomBody, req.body);
-			res.status(201).json(await invitations.createWebRoom(name, title));
+			const { name, ...settings } = parseBody(WebRoomBody, req.body);
+			res.status(201).json(await invitations.createWebRoom(name, settings));
 		});
 	}
 	api.use((_req, res) => sendError(res, ErrorCode.NOT_FOUND, 'no such API endpoint'));

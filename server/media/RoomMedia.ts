@@ -312,6 +312,13 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 		await consumer.resume();
 	}
 
+	/** Asks the sender of this person's video consumer for a key frame (the producer's delay keeps the sender's rate down). */
+	async requestKeyFrame(media: ParticipantMedia, consumerId: string): Promise<void> {
+		const consumer = media.consumer(consumerId);
+		if (consumer.kind !== 'video') throw Errors.invalidPayload('key frames are for video');
+		await consumer.requestKeyFrame();
+	}
+
 	/**
 	 * What the person's screen shows now: video they do not see is paused on
 	 * the server (nothing is sent), and each shown tile gets the lowest

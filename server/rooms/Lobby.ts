@@ -6,19 +6,18 @@
  * again by `admission()`, in order, and seated, kept waiting (told its
  * place) or turned away.
  */
-import type { types } from 'mediasoup';
 import { CloseReason } from '../../shared/errors.js';
 import type { LobbyEntryView, LobbyStatus, WaitReason } from '../../shared/protocol.js';
 import type { Role } from '../../shared/schemas.js';
 import type { ParticipantClaims } from '../auth/participantTokens.js';
 import type { Logger } from '../logger.js';
 import type { AdmissionDecision } from './admission.js';
-import type { ParticipantConnection } from './Participant.js';
+import type { JoiningClient, ParticipantConnection } from './Participant.js';
 
 export interface LobbyEntry {
 	readonly claims: ParticipantClaims;
 	readonly role: Role;
-	readonly rtpCapabilities: types.RtpCapabilities;
+	readonly client: JoiningClient;
 	readonly connection: ParticipantConnection;
 	readonly since: Date;
 	/** A host let them in; they still need a seat. */

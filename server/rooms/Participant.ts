@@ -5,7 +5,7 @@
  */
 import type { types } from 'mediasoup';
 import { CloseReason } from '../../shared/errors.js';
-import type { OwnerParticipantView, ParticipantView, ServerEvents } from '../../shared/protocol.js';
+import type { E2eeIdentityView, OwnerParticipantView, ParticipantView, ServerEvents } from '../../shared/protocol.js';
 import type { Role } from '../../shared/schemas.js';
 import type { ParticipantClaims } from '../auth/participantTokens.js';
 import type { Logger } from '../logger.js';
@@ -15,6 +15,12 @@ import { ParticipantMedia } from '../media/ParticipantMedia.js';
 export interface ParticipantConnection {
 	emit<E extends keyof ServerEvents>(event: E, payload: ServerEvents[E]): void;
 	disconnect(): void;
+}
+
+/** What a joining client brings: what it can receive and, in an end-to-end encrypted room, its identity. */
+export interface JoiningClient {
+	rtpCapabilities: types.RtpCapabilities;
+	e2ee?: E2eeIdentityView;
 }
 
 export class Participant {
@@ -31,6 +37,7 @@ export class Participant {
 	readonly logger: Logger;
 	/** What the client can receive; consumers are created only for codecs it supports. */
 	readonly rtpCapabilities: types.RtpCapabilities;
+	readonly e2ee: E2eeIdentityView | undefined;
 	readonly media: ParticipantMedia;
 	readonly #connection: ParticipantConnection;
 	/** The client says its audio and video cannot get through (media.health). */
@@ -39,7 +46,7 @@ export class Participant {
 	#dropped = false;
 	#closed = false;
 
-	constructor(claims: ParticipantClaims, role: Role, rtpCapabilities: types.RtpCapabilities, connection: ParticipantConnection, logger: Logger) {
+	constructor(claims: ParticipantClaims, role: Role, client: JoiningClient, connection: ParticipantConnection, logger: Logger) {
 		this.id = claims.pid;
 		this.name = claims.name;
 		this.role = role;
@@ -47,7 +54,8 @@ export class Participant {
 		this.claims = claims;
 		this.identity = claims.identity;
 		this.appName = claims.appName;
-		this.rtpCapabilities = rtpCapabilities;
+		this.rtpCapabilities = client.rtpCapabilities;
+		this.e2ee = client.e2ee;
 		this.#connection = connection;
 		this.logger = logger.child({ participantId: this.id });
 		this.media = new ParticipantMedia(this.id, Boolean(claims.ingest), {
@@ -99,6 +107,7 @@ export class Participant {
 			...(this.appName ? { appName: this.appName } : {}),
 			joinedAt: this.joinedAt.toISOString(),
 			...(this.connectionTrouble ? { connectionTrouble: true as const } : {}),
+			...(this.e2ee ? { e2ee: this.e2ee } : {}),
 		};
 	}
 

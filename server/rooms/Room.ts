@@ -15,7 +15,6 @@
  * Listeners of the room's events cannot throw into it (SafeEmitter): state
  * changes complete before anyone is told.
  */
-import type { types } from 'mediasoup';
 import { CloseReason } from '../../shared/errors.js';
 import type { JoinedRoom, JoinResult, ServerEvents } from '../../shared/protocol.js';
 import type { Role } from '../../shared/schemas.js';
@@ -31,7 +30,7 @@ import { Barred, bansFor } from './bans.js';
 import { type Door, type DoorPerson, door } from './door.js';
 import { RaisedHands } from './RaisedHands.js';
 import { Lobby, type LobbyEntry } from './Lobby.js';
-import { Participant, type ParticipantConnection } from './Participant.js';
+import { type JoiningClient, Participant, type ParticipantConnection } from './Participant.js';
 import { Roles } from './Roles.js';
 import type { RoomEvents, RoomOptions } from './RoomTypes.js';
 import { joinedView, settingsView } from './views.js';
@@ -91,7 +90,7 @@ export class Room extends SafeEmitter<RoomEvents> {
 			isClosed: () => this.#closed,
 			// Those in the lobby consented to wait; they count among the waiting already.
 			decide: (entry) => this.#decide(entry.claims, { admitted: entry.admitted, wait: true }, 1),
-			seat: (entry) => entry.connection.emit('room.admitted', this.#seat(entry.claims, entry.role, entry.rtpCapabilities, entry.connection)),
+			seat: (entry) => entry.connection.emit('room.admitted', this.#seat(entry.claims, entry.role, entry.client, entry.connection)),
 			lobbyChanged: (entries) => this.broadcastToModerators('lobby.updated', { entries }),
 		}, options.knockTimeoutMs, logger);
 		media.on('workerClosed', () => this.close(CloseReason.MEDIA_FAILURE));
@@ -225,7 +224,7 @@ export class Room extends SafeEmitter<RoomEvents> {
 	 * exceed the seats. The same participant joining again (a reconnect)
 	 * replaces its old session and keeps its seat and role.
 	 */
-	join(claims: ParticipantClaims, rtpCapabilities: types.RtpCapabilities, connection: ParticipantConnection,
+	join(claims: ParticipantClaims, client: JoiningClient, connection: ParticipantConnection,
 		options: { wait: boolean; banned: boolean }): JoinResult {
 		if (this.#closed) throw Errors.unavailable('the room is closing; join again');
 		const previous = this.#participants.get(claims.pid);
@@ -233,7 +232,7 @@ export class Room extends SafeEmitter<RoomEvents> {
 			// The others keep the person; only the old session's media goes away.
 			this.#participants.delete(previous.id);
 			previous.close(CloseReason.REPLACED);
-			return { status: 'joined', room: this.#seat(claims, previous.role, rtpCapabilities, connection, previous) };
+			return { status: 'joined', room: this.#seat(claims, previous.role, client, connection, previous) };
 		}
 		const waiting = this.lobby.replace(claims.pid);
 		const admitted = waiting?.admitted ?? false;
@@ -241,20 +240,20 @@ export class Room extends SafeEmitter<RoomEvents> {
 		if (decision.kind === 'refuse') throw refusal(decision.code);
 		const role = this.roles.roleOf(claims);
 		if (decision.kind === 'seat') {
-			const joined = this.#seat(claims, role, rtpCapabilities, connection);
+			const joined = this.#seat(claims, role, client, connection);
 			// A host arriving opens the door for those waiting for them.
 			if (role === 'host') this.lobby.promote();
 			return { status: 'joined', room: joined };
 		}
-		const entry: LobbyEntry = { claims, role, rtpCapabilities, connection, since: waiting?.since ?? new Date(), admitted, reason: decision.reason, position: 0 };
+		const entry: LobbyEntry = { claims, role, client, connection, since: waiting?.since ?? new Date(), admitted, reason: decision.reason, position: 0 };
 		this.lobby.add(entry);
 		return { status: 'waiting', lobby: Lobby.status(entry) };
 	}
 
-	#seat(claims: ParticipantClaims, role: Role, rtpCapabilities: types.RtpCapabilities, connection: ParticipantConnection,
+	#seat(claims: ParticipantClaims, role: Role, client: JoiningClient, connection: ParticipantConnection,
 		previous?: Participant): JoinedRoom {
 		const hostWasPresent = this.hostPresent;
-		const participant = new Participant(claims, role, rtpCapabilities, connection, this.logger);
+		const participant = new Participant(claims, role, client, connection, this.logger);
 		const others = this.participants();
 		this.#participants.set(participant.id, participant);
 		participant.logger.info({ seats: this.#participants.size, role, replaced: Boolean(previous) }, 'participant joined');
@@ -264,8 +263,8 @@ export class Room extends SafeEmitter<RoomEvents> {
 		if (!previous) {
 			this.broadcast('participant.joined', participant.view(), participant.id);
 			this.emit('participantJoined', participant);
-		} else if (previous.connectionTrouble) {
-			// Back on a new session: the others unmark the tile.
+		} else if (previous.connectionTrouble || previous.e2ee?.publicKey !== participant.e2ee?.publicKey) {
+			// Back on a new session: the others unmark the tile, and check a new visit's identity (a reload makes one).
 			this.broadcast('participant.updated', participant.view(), participant.id);
 		}
 		if (role === 'host' && !hostWasPresent) this.emit('hostReturned');

@@ -17,6 +17,7 @@ export function settingsView(record: RoomRecord): RoomSettingsView {
 		waitForHost: record.waitForHost,
 		autoLockOnRemove: record.autoLockOnRemove,
 		expiresAt: record.expiresAt,
+		e2ee: record.e2ee,
 	};
 }
 

@@ -81,6 +81,7 @@ export class ActivityFeed {
 			maxParticipants: record.maxParticipants,
 			participantNames: people.slice(0, CARD_NAMES).map(({ name }) => name.split(/\s+/)[0]!),
 			inviteUrl: record.status === 'ended' ? null : this.inviteUrl(record.code),
+			e2ee: record.e2ee,
 		};
 	}
 

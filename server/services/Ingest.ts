@@ -80,6 +80,8 @@ export class Ingest {
 		const claims: ParticipantClaims = { rid: record.id, code: record.code, pid: nanoid(), name: body.name, role: 'guest', appName: user.app.name, ingest: true };
 		const token = this.tokens.sign(claims);
 		if (!body.audio && !body.video) return { participantId: claims.pid, token };
+		// Token-only ingest (a client that signals itself, like the bots) can encrypt; ffmpeg's plain SRTP streams cannot.
+		if (record.e2ee) throw Errors.e2eeRoom('this room is end-to-end encrypted: streams from ffmpeg would be in clear; ask for a token only');
 		return { participantId: claims.pid, token, ...await this.#seatStreaming(claims, body) };
 	}
 
@@ -94,7 +96,7 @@ export class Ingest {
 		let participant: Participant;
 		try {
 			// Admitted by the app and not waiting: seated, or refused (a full room).
-			room.join(claims, room.media.rtpCapabilities, connection, { wait: false, banned: false });
+			room.join(claims, { rtpCapabilities: room.media.rtpCapabilities }, connection, { wait: false, banned: false });
 			participant = room.seated(claims.pid)!;
 		} catch (error) {
 			connection.disconnect();

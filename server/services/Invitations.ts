@@ -68,6 +68,7 @@ export class Invitations {
 				lockedBy: null,
 				waitForHost: body.waitForHost ?? true,
 				autoLockOnRemove: body.autoLockOnRemove ?? true,
+				e2ee: body.e2ee ?? false,
 				expiresAt: body.expiresAt ?? null,
 				status: 'open',
 				hostKeyHash: hashSecret(hostKey),
@@ -93,9 +94,9 @@ export class Invitations {
 	 * the built-in `web` app: the creator manages it through the host link.
 	 * Each has a new owner, so the quota is the address's (ROOMS_WEB_ROOMS_PER_HOUR, at the edge).
 	 */
-	createWebRoom(name: string, title?: string): Promise<CreatedRoom> {
+	createWebRoom(name: string, settings: Pick<CreateRoomBody, 'title' | 'e2ee'>): Promise<CreatedRoom> {
 		const owner = { identity: `web:${nanoid()}`, name };
-		return this.#create(owner, title ? { title } : {});
+		return this.#create(owner, settings);
 	}
 
 	/** Rooms of the user and of every identity linked to them, newest first, a page at a time. */
@@ -150,6 +151,7 @@ export class Invitations {
 			audience: record.audience,
 			hostPresent: live?.hostPresent ?? false,
 			waitForHost: record.waitForHost,
+			e2ee: record.e2ee,
 		};
 	}
 

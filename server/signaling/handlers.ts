@@ -8,7 +8,7 @@
 import { nanoid } from 'nanoid';
 import { CloseReason } from '../../shared/errors.js';
 import { LIMITS } from '../../shared/limits.js';
-import type { ChatMessage, RaisedHandView } from '../../shared/protocol.js';
+import type { RaisedHandView, RelayedChatMessage } from '../../shared/protocol.js';
 import type { RequestName, ResponseData, ValidRequest } from '../../shared/requests.js';
 import type { ParticipantClaims, ParticipantTokens } from '../auth/participantTokens.js';
 import { Errors } from '../errors.js';
@@ -35,7 +35,7 @@ export interface SessionContext {
 	/** The server's own listen and announced addresses. */
 	ownAddresses: ReadonlySet<string>;
 	/** This session's rate limits for its frequent requests. */
-	limits: { reactions: TokenBucket; hands: TokenBucket; spotlight: TokenBucket; view: TokenBucket; mediaHealth: TokenBucket };
+	limits: { reactions: TokenBucket; hands: TokenBucket; spotlight: TokenBucket; view: TokenBucket; mediaHealth: TokenBucket; keyFrames: TokenBucket };
 }
 
 /** The session's buckets, fresh for each connection. */
@@ -46,6 +46,7 @@ export function sessionLimits(): SessionContext['limits'] {
 		spotlight: new TokenBucket(LIMITS.spotlightBurst, LIMITS.spotlightsPerSecond),
 		view: new TokenBucket(LIMITS.viewBurst, LIMITS.viewsPerSecond),
 		mediaHealth: new TokenBucket(LIMITS.mediaHealthBurst, LIMITS.mediaHealthPerSecond),
+		keyFrames: new TokenBucket(LIMITS.keyFrameRequestBurst, LIMITS.keyFrameRequestsPerSecond),
 	};
 }
 
@@ -55,6 +56,9 @@ function handsChanged(ctx: SessionContext, changed: boolean): { hands: RaisedHan
 	if (changed) ctx.room.broadcast('hands.updated', { hands });
 	return { hands };
 }
+
+/** What an end-to-end encrypted room's producers may send: VP8 or Opus, with retransmissions. */
+const E2EE_CODECS = /^(video\/(VP8|rtx)|audio\/opus)$/i;
 
 type Handler<K extends RequestName> = (ctx: SessionContext, payload: ValidRequest<K>) => Promise<ResponseData<K>> | ResponseData<K>;
 
@@ -71,7 +75,8 @@ function actor(ctx: SessionContext): Actor {
 export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 	'room.capabilities': (ctx) => ({ routerRtpCapabilities: ctx.room.media.rtpCapabilities }),
 
-	'room.join': async (ctx, { rtpCapabilities, wait }) => {
+	'room.join': async (ctx, { rtpCapabilities, wait, e2ee }) => {
+		if (e2ee && !ctx.room.record.e2ee) throw Errors.invalidPayload('this room is not end-to-end encrypted: join without e2ee');
 		// A reset link, or (while the server stops) anyone not already in the call, goes no further; a removal or a
 		// denial is admission()'s to weigh. The door is read before the (synchronous) decision.
 		const state = await ctx.room.door(ctx.claims);
@@ -79,7 +84,8 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 		if (ctx.room.seated(ctx.claims.pid)?.isOn(ctx.connection) || ctx.room.waiting(ctx.claims.pid)?.connection === ctx.connection) {
 			throw Errors.alreadyJoined();
 		}
-		return ctx.room.join(ctx.claims, asMediasoup.rtpCapabilities(rtpCapabilities), ctx.connection, { wait, banned: state === 'removed' });
+		const client = { rtpCapabilities: asMediasoup.rtpCapabilities(rtpCapabilities), ...(e2ee ? { e2ee } : {}) };
+		return ctx.room.join(ctx.claims, client, ctx.connection, { wait, banned: state === 'removed' });
 	},
 
 	'room.leave': (ctx) => {
@@ -115,8 +121,14 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 
 	'transport.restartIce': (ctx, { transportId }) => ctx.room.media.restartIce(joined(ctx).media, transportId),
 
-	'producer.create': (ctx, request) =>
-		ctx.room.media.produce(joined(ctx).media, { ...request, rtpParameters: asMediasoup.rtpParameters(request.rtpParameters) }),
+	'producer.create': (ctx, request) => {
+		const participant = joined(ctx);
+		// The frame format keeps clear only what VP8's and Opus's packetizers and the SFU read (shared/e2ee/frames.ts).
+		if (ctx.room.record.e2ee && !request.rtpParameters.codecs.every(({ mimeType }) => E2EE_CODECS.test(mimeType))) {
+			throw Errors.invalidPayload('an end-to-end encrypted room takes VP8 video and Opus audio only');
+		}
+		return ctx.room.media.produce(participant.media, { ...request, rtpParameters: asMediasoup.rtpParameters(request.rtpParameters) });
+	},
 
 	'producer.pause': async (ctx, { producerId }) => {
 		await ctx.room.media.setProducerPaused(joined(ctx).media, producerId, true);
@@ -143,6 +155,13 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 		return {};
 	},
 
+	'consumer.requestKeyFrame': async (ctx, { consumerId }) => {
+		const participant = joined(ctx);
+		if (!ctx.limits.keyFrames.take()) throw Errors.rateLimited('key frame requests');
+		await ctx.room.media.requestKeyFrame(participant.media, consumerId);
+		return {};
+	},
+
 	'view.update': async (ctx, { tiles }) => {
 		const participant = joined(ctx);
 		if (!ctx.limits.view.take()) throw Errors.rateLimited('view updates');
@@ -150,9 +169,14 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 		return {};
 	},
 
-	'chat.send': (ctx, { text, to }) => {
+	'chat.send': (ctx, { text, box, to }) => {
 		const participant = joined(ctx);
-		const message: ChatMessage = { id: nanoid(), participantId: participant.id, name: participant.name, text, sentAt: new Date().toISOString() };
+		// An encrypted room's chat is sealed in the browsers: the server relays boxes and takes no text there, nor boxes elsewhere.
+		if (ctx.room.record.e2ee !== (box !== undefined)) {
+			throw Errors.invalidPayload(ctx.room.record.e2ee ? 'this room is end-to-end encrypted: send a box, not text' : 'send text: this room is not end-to-end encrypted');
+		}
+		const content = box === undefined ? { text: text! } : { box };
+		const message: RelayedChatMessage = { id: nanoid(), participantId: participant.id, name: participant.name, ...content, sentAt: new Date().toISOString() };
 		if (to === undefined) {
 			ctx.room.broadcast('chat.message', message, participant.id);
 			return message;
@@ -193,6 +217,15 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 		const participant = joined(ctx);
 		if (!ctx.limits.mediaHealth.take()) throw Errors.rateLimited('media health reports');
 		ctx.room.mediaHealth(participant, unreachable);
+		return {};
+	},
+
+	'e2ee.send': (ctx, { to, box }) => {
+		const participant = joined(ctx);
+		if (!ctx.room.record.e2ee) throw Errors.forbidden('this room is not end-to-end encrypted');
+		const recipient = ctx.room.seated(to);
+		if (!recipient || recipient.id === participant.id) throw Errors.notFound('participant');
+		recipient.send('e2ee.message', { from: participant.id, box });
 		return {};
 	},
 

@@ -9,7 +9,7 @@ import { LIMITS } from '../../shared/limits.js';
 import type { RequestName } from '../../shared/requests.js';
 import { TokenBucket } from './TokenBucket.js';
 
-export type RequestClass = 'session' | 'media' | 'chat' | 'moderation' | 'presence';
+export type RequestClass = 'session' | 'media' | 'chat' | 'moderation' | 'presence' | 'e2ee';
 
 export const REQUEST_CLASS = {
 	'room.capabilities': 'session',
@@ -25,12 +25,14 @@ export const REQUEST_CLASS = {
 	'producer.close': 'media',
 	'consumer.create': 'media',
 	'consumer.resume': 'media',
+	'consumer.requestKeyFrame': 'media',
 	'view.update': 'media',
 	'chat.send': 'chat',
 	'hand.raise': 'presence',
 	'hand.lower': 'presence',
 	'reaction.send': 'presence',
 	'media.health': 'presence',
+	'e2ee.send': 'e2ee',
 	'room.update': 'moderation',
 	'room.spotlight': 'moderation',
 	'room.resetLink': 'moderation',
@@ -53,5 +55,6 @@ export function requestBuckets(): Record<RequestClass, TokenBucket> {
 		chat: new TokenBucket(requestLimits.chat.burst, requestLimits.chat.perSecond),
 		moderation: new TokenBucket(requestLimits.moderation.burst, requestLimits.moderation.perSecond),
 		presence: new TokenBucket(requestLimits.presence.burst, requestLimits.presence.perSecond),
+		e2ee: new TokenBucket(requestLimits.e2ee.burst, requestLimits.e2ee.perSecond),
 	};
 }

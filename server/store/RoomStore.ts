@@ -23,6 +23,8 @@ export interface RoomRecord {
 	lockedBy: LockedBy | null;
 	waitForHost: boolean;
 	autoLockOnRemove: boolean;
+	/** End-to-end encrypted: media and chat are encrypted in the browsers under keys the server never holds. Set at creation only. */
+	e2ee: boolean;
 	/** When the invite link stops working; null for never. */
 	expiresAt: string | null;
 	status: 'open' | 'ended';

@@ -229,7 +229,7 @@ describe('invites', () => {
 		expect(response.status).toBe(200);
 		expect(response.body).toEqual({
 			code: room.code, title: 'Family', hostName: 'Hana', status: 'open',
-			participantCount: 0, maxParticipants: 6, locked: false, audience: 'link', hostPresent: false, waitForHost: false,
+			participantCount: 0, maxParticipants: 6, locked: false, audience: 'link', hostPresent: false, waitForHost: false, e2ee: false,
 		});
 	});
 

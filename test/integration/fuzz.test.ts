@@ -89,6 +89,9 @@ const rtpCapabilities = fc.record({
 		preferredId: fc.integer({ min: 1, max: 255 }) }), { maxLength: 3 }),
 }, { requiredKeys: [] });
 
+/** Text of the base64url alphabet, as boxes and identities are sent. */
+const base64url = (minLength: number, maxLength: number) => fc.string({ unit: fc.constantFrom(...'ABCxyz0189-_'), minLength, maxLength });
+
 function fieldsFor(ids: string[], own: string[]): Record<string, Field> {
 	const anId = { valid: fc.constantFrom(...ids), junk: junkString };
 	const aTransport = own.length ? { valid: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...own) }, { weight: 1, arbitrary: fc.constantFrom(...ids) }), junk: junkString } : anId;
@@ -118,6 +121,9 @@ function fieldsFor(ids: string[], own: string[]): Record<string, Field> {
 			junk: fc.oneof(junkValue, fc.array(fc.record({ producerId: junkString, height: junkNumber }), { maxLength: 100 })) },
 		text: { valid: fc.string({ minLength: 1, maxLength: 2000 }), junk: fc.constantFrom('\u202eevil', ' ', 'x'.repeat(2001), 'x'.repeat(30_000)) },
 		emoji: oneOf('👍', '🎉'), role: oneOf('cohost', 'guest'),
+		unreachable: oneOf(true, false),
+		box: { valid: base64url(1, 1366), junk: fc.constantFrom('', 'not base64url!', 'A'.repeat(20_000)) },
+		e2ee: { valid: fc.record({ publicKey: base64url(87, 87), proof: base64url(43, 43) }), junk: junkValue },
 		title: { valid: fc.string({ minLength: 1, maxLength: 100 }), junk: fc.constantFrom('', '\u200bx', 'x'.repeat(200)) },
 		audience: oneOf('link', 'signed-in'),
 		maxParticipants: { valid: fc.integer({ min: 2, max: 50 }), junk: junkNumber },

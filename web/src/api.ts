@@ -26,5 +26,5 @@ export const api = {
 	status: (code: string, guestKey: string) => call<InviteStatus>('POST', `/api/v1/invites/${encodeURIComponent(code)}/status`, { guestKey }),
 	join: (code: string, body: { name: string; hostKey?: string; appToken?: string; guestKey: string; wait: boolean }) =>
 		call<JoinResponse>('POST', `/api/v1/invites/${encodeURIComponent(code)}/join`, body),
-	createWebRoom: (name: string) => call<CreatedRoom>('POST', '/api/v1/web/rooms', { name }),
+	createWebRoom: (name: string, e2ee: boolean) => call<CreatedRoom>('POST', '/api/v1/web/rooms', { name, ...(e2ee ? { e2ee } : {}) }),
 };

@@ -15,6 +15,7 @@ interface RoomRow {
 	locked_by: LockedBy | null;
 	wait_for_host: number;
 	auto_lock_on_remove: number;
+	e2ee: number;
 	expires_at: string | null;
 	status: RoomRecord['status'];
 	host_key_hash: string;
@@ -52,6 +53,7 @@ function fromRow(row: RoomRow): RoomRecord {
 		lockedBy: row.locked_by,
 		waitForHost: row.wait_for_host === 1,
 		autoLockOnRemove: row.auto_lock_on_remove === 1,
+		e2ee: row.e2ee === 1,
 		expiresAt: row.expires_at,
 		status: row.status,
 		hostKeyHash: row.host_key_hash,
@@ -105,9 +107,9 @@ export class SqliteRoomStore implements RoomStore {
 			if (this.#retired.get(room.code)) throw new CodeTakenError(`code ${room.code} was retired`);
 			try {
 				this.#db.prepare(`INSERT INTO rooms (id, code, title, owner_identity, owner_name, audience, max_participants,
-					locked, locked_by, wait_for_host, auto_lock_on_remove, expires_at, status, host_key_hash, created_at, updated_at, ended_at)
+					locked, locked_by, wait_for_host, auto_lock_on_remove, e2ee, expires_at, status, host_key_hash, created_at, updated_at, ended_at)
 					VALUES (@id, @code, @title, @ownerIdentity, @ownerName, @audience, @maxParticipants,
-					@locked, @lockedBy, @waitForHost, @autoLockOnRemove, @expiresAt, @status, @hostKeyHash, @createdAt, @updatedAt, @endedAt)`)
+					@locked, @lockedBy, @waitForHost, @autoLockOnRemove, @e2ee, @expiresAt, @status, @hostKeyHash, @createdAt, @updatedAt, @endedAt)`)
 					.run(toColumns(room));
 			} catch (error) {
 				if (isUniqueViolation(error)) throw new CodeTakenError(`code ${room.code} is in use`);

@@ -93,6 +93,8 @@ export const MIGRATIONS = [
 	INSERT INTO room_barred (room_id, reason, kind, value, created_at) SELECT room_id, 'denied', kind, value, created_at FROM room_denials;
 	DROP TABLE room_bans;
 	DROP TABLE room_denials;`,
+	// End-to-end encrypted rooms: chosen at creation, never changed.
+	`ALTER TABLE rooms ADD COLUMN e2ee INTEGER NOT NULL DEFAULT 0 CHECK (e2ee IN (0, 1));`,
 ];
 
 /** Opens the database in a data folder made private by preparePrivateDataDir. */

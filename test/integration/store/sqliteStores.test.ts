@@ -31,7 +31,7 @@ function record(code: string): RoomRecord {
 	const now = new Date().toISOString();
 	return {
 		id: `room-${++serial}`, code, title: 'Room', ownerIdentity: 'messenger:u-1', ownerName: 'Hana', audience: 'link',
-		maxParticipants: 50, locked: false, lockedBy: null, waitForHost: true, autoLockOnRemove: true, expiresAt: null,
+		maxParticipants: 50, locked: false, lockedBy: null, waitForHost: true, autoLockOnRemove: true, e2ee: false, expiresAt: null,
 		status: 'open', hostKeyHash: 'a'.repeat(64), createdAt: now, updatedAt: now, endedAt: null,
 	};
 }
@@ -93,8 +93,9 @@ describe('SQLite barred store', () => {
 		fs.mkdirSync(dir);
 		// The schema as the previous release left it, with one removal and one denial in it.
 		const old = new Database(path.join(dir, 'rooms.sqlite'));
-		for (const migration of MIGRATIONS.slice(0, -1)) old.exec(migration);
-		old.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+		const merging = MIGRATIONS.findIndex((migration) => migration.includes('CREATE TABLE room_barred'));
+		for (const migration of MIGRATIONS.slice(0, merging)) old.exec(migration);
+		old.pragma(`user_version = ${merging}`);
 		old.prepare("INSERT INTO room_bans VALUES ('room-a', 'guest-key', 'gk-removed', '2026-01-01T00:00:00.000Z')").run();
 		old.prepare("INSERT INTO room_denials VALUES ('room-a', 'identity', 'messenger:u-denied', '2026-01-01T00:00:00.000Z')").run();
 		old.close();

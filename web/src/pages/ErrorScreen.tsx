@@ -1,7 +1,8 @@
 import type { MessageKey } from '../i18n/index.js';
 import { useI18n } from '../ui/I18n.js';
 
-const KNOWN = ['INVITE_NOT_FOUND', 'INVITE_EXPIRED', 'ROOM_ENDED', 'ROOM_LOCKED', 'ROOM_FULL', 'SIGNED_IN_ONLY', 'AUTH_INVALID', 'REMOVED', 'DENIED'];
+const KNOWN = ['INVITE_NOT_FOUND', 'INVITE_EXPIRED', 'ROOM_ENDED', 'ROOM_LOCKED', 'ROOM_FULL', 'SIGNED_IN_ONLY', 'AUTH_INVALID', 'REMOVED', 'DENIED',
+	'E2EE_KEY_MISSING', 'E2EE_KEY_INVALID', 'E2EE_UNSUPPORTED'];
 
 export interface ErrorScreenProps {
 	code: string;

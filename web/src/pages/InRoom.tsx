@@ -1,5 +1,6 @@
 /** The room while in it: the tiles, the panels, the notices and the control bar, or the screen around the call. */
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { shareableLink } from '../roomSecrets.js';
 import type { ParticipantView } from '../../../shared/protocol.js';
 import type { RoomClient } from '../room/RoomClient.js';
 import { isModerator } from '../room/roomState.js';
@@ -52,7 +53,8 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 		: participant.role === 'cohost' ? t('room.cohost')
 			: participant.appName ? t('room.verified', { app: participant.appName }) : undefined);
 	const { tiles, stage } = buildTiles(state, { you: (name) => t('room.you', { name }), badge });
-	const inviteUrl = `${window.location.origin}/r/${state.settings?.code ?? ''}`;
+	const code = state.settings?.code ?? '';
+	const inviteUrl = shareableLink(`${window.location.origin}/r/${code}`, code);
 
 	return (
 		<main className={`room ${panel ? 'with-panel' : ''}`}>

@@ -1,3 +1,4 @@
+import { Lock } from 'lucide-react';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { InviteStatus } from '../../../shared/protocol.js';
 import { LIMITS } from '../../../shared/limits.js';
@@ -7,6 +8,8 @@ import { SignalingError } from '../signaling/SignalingError.js';
 import { LanguageSwitcher, useI18n } from '../ui/I18n.js';
 import { ErrorScreen } from './ErrorScreen.js';
 import { forgetHostKey, rememberHostKey, storedHostKey } from '../hostCredentials.js';
+import { canEncryptFrames, rememberRoomSecret, storedRoomSecret } from '../roomSecrets.js';
+import { E2eeError, parseRoomSecret } from '../../../shared/e2ee/roomSecret.js';
 import type { InRoom } from './InRoom.js';
 
 /**
@@ -49,6 +52,8 @@ interface JoinError {
 function takeFragment(code: string): { credentials: { hostKey?: string; appToken?: string }; name?: string } {
 	const params = new URLSearchParams(window.location.hash.slice(1));
 	if (params.size > 0) history.replaceState(null, '', window.location.pathname);
+	const roomSecret = params.get('k');
+	if (roomSecret) rememberRoomSecret(code, roomSecret);
 	const linkKey = params.get('host');
 	if (linkKey) rememberHostKey(code, linkKey);
 	const hostKey = linkKey ?? storedHostKey(code);
@@ -108,6 +113,7 @@ export function JoinPage({ code }: { code: string }) {
 				micOn: tracks.micOn,
 				cameraOn: tracks.cameraOn,
 				wait,
+				...(invite?.e2ee ? { roomSecret: storedRoomSecret(code) } : {}),
 			});
 			// A room that ends takes its host key with it.
 			room.store.subscribe(() => {
@@ -138,11 +144,15 @@ export function JoinPage({ code }: { code: string }) {
 	if (!invite) return <main className="page notice"><p aria-busy="true">{t('join.loading')}</p></main>;
 	// Told before anything else: a removal lasts for the room's life.
 	if (invite.removed) return <ErrorScreen code="REMOVED" title={roomTitle(invite)} />;
+	// An encrypted room is joined encrypted or not at all: never in clear.
+	const e2eeRefusal = invite.e2ee ? e2eeRefusalOf(storedRoomSecret(code)) : undefined;
+	if (e2eeRefusal) return <ErrorScreen code={e2eeRefusal} title={roomTitle(invite)} />;
 
 	return (
 		<main className="page join">
 			<header className="topbar"><h1>{roomTitle(invite)}</h1><LanguageSwitcher /></header>
 			<p>{t('join.hostedBy', { name: invite.hostName })} · {t('join.inRoom', { count: invite.participantCount, max: invite.maxParticipants })}</p>
+			{invite.e2ee && <p className="e2ee-badge"><Lock aria-hidden="true" /> {t('room.e2ee')}</p>}
 			{credentials.hostKey && <p className="hint">{t('join.asHost')}</p>}
 			{!credentials.hostKey && invite.locked && <p className="hint">{t('join.lockedHint')}</p>}
 			{!credentials.hostKey && !invite.locked && invite.participantCount >= invite.maxParticipants && <p className="hint">{t('join.fullHint')}</p>}
@@ -170,6 +180,18 @@ export function JoinPage({ code }: { code: string }) {
 			</form>
 		</main>
 	);
+}
+
+/** Why this browser cannot join an encrypted room with the key it has: none, a damaged one, or no way to encrypt frames. */
+function e2eeRefusalOf(secret: string | undefined): string | undefined {
+	if (!secret) return 'E2EE_KEY_MISSING';
+	try {
+		parseRoomSecret(secret);
+	} catch (error) {
+		if (error instanceof E2eeError) return 'E2EE_KEY_INVALID';
+		throw error;
+	}
+	return canEncryptFrames() ? undefined : 'E2EE_UNSUPPORTED';
 }
 
 function toJoinError(failure: unknown): JoinError {

@@ -1,4 +1,6 @@
 import { useState, type FormEvent } from 'react';
+import { newRoomSecret } from '../../../shared/e2ee/roomSecret.js';
+import { withRoomSecret } from '../../../shared/links.js';
 import { INVITE_CODE_ALPHABET, LIMITS } from '../../../shared/limits.js';
 import { ApiError, api } from '../api.js';
 import { LanguageSwitcher, useI18n } from '../ui/I18n.js';
@@ -19,6 +21,7 @@ export function Landing() {
 	const [name, setName] = useState(() => localStorage.getItem(NAME_STORAGE_KEY) ?? '');
 	const [createError, setCreateError] = useState<string>();
 	const [creating, setCreating] = useState(false);
+	const [e2ee, setE2ee] = useState(false);
 	/** The room just created: its link to share before going in. */
 	const [created, setCreated] = useState<{ inviteUrl: string; hostUrl: string; room: { title: string; defaultTitleOf?: string } }>();
 
@@ -26,7 +29,9 @@ export function Landing() {
 		event.preventDefault();
 		const code = inviteCodeFrom(link);
 		if (!code) return setLinkError(true);
-		window.location.assign(`/r/${code}`);
+		// The fragment carries what the server never sees: an encrypted room's key, a host key.
+		const fragment = link.trim().match(/#.*$/)?.[0] ?? '';
+		window.location.assign(`/r/${code}${fragment}`);
 	};
 
 	const create = async (event: FormEvent) => {
@@ -35,8 +40,10 @@ export function Landing() {
 		setCreateError(undefined);
 		try {
 			localStorage.setItem(NAME_STORAGE_KEY, name.trim());
-			const { inviteUrl, hostUrl, room } = await api.createWebRoom(name.trim());
-			setCreated({ inviteUrl, hostUrl, room });
+			const { inviteUrl, hostUrl, room } = await api.createWebRoom(name.trim(), e2ee);
+			// An encrypted room's key is made here and goes only into the links: the server never sees it.
+			const secret = e2ee ? newRoomSecret() : undefined;
+			setCreated({ inviteUrl: withRoomSecret(inviteUrl, secret), hostUrl: withRoomSecret(hostUrl, secret), room });
 		} catch (error) {
 			setCreateError(error instanceof ApiError ? error.message : String(error));
 			setCreating(false);
@@ -73,6 +80,10 @@ export function Landing() {
 				<h2>{t('landing.create.heading')}</h2>
 				<label htmlFor="host-name">{t('landing.create.name')}</label>
 				<input id="host-name" value={name} maxLength={LIMITS.nameMaxLength} required onChange={(e) => setName(e.target.value)} />
+				<label className="toggle">
+					<input type="checkbox" checked={e2ee} onChange={(e) => setE2ee(e.target.checked)} />
+					<span>{t('landing.create.e2ee')}</span>
+				</label>
 				{createError && <p role="alert" className="error">{t('error.generic', { message: createError })}</p>}
 				<button type="submit" disabled={creating || name.trim() === ''}>{t('landing.create.button')}</button>
 			</form>

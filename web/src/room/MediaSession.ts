@@ -10,6 +10,15 @@ import type { MediaSource, RtpCapabilities } from '../../../shared/schemas.js';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
 import { TransportHealth, type TransportHealthListener } from './TransportHealth.js';
 
+/**
+ * What is done to each frame sent and received (end-to-end encryption): attached to a sender or receiver before
+ * its first frame passes (mediasoup-client's onRtpSender and onRtpReceiver).
+ */
+export interface FrameTransforms {
+	protectSender(sender: RTCRtpSender, kind: 'audio' | 'video'): void;
+	protectReceiver(receiver: RTCRtpReceiver, kind: 'audio' | 'video', participantId: string): void;
+}
+
 export interface MediaSessionListener extends TransportHealthListener {
 	/** A remote producer's track is ready to play. */
 	track(producerId: string, track: MediaStreamTrack): void;
@@ -39,6 +48,8 @@ export class MediaSession {
 	readonly #consumers = new Map<string, types.Consumer>();
 	/** Producers whose consumer is being created, so a second request for one waits for nothing. */
 	readonly #consuming = new Set<string>();
+	/** In an end-to-end encrypted room, set before anything is sent or received. */
+	#transforms: FrameTransforms | undefined;
 
 	constructor(signaling: SignalingClient, iceServers: IceServer[], listener: MediaSessionListener) {
 		this.#signaling = signaling;
@@ -52,6 +63,20 @@ export class MediaSession {
 				signaling.request('media.health', { unreachable }).catch(() => undefined);
 			},
 		});
+	}
+
+	/** Frames are encrypted and decrypted from now on; the codecs are those the frame format knows (VP8 and Opus). */
+	protectFrames(transforms: FrameTransforms): void {
+		this.#transforms = transforms;
+	}
+
+	/** Someone's key arrived late: their video needs a key frame before it can show (the server limits how often). */
+	requestKeyFrames(participantId: string): void {
+		for (const consumer of this.#consumers.values()) {
+			if (consumer.kind === 'video' && consumer.appData.participantId === participantId) {
+				this.#signaling.request('consumer.requestKeyFrame', { consumerId: consumer.id }).catch(() => undefined);
+			}
+		}
 	}
 
 	/** The person asked to try again after media could not get through. */
@@ -133,8 +158,14 @@ export class MediaSession {
 
 	async produce(source: MediaSource, track: MediaStreamTrack, paused: boolean): Promise<void> {
 		if (!this.#sendTransport) return;
+		const transforms = this.#transforms;
+		const kind = track.kind as 'audio' | 'video';
 		const producer = await this.#sendTransport.produce({
 			track,
+			...(transforms ? {
+				onRtpSender: (sender: RTCRtpSender) => transforms.protectSender(sender, kind),
+				codec: this.#device!.rtpCapabilities.codecs!.find(({ mimeType }) => mimeType.toLowerCase() === (kind === 'audio' ? 'audio/opus' : 'video/vp8')),
+			} : {}),
 			...(source === 'camera' ? { encodings: CAMERA_ENCODINGS } : {}),
 			...(source === 'mic' ? { codecOptions: { opusDtx: true, opusFec: true } } : {}),
 			stopTracks: false,
@@ -184,10 +215,13 @@ export class MediaSession {
 		try {
 			const transport = await this.#recvTransport;
 			const params = await this.#signaling.request('consumer.create', { transportId: transport.id, producerId: producer.id });
+			const transforms = this.#transforms;
 			const consumer = await transport.consume({
 				id: params.id,
 				producerId: params.producerId,
 				kind: params.kind,
+				appData: { participantId: params.participantId },
+				...(transforms ? { onRtpReceiver: (receiver: RTCRtpReceiver) => transforms.protectReceiver(receiver, params.kind, params.participantId) } : {}),
 				// As for the router's capabilities: the server's own consumer parameters, typed by shape.
 				rtpParameters: params.rtpParameters as types.RtpParameters,
 			});

@@ -20,9 +20,8 @@ import { followRoomEvents } from './roomEvents.js';
 import { RoomStateStore } from './RoomStateStore.js';
 import { type Layout, type RoomState, initialRoomState } from './roomState.js';
 import { ScreenView, type ShownTile } from './ScreenView.js';
-
-/** Refresh the participant token well before the server's 10-minute lifetime runs out. */
-const TOKEN_REFRESH_MS = 4 * 60_000;
+import { TokenRefresh } from './TokenRefresh.js';
+import { type E2eeSession, followE2ee, participantIdOf } from './e2ee/followE2ee.js';
 
 export interface RoomClientOptions {
 	serverUrl: string;
@@ -35,6 +34,8 @@ export interface RoomClientOptions {
 	cameraOn?: boolean;
 	/** Wait in the lobby if the room is locked (ask to join) or full (queue). Default false. */
 	wait?: boolean;
+	/** An end-to-end encrypted room's secret, from the link (`#k=`): media and chat are encrypted under keys made from it. */
+	roomSecret?: string;
 }
 
 export class RoomClient {
@@ -47,12 +48,16 @@ export class RoomClient {
 	readonly #view: ScreenView;
 	readonly #recovery = new Recovery();
 	readonly #wait: boolean;
-	#refreshTimer: ReturnType<typeof setInterval> | undefined;
+	readonly #tokens: TokenRefresh;
+	/** An end-to-end encrypted room: its secret and the seat it proves, then this visit's keys. */
+	readonly #e2eeSeed: { secret: string; participantId: string } | undefined;
+	#e2ee: E2eeSession | undefined;
 	#closed = false;
 
 	constructor(options: RoomClientOptions) {
 		this.#signaling = new SignalingClient(options.serverUrl, options.token);
 		this.#wait = options.wait ?? false;
+		this.#e2eeSeed = options.roomSecret ? { secret: options.roomSecret, participantId: participantIdOf(options.token) } : undefined;
 		this.store = new RoomStateStore(initialRoomState({
 			micTrack: options.micTrack,
 			cameraTrack: options.cameraTrack,
@@ -66,6 +71,7 @@ export class RoomClient {
 			unreachable: (unreachable) => dispatch({ type: 'mediaUnreachable', unreachable }),
 			track: (producerId, track) => dispatch({ type: 'trackReady', producerId, track }),
 		});
+		this.#tokens = new TokenRefresh(this.#signaling, this.#media);
 		this.local = new LocalMedia(this.store, this.#media, options);
 		this.interactions = new Interactions(this.#signaling, this.store);
 		this.host = new HostControls(this.#signaling, dispatch);
@@ -81,22 +87,14 @@ export class RoomClient {
 		// Closing the tab is leaving: the seat is freed at once, not kept for a reconnect that will not come.
 		window.addEventListener('pagehide', this.#onPageHide);
 		await this.#signaling.connect();
+		if (this.#e2eeSeed) this.#e2ee = await followE2ee(this.#e2eeSeed, this.#signaling, this.store, this.#media, this.interactions);
 		await this.#join();
-		this.#refreshTimer = setInterval(() => this.#refreshToken(), TOKEN_REFRESH_MS);
+		this.#tokens.start();
 	}
 
 	readonly #onPageHide = (): void => {
 		if (!this.#closed) void this.#signaling.request('room.leave', {}).catch(() => undefined);
 	};
-
-	#refreshToken(): void {
-		this.#signaling.request('session.refresh', {})
-			.then(({ token, iceServers }) => {
-				this.#signaling.setToken(token);
-				this.#media.updateIceServers(iceServers);
-			})
-			.catch(() => { /* the next attempt, or the reconnect, will tell */ });
-	}
 
 	#listen(): void {
 		const { dispatch } = this.store;
@@ -114,8 +112,8 @@ export class RoomClient {
 			},
 			admitted: (room) => this.#enter(room),
 			// A reset link voids the tokens issued under the old one: get one under the new link now, so a reconnect works.
-			linkReset: () => this.#refreshToken(),
-			reacted: (participantId, emoji) => this.interactions.reacted(participantId, emoji),
+			linkReset: () => this.#tokens.now(),
+			interactions: this.interactions,
 			mutedBy: (name) => this.local.mutedBy(name),
 		});
 		this.#signaling.onConnection({
@@ -159,7 +157,7 @@ export class RoomClient {
 
 	async #join(): Promise<void> {
 		const rtpCapabilities = await this.#media.load();
-		const result = await this.#signaling.request('room.join', { rtpCapabilities, wait: this.#wait });
+		const result = await this.#signaling.request('room.join', { rtpCapabilities, wait: this.#wait, ...(this.#e2ee && { e2ee: this.#e2ee.identity }) });
 		if (result.status === 'waiting') {
 			this.store.dispatch({ type: 'waiting', status: result.lobby });
 			return;
@@ -176,6 +174,7 @@ export class RoomClient {
 	 */
 	#enter(joined: JoinedRoom): void {
 		this.store.dispatch({ type: 'joined', room: joined });
+		void this.#e2ee?.seated(joined.participants).catch(() => undefined);
 		this.store.dispatch({ type: 'quality', quality: 'good' });
 		this.#startMedia(joined).catch(() => {
 			// Media cut short by a dropped connection is set up again when it comes back (restored joins afresh).
@@ -240,7 +239,8 @@ export class RoomClient {
 		if (this.#closed) return;
 		this.#closed = true;
 		window.removeEventListener('pagehide', this.#onPageHide);
-		clearInterval(this.#refreshTimer);
+		this.#tokens.stop();
+		this.#e2ee?.close();
 		this.#view.close();
 		this.#media.reset();
 		this.local.close();

@@ -3,7 +3,7 @@
  * shows); the rest go to the part of the visit they concern.
  */
 import type { CloseReason } from '../../../shared/errors.js';
-import type { JoinedRoom, ProducerView } from '../../../shared/protocol.js';
+import type { JoinedRoom, ProducerView, RelayedChatMessage } from '../../../shared/protocol.js';
 import type { Reaction } from '../../../shared/schemas.js';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
 import type { RoomStateStore } from './RoomStateStore.js';
@@ -18,9 +18,13 @@ export interface RoomEventTargets {
 	admitted(room: JoinedRoom): void;
 	/** The room's link was reset: tokens issued under the old one no longer open it. */
 	linkReset(): void;
-	reacted(participantId: string, emoji: Reaction): void;
 	/** A host muted this person. */
 	mutedBy(name: string): void;
+	/** Reactions and chat messages (in clear or sealed). */
+	interactions: {
+		reacted(participantId: string, emoji: Reaction): void;
+		received(message: RelayedChatMessage): void;
+	};
 }
 
 export function followRoomEvents(signaling: SignalingClient, store: RoomStateStore, targets: RoomEventTargets): void {
@@ -39,9 +43,9 @@ export function followRoomEvents(signaling: SignalingClient, store: RoomStateSto
 	signaling.on('speaker.active', ({ participantId }) => dispatch({ type: 'activeSpeaker', participantId }));
 	signaling.on('speaking.changed', ({ participantIds }) => dispatch({ type: 'speaking', participantIds }));
 	signaling.on('spotlight.changed', ({ participantId }) => dispatch({ type: 'spotlight', participantId }));
-	signaling.on('chat.message', (message) => dispatch({ type: 'chat', message }));
+	signaling.on('chat.message', (message) => targets.interactions.received(message));
 	signaling.on('hands.updated', ({ hands }) => dispatch({ type: 'hands', hands }));
-	signaling.on('reaction', ({ participantId, emoji }) => targets.reacted(participantId, emoji));
+	signaling.on('reaction', ({ participantId, emoji }) => targets.interactions.reacted(participantId, emoji));
 	signaling.on('server.draining', ({ deadline }) => dispatch({ type: 'draining', deadline }));
 	signaling.on('session.closed', ({ reason }) => targets.sessionClosed(reason));
 	signaling.on('lobby.status', (status) => dispatch({ type: 'waiting', status }));

@@ -105,6 +105,9 @@ export interface RoomState {
 	quality: Quality;
 	/** Audio and video cannot get through: a media transport is still failed after its ICE restart. */
 	mediaUnreachable: boolean;
+	/** End-to-end encrypted rooms: people whose identity did not check out (they get no keys), and people whose media does not open. */
+	notVerified: string[];
+	undecryptable: string[];
 	audioBlocked: boolean;
 	notices: Notice[];
 }
@@ -135,6 +138,8 @@ export type RoomAction =
 	| { type: 'local'; local: Partial<LocalMedia> }
 	| { type: 'quality'; quality: Quality }
 	| { type: 'mediaUnreachable'; unreachable: boolean }
+	| { type: 'verified'; participantId: string; verified: boolean }
+	| { type: 'decrypting'; participantId: string; ok: boolean }
 	| { type: 'audioBlocked'; blocked: boolean }
 	| { type: 'actionFailed'; code: string }
 	| { type: 'unavailable'; feature: 'blur' }
@@ -169,6 +174,8 @@ export function initialRoomState(local: Partial<LocalMedia> = {}): RoomState {
 		local: { micOn: Boolean(local.micTrack), cameraOn: Boolean(local.cameraTrack), noiseSuppression: 'off', backgroundBlur: false, ...local },
 		quality: 'good',
 		mediaUnreachable: false,
+		notVerified: [],
+		undecryptable: [],
 		audioBlocked: false,
 		notices: [],
 	};
@@ -298,7 +305,8 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 			const messages = [...state.messages, action.message].slice(-MAX_MESSAGES);
 			if (state.chatOpen || action.message.participantId === state.self?.id) return { ...state, messages };
 			const { name, text, to } = action.message;
-			const notice: Notice = { id: nextNoticeId++, kind: 'chat', name, text: text.length > 80 ? `${text.slice(0, 79)}…` : text, private: Boolean(to) };
+			const shown = action.message.unreadable ? '🔒' : text;
+			const notice: Notice = { id: nextNoticeId++, kind: 'chat', name, text: shown.length > 80 ? `${shown.slice(0, 79)}…` : shown, private: Boolean(to) };
 			return { ...state, messages, unread: state.unread + 1, notices: [...state.notices, notice] };
 		}
 		case 'chatOpen':
@@ -313,6 +321,10 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 			return { ...state, quality: action.quality };
 		case 'mediaUnreachable':
 			return { ...state, mediaUnreachable: action.unreachable };
+		case 'verified':
+			return { ...state, notVerified: listed(state.notVerified, action.participantId, !action.verified) };
+		case 'decrypting':
+			return { ...state, undecryptable: listed(state.undecryptable, action.participantId, !action.ok) };
 		case 'audioBlocked':
 			return { ...state, audioBlocked: action.blocked };
 		case 'hands': {
@@ -344,6 +356,12 @@ export function isModerator(participant: ParticipantView | undefined): boolean {
 }
 
 /** The producer of a source, if the participant has one. */
+/** The list with `id` in it or not. */
+function listed(ids: string[], id: string, present: boolean): string[] {
+	const without = ids.filter((other) => other !== id);
+	return present ? [...without, id] : without;
+}
+
 export function producerOf(participant: RemoteParticipant, source: MediaSource): RemoteProducer | undefined {
 	return participant.producers.find((producer) => producer.source === source);
 }

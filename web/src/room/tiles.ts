@@ -30,6 +30,9 @@ export interface TileModel {
 	spotlit?: boolean;
 	/** Their audio and video cannot get through, or their connection dropped (ParticipantView.connectionTrouble). */
 	connectionTrouble?: boolean;
+	/** End-to-end encrypted rooms: their identity did not check out, or their media does not open (no picture is shown then). */
+	notVerified?: boolean;
+	undecryptable?: boolean;
 }
 
 export interface TileLabels {
@@ -62,13 +65,17 @@ export function buildTiles(state: RoomState, labels: TileLabels): Tiles {
 		const camera = producerOf(participant, 'camera');
 		const mic = producerOf(participant, 'mic');
 		const screen = producerOf(participant, 'screen');
+		const undecryptable = state.undecryptable.includes(participant.id);
 		tiles.push({
 			participantId: participant.id, name: participant.name, label: participant.name,
-			videoTrack: camera && !camera.paused ? camera.track : undefined,
+			// Never a frozen last frame for media that no longer opens.
+			videoTrack: camera && !camera.paused && !undecryptable ? camera.track : undefined,
 			audioTrack: mic?.track, micMuted: !mic || mic.paused,
 			speaking: state.speakingIds.includes(participant.id),
 			badge: labels.badge(participant),
 			connectionTrouble: participant.connectionTrouble ?? false,
+			notVerified: state.notVerified.includes(participant.id),
+			undecryptable,
 		});
 		// On the stage before its video arrives: being on screen is what has its video fetched.
 		if (screen && !stage) {

@@ -84,6 +84,7 @@ export function Tile(props: TileProps) {
 			{props.videoTrack
 				? <TrackVideo track={props.videoTrack} mirrored={props.mirrored} />
 				: <div className="avatar" aria-hidden="true">{initials(props.name)}</div>}
+			{props.undecryptable && <p className="tile-notice" role="status">{t('tile.cantDecrypt')}</p>}
 			{props.audioTrack && <TrackAudio track={props.audioTrack} onBlocked={props.onAudioBlocked} speakerId={props.speakerId} />}
 			{props.debug && <ReceivedResolution figure={figure} />}
 			<div className="tile-actions" role="group" aria-label={t('tile.actions', { name })}>
@@ -105,6 +106,7 @@ export function Tile(props: TileProps) {
 			<figcaption>
 				<span className="name">{props.label}</span>
 				{props.badge && <span className="badge">{props.badge}</span>}
+				{props.notVerified && <span className="badge warning">{t('tile.notVerified')}</span>}
 				{props.spotlit && !props.isScreen && <span className="badge">{t('tile.spotlit')}</span>}
 				{props.pinned && !props.isScreen && <span className="badge">{t('tile.pinned')}</span>}
 				{trouble && <span className="trouble-mark" role="img" aria-label={t('tile.connectionTrouble', { name })} title={t('tile.connectionTrouble', { name })}>⚠</span>}

@@ -39,7 +39,7 @@ export function ChatPanel({ client, onClose }: { client: RoomClient; onClose: ()
 			<ol className="messages" aria-live="polite" tabIndex={0} aria-label={t('chat.heading')}>
 				{state.messages.length === 0 && <li className="hint">{t('chat.empty')}</li>}
 				{state.messages.map((message) => (
-					<li key={message.id}><strong>{message.name}</strong> {privacy(message)} <MessageText text={message.text} /></li>
+					<li key={message.id}><strong>{message.name}</strong> {privacy(message)} {message.unreadable ? <em>{t('chat.unreadable')}</em> : <MessageText text={message.text} />}</li>
 				))}
 			</ol>
 			<form onSubmit={send} className="chat-form">

@@ -5,6 +5,8 @@
  * refusal is shown as a notice (HostControls).
  */
 import { useEffect, useState } from 'react';
+import { withRoomSecret } from '../../../../shared/links.js';
+import { rememberRoomSecret, storedRoomSecret } from '../../roomSecrets.js';
 import type { LobbyEntryView, ModerationEvent, ParticipantView } from '../../../../shared/protocol.js';
 import type { RoomSettingsPatch } from '../../../../shared/schemas.js';
 import { forgetHostKey, rememberHostLink } from '../../hostCredentials.js';
@@ -82,11 +84,15 @@ export function RoomSettingsPanel({ client, state, onClose }: { client: RoomClie
 		// The host keeps their rights on the new link, and a reload lands on it; the old one is dead.
 		forgetHostKey(oldCode);
 		if (answer.hostUrl) rememberHostLink(answer.hostUrl);
+		// An encrypted room keeps its key: it goes with the new link.
+		const secret = storedRoomSecret(oldCode);
+		if (secret) rememberRoomSecret(answer.code, secret);
 		history.replaceState(null, '', new URL(answer.inviteUrl).pathname);
-		const copied = await copyText(answer.inviteUrl);
+		const inviteUrl = withRoomSecret(answer.inviteUrl, secret);
+		const copied = await copyText(inviteUrl);
 		setNotice(copied ? t('host.linkReset') : t('host.linkResetNotCopied'));
-		setNewLink(copied ? undefined : answer.inviteUrl);
-		setHostUrl(answer.hostUrl);
+		setNewLink(copied ? undefined : inviteUrl);
+		setHostUrl(answer.hostUrl && withRoomSecret(answer.hostUrl, secret));
 	};
 	const end = () => {
 		if (window.confirm(t('host.confirmEnd'))) void client.host.endRoom();

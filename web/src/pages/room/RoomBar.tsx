@@ -3,6 +3,7 @@
  * in. Its heading takes the focus when the person gets in, so screen readers
  * start in the room.
  */
+import { Lock } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import type { RoomState } from '../../room/roomState.js';
 import { useI18n } from '../../ui/I18n.js';
@@ -20,6 +21,7 @@ export function RoomBar({ state, onHelp }: { state: RoomState; onHelp: () => voi
 				<span className={locked ? 'state-locked' : 'state-open'}>{locked ? t('roomState.locked') : t('roomState.open')}</span>
 				{' · '}
 				<span>{t('roomState.people', { count: people })}</span>
+				{state.settings?.e2ee && <>{' · '}<span className="e2ee-badge"><Lock aria-hidden="true" /> {t('room.e2ee')}</span></>}
 			</p>
 			<button type="button" className="help" aria-label={t('shortcuts.heading')} title={t('shortcuts.heading')} onClick={onHelp}>?</button>
 		</header>

@@ -1,0 +1,93 @@
+/**
+ * End-to-end encrypted rooms in real Chromium: people holding the full link
+ * see, hear and read each other through frames the SFU forwards without
+ * being able to open; a wrong key shows "Can't decrypt" and "Not verified"
+ * while the others go on; a link without its key, or a browser that cannot
+ * encrypt frames, gets a clear screen and takes no seat.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { newRoomSecret } from '../../shared/e2ee/roomSecret.js';
+import { withRoomSecret } from '../../shared/links.js';
+import { e2eServer, inbound, join } from '../support/browser.js';
+import { createRoom } from '../support/server.js';
+
+const fixture = e2eServer();
+
+/** An encrypted room made through the API, and its invite link with a key made here, as a chat app does on its user's device. */
+async function encryptedRoom() {
+	const created = await createRoom(fixture.server.url, { e2ee: true });
+	const secret = newRoomSecret();
+	return { ...created, secret, link: withRoomSecret(created.inviteUrl, secret) };
+}
+
+const tileOf = (page: Page, name: string) => page.locator('figure.tile').filter({ has: page.locator('.name', { hasText: new RegExp(`^${name}$`) }) });
+
+/** Whether `name`'s video plays on `page`: its frames decoded keep rising. */
+async function expectDecoding(page: Page, name: string): Promise<void> {
+	const frames = () => tileOf(page, name).evaluate((figure) => figure.querySelector('video')?.getVideoPlaybackQuality().totalVideoFrames ?? -1);
+	await expect.poll(frames, { message: `${name}'s video plays`, timeout: 20_000 }).toBeGreaterThan(0);
+	const before = await frames();
+	await expect.poll(frames, { message: `${name}'s video keeps playing`, timeout: 10_000 }).toBeGreaterThan(before);
+}
+
+test('two people on an encrypted link see, hear and chat with each other, under a padlock', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const { link } = await encryptedRoom();
+	const ana = await join(browser, link, 'Ana');
+	// The key is taken out of the address bar at once.
+	expect(ana.url()).not.toContain('k=');
+	const bo = await join(browser, link, 'Bo');
+	for (const page of [ana, bo]) await expect(page.getByText('End-to-end encrypted')).toBeVisible();
+	await expectDecoding(ana, 'Bo');
+	await expectDecoding(bo, 'Ana');
+	await expect.poll(async () => (await inbound(ana, 'audio')).audioEnergy, { message: 'Bo is heard' }).toBeGreaterThan(0);
+	await expect(ana.getByText('Not verified')).toHaveCount(0);
+	await expect(ana.getByText('Can’t decrypt')).toHaveCount(0);
+
+	await bo.getByRole('button', { name: 'Chat' }).click();
+	await bo.getByLabel('Type a message').fill('sealed hello');
+	await bo.getByRole('button', { name: 'Send' }).click();
+	await expect(ana.getByRole('status').getByText('Bo: sealed hello')).toBeVisible();
+
+	// "Invite people" hands on the full link, key included.
+	await ana.getByRole('button', { name: 'Invite people' }).click();
+	await expect(ana.locator('aside input[readonly]')).toHaveValue(link);
+});
+
+test('a wrong key opens nothing: that person sees "Can’t decrypt", the others see them "Not verified", and go on', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const { inviteUrl, link } = await encryptedRoom();
+	const ana = await join(browser, link, 'Ana');
+	const bo = await join(browser, link, 'Bo');
+	const mallory = await join(browser, withRoomSecret(inviteUrl, newRoomSecret()), 'Mallory');
+
+	await expect(tileOf(ana, 'Mallory').getByText('Not verified')).toBeVisible({ timeout: 20_000 });
+	await expect(tileOf(mallory, 'Ana').getByText('Not verified')).toBeVisible();
+	// Packets reach Mallory, but not a frame decodes.
+	await expect.poll(async () => (await inbound(mallory, 'video')).packets, { timeout: 20_000 }).toBeGreaterThan(50);
+	expect((await inbound(mallory, 'video')).framesDecoded).toBe(0);
+	await expect(tileOf(mallory, 'Ana').getByText('Can’t decrypt')).toBeVisible({ timeout: 20_000 });
+	// Ana and Bo are unaffected.
+	await expectDecoding(ana, 'Bo');
+	await expectDecoding(bo, 'Ana');
+});
+
+test('a link without its key, or a browser that cannot encrypt frames, gets a clear screen and takes no seat', async ({ browser }) => {
+	const { room, inviteUrl, link } = await encryptedRoom();
+	const noKey = await browser.newPage();
+	await noKey.goto(inviteUrl);
+	await expect(noKey.getByRole('alert')).toHaveText(/missing its key/);
+	await expect(noKey.getByRole('button', { name: 'Join room' })).toHaveCount(0);
+
+	const damaged = await browser.newPage();
+	await damaged.goto(`${inviteUrl}#k=short`);
+	await expect(damaged.getByRole('alert')).toHaveText(/key is damaged/);
+
+	const old = await (await browser.newContext()).newPage();
+	await old.addInitScript(() => {
+		delete (window as { RTCRtpScriptTransform?: unknown }).RTCRtpScriptTransform;
+	});
+	await old.goto(link);
+	await expect(old.getByRole('alert')).toHaveText(/cannot encrypt calls/);
+	expect(fixture.server.server.liveRooms.get(room.id)?.participantCount ?? 0).toBe(0);
+});

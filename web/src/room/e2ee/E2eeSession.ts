@@ -1,0 +1,211 @@
+/**
+ * The keys of one visit to an end-to-end encrypted room (README, "End-to-end
+ * encryption"). It proves this visit's identity with the room secret from the
+ * link, checks everyone else's, and gives each verified person this person's
+ * sender key in a box only they can open. When someone joins, everyone
+ * ratchets their key one generation (the newcomer gets only the new one);
+ * when someone leaves, everyone makes a fresh key, gives it to those who
+ * stay, and uses it a second later. The frame worker encrypts and decrypts
+ * media; chat is sealed here.
+ */
+import { open, seal } from '../../../../shared/e2ee/boxes.js';
+import { fromBase64Url, type Key, readUint32, toBase64Url, utf8 } from '../../../../shared/e2ee/bytes.js';
+import { openChat, openPrivateChat, sealChat, sealPrivateChat } from '../../../../shared/e2ee/chat.js';
+import type { FrameKind } from '../../../../shared/e2ee/frames.js';
+import { type Identity, identityProof, newIdentity, pairwiseKey, verifyIdentity } from '../../../../shared/e2ee/identity.js';
+import { KeyChain } from '../../../../shared/e2ee/KeyChain.js';
+import { parseRoomSecret, proofKey } from '../../../../shared/e2ee/roomSecret.js';
+import { SenderKey } from '../../../../shared/e2ee/senderKey.js';
+import type { E2eeIdentityView, ParticipantView, RelayedChatMessage } from '../../../../shared/protocol.js';
+import type { FrameTransformOptions, FromFrameWorker, ToFrameWorker } from './workerProtocol.js';
+
+/** How long after handing out a fresh key (someone left) this person starts using it: time for the boxes to arrive. */
+const ROTATION_DELAY_MS = 1000;
+
+export interface E2eeListener {
+	/** Relays a box to one person (`e2ee.send`). */
+	send(to: string, box: string): Promise<void>;
+	/** Someone's identity was checked: verified, or not (they get no keys and show "Not verified"). */
+	verified(participantId: string, verified: boolean): void;
+	/** A key of theirs arrived: their video needs a key frame to show. */
+	keyArrived(participantId: string): void;
+	/** Whether someone's frames of a kind open. */
+	decrypting(participantId: string, kind: FrameKind, ok: boolean): void;
+}
+
+interface Peer {
+	publicKey: string;
+	/** Set once their identity checked out. */
+	pairwise?: Key;
+	keys: KeyChain;
+}
+
+export class E2eeSession {
+	readonly identity: E2eeIdentityView;
+	readonly #secret: Uint8Array<ArrayBuffer>;
+	readonly #proofKey: Key;
+	readonly #own: Identity;
+	readonly #participantId: string;
+	readonly #listener: E2eeListener;
+	readonly #worker: Worker;
+	readonly #peers = new Map<string, Peer>();
+	/** This person's key now; frames and chat use it. */
+	#key: SenderKey;
+	#rotation: ReturnType<typeof setTimeout> | undefined;
+	/** Room events are taken one at a time: a join's ratchet must not overtake the key handed out before it. */
+	#queue = Promise.resolve();
+
+	static async create(secret: string, participantId: string, listener: E2eeListener): Promise<E2eeSession> {
+		const secretBytes = parseRoomSecret(secret);
+		const key = await proofKey(secretBytes);
+		const own = await newIdentity();
+		const identity = { publicKey: toBase64Url(own.publicKey), proof: await identityProof(key, own.publicKey, participantId) };
+		return new E2eeSession(secretBytes, key, own, identity, participantId, await SenderKey.random(), listener);
+	}
+
+	private constructor(secret: Uint8Array<ArrayBuffer>, key: Key, own: Identity, identity: E2eeIdentityView, participantId: string,
+		senderKey: SenderKey, listener: E2eeListener) {
+		this.#secret = secret;
+		this.#proofKey = key;
+		this.#own = own;
+		this.identity = identity;
+		this.#participantId = participantId;
+		this.#listener = listener;
+		this.#key = senderKey;
+		this.#worker = new Worker(new URL('./frameWorker.ts', import.meta.url), { type: 'module', name: 'e2ee-frames' });
+		this.#worker.onmessage = ({ data }: MessageEvent<FromFrameWorker>) => listener.decrypting(data.participantId, data.kind, data.ok);
+		this.#post({ type: 'own', key: senderKey.toMessage() });
+	}
+
+	/** Encrypts what this sender sends; set before the first frame (mediasoup-client's onRtpSender). */
+	protectSender(sender: RTCRtpSender, kind: FrameKind): void {
+		sender.transform = new RTCRtpScriptTransform(this.#worker, { side: 'send', kind } satisfies FrameTransformOptions);
+	}
+
+	/** Decrypts what this receiver gets from `participantId` (mediasoup-client's onRtpReceiver). */
+	protectReceiver(receiver: RTCRtpReceiver, kind: FrameKind, participantId: string): void {
+		receiver.transform = new RTCRtpScriptTransform(this.#worker, { side: 'receive', kind, participantId } satisfies FrameTransformOptions);
+	}
+
+	/** The people already in the room when this visit took its seat: their identities are checked and they get this key. */
+	seated(participants: ParticipantView[]): Promise<void> {
+		return this.#inOrder(() => this.#seated(participants));
+	}
+
+	async #seated(participants: ParticipantView[]): Promise<void> {
+		await Promise.all(participants.map((participant) => this.#seen(participant)));
+	}
+
+	/** Someone new took a seat: everyone's keys move one generation on, and the newcomer gets only the new ones. */
+	joined(participant: ParticipantView): Promise<void> {
+		return this.#inOrder(() => this.#joined(participant));
+	}
+
+	async #joined(participant: ParticipantView): Promise<void> {
+		this.#useKey(await this.#key.ratchet());
+		await Promise.all([...this.#peers.values()].map(async (peer) => {
+			const newest = peer.keys.newest();
+			if (newest) peer.keys.add(await newest.ratchet());
+		}));
+		await this.#seen(participant);
+	}
+
+	/** Someone's view arrived or changed (a new visit brings a new identity): check it, and give them this key. */
+	seen(participant: ParticipantView): Promise<void> {
+		return this.#inOrder(() => this.#seen(participant));
+	}
+
+	async #seen(participant: ParticipantView): Promise<void> {
+		const known = this.#peers.get(participant.id);
+		if (!participant.e2ee || known?.publicKey === participant.e2ee.publicKey) return;
+		const peer: Peer = { publicKey: participant.e2ee.publicKey, keys: known?.keys ?? new KeyChain() };
+		this.#peers.set(participant.id, peer);
+		const publicKey = fromBase64Url(participant.e2ee.publicKey);
+		const verified = Boolean(publicKey) && await verifyIdentity(this.#proofKey, publicKey!, participant.id, participant.e2ee.proof);
+		this.#listener.verified(participant.id, verified);
+		if (!verified) return;
+		peer.pairwise = await pairwiseKey(this.#own, this.#participantId, publicKey!, participant.id, this.#secret);
+		await this.#give(participant.id, peer, this.#key);
+	}
+
+	/** Someone left: their keys go, and everyone else gets a fresh key of this person's, which they never learn. */
+	left(participantId: string): Promise<void> {
+		return this.#inOrder(() => this.#left(participantId));
+	}
+
+	async #left(participantId: string): Promise<void> {
+		this.#peers.delete(participantId);
+		this.#post({ type: 'forget', participantId });
+		const fresh = await SenderKey.random(this.#key.generation + 1);
+		await Promise.all([...this.#peers.entries()].map(([id, peer]) => this.#give(id, peer, fresh)));
+		clearTimeout(this.#rotation);
+		this.#rotation = setTimeout(() => this.#useKey(fresh), ROTATION_DELAY_MS);
+	}
+
+	/** A box from someone: their sender key, if it opens under the key this visit shares with them. */
+	received(from: string, box: string): Promise<void> {
+		return this.#inOrder(() => this.#received(from, box));
+	}
+
+	async #received(from: string, box: string): Promise<void> {
+		const peer = this.#peers.get(from);
+		const bytes = fromBase64Url(box);
+		if (!peer?.pairwise || !bytes) return;
+		const message = await open(peer.pairwise, bytes, this.#keyMessageData(from, this.#participantId));
+		if (!message) return;
+		const key = await SenderKey.fromMessage(message).catch(() => undefined);
+		if (!key) return;
+		peer.keys.add(key);
+		this.#post({ type: 'key', participantId: from, key: key.toMessage() });
+		this.#listener.keyArrived(from);
+	}
+
+	/** The `box` of a chat message: to everyone under this person's key, or privately under the key shared with `to`. */
+	async sealChat(text: string, to?: string): Promise<string> {
+		if (to === undefined) return sealChat(text, this.#participantId, this.#key);
+		const pairwise = this.#peers.get(to)?.pairwise;
+		if (!pairwise) throw new Error('no verified key shared with that person');
+		return sealPrivateChat(text, this.#participantId, to, pairwise);
+	}
+
+	/** Someone else's sealed chat message's text, or undefined when this browser cannot open it (one's own are shown as written). */
+	async openChat(message: RelayedChatMessage & { box: string }): Promise<string | undefined> {
+		const peer = this.#peers.get(message.participantId);
+		if (message.to) return peer?.pairwise && openPrivateChat(message.box, message.participantId, message.to.id, peer.pairwise);
+		const bytes = fromBase64Url(message.box);
+		if (!peer || !bytes || bytes.length < 4) return undefined;
+		const candidate = await peer.keys.candidate(readUint32(bytes, 0));
+		return openChat(message.box, message.participantId, () => candidate);
+	}
+
+	close(): void {
+		clearTimeout(this.#rotation);
+		this.#worker.terminate();
+	}
+
+	#inOrder(step: () => Promise<void>): Promise<void> {
+		const done = this.#queue.then(step);
+		this.#queue = done.catch((error: unknown) => console.warn('an end-to-end encryption step failed', error));
+		return done;
+	}
+
+	#useKey(key: SenderKey): void {
+		this.#key = key;
+		this.#post({ type: 'own', key: key.toMessage() });
+	}
+
+	async #give(to: string, peer: Peer, key: SenderKey): Promise<void> {
+		if (!peer.pairwise) return;
+		const box = await seal(peer.pairwise, key.toMessage(), this.#keyMessageData(this.#participantId, to));
+		await this.#listener.send(to, toBase64Url(box)).catch(() => undefined);
+	}
+
+	/** A key message is bound to its sender and recipient: the server cannot turn one round or pass it to someone else. */
+	#keyMessageData(from: string, to: string): Uint8Array<ArrayBuffer> {
+		return utf8(`key\n${from}\n${to}`);
+	}
+
+	#post(message: ToFrameWorker): void {
+		this.#worker.postMessage(message);
+	}
+}
