@@ -5,10 +5,11 @@
  * while the others go on; a link without its key, or a browser that cannot
  * encrypt frames, gets a clear screen and takes no seat.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { newRoomSecret } from '../../shared/e2ee/roomSecret.js';
 import { withRoomSecret } from '../../shared/links.js';
 import { e2eServer, inbound, join } from '../support/browser.js';
+import { ForwardedFrames } from '../support/forwardedFrames.js';
 import { createRoom } from '../support/server.js';
 
 const fixture = e2eServer();
@@ -52,6 +53,43 @@ test('two people on an encrypted link see, hear and chat with each other, under 
 	// "Invite people" hands on the full link, key included.
 	await ana.getByRole('button', { name: 'Invite people' }).click();
 	await expect(ana.locator('aside input[readonly]')).toHaveValue(link);
+});
+
+/** Records what the SFU forwards of two people in the room for a while, and what the recorder hears of their chat. */
+async function recordTwo(browser: Browser, roomId: string, link: string) {
+	const ana = await join(browser, link, 'Ana');
+	const bo = await join(browser, link, 'Bo');
+	await expectDecoding(ana, 'Bo');
+	const recorder = await ForwardedFrames.start(fixture.server.url, roomId);
+	try {
+		await expect.poll(() => recorder.counts.video.frames, { message: 'video frames forwarded', timeout: 20_000 }).toBeGreaterThan(60);
+		await expect.poll(() => recorder.counts.audio.frames, { message: 'audio frames forwarded', timeout: 20_000 }).toBeGreaterThan(100);
+		await bo.getByRole('button', { name: 'Chat' }).click();
+		await bo.getByLabel('Type a message').fill('the plan is secret');
+		await bo.getByRole('button', { name: 'Send' }).click();
+		const message = await recorder.bot.waitFor('chat.message');
+		return { counts: structuredClone(recorder.counts), message };
+	} finally {
+		recorder.close();
+		await Promise.all([ana.context().close(), bo.context().close()]);
+	}
+}
+
+test('the server forwards what it cannot read: every frame it relays ends with the trailer, and chat reaches it sealed', async ({ browser }) => {
+	test.setTimeout(180_000);
+	const encrypted = await encryptedRoom();
+	const sealed = await recordTwo(browser, encrypted.room.id, encrypted.link);
+	console.log(`[e2ee] forwarded in the encrypted room: ${JSON.stringify(sealed.counts)}`);
+	for (const kind of ['audio', 'video'] as const) expect(sealed.counts[kind].sealed / sealed.counts[kind].frames).toBeGreaterThanOrEqual(0.99);
+	expect(sealed.message).not.toHaveProperty('text');
+	expect(JSON.stringify(sealed.message)).not.toContain('secret');
+
+	// The same recorder in a clear room: frames end as the codec left them, and the text is there to read.
+	const clear = await createRoom(fixture.server.url);
+	const plain = await recordTwo(browser, clear.room.id, clear.inviteUrl);
+	console.log(`[e2ee] forwarded in a clear room: ${JSON.stringify(plain.counts)}`);
+	expect(plain.counts.video.sealed / plain.counts.video.frames).toBeLessThan(0.2);
+	expect(plain.message.text).toBe('the plan is secret');
 });
 
 test('a wrong key opens nothing: that person sees "Can’t decrypt", the others see them "Not verified", and go on', async ({ browser }) => {

@@ -2,7 +2,8 @@
  * A Firefox participant (Debian's firefox-esr over WebDriver BiDi) in a call
  * with a Chromium one: seated, video and sound both ways, chat both ways,
  * Firefox's three simulcast layers received as the tile size asks, the
- * landing page, and a return after a network blip.
+ * landing page, a return after a network blip, and an end-to-end encrypted
+ * room in which each decodes the other.
  */
 import { expect, test, type Page } from '@playwright/test';
 import type { Page as FirefoxPage } from 'puppeteer-core';
@@ -10,6 +11,8 @@ import { e2eServer, inRoom, join, watchedPage } from '../support/browser.js';
 import { CuttableProxy } from '../support/CuttableProxy.js';
 import { byRole, consoleErrors, enter, Firefox, packetsInPage, tileVideoInPage } from '../support/firefox.js';
 import { createRoom, freeMediaPort } from '../support/server.js';
+import { newRoomSecret } from '../../shared/e2ee/roomSecret.js';
+import { withRoomSecret } from '../../shared/links.js';
 
 let proxyPort = 0;
 test.beforeAll(async () => {
@@ -166,5 +169,26 @@ test('Firefox cut off for 5 s returns to the call by itself, as the same partici
 		await fiona.browserContext().close();
 	} finally {
 		await link.close();
+	}
+});
+
+test('Firefox and Chromium in an end-to-end encrypted room decode each other', async ({ browser }) => {
+	const { inviteUrl } = await createRoom(fixture.server.url, { e2ee: true });
+	const link = withRoomSecret(inviteUrl, newRoomSecret());
+	const ana = await join(browser, link, 'Ana');
+	const fiona = await firefox.page();
+	const fionaErrors = consoleErrors(fiona);
+	await enter(fiona, link, 'Fiona');
+	try {
+		await fiona.waitForFunction(() => document.body.textContent!.includes('End-to-end encrypted'), { timeout: 10_000 });
+		await expectVideoPlaying(ana, 'Fiona');
+		await expectVideoPlaying(fiona, 'Ana');
+		await expectSound(ana);
+		await expectSound(fiona);
+		await expect(ana.getByText('Not verified')).toHaveCount(0);
+		expect(await fiona.evaluate(() => document.body.textContent!.includes('Not verified') || document.body.textContent!.includes('Can’t decrypt'))).toBe(false);
+		expect(fionaErrors).toEqual([]);
+	} finally {
+		await fiona.browserContext().close();
 	}
 });
