@@ -7,54 +7,17 @@
  *
  *   npm run bench:blur [-- --rounds 3 --seconds 5]
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { createRoom, startServer } from '../support/server.js';
+import { median } from '../../tools/loadtest/src/measure.js';
+import { chromiumTicks, TICKS_PER_SECOND } from './support/measure.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '5' } } });
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const CHROMIUM_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--no-sandbox', '--disable-gpu',
 	'--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-/** Linux reports process times in clock ticks of 1/100 s. */
-const TICKS_PER_SECOND = 100;
-
-/** User + system CPU ticks of this process's Chromium descendants (not the server's mediasoup worker). */
-function chromiumTicks(rootPid = process.pid): number {
-	const parents = new Map<number, number>();
-	const ticks = new Map<number, number>();
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		try {
-			// Fields after the command name, which is in parentheses and may hold spaces.
-			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-			const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			parents.set(Number(entry), Number(fields[1]));
-			if (/chrom/i.test(command)) ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
-		} catch {
-			// The process ended while we looked.
-		}
-	}
-	let total = 0;
-	for (const [pid, own] of ticks) {
-		for (let cursor: number | undefined = pid; cursor && cursor > 1; cursor = parents.get(cursor)) {
-			if (cursor === rootPid) {
-				total += own;
-				break;
-			}
-		}
-	}
-	return total;
-}
-
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 const server = await startServer();
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 try {

@@ -10,6 +10,7 @@ import { newRoomSecret } from '../../shared/e2ee/roomSecret.js';
 import { withRoomSecret } from '../../shared/links.js';
 import { e2eServer, inbound, join } from '../support/browser.js';
 import { ForwardedFrames } from '../support/forwardedFrames.js';
+import { ownerToken } from '../support/rooms.js';
 import { createRoom } from '../support/server.js';
 
 const fixture = e2eServer();
@@ -128,4 +129,41 @@ test('a link without its key, or a browser that cannot encrypt frames, gets a cl
 	await old.goto(link);
 	await expect(old.getByRole('alert')).toHaveText(/cannot encrypt calls/);
 	expect(fixture.server.server.liveRooms.get(room.id)?.participantCount ?? 0).toBe(0);
+});
+
+test('a later joiner sees a picture soon after taking a seat, and a removal gives those who stay fresh keys they keep decoding', async ({ browser }) => {
+	test.setTimeout(180_000);
+	const { room, link } = await encryptedRoom();
+	const ana = await join(browser, link, 'Ana');
+	const bo = await join(browser, link, 'Bo');
+	await expectDecoding(ana, 'Bo');
+
+	const seated = Date.now();
+	const cy = await join(browser, link, 'Cy');
+	const seatedAfter = Date.now() - seated;
+	const firstFrame = () => tileOf(cy, 'Ana').evaluate((figure) => figure.querySelector('video')?.getVideoPlaybackQuality().totalVideoFrames ?? 0);
+	await expect.poll(firstFrame, { intervals: [50], timeout: 20_000 }).toBeGreaterThan(0);
+	console.log(`[e2ee] a third person's first frame of Ana: ${Date.now() - seated - seatedAfter} ms after seating`);
+	await expectDecoding(cy, 'Bo');
+
+	const recorder = await ForwardedFrames.start(fixture.server.url, room.id);
+	try {
+		// The recorder's own seat is a join: everyone ratchets once; wait until every stream shows its generation.
+		await expect.poll(() => recorder.generations.size, { timeout: 20_000 }).toBeGreaterThanOrEqual(6);
+		await new Promise((resolve) => setTimeout(resolve, 2000));
+		const live = fixture.server.server.liveRooms.get(room.id)!;
+		const cyId = live.participants().find(({ name }) => name === 'Cy')!.id;
+		const before = new Map(recorder.generations);
+		const removed = Date.now();
+		const answer = await fetch(`${fixture.server.url}/api/v1/rooms/${room.id}/participants/${cyId}`, { method: 'DELETE', headers: { authorization: `Bearer ${ownerToken()}` } });
+		expect(answer.status).toBe(204);
+		// Ana's and Bo's four streams move to a new generation: the keys Cy held open nothing sent from now on.
+		const moved = () => [...recorder.generations].filter(([ssrc, generation]) => before.has(ssrc) && generation > before.get(ssrc)!).length;
+		await expect.poll(moved, { message: 'streams on a fresh key', timeout: 10_000 }).toBeGreaterThanOrEqual(4);
+		console.log(`[e2ee] fresh keys in use ${Date.now() - removed} ms after the removal`);
+		await expectDecoding(ana, 'Bo');
+		await expectDecoding(bo, 'Ana');
+	} finally {
+		recorder.close();
+	}
 });

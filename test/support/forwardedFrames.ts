@@ -2,8 +2,9 @@
  * What the SFU forwards of a room, as a curious operator could record it: a
  * token-only ingest participant of the owner app consumes every producer over
  * plain SRTP, removes the transport's SRTP with the server's own key, and
- * looks at the last byte of each frame. An end-to-end encrypted frame ends
- * with its trailer's format byte; a clear one almost never does.
+ * reads the end of each frame. An end-to-end encrypted frame ends with its
+ * trailer (the generation of its key, then the format byte); a clear one
+ * almost never does.
  */
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +22,8 @@ export interface FrameCounts {
 
 export class ForwardedFrames {
 	readonly counts = { audio: { frames: 0, sealed: 0 }, video: { frames: 0, sealed: 0 } };
+	/** The generation named by each stream's latest sealed frame, by SSRC. */
+	readonly generations = new Map<number, number>();
 	readonly #socket: dgram.Socket;
 	/** The media payload type of each consumer, and its kind (retransmissions are not counted). */
 	readonly #kinds = new Map<number, 'audio' | 'video'>();
@@ -64,7 +67,10 @@ export class ForwardedFrames {
 		// An Opus packet is one frame; a VP8 frame ends with the packet that has the marker bit.
 		if (kind === 'video' && !header.marker) return;
 		this.counts[kind].frames++;
-		if (payload[payload.length - 1] === FRAME_FORMAT) this.counts[kind].sealed++;
+		// The last packet of a split frame holds its tail: the trailer's format byte, and the generation before it.
+		if (payload[payload.length - 1] !== FRAME_FORMAT || payload.length < 5) return;
+		this.counts[kind].sealed++;
+		this.generations.set(header.ssrc, payload.readUInt32BE(payload.length - 5));
 	}
 
 	close(): void {

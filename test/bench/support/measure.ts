@@ -41,4 +41,36 @@ export class CpuMeter {
 	}
 }
 
+/** Linux reports process times in clock ticks of 1/100 s. */
+export const TICKS_PER_SECOND = 100;
+
+/** User + system CPU ticks of this process's Chromium descendants (not the server's mediasoup worker). */
+export function chromiumTicks(rootPid = process.pid): number {
+	const parents = new Map<number, number>();
+	const ticks = new Map<number, number>();
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			// Fields after the command name, which is in parentheses and may hold spaces.
+			const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			parents.set(Number(entry), Number(fields[1]));
+			if (/chrom/i.test(command)) ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+		} catch {
+			// The process ended while we looked.
+		}
+	}
+	let total = 0;
+	for (const [pid, own] of ticks) {
+		for (let cursor: number | undefined = pid; cursor && cursor > 1; cursor = parents.get(cursor)) {
+			if (cursor === rootPid) {
+				total += own;
+				break;
+			}
+		}
+	}
+	return total;
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
