@@ -263,8 +263,9 @@ export class Room extends SafeEmitter<RoomEvents> {
 		if (!previous) {
 			this.broadcast('participant.joined', participant.view(), participant.id);
 			this.emit('participantJoined', participant);
-		} else if (previous.connectionTrouble || previous.e2ee?.publicKey !== participant.e2ee?.publicKey) {
-			// Back on a new session: the others unmark the tile, and check a new visit's identity (a reload makes one).
+		} else {
+			// Back on a new session: the others unmark the tile, check a new visit's identity (a reload makes one),
+			// and hand their keys again in an encrypted room (boxes sent while the connection was down were lost).
 			this.broadcast('participant.updated', participant.view(), participant.id);
 		}
 		if (role === 'host' && !hostWasPresent) this.emit('hostReturned');

@@ -2,13 +2,16 @@
  * A network blip in real Chromium: one browser's link to the server is cut
  * for 5 seconds (its connections torn down, new ones refused) and it comes
  * back to the same call by itself, as the same participant, with media
- * flowing again both ways and no duplicate tile.
+ * flowing again both ways and no duplicate tile; in an encrypted room, with
+ * the keys it missed.
  */
 import { type Browser, expect, test, type Locator, type Page } from '@playwright/test';
 import { e2eServer, join } from '../support/browser.js';
 import { CuttableProxy } from '../support/CuttableProxy.js';
 import { ownerToken } from '../support/rooms.js';
 import { api, createRoom, freeMediaPort } from '../support/server.js';
+import { newRoomSecret } from '../../shared/e2ee/roomSecret.js';
+import { withRoomSecret } from '../../shared/links.js';
 
 // Bo's browser reaches the server through a proxy on a port of its own: a page from that origin is one of ours,
 // as a reverse proxy's would be once configured.
@@ -75,6 +78,34 @@ test('a reconnect the server refuses ends the visit with a clear screen, not an 
 		link.restore();
 		await expect(ana.getByText('You were disconnected.')).toBeVisible({ timeout: 20_000 });
 		await expect(ana.getByRole('button', { name: 'Rejoin' })).toBeVisible();
+	} finally {
+		await link.close();
+	}
+});
+
+test('in an encrypted room, someone cut off while another joins decodes the newcomer once back: keys sent meanwhile are sent again', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const { inviteUrl } = await createRoom(fixture.server.url, { e2ee: true });
+	const encrypted = withRoomSecret(inviteUrl, newRoomSecret());
+	const server = new URL(fixture.server.url);
+	const link = await CuttableProxy.start({ host: '127.0.0.1', port: Number(server.port) }, proxyPort);
+	try {
+		const ana = await join(browser, encrypted, 'Ana');
+		const bo = await join(browser, encrypted.replace(server.origin, link.url), 'Bo');
+		await expectFramesFlowing(cameraTile(bo, 'Ana'));
+
+		link.cut();
+		await expect(bo.getByText('Reconnecting…')).toBeVisible({ timeout: 5000 });
+		// Cy's key for Bo goes out while Bo's connection is down, and is lost.
+		const cy = await join(browser, encrypted, 'Cy');
+		await expectFramesFlowing(cameraTile(cy, 'Ana'));
+		link.restore();
+
+		await expect(bo.getByText('Reconnecting…')).toBeHidden({ timeout: 20_000 });
+		await expectFramesFlowing(cameraTile(bo, 'Cy'));
+		await expectFramesFlowing(cameraTile(bo, 'Ana'));
+		await expectFramesFlowing(cameraTile(ana, 'Bo'));
+		await expect(bo.getByText('Can’t decrypt')).toHaveCount(0);
 	} finally {
 		await link.close();
 	}

@@ -110,14 +110,16 @@ export class E2eeSession {
 		await this.#seen(participant);
 	}
 
-	/** Someone's view arrived or changed (a new visit brings a new identity): check it, and give them this key. */
+	/** Someone's view arrived or changed (a new visit brings a new identity): check it, and give them this key (again). */
 	seen(participant: ParticipantView): Promise<void> {
 		return this.#inOrder(() => this.#seen(participant));
 	}
 
 	async #seen(participant: ParticipantView): Promise<void> {
 		const known = this.#peers.get(participant.id);
-		if (!participant.e2ee || known?.publicKey === participant.e2ee.publicKey) return;
+		if (!participant.e2ee) return;
+		// The same visit again (back from a dropped connection, or a changed role): the key again, in case a box was lost.
+		if (known?.publicKey === participant.e2ee.publicKey) return this.#give(participant.id, known, this.#key);
 		const peer: Peer = { publicKey: participant.e2ee.publicKey, keys: known?.keys ?? new KeyChain() };
 		this.#peers.set(participant.id, peer);
 		const publicKey = fromBase64Url(participant.e2ee.publicKey);
