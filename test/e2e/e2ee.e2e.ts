@@ -57,7 +57,7 @@ test('two people on an encrypted link see, hear and chat with each other, under 
 });
 
 /** Records what the SFU forwards of two people in the room for a while, and what the recorder hears of their chat. */
-async function recordTwo(browser: Browser, roomId: string, link: string) {
+async function recordTwo(browser: Browser, roomId: string, link: string, unverifiedIn?: string) {
 	const ana = await join(browser, link, 'Ana');
 	const bo = await join(browser, link, 'Bo');
 	await expectDecoding(ana, 'Bo');
@@ -65,6 +65,8 @@ async function recordTwo(browser: Browser, roomId: string, link: string) {
 	try {
 		await expect.poll(() => recorder.counts.video.frames, { message: 'video frames forwarded', timeout: 20_000 }).toBeGreaterThan(60);
 		await expect.poll(() => recorder.counts.audio.frames, { message: 'audio frames forwarded', timeout: 20_000 }).toBeGreaterThan(100);
+		// A listener without an identity is shown for what it is in an encrypted room, and never in a clear one.
+		await expect(tileOf(ana, 'Recorder').getByText('Not verified')).toHaveCount(roomId === unverifiedIn ? 1 : 0);
 		await bo.getByRole('button', { name: 'Chat' }).click();
 		await bo.getByLabel('Type a message').fill('the plan is secret');
 		await bo.getByRole('button', { name: 'Send' }).click();
@@ -79,7 +81,7 @@ async function recordTwo(browser: Browser, roomId: string, link: string) {
 test('the server forwards what it cannot read: every frame it relays ends with the trailer, and chat reaches it sealed', async ({ browser }) => {
 	test.setTimeout(180_000);
 	const encrypted = await encryptedRoom();
-	const sealed = await recordTwo(browser, encrypted.room.id, encrypted.link);
+	const sealed = await recordTwo(browser, encrypted.room.id, encrypted.link, encrypted.room.id);
 	console.log(`[e2ee] forwarded in the encrypted room: ${JSON.stringify(sealed.counts)}`);
 	for (const kind of ['audio', 'video'] as const) expect(sealed.counts[kind].sealed / sealed.counts[kind].frames).toBeGreaterThanOrEqual(0.99);
 	expect(sealed.message).not.toHaveProperty('text');

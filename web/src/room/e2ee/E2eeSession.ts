@@ -117,7 +117,8 @@ export class E2eeSession {
 
 	async #seen(participant: ParticipantView): Promise<void> {
 		const known = this.#peers.get(participant.id);
-		if (!participant.e2ee) return;
+		// No identity at all (a bot, a listener the server seated): they get no keys, and everyone sees they are not verified.
+		if (!participant.e2ee) return this.#listener.verified(participant.id, false);
 		// The same visit again (back from a dropped connection, or a changed role): the key again, in case a box was lost.
 		if (known?.publicKey === participant.e2ee.publicKey) return this.#give(participant.id, known, this.#key);
 		const peer: Peer = { publicKey: participant.e2ee.publicKey, keys: known?.keys ?? new KeyChain() };
