@@ -51,7 +51,8 @@ export class E2eeSession {
 	readonly #peers = new Map<string, Peer>();
 	/** This person's key now; frames and chat use it. */
 	#key: SenderKey;
-	#rotation: ReturnType<typeof setTimeout> | undefined;
+	/** A fresh key handed out after someone left, and the timer that starts using it. */
+	#rotation: { key: SenderKey; timer: ReturnType<typeof setTimeout> } | undefined;
 	/** Room events are taken one at a time: a join's ratchet must not overtake the key handed out before it. */
 	#queue = Promise.resolve();
 
@@ -102,6 +103,8 @@ export class E2eeSession {
 	}
 
 	async #joined(participant: ParticipantView): Promise<void> {
+		// A fresh key already handed out is used now: the others ratchet the newest key they hold of this person's.
+		this.#rotate();
 		this.#useKey(await this.#key.ratchet());
 		await Promise.all([...this.#peers.values()].map(async (peer) => {
 			const newest = peer.keys.newest();
@@ -121,7 +124,9 @@ export class E2eeSession {
 		if (!participant.e2ee) return this.#listener.verified(participant.id, false);
 		// The same visit again (back from a dropped connection, or a changed role): the key again, in case a box was lost.
 		if (known?.publicKey === participant.e2ee.publicKey) return this.#give(participant.id, known, this.#key);
-		const peer: Peer = { publicKey: participant.e2ee.publicKey, keys: known?.keys ?? new KeyChain() };
+		// A new visit (a reload) starts its keys again from generation 0: the old visit's keys go.
+		if (known) this.#post({ type: 'forget', participantId: participant.id });
+		const peer: Peer = { publicKey: participant.e2ee.publicKey, keys: new KeyChain() };
 		this.#peers.set(participant.id, peer);
 		const publicKey = fromBase64Url(participant.e2ee.publicKey);
 		const verified = Boolean(publicKey) && await verifyIdentity(this.#proofKey, publicKey!, participant.id, participant.e2ee.proof);
@@ -139,10 +144,18 @@ export class E2eeSession {
 	async #left(participantId: string): Promise<void> {
 		this.#peers.delete(participantId);
 		this.#post({ type: 'forget', participantId });
-		const fresh = await SenderKey.random(this.#key.generation + 1);
+		const fresh = await SenderKey.random((this.#rotation?.key ?? this.#key).generation + 1);
 		await Promise.all([...this.#peers.entries()].map(([id, peer]) => this.#give(id, peer, fresh)));
-		clearTimeout(this.#rotation);
-		this.#rotation = setTimeout(() => this.#useKey(fresh), ROTATION_DELAY_MS);
+		clearTimeout(this.#rotation?.timer);
+		this.#rotation = { key: fresh, timer: setTimeout(() => this.#rotate(), ROTATION_DELAY_MS) };
+	}
+
+	/** Starts using the fresh key handed out after a departure, if one waits. */
+	#rotate(): void {
+		if (!this.#rotation) return;
+		clearTimeout(this.#rotation.timer);
+		this.#useKey(this.#rotation.key);
+		this.#rotation = undefined;
 	}
 
 	/** A box from someone: their sender key, if it opens under the key this visit shares with them. */
@@ -182,7 +195,7 @@ export class E2eeSession {
 	}
 
 	close(): void {
-		clearTimeout(this.#rotation);
+		clearTimeout(this.#rotation?.timer);
 		this.#worker.terminate();
 	}
 
