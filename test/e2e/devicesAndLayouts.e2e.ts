@@ -1,10 +1,12 @@
 /**
  * In real Chromium: devices during the call (camera, microphone with its level
  * meter, speaker), noise suppression and background blur measured on what the
- * others receive, the layouts, the icon control bar, and default titles in the
- * person's language.
+ * others receive, the layouts (layers and paging in clear and encrypted rooms),
+ * the icon control bar, and default titles in the person's language.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { newRoomSecret } from '../../shared/e2ee/roomSecret.js';
+import { withRoomSecret } from '../../shared/links.js';
 import { e2eServer, inbound, join, watchedPage } from '../support/browser.js';
 import { createRoom } from '../support/server.js';
 
@@ -257,9 +259,19 @@ test('a room created without a title is named in the person\'s language', async 
 });
 
 
-test('only the video on screen is sent, each at the layer its tile needs: off-page video pauses, a small tile gets a low layer', async ({ browser }) => {
-	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
+/** A room made through the API; an encrypted one's links carry a key made here, as a chat app's device does. */
+async function roomLinks(encrypted: boolean): Promise<{ inviteUrl: string; hostUrl: string }> {
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url, { e2ee: encrypted });
+	if (!encrypted) return { inviteUrl, hostUrl };
+	const secret = newRoomSecret();
+	return { inviteUrl: withRoomSecret(inviteUrl, secret), hostUrl: withRoomSecret(hostUrl, secret) };
+}
+
+// Encrypted frames keep the bytes the SFU reads for layers in clear, so layers and paging work the same way.
+for (const encrypted of [false, true]) test(`only the video on screen is sent, each at the layer its tile needs: off-page video pauses, a small tile gets a low layer${encrypted ? ' (end-to-end encrypted room)' : ''}`, async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await roomLinks(encrypted);
 	const host = await join(browser, hostUrl, 'Hana');
+	await expect(host.getByText('End-to-end encrypted')).toHaveCount(encrypted ? 1 : 0);
 	// Muted: no dominant speaker reorders the tiles while we watch which one is shown.
 	for (const name of ['Bo', 'Cy']) await (await join(browser, inviteUrl, name)).getByRole('button', { name: 'Mute microphone' }).click();
 	const trackOf = (name: string) => tile(host, name).locator('video').evaluate((video: HTMLVideoElement) => (video.srcObject as MediaStream).getVideoTracks()[0]!.id);

@@ -1,26 +1,12 @@
 /**
- * The keys of one visit to an end-to-end encrypted room (README, "End-to-end
- * encryption"). It proves this visit's identity with the room secret from the
- * link, checks everyone else's, and gives each verified person this person's
- * sender key in a box only they can open. When someone joins, everyone
- * ratchets their key one generation (the newcomer gets only the new one);
- * when someone leaves, everyone makes a fresh key, gives it to those who
- * stay, and uses it a second later. The frame worker encrypts and decrypts
- * media; chat is sealed here.
+ * A browser visit's end-to-end encryption: the room's keys (shared/e2ee's
+ * RoomKeys, which the load tool's bots follow too) and the module worker that
+ * runs every frame transform of the page with them. Chat is sealed by the keys.
  */
-import { open, seal } from '../../../../shared/e2ee/boxes.js';
-import { fromBase64Url, type Key, readUint32, toBase64Url, utf8 } from '../../../../shared/e2ee/bytes.js';
-import { openChat, openPrivateChat, sealChat, sealPrivateChat } from '../../../../shared/e2ee/chat.js';
 import type { FrameKind } from '../../../../shared/e2ee/frames.js';
-import { type Identity, identityProof, newIdentity, pairwiseKey, verifyIdentity } from '../../../../shared/e2ee/identity.js';
-import { KeyChain } from '../../../../shared/e2ee/KeyChain.js';
-import { parseRoomSecret, proofKey } from '../../../../shared/e2ee/roomSecret.js';
-import { SenderKey } from '../../../../shared/e2ee/senderKey.js';
-import type { E2eeIdentityView, ParticipantView, RelayedChatMessage } from '../../../../shared/protocol.js';
+import { type KeyHolder, RoomKeys } from '../../../../shared/e2ee/RoomKeys.js';
+import type { E2eeIdentityView, RelayedChatMessage } from '../../../../shared/protocol.js';
 import type { FrameTransformOptions, FromFrameWorker, ToFrameWorker } from './workerProtocol.js';
-
-/** How long after handing out a fresh key (someone left) this person starts using it: time for the boxes to arrive. */
-const ROTATION_DELAY_MS = 1000;
 
 export interface E2eeListener {
 	/** Relays a box to one person (`e2ee.send`). */
@@ -33,49 +19,39 @@ export interface E2eeListener {
 	decrypting(participantId: string, kind: FrameKind, ok: boolean): void;
 }
 
-interface Peer {
-	publicKey: string;
-	/** Set once their identity checked out. */
-	pairwise?: Key;
-	keys: KeyChain;
-}
-
 export class E2eeSession {
-	readonly identity: E2eeIdentityView;
-	readonly #secret: Uint8Array<ArrayBuffer>;
-	readonly #proofKey: Key;
-	readonly #own: Identity;
-	readonly #participantId: string;
-	readonly #listener: E2eeListener;
+	readonly #keys: RoomKeys;
 	readonly #worker: Worker;
-	readonly #peers = new Map<string, Peer>();
-	/** This person's key now; frames and chat use it. */
-	#key: SenderKey;
-	/** A fresh key handed out after someone left, and the timer that starts using it. */
-	#rotation: { key: SenderKey; timer: ReturnType<typeof setTimeout> } | undefined;
-	/** Room events are taken one at a time: a join's ratchet must not overtake the key handed out before it. */
-	#queue = Promise.resolve();
 
 	static async create(secret: string, participantId: string, listener: E2eeListener): Promise<E2eeSession> {
-		const secretBytes = parseRoomSecret(secret);
-		const key = await proofKey(secretBytes);
-		const own = await newIdentity();
-		const identity = { publicKey: toBase64Url(own.publicKey), proof: await identityProof(key, own.publicKey, participantId) };
-		return new E2eeSession(secretBytes, key, own, identity, participantId, await SenderKey.random(), listener);
+		const worker = new Worker(new URL('./frameWorker.ts', import.meta.url), { type: 'module', name: 'e2ee-frames' });
+		const post = (message: ToFrameWorker) => worker.postMessage(message);
+		try {
+			const keys = await RoomKeys.create(secret, participantId, {
+				send: (to, box) => listener.send(to, box),
+				verified: (id, verified) => listener.verified(id, verified),
+				ownKey: (key) => post({ type: 'own', key: key.toMessage() }),
+				peerKey: (id, key) => {
+					post({ type: 'key', participantId: id, key: key.toMessage() });
+					listener.keyArrived(id);
+				},
+				forget: (id) => post({ type: 'forget', participantId: id }),
+			});
+			return new E2eeSession(keys, worker, listener);
+		} catch (error) {
+			worker.terminate();
+			throw error;
+		}
 	}
 
-	private constructor(secret: Uint8Array<ArrayBuffer>, key: Key, own: Identity, identity: E2eeIdentityView, participantId: string,
-		senderKey: SenderKey, listener: E2eeListener) {
-		this.#secret = secret;
-		this.#proofKey = key;
-		this.#own = own;
-		this.identity = identity;
-		this.#participantId = participantId;
-		this.#listener = listener;
-		this.#key = senderKey;
-		this.#worker = new Worker(new URL('./frameWorker.ts', import.meta.url), { type: 'module', name: 'e2ee-frames' });
-		this.#worker.onmessage = ({ data }: MessageEvent<FromFrameWorker>) => listener.decrypting(data.participantId, data.kind, data.ok);
-		this.#post({ type: 'own', key: senderKey.toMessage() });
+	private constructor(keys: RoomKeys, worker: Worker, listener: E2eeListener) {
+		this.#keys = keys;
+		this.#worker = worker;
+		worker.onmessage = ({ data }: MessageEvent<FromFrameWorker>) => listener.decrypting(data.participantId, data.kind, data.ok);
+	}
+
+	get identity(): E2eeIdentityView {
+		return this.#keys.identity;
 	}
 
 	/** Encrypts what this sender sends; set before the first frame (mediasoup-client's onRtpSender). */
@@ -88,140 +64,36 @@ export class E2eeSession {
 		receiver.transform = new RTCRtpScriptTransform(this.#worker, { side: 'receive', kind, participantId } satisfies FrameTransformOptions);
 	}
 
-	/** The people already in the room when this visit took its seat: their identities are checked and they get this key. */
-	seated(participants: ParticipantView[]): Promise<void> {
-		return this.#inOrder(() => this.#seated(participants));
+	seated(participants: KeyHolder[]): Promise<void> {
+		return this.#keys.seated(participants);
 	}
 
-	async #seated(participants: ParticipantView[]): Promise<void> {
-		await Promise.all(participants.map((participant) => this.#seen(participant)));
+	joined(participant: KeyHolder): Promise<void> {
+		return this.#keys.joined(participant);
 	}
 
-	/** Someone new took a seat: everyone's keys move one generation on, and the newcomer gets only the new ones. */
-	joined(participant: ParticipantView): Promise<void> {
-		return this.#inOrder(() => this.#joined(participant));
+	seen(participant: KeyHolder): Promise<void> {
+		return this.#keys.seen(participant);
 	}
 
-	async #joined(participant: ParticipantView): Promise<void> {
-		// A fresh key already handed out is used now: the others ratchet the newest key they hold of this person's.
-		this.#rotate();
-		this.#useKey(await this.#key.ratchet());
-		await Promise.all([...this.#peers.values()].map(async (peer) => {
-			const newest = peer.keys.newest();
-			if (newest) peer.keys.add(await newest.ratchet());
-		}));
-		await this.#seen(participant);
-	}
-
-	/** Someone's view arrived or changed (a new visit brings a new identity): check it, and give them this key (again). */
-	seen(participant: ParticipantView): Promise<void> {
-		return this.#inOrder(() => this.#seen(participant));
-	}
-
-	async #seen(participant: ParticipantView): Promise<void> {
-		const known = this.#peers.get(participant.id);
-		// No identity at all (a bot, a listener the server seated): they get no keys, and everyone sees they are not verified.
-		if (!participant.e2ee) return this.#listener.verified(participant.id, false);
-		// The same visit again (back from a dropped connection, or a changed role): the key again, in case a box was lost.
-		if (known?.publicKey === participant.e2ee.publicKey) return this.#give(participant.id, known, this.#key);
-		// A new visit (a reload) starts its keys again from generation 0: the old visit's keys go.
-		if (known) this.#post({ type: 'forget', participantId: participant.id });
-		const peer: Peer = { publicKey: participant.e2ee.publicKey, keys: new KeyChain() };
-		this.#peers.set(participant.id, peer);
-		const publicKey = fromBase64Url(participant.e2ee.publicKey);
-		const verified = Boolean(publicKey) && await verifyIdentity(this.#proofKey, publicKey!, participant.id, participant.e2ee.proof);
-		this.#listener.verified(participant.id, verified);
-		if (!verified) return;
-		peer.pairwise = await pairwiseKey(this.#own, this.#participantId, publicKey!, participant.id, this.#secret);
-		await this.#give(participant.id, peer, this.#key);
-	}
-
-	/** Someone left: their keys go, and everyone else gets a fresh key of this person's, which they never learn. */
 	left(participantId: string): Promise<void> {
-		return this.#inOrder(() => this.#left(participantId));
+		return this.#keys.left(participantId);
 	}
 
-	async #left(participantId: string): Promise<void> {
-		this.#peers.delete(participantId);
-		this.#post({ type: 'forget', participantId });
-		const fresh = await SenderKey.random((this.#rotation?.key ?? this.#key).generation + 1);
-		await Promise.all([...this.#peers.entries()].map(([id, peer]) => this.#give(id, peer, fresh)));
-		clearTimeout(this.#rotation?.timer);
-		this.#rotation = { key: fresh, timer: setTimeout(() => this.#rotate(), ROTATION_DELAY_MS) };
-	}
-
-	/** Starts using the fresh key handed out after a departure, if one waits. */
-	#rotate(): void {
-		if (!this.#rotation) return;
-		clearTimeout(this.#rotation.timer);
-		this.#useKey(this.#rotation.key);
-		this.#rotation = undefined;
-	}
-
-	/** A box from someone: their sender key, if it opens under the key this visit shares with them. */
 	received(from: string, box: string): Promise<void> {
-		return this.#inOrder(() => this.#received(from, box));
+		return this.#keys.received(from, box);
 	}
 
-	async #received(from: string, box: string): Promise<void> {
-		const peer = this.#peers.get(from);
-		const bytes = fromBase64Url(box);
-		if (!peer?.pairwise || !bytes) return;
-		const message = await open(peer.pairwise, bytes, this.#keyMessageData(from, this.#participantId));
-		if (!message) return;
-		const key = await SenderKey.fromMessage(message).catch(() => undefined);
-		if (!key) return;
-		peer.keys.add(key);
-		this.#post({ type: 'key', participantId: from, key: key.toMessage() });
-		this.#listener.keyArrived(from);
+	sealChat(text: string, to?: string): Promise<string> {
+		return this.#keys.sealChat(text, to);
 	}
 
-	/** The `box` of a chat message: to everyone under this person's key, or privately under the key shared with `to`. */
-	async sealChat(text: string, to?: string): Promise<string> {
-		if (to === undefined) return sealChat(text, this.#participantId, this.#key);
-		const pairwise = this.#peers.get(to)?.pairwise;
-		if (!pairwise) throw new Error('no verified key shared with that person');
-		return sealPrivateChat(text, this.#participantId, to, pairwise);
-	}
-
-	/** Someone else's sealed chat message's text, or undefined when this browser cannot open it (one's own are shown as written). */
-	async openChat(message: RelayedChatMessage & { box: string }): Promise<string | undefined> {
-		const peer = this.#peers.get(message.participantId);
-		if (message.to) return peer?.pairwise && openPrivateChat(message.box, message.participantId, message.to.id, peer.pairwise);
-		const bytes = fromBase64Url(message.box);
-		if (!peer || !bytes || bytes.length < 4) return undefined;
-		const candidate = await peer.keys.candidate(readUint32(bytes, 0));
-		return openChat(message.box, message.participantId, () => candidate);
+	openChat(message: RelayedChatMessage & { box: string }): Promise<string | undefined> {
+		return this.#keys.openChat(message);
 	}
 
 	close(): void {
-		clearTimeout(this.#rotation?.timer);
+		this.#keys.close();
 		this.#worker.terminate();
-	}
-
-	#inOrder(step: () => Promise<void>): Promise<void> {
-		const done = this.#queue.then(step);
-		this.#queue = done.catch((error: unknown) => console.warn('an end-to-end encryption step failed', error));
-		return done;
-	}
-
-	#useKey(key: SenderKey): void {
-		this.#key = key;
-		this.#post({ type: 'own', key: key.toMessage() });
-	}
-
-	async #give(to: string, peer: Peer, key: SenderKey): Promise<void> {
-		if (!peer.pairwise) return;
-		const box = await seal(peer.pairwise, key.toMessage(), this.#keyMessageData(this.#participantId, to));
-		await this.#listener.send(to, toBase64Url(box)).catch(() => undefined);
-	}
-
-	/** A key message is bound to its sender and recipient: the server cannot turn one round or pass it to someone else. */
-	#keyMessageData(from: string, to: string): Uint8Array<ArrayBuffer> {
-		return utf8(`key\n${from}\n${to}`);
-	}
-
-	#post(message: ToFrameWorker): void {
-		this.#worker.postMessage(message);
 	}
 }
