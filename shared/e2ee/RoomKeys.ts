@@ -61,18 +61,27 @@ export class RoomKeys {
 	/** Room events are taken one at a time: a join's ratchet must not overtake the key handed out before it. */
 	#queue = Promise.resolve();
 	#closed = false;
+	readonly #decrypts: boolean;
 
-	/** Throws E2eeError('bad-secret') for a secret that is not 16 bytes of base64url. Tells the listener of its first key at once. */
-	static async create(secret: string, participantId: string, listener: RoomKeysListener): Promise<RoomKeys> {
+	/**
+	 * Throws E2eeError('bad-secret') for a secret that is not 16 bytes of
+	 * base64url. Tells the listener of its first key at once. A visit that
+	 * never opens what others send (`decrypts: false`, the load tool's bots)
+	 * opens their key boxes but neither keeps nor ratchets their keys: in a
+	 * process of 50 bots, ratcheting everyone's keys on every join would cost
+	 * 50 times what it costs one browser.
+	 */
+	static async create(secret: string, participantId: string, listener: RoomKeysListener, options: { decrypts?: boolean } = {}): Promise<RoomKeys> {
 		const secretBytes = parseRoomSecret(secret);
 		const key = await proofKey(secretBytes);
 		const own = await newIdentity();
 		const identity = { publicKey: toBase64Url(own.publicKey), proof: await identityProof(key, own.publicKey, participantId) };
-		return new RoomKeys(secretBytes, key, own, identity, participantId, await SenderKey.random(), listener);
+		return new RoomKeys(secretBytes, key, own, identity, participantId, await SenderKey.random(), listener, options.decrypts ?? true);
 	}
 
 	private constructor(secret: Uint8Array<ArrayBuffer>, key: Key, own: Identity, identity: E2eeIdentityView, participantId: string,
-		senderKey: SenderKey, listener: RoomKeysListener) {
+		senderKey: SenderKey, listener: RoomKeysListener, decrypts: boolean) {
+		this.#decrypts = decrypts;
 		this.#secret = secret;
 		this.#proofKey = key;
 		this.#own = own;
@@ -96,7 +105,7 @@ export class RoomKeys {
 			// A fresh key already handed out is used now: the others ratchet the newest key they hold of this person's.
 			this.#rotate();
 			this.#useKey(await this.#key.ratchet());
-			await Promise.all([...this.#peers.values()].map(async (peer) => {
+			if (this.#decrypts) await Promise.all([...this.#peers.values()].map(async (peer) => {
 				const newest = peer.keys.newest();
 				if (newest) peer.keys.add(await newest.ratchet());
 			}));
@@ -150,7 +159,7 @@ export class RoomKeys {
 			if (!message) return;
 			const key = await SenderKey.fromMessage(message).catch(() => undefined);
 			if (!key) return;
-			peer.keys.add(key);
+			if (this.#decrypts) peer.keys.add(key);
 			this.#listener.peerKey(from, key);
 		});
 	}

@@ -7,8 +7,13 @@
  *              windows alternating between a clear and an encrypted room
  *   first    - opening the link to the first decoded frame of the person
  *              already in the room (median of N joins each)
+ *   fifty    - 50 bots in a room (the load tool's, keeping keys with
+ *              shared/e2ee and sending their clip sealed): join time, key
+ *              boxes per join, how long after every bot was subscribed the
+ *              last key box was opened, and then, a loop of the clip later,
+ *              the worker's and the bots' CPU
  *
- *   npm run bench:e2ee [-- --joins 10 --rounds 3 --seconds 5]
+ *   npm run bench:e2ee [-- --joins 10 --rounds 3 --seconds 5 --bots 50 --bot-seconds 10]
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -21,9 +26,12 @@ import { median, percentile } from '../../tools/loadtest/src/measure.js';
 import { createRoom, startServer } from '../support/server.js';
 import { launchChromium, measureFirstFrames } from './support/firstFrame.js';
 import { chromiumTicks, sleep, TICKS_PER_SECOND } from './support/measure.js';
+import { OurRoom, type RoomShape } from './sfu/steady.js';
+import { CLIP_SECONDS } from '../../tools/loadtest/src/bots/clip.js';
 
 const { values } = parseArgs({ options: {
 	joins: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '5' },
+	bots: { type: 'string', default: '50' }, 'bot-seconds': { type: 'string', default: '10' },
 } });
 const joins = Number(values.joins);
 const rounds = Number(values.rounds);
@@ -79,6 +87,39 @@ async function chromiumPercent(): Promise<number> {
 	return ((chromiumTicks() - ticks) / TICKS_PER_SECOND / seconds) * 100;
 }
 
+/**
+ * `bots` bots in a room of a server of their own (one worker), as bench:sfu
+ * runs them: how long they took to join, how many key boxes each join cost,
+ * and what a steady window costs the worker and the bots' process.
+ */
+async function fifty(e2ee: boolean) {
+	const count = Number(values.bots);
+	const shape: RoomShape = { participants: count, speakers: Math.min(3, count), grid: { tiles: Math.min(24, count - 1), tileHeight: 180, speakerHeight: 360 } };
+	const label = e2ee ? 'fifty, encrypted' : 'fifty, clear';
+	const room = await OurRoom.start(shape, { workers: 1, consumerBudget: 100_000, label, e2ee });
+	try {
+		// Subscribed is not done: each bot opens a box from each other, and the last joins' boxes may still be on their way.
+		const settled = performance.now();
+		while (e2ee && room.swarm.bots.some(({ keyTraffic }) => keyTraffic.received < count - 1)) {
+			if (performance.now() - settled > 60_000) throw new Error('the key exchange did not finish within 60 s');
+			await sleep(250);
+		}
+		const keysSettledMs = Math.round(performance.now() - settled);
+		// Bots seal each frame once per key: after a loop of the clip under the last join's key, they seal nothing more.
+		progress(`${label}: one loop of the clip (${CLIP_SECONDS} s) before measuring`);
+		await sleep((CLIP_SECONDS + 1) * 1000);
+		const window = await room.measure(Number(values['bot-seconds']), label);
+		const boxes = room.swarm.bots.reduce((sum, { keyTraffic }) => sum + keyTraffic.sent, 0);
+		const unverified = room.swarm.bots.reduce((sum, { keyTraffic }) => sum + keyTraffic.unverified, 0);
+		const failed = room.swarm.bots.filter(({ media }) => media.encryptionError !== undefined).length;
+		if (e2ee && (unverified > 0 || failed > 0)) throw new Error(`${unverified} identities unverified, ${failed} bots could not encrypt`);
+		return { joins: room.joins, keyBoxesPerJoin: Number((boxes / count).toFixed(1)), keysSettledMs, workerCpu: window.workerCpu, botsCpu: window.botsCpu,
+			packetsPerSecond: window.packetsPerSecond, lossPercent: window.lossPercent };
+	} finally {
+		await room.close();
+	}
+}
+
 const server = await startServer();
 const browser = await launchChromium();
 try {
@@ -113,10 +154,14 @@ try {
 		await ana!.context().close();
 	}
 
+	progress(`fifty: ${values.bots} bots in a clear room, then in an encrypted one`);
+	const bots = { clear: await fifty(false), e2ee: await fifty(true) };
+
 	const result = {
 		frames, bytes,
 		cpuPercentOfCore: { clear: Math.round(median(cpu.clear)), e2ee: Math.round(median(cpu.e2ee)), ratio: Number((median(cpu.e2ee) / median(cpu.clear)).toFixed(2)) },
 		firstFrameMs: first,
+		bots: { ...bots, workerCpuRatio: Number((bots.e2ee.workerCpu / bots.clear.workerCpu).toFixed(2)) },
 	};
 	fs.mkdirSync('bench-results', { recursive: true });
 	const file = `bench-results/e2ee-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;

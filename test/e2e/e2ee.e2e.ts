@@ -2,7 +2,8 @@
  * End-to-end encrypted rooms in real Chromium: people holding the full link
  * see, hear and read each other through frames the SFU forwards without
  * being able to open; a wrong key shows "Can't decrypt" and "Not verified"
- * while the others go on; a link without its key, or a browser that cannot
+ * while the others go on; a frame worker that dies is replaced and the seat
+ * taken back with a new identity; a link without its key, or a browser that cannot
  * encrypt frames, gets a clear screen and takes no seat.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
@@ -111,6 +112,29 @@ test('a wrong key opens nothing: that person sees "Can’t decrypt", the others 
 	// Ana and Bo are unaffected.
 	await expectDecoding(ana, 'Bo');
 	await expectDecoding(bo, 'Ana');
+});
+
+test('a frame worker that dies shows "Can’t decrypt", then the page starts encryption afresh and takes its seat back with a new identity', async ({ browser }) => {
+	const { room, link } = await encryptedRoom();
+	const ana = await join(browser, link, 'Ana');
+	const bo = await join(browser, link, 'Bo');
+	await expectDecoding(ana, 'Bo');
+	await expectDecoding(bo, 'Ana');
+	const live = fixture.server.server.liveRooms.get(room.id)!;
+	const identityOfAna = () => live.participants().find(({ name }) => name === 'Ana')?.e2ee?.publicKey;
+	const before = identityOfAna();
+
+	// As a crash would: the worker stops, and tells the page nothing.
+	const worker = ana.workers().find((candidate) => candidate.url().includes('frameWorker'));
+	expect(worker, 'the page runs a frame worker').toBeDefined();
+	await worker!.evaluate(() => (self as unknown as { close(): void }).close());
+	await expect(tileOf(ana, 'Bo').getByText('Can’t decrypt')).toBeVisible({ timeout: 10_000 });
+
+	await expect.poll(identityOfAna, { message: 'Ana is seated again with a new identity', timeout: 20_000 }).not.toBe(before);
+	await expect(tileOf(ana, 'Bo').getByText('Can’t decrypt')).toHaveCount(0, { timeout: 20_000 });
+	await expectDecoding(ana, 'Bo');
+	await expectDecoding(bo, 'Ana');
+	expect(live.participants().filter(({ name }) => name === 'Ana')).toHaveLength(1);
 });
 
 test('a link without its key, or a browser that cannot encrypt frames, gets a clear screen and takes no seat', async ({ browser }) => {

@@ -1,10 +1,13 @@
 /**
  * The bot swarm as the load tool drives it: each bot waits for its turn, and a
  * run stopped while bots are still joining (Ctrl-C) sends no more, while the
- * joins under way finish.
+ * joins under way finish. In an end-to-end encrypted room, bots exchange keys
+ * as browsers do and the SFU forwards only sealed frames of theirs.
  */
 import { describe, expect, it } from 'vitest';
 import { BotSwarm } from '../../tools/loadtest/src/bots/BotSwarm.js';
+import { newRoomSecret } from '../../shared/e2ee/roomSecret.js';
+import { ForwardedFrames } from '../support/forwardedFrames.js';
 import { createRoom } from '../support/server.js';
 import { ownerToken, serverWithCrowd } from '../support/rooms.js';
 
@@ -32,6 +35,37 @@ describe('BotSwarm', () => {
 			expect(swarm.bots.every((bot) => bot.participantId)).toBe(true);
 		} finally {
 			swarm.close();
+		}
+	});
+
+	it('exchanges keys in an encrypted room and sends only sealed frames; without the link\'s key, a bot refuses to join', async () => {
+		const { room } = await createRoom(fixture.server.url, { e2ee: true });
+		const swarm = new BotSwarm();
+		const roomSecret = newRoomSecret();
+		const options = (index: number) => ({ url: fixture.server.url, roomId: room.id, appToken: ownerToken(), name: `Bot ${index + 1}`,
+			speaking: true, grid: { tiles: 2, tileHeight: 180, speakerHeight: 360 }, roomSecret });
+		let recorder: ForwardedFrames | undefined;
+		try {
+			await swarm.join(3, options, { concurrency: 1 });
+			// Each bot holds a key of each other bot's.
+			await expect.poll(() => Math.min(...swarm.bots.map(({ keyTraffic }) => keyTraffic.received)), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+			recorder = await ForwardedFrames.start(fixture.server.url, room.id);
+			// The recorder, seated without an identity, is the one they do not verify.
+			await expect.poll(() => swarm.bots.map(({ keyTraffic }) => keyTraffic.unverified), { timeout: 10_000 }).toEqual([1, 1, 1]);
+			await expect.poll(() => recorder!.counts.video.frames, { timeout: 10_000 }).toBeGreaterThan(100);
+			await expect.poll(() => recorder!.counts.audio.frames, { timeout: 10_000 }).toBeGreaterThan(100);
+			for (const kind of ['audio', 'video'] as const) expect(recorder!.counts[kind].sealed).toBe(recorder!.counts[kind].frames);
+			expect(swarm.bots.every(({ media }) => media.encryptionError === undefined)).toBe(true);
+
+			const keyless = new BotSwarm();
+			try {
+				await expect(keyless.join(1, (index) => ({ ...options(index + 3), roomSecret: undefined }))).rejects.toThrow(/end-to-end encrypted: give the full invite link/);
+			} finally {
+				keyless.close();
+			}
+		} finally {
+			swarm.close();
+			recorder?.close();
 		}
 	});
 });

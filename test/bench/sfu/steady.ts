@@ -4,6 +4,7 @@
  * measurement window of it costs: CPU of the worker(s), of the server's main
  * process and of the bots' own process, packets and bits forwarded, loss.
  */
+import { newRoomSecret } from '../../../shared/e2ee/roomSecret.js';
 import { api, createRoom } from '../../support/server.js';
 import { startServerProcess, type ServerProcess } from '../../support/serverProcess.js';
 import { ownerToken } from '../../support/rooms.js';
@@ -86,8 +87,12 @@ async function measureWindow(seconds: number, totals: () => ReceiveTotals, pids:
 export class OurRoom {
 	private constructor(readonly server: ServerProcess, readonly swarm: BotSwarm, readonly roomId: string, readonly inviteUrl: string) {}
 
-	/** Starts a server with `workers` workers and joins the bots, `concurrency` at a time. */
-	static async start(shape: RoomShape, options: { workers: number; consumerBudget: number; label: string; concurrency?: number }): Promise<OurRoom> {
+	/**
+	 * Starts a server with `workers` workers and joins the bots, `concurrency`
+	 * at a time; with `e2ee`, into an end-to-end encrypted room whose key the
+	 * bots share, exchanging keys and sending sealed frames as browsers do.
+	 */
+	static async start(shape: RoomShape, options: { workers: number; consumerBudget: number; label: string; concurrency?: number; e2ee?: boolean }): Promise<OurRoom> {
 		const server = await startServerProcess({
 			ROOMS_WORKERS: String(options.workers),
 			ROOMS_WORKER_CONSUMER_BUDGET: String(options.consumerBudget),
@@ -95,9 +100,11 @@ export class OurRoom {
 		});
 		const swarm = new BotSwarm();
 		try {
-			const { room, inviteUrl } = await createRoom(server.url, { maxParticipants: 50 });
+			const { room, inviteUrl } = await createRoom(server.url, { maxParticipants: 50, e2ee: options.e2ee ?? false });
+			const roomSecret = options.e2ee ? newRoomSecret() : undefined;
 			await swarm.join(shape.participants, (index) => ({
 				url: server.url, roomId: room.id, appToken: ownerToken(), name: `Bot ${index + 1}`, speaking: isSpeaker(index, shape), grid: shape.grid,
+				...(roomSecret !== undefined && { roomSecret }),
 			}), { concurrency: options.concurrency ?? 4, progress: (joined) => progress(`${options.label}: ${joined}/${shape.participants} joined`) });
 			const ours = new OurRoom(server, swarm, room.id, inviteUrl);
 			const { subscribed, refusals } = await ours.settled(options.label);

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser } from 'playwright-core';
 import { METRIC } from '../../../shared/metricNames.js';
 import { signAppToken } from '../../../shared/appTokens.js';
+import { roomSecretOf } from '../../../shared/links.js';
 import { median, metricSum, scrapeMetrics } from './measure.js';
 import type { ReceiveTotals } from './bots/BotMedia.js';
 import type { Bot } from './bots/Bot.js';
@@ -187,12 +188,14 @@ export class LoadTest {
 		if (!options.app) throw new Error('bots need the owner app\'s credentials: --app, --app-secret and --app-user (or ROOMS_LOADTEST_APP...)');
 		const appToken = signAppToken({ id: options.app.id, secret: options.app.secret }, options.app.userId, options.app.userName, 3600);
 		const roomId = await this.#roomIdOf(origin, appToken);
+		// An end-to-end encrypted room's link carries its key: bots exchange keys and send sealed frames as browsers do.
+		const roomSecret = roomSecretOf(new URL(options.inviteUrl).hash);
 		const results = mine.map((index): ParticipantResult => ({ id: `bots/Bot ${index + 1}`, kind: 'bot', name: `Bot ${index + 1}`, where: 'bots', joined: false, samples: [] }));
 		// A bot counts once it sets out: those a stopped run never sent did not fail, and (like browser
 		// participants never started) are left out of the report.
 		await this.#swarm.join(mine.length, (n) => {
 			this.#botResults.push(results[n]!);
-			return { url: origin, roomId, appToken, name: results[n]!.name, speaking: n < 3, grid: { tiles: 9, tileHeight: 180, speakerHeight: 540 } };
+			return { url: origin, roomId, appToken, name: results[n]!.name, speaking: n < 3, grid: { tiles: 9, tileHeight: 180, speakerHeight: 540 }, ...(roomSecret !== undefined && { roomSecret }) };
 		}, {
 			// The ramp alone sets the pace: like browsers, a slow join does not hold up the next.
 			concurrency: mine.length,

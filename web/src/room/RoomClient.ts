@@ -87,7 +87,10 @@ export class RoomClient {
 		// Closing the tab is leaving: the seat is freed at once, not kept for a reconnect that will not come.
 		window.addEventListener('pagehide', this.#onPageHide);
 		await this.#signaling.connect();
-		if (this.#e2eeSeed) this.#e2ee = await followE2ee(this.#e2eeSeed, this.#signaling, this.store, this.#media, this.interactions);
+		if (this.#e2eeSeed) {
+			this.#e2ee = await followE2ee(this.#e2eeSeed, this.#signaling, this.store, this.#media, this.interactions,
+				(reason) => void this.#restartEncryption(reason));
+		}
 		await this.#join();
 		this.#tokens.start();
 	}
@@ -153,6 +156,23 @@ export class RoomClient {
 			await this.#join();
 		}, () => this.#closed);
 		if (!back && !this.#closed) this.#end(reason);
+	}
+
+	/**
+	 * The frame worker died or broke: frames neither leave nor open. A new
+	 * worker and identity, then the way back as after a media failure: the
+	 * seat is taken back with the new identity, and the others give it keys.
+	 */
+	async #restartEncryption(reason: string): Promise<void> {
+		console.warn(`end-to-end encryption restarts: ${reason}`);
+		if (this.#closed || !this.#e2ee) return;
+		this.#media.reset();
+		try {
+			await this.#e2ee.restart();
+		} catch {
+			return this.#end(CloseReason.MEDIA_FAILURE);
+		}
+		await this.#recover(CloseReason.MEDIA_FAILURE);
 	}
 
 	async #join(): Promise<void> {

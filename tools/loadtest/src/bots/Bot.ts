@@ -4,8 +4,11 @@
  * signals over Socket.IO like the web app (a `BotConnection`): plain SRTP transports, an Opus
  * producer and a three-layer VP8 simulcast producer, and a grid viewer's
  * subscriptions (the first tiles of the grid at thumbnail size, the active
- * speaker larger), told to the server with `view.update`.
+ * speaker larger), told to the server with `view.update`. In an end-to-end
+ * encrypted room it keeps the room's keys as a browser does and sends its
+ * clip sealed.
  */
+import { RoomKeys } from '../../../../shared/e2ee/RoomKeys.js';
 import type { ProducerView } from '../../../../shared/protocol.js';
 import type { RtpCapabilities } from '../../../../shared/schemas.js';
 import { newSrtpParameters } from '../../../../shared/srtp.js';
@@ -27,6 +30,15 @@ export interface BotOptions {
 	speaking: boolean;
 	/** Subscribe as a grid viewer: this many tiles of `tileHeight` pixels, and the active speaker at `speakerHeight`. */
 	grid?: { tiles: number; tileHeight: number; speakerHeight: number };
+	/** An end-to-end encrypted room's secret (the invite link's `#k=`): the bot exchanges keys and sends its clip sealed. */
+	roomSecret?: string;
+}
+
+/** What a bot's end-to-end encryption did: key boxes sent and received, and people whose identity did not check out. */
+export interface KeyTraffic {
+	sent: number;
+	received: number;
+	unverified: number;
 }
 
 /** A layer change the server reported for one of this bot's consumers. */
@@ -73,6 +85,8 @@ export class Bot extends BotConnection {
 	#lastView = '';
 	/** When every wanted subscription was last in place (ms, performance clock). */
 	subscribedAt = 0;
+	readonly keyTraffic: KeyTraffic = { sent: 0, received: 0, unverified: 0 };
+	#keys: RoomKeys | undefined;
 
 	private constructor(options: BotOptions, media: BotMedia, signaling: SignalingClient) {
 		super(signaling, { record: false });
@@ -88,12 +102,38 @@ export class Bot extends BotConnection {
 		const bot = new Bot(options, media, new SignalingClient(options.url, seat.token, { reconnection: false }));
 		bot.participantId = seat.participantId;
 		try {
+			if (options.roomSecret !== undefined) bot.#keys = await bot.#followKeys(options.roomSecret);
 			await bot.#start();
 		} catch (error) {
 			bot.close();
 			throw error;
 		}
 		return bot;
+	}
+
+	/** The keys of an encrypted room, kept as a browser keeps them (shared/e2ee's RoomKeys); media is sealed under this bot's. */
+	async #followKeys(secret: string): Promise<RoomKeys> {
+		const traffic = this.keyTraffic;
+		const keys = await RoomKeys.create(secret, this.participantId, {
+			send: async (to, box) => {
+				traffic.sent++;
+				await this.request('e2ee.send', { to, box });
+			},
+			verified: (_id, verified) => {
+				if (!verified) traffic.unverified++;
+			},
+			ownKey: (key) => this.media.useKey(key),
+			peerKey: () => {
+				traffic.received++;
+			},
+			forget: () => undefined,
+			// Bots do not decrypt what they receive: they only count it.
+		}, { decrypts: false });
+		this.signaling.on('participant.joined', (participant) => void keys.joined(participant).catch(() => undefined));
+		this.signaling.on('participant.updated', (participant) => void keys.seen(participant).catch(() => undefined));
+		this.signaling.on('participant.left', ({ participantId }) => void keys.left(participantId).catch(() => undefined));
+		this.signaling.on('e2ee.message', ({ from, box }) => void keys.received(from, box).catch(() => undefined));
+		return keys;
 	}
 
 	async #start(): Promise<void> {
@@ -107,8 +147,11 @@ export class Bot extends BotConnection {
 		this.signaling.on('consumer.layers', ({ consumerId, spatialLayer }) =>
 			this.layerChanges.push({ at: performance.now(), consumerId, spatialLayer }));
 		await this.signaling.connect();
-		const joined = await this.join({ receive: botRtpCapabilities });
+		const joined = await this.join({ receive: botRtpCapabilities, ...(this.#keys && { e2ee: this.#keys.identity }) });
 		if (joined.status !== 'joined') throw new Error('bot put in the lobby');
+		// Frames in clear would show as noise to every browser there: an encrypted room needs the link's key.
+		if (joined.room.settings.e2ee && !this.#keys) throw new Error('this room is end-to-end encrypted: give the full invite link, with its #k= key');
+		void this.#keys?.seated(joined.room.participants).catch(() => undefined);
 		this.#activeSpeaker ??= joined.room.activeSpeakerId;
 
 		const send = await this.request('transport.create', { direction: 'send', type: 'plain' });
@@ -228,6 +271,7 @@ export class Bot extends BotConnection {
 	}
 
 	override close(): void {
+		this.#keys?.close();
 		clearTimeout(this.#viewTimer);
 		super.close();
 		this.media.close();

@@ -10,7 +10,7 @@
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
-import type { JoinedRoom, JoinResult, ServerToClientEvents } from '../../../../shared/protocol.js';
+import type { E2eeIdentityView, JoinedRoom, JoinResult, ServerToClientEvents } from '../../../../shared/protocol.js';
 import type { RequestName, RequestPayload, ResponseData } from '../../../../shared/requests.js';
 import type { RtpCapabilities } from '../../../../shared/schemas.js';
 import { newSrtpParameters } from '../../../../shared/srtp.js';
@@ -87,11 +87,12 @@ export class BotConnection {
 	/**
 	 * Asks for a seat; with `wait`, a locked or full room puts this participant in the lobby instead of refusing.
 	 * It receives what `receive` (the router's own capabilities: every codec the room offers) unless told otherwise.
+	 * In an end-to-end encrypted room, `e2ee` is this visit's identity (shared/e2ee's RoomKeys).
 	 */
-	async join(options: { wait?: boolean; receive?: (router: RtpCapabilities) => RtpCapabilities } = {}): Promise<JoinResult> {
+	async join(options: { wait?: boolean; receive?: (router: RtpCapabilities) => RtpCapabilities; e2ee?: E2eeIdentityView } = {}): Promise<JoinResult> {
 		const { routerRtpCapabilities } = await this.request('room.capabilities', {});
 		const rtpCapabilities = options.receive ? options.receive(routerRtpCapabilities) : routerRtpCapabilities;
-		const result = await this.request('room.join', { rtpCapabilities, wait: options.wait ?? false });
+		const result = await this.request('room.join', { rtpCapabilities, wait: options.wait ?? false, ...(options.e2ee && { e2ee: options.e2ee }) });
 		if (result.status === 'joined') this.joined = result.room;
 		return result;
 	}

@@ -4,15 +4,19 @@
  * where the SFU listens, answers its key frame requests by skipping to the
  * clip's next key frame, and counts what arrives on its receive socket. RTP
  * headers travel in the clear under SRTP, so receiving never decrypts:
- * packets, bytes and sequence gaps (loss) come from the headers.
+ * packets, bytes and sequence gaps (loss) come from the headers. In an end-to-
+ * end encrypted room it sends the clip sealed under its sender key
+ * (sealedClip.ts), and nothing before it has one.
  */
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { ProtectionProfileAes128CmHmacSha1_80, SrtcpSession } from 'werift-rtp';
+import type { SenderKey } from '../../../../shared/e2ee/senderKey.js';
 import type { SrtpParameters } from '../../../../shared/schemas.js';
 import { type Clip, FRAME_RATE, KEY_FRAME_INTERVAL, OPUS_FRAME_MS, SIMULCAST } from './clip.js';
 import { RtpStream, SrtpProtector, vp8Payloads } from './rtp.js';
+import { SealedClip } from './sealedClip.js';
 
 export const OPUS_PAYLOAD_TYPE = 100;
 export const VP8_PAYLOAD_TYPE = 101;
@@ -80,6 +84,14 @@ export class BotMedia {
 	#feedback: SrtcpSession | undefined;
 	#lastReport = 0;
 	#closed = false;
+	/**
+	 * In an end-to-end encrypted room: the clip under this bot's current key,
+	 * and under the one before, whose frames already sealed go out while the
+	 * new key's are being sealed (receivers keep a few generations).
+	 */
+	#encrypted = false;
+	#sealed: SealedClip | undefined;
+	#previous: SealedClip | undefined;
 
 	private constructor(clip: Clip, send: dgram.Socket, receive: dgram.Socket, srtp: SrtpParameters) {
 		this.#clip = clip;
@@ -137,6 +149,18 @@ export class BotMedia {
 		}
 	}
 
+	/** End-to-end encrypted from now on, under `key` (sealedClip.ts); nothing goes out before the first key. */
+	useKey(key: SenderKey): void {
+		this.#encrypted = true;
+		this.#previous = this.#sealed;
+		this.#sealed = new SealedClip(this.#clip, key);
+	}
+
+	/** Why this bot's frames could not be encrypted, if they could not: it sends nothing then, never frames in clear. */
+	get encryptionError(): string | undefined {
+		return this.#sealed?.error;
+	}
+
 	/** Where the SFU expects this bot's media; both may be the same transport. */
 	sendTo(audio: { ip: string; port: number } | undefined, video: { ip: string; port: number } | undefined): void {
 		this.#audioTarget = audio;
@@ -171,17 +195,23 @@ export class BotMedia {
 		let frameInClip = (index + this.#clipOffset) % clipLength;
 		if (this.#keyFrameWanted) {
 			// Asked for a key frame: skip ahead to the clip's next one (the picture jumps, as a real encoder's would not).
-			this.#keyFrameWanted = false;
 			const skip = (KEY_FRAME_INTERVAL - (frameInClip % KEY_FRAME_INTERVAL)) % KEY_FRAME_INTERVAL;
+			const keyFrame = (frameInClip + skip) % clipLength;
+			// Encrypted, it goes once sealed under the current key: this frame waits (sealing takes well under one).
+			if (this.#encrypted && !this.#sealed?.video(keyFrame)) return;
+			this.#keyFrameWanted = false;
 			this.#clipOffset += skip;
-			frameInClip = (frameInClip + skip) % clipLength;
+			frameInClip = keyFrame;
 		}
 		const timestamp = index * (VIDEO_CLOCK / FRAME_RATE);
 		const { temporalLayer, layerSync } = this.#clip.video[0]![frameInClip]!;
 		if (temporalLayer === 0 && index > 0) this.#tl0PicIdx = (this.#tl0PicIdx + 1) & 0xff;
+		const frames = this.#encrypted
+			? this.#sealed?.video(frameInClip) ?? this.#previous?.video(frameInClip, false)
+			: this.#clip.video.map((layer) => layer[frameInClip]!.data);
+		if (!frames) return;
 		this.video.forEach((stream, layer) => {
-			const frame = this.#clip.video[layer]![frameInClip]!;
-			const payloads = vp8Payloads(frame.data, { pictureId: index & 0x7fff, tl0PicIdx: this.#tl0PicIdx, temporalLayer, layerSync });
+			const payloads = vp8Payloads(frames[layer]!, { pictureId: index & 0x7fff, tl0PicIdx: this.#tl0PicIdx, temporalLayer, layerSync });
 			payloads.forEach((payload, i) => this.#send.send(stream.packet(payload, timestamp, i === payloads.length - 1), target.port, target.ip));
 		});
 	}
@@ -189,7 +219,9 @@ export class BotMedia {
 	#sendAudioFrame(index: number): void {
 		const target = this.#audioTarget;
 		if (!target || !this.audioOn) return;
-		const payload = this.#clip.audio[index % this.#clip.audio.length]!;
+		const packet = index % this.#clip.audio.length;
+		const payload = this.#encrypted ? this.#sealed?.audio(packet) ?? this.#previous?.audio(packet, false) : this.#clip.audio[packet]!;
+		if (!payload) return;
 		this.#send.send(this.audio.packet(payload, index * (AUDIO_CLOCK * OPUS_FRAME_MS / 1000), false, speechLevel(index)), target.port, target.ip);
 	}
 

@@ -39,7 +39,7 @@ export interface Clip {
 	audio: Buffer[];
 }
 
-const CLIP_SECONDS = 4;
+export const CLIP_SECONDS = 4;
 const CACHE_DIR = cacheDir('bots-v1');
 
 /**

@@ -19,8 +19,12 @@ export function participantIdOf(token: string): string {
 	return (JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { pid: string }).pid;
 }
 
+/**
+ * `failed` is told when the frame worker died or broke: every tile shows
+ * "Can't decrypt" until the caller has restarted the session and joined again.
+ */
 export async function followE2ee(seed: { secret: string; participantId: string }, signaling: SignalingClient, store: RoomStateStore,
-	media: MediaSession, interactions: Interactions): Promise<E2eeSession> {
+	media: MediaSession, interactions: Interactions, failed: (reason: string) => void): Promise<E2eeSession> {
 	const { dispatch } = store;
 	const session = await E2eeSession.create(seed.secret, seed.participantId, {
 		send: async (to, box) => {
@@ -29,6 +33,10 @@ export async function followE2ee(seed: { secret: string; participantId: string }
 		verified: (participantId, verified) => dispatch({ type: 'verified', participantId, verified }),
 		keyArrived: (participantId) => media.requestKeyFrames(participantId),
 		decrypting: (participantId, _kind, ok) => dispatch({ type: 'decrypting', participantId, ok }),
+		failed: (reason) => {
+			for (const { id } of store.state.participants) if (id !== store.state.self?.id) dispatch({ type: 'decrypting', participantId: id, ok: false });
+			failed(reason);
+		},
 	});
 	media.protectFrames(session);
 	interactions.sealChatWith(session);

@@ -28,6 +28,10 @@ let own: SenderKey | undefined;
 const chains = new Map<string, KeyChain>();
 
 scope.onmessage = ({ data }) => {
+	if (data.type === 'ping') {
+		scope.postMessage({ type: 'pong' });
+		return;
+	}
 	if (data.type === 'forget') {
 		chains.delete(data.participantId);
 		return;
@@ -67,42 +71,58 @@ class Decrypting {
 	}
 }
 
-function sending(kind: FrameKind): TransformStream<EncodedFrame, EncodedFrame> {
+type FrameStep = (frame: EncodedFrame, controller: TransformStreamDefaultController<EncodedFrame>) => Promise<void>;
+
+/**
+ * A transform whose step threw has stopped its frames for good (the stream
+ * errors): the page is told, starts the encryption afresh and joins again.
+ */
+function guarded(name: string, step: FrameStep): TransformStream<EncodedFrame, EncodedFrame> {
 	return new TransformStream({
 		async transform(frame, controller) {
-			// No key yet: nothing leaves in clear.
-			if (!own) return;
-			frame.data = (await encryptFrame(new Uint8Array(frame.data), kind, own)).buffer;
-			controller.enqueue(frame);
+			try {
+				await step(frame, controller);
+			} catch (error) {
+				scope.postMessage({ type: 'failed', reason: `${name}: ${String(error)}` });
+				throw error;
+			}
 		},
+	});
+}
+
+function sending(kind: FrameKind): TransformStream<EncodedFrame, EncodedFrame> {
+	return guarded(`sending ${kind}`, async (frame, controller) => {
+		// No key yet: nothing leaves in clear.
+		if (!own) return;
+		frame.data = (await encryptFrame(new Uint8Array(frame.data), kind, own)).buffer;
+		controller.enqueue(frame);
 	});
 }
 
 function receiving(kind: FrameKind, participantId: string): TransformStream<EncodedFrame, EncodedFrame> {
 	const decrypting = new Decrypting(participantId, kind);
-	return new TransformStream({
-		async transform(frame, controller) {
-			const data = new Uint8Array(frame.data);
-			if (data.length === 0) {
-				controller.enqueue(frame);
-				return;
-			}
-			const chain = chains.get(participantId);
-			const generation = frameGeneration(data);
-			const key = chain && generation !== undefined ? await chain.candidate(generation) : undefined;
-			const opened = await decryptFrame(data, kind, () => key);
-			decrypting.opened(opened.ok);
-			if (!opened.ok) return;
-			// A key derived forward that opened a frame is kept (KeyChain).
-			if (key) chain!.add(key);
-			frame.data = opened.frame.buffer;
+	return guarded(`receiving ${kind} of ${participantId}`, async (frame, controller) => {
+		const data = new Uint8Array(frame.data);
+		if (data.length === 0) {
 			controller.enqueue(frame);
-		},
+			return;
+		}
+		const chain = chains.get(participantId);
+		const generation = frameGeneration(data);
+		const key = chain && generation !== undefined ? await chain.candidate(generation) : undefined;
+		const opened = await decryptFrame(data, kind, () => key);
+		decrypting.opened(opened.ok);
+		if (!opened.ok) return;
+		// A key derived forward that opened a frame is kept (KeyChain).
+		if (key) chain!.add(key);
+		frame.data = opened.frame.buffer;
+		controller.enqueue(frame);
 	});
 }
 
 scope.onrtctransform = ({ transformer }) => {
 	const { side, kind, participantId } = transformer.options;
 	const stream = side === 'send' ? sending(kind) : receiving(kind, participantId ?? '');
-	void transformer.readable.pipeThrough(stream).pipeTo(transformer.writable);
+	// Ends quietly when its sender or receiver goes; a frame that threw was reported by `guarded`.
+	void transformer.readable.pipeThrough(stream).pipeTo(transformer.writable).catch(() => undefined);
 };

@@ -7,11 +7,16 @@ export type ToFrameWorker =
 	/** A key of someone else's, to decrypt what they send. */
 	| { type: 'key'; participantId: string; key: Uint8Array }
 	/** They left: their keys go. */
-	| { type: 'forget'; participantId: string };
+	| { type: 'forget'; participantId: string }
+	/** Are you there? (answered with a pong; a worker that stops answering has died). */
+	| { type: 'ping' };
 
 export type FromFrameWorker =
 	/** Whether someone's frames of one kind open now; told when that changes (after a second of failures, at once on success). */
-	{ type: 'decrypting'; participantId: string; kind: FrameKind; ok: boolean };
+	| { type: 'decrypting'; participantId: string; kind: FrameKind; ok: boolean }
+	| { type: 'pong' }
+	/** A transform broke: its frames no longer pass. */
+	| { type: 'failed'; reason: string };
 
 /** What each transform is told when it is attached (RTCRtpScriptTransform's options). */
 export interface FrameTransformOptions {
