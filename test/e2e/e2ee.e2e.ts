@@ -10,6 +10,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { newRoomSecret } from '../../shared/e2ee/roomSecret.js';
 import { withRoomSecret } from '../../shared/links.js';
 import { e2eServer, inbound, join } from '../support/browser.js';
+import { BotSwarm } from '../../tools/loadtest/src/bots/BotSwarm.js';
 import { ForwardedFrames } from '../support/forwardedFrames.js';
 import { ownerToken } from '../support/rooms.js';
 import { createRoom } from '../support/server.js';
@@ -135,6 +136,21 @@ test('a frame worker that dies shows "Can’t decrypt", then the page starts enc
 	await expectDecoding(ana, 'Bo');
 	await expectDecoding(bo, 'Ana');
 	expect(live.participants().filter(({ name }) => name === 'Ana')).toHaveLength(1);
+});
+
+test('a load-test bot with the link\'s key sends frames that Chromium opens and decodes', async ({ browser }) => {
+	const { room, link, secret } = await encryptedRoom();
+	const ana = await join(browser, link, 'Ana');
+	const swarm = new BotSwarm();
+	try {
+		await swarm.join(1, () => ({ url: fixture.server.url, roomId: room.id, appToken: ownerToken(), name: 'Bot', speaking: true,
+			grid: { tiles: 1, tileHeight: 180, speakerHeight: 360 }, roomSecret: secret }));
+		await expectDecoding(ana, 'Bot');
+		await expect(tileOf(ana, 'Bot').getByText('Not verified')).toHaveCount(0);
+		await expect.poll(() => swarm.bots[0]!.keyTraffic.received, { message: 'the bot opened Ana\'s key' }).toBe(1);
+	} finally {
+		swarm.close();
+	}
 });
 
 test('a link without its key, or a browser that cannot encrypt frames, gets a clear screen and takes no seat', async ({ browser }) => {
