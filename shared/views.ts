@@ -196,9 +196,14 @@ export interface InviteView {
 	e2ee: boolean;
 }
 
-/** The join page's view for one browser: the invite, and whether a host removed this browser from the room. */
+/**
+ * The join page's view for one browser: the invite, and whether a host
+ * removed this browser from the room or turned down its request to join, so
+ * the page says so before any button.
+ */
 export interface InviteStatus extends InviteView {
 	removed: boolean;
+	denied: boolean;
 }
 
 /** A room as its owner app sees it: its settings, and who owns it and when. */

@@ -130,11 +130,12 @@ export class Invitations {
 		return this.#inviteView(record);
 	}
 
-	/** The invite, and whether a host removed the browser holding `guestKey`, so the join page can say so before Join. */
+	/** The invite, and whether a host removed or turned away the browser holding `guestKey`, so the join page can say so before Join. */
 	async inviteStatus(code: string, guestKey: string): Promise<InviteStatus> {
 		const record = await this.#recordByCode(code);
 		if (isExpired(record)) throw Errors.inviteExpired();
-		return { ...this.#inviteView(record), removed: (await this.liveRooms.door(record, { gk: hashSecret(guestKey) })) === 'removed' };
+		const door = await this.liveRooms.door(record, { gk: hashSecret(guestKey) });
+		return { ...this.#inviteView(record), removed: door === 'removed', denied: door === 'denied' };
 	}
 
 	#inviteView(record: RoomRecord): InviteView {

@@ -33,6 +33,11 @@ test('lock, then a knock admitted and another denied', async ({ browser }) => {
 	await expect(host.getByRole('region', { name: /Waiting to join/ })).toHaveCount(0);
 	await expect(host.getByRole('button', { name: 'Admit Cy' })).toHaveCount(0);
 	await expect(host.locator('figure.tile', { hasText: 'Cy' })).toHaveCount(0);
+
+	// Cy's browser opening the link again is told at once, as a removed person is: no "Ask to join" that would fail.
+	await cy.goto(inviteUrl);
+	await status(cy, 'A host turned down your request to join this room.');
+	await expect(cy.getByRole('button', { name: /Ask to join|Join room/ })).toHaveCount(0);
 });
 
 test('a removal sticks: the room locks, and the same browser cannot come back after an unlock', async ({ browser }) => {

@@ -139,6 +139,28 @@ test('the landing page creates a room and makes its creator the host', async ({ 
 	await expect(page.locator('figure.tile', { hasText: 'Wren (you)' })).toContainText('Host');
 });
 
+test('a reload of "Your room is ready" keeps the room and its host: the screen comes back, and the invite link opens it as its host', async ({ page }) => {
+	await page.goto(fixture.server.url);
+	await page.getByLabel('Your name').fill('Wren');
+	await page.getByRole('button', { name: 'Create a room' }).click();
+	const inviteLink = page.getByRole('textbox', { name: 'Invite link' });
+	await expect(inviteLink).toHaveValue(/\/r\/[a-z0-9]{12}$/);
+	const inviteUrl = await inviteLink.inputValue();
+	// The host link is there too, for another device, with what it grants.
+	await expect(page.getByRole('textbox', { name: 'Host link' })).toHaveValue(/\/r\/[a-z0-9]{12}#host=/);
+	await expect(page.getByText(/Opens this room as its host/)).toBeVisible();
+
+	await page.reload();
+	await expect(page.getByRole('heading', { name: 'Your room is ready' })).toBeVisible();
+	await expect(inviteLink).toHaveValue(inviteUrl);
+
+	// Even through the plain invite link (as from the chat), the creator comes in as the host, not as a guest waiting for one.
+	await page.goto(inviteUrl);
+	await expect(page.getByText('You are joining as the host.')).toBeVisible();
+	await page.getByRole('button', { name: 'Join room' }).click();
+	await expect(page.locator('figure.tile', { hasText: 'Wren (you)' })).toContainText('Host');
+});
+
 test('the controls fit a phone-sized screen, in the browser\'s language (French)', async ({ browser }) => {
 	const { inviteUrl } = await createRoom(fixture.server.url);
 	const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'fr-FR' });

@@ -91,7 +91,11 @@ describe('denied at the door', () => {
 		expect(sameBrowser).toMatchObject({ status: 403, body: { error: { code: 'DENIED' } } });
 		expect((await patch(room.id, { locked: false })).status).toBe(200);
 		expect((await api(fixture.server.url, 'POST', `/api/v1/invites/${room.code}/join`, { body: { name: 'Mal 3', guestKey: 'mal-browser-key-0123456789' } })).status).toBe(403);
+		// The join page learns it before offering to ask again.
+		const status = (guestKey: string) => api(fixture.server.url, 'POST', `/api/v1/invites/${room.code}/status`, { body: { guestKey } });
+		expect((await status('mal-browser-key-0123456789')).body).toMatchObject({ denied: true, removed: false });
 		// Nobody else is affected.
+		expect((await status('bo-browser-key-0123456789')).body).toMatchObject({ denied: false, removed: false });
 		await crowd.seat(room.code, 'Bo', { guestKey: 'bo-browser-key-0123456789' });
 	});
 });

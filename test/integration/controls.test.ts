@@ -84,7 +84,7 @@ describe('removal', () => {
 		expect(fresh.body.error.code).toBe('REMOVED');
 		// The join page learns it before anyone clicks Join; other browsers are not affected.
 		const status = (guestKey: unknown) => api(fixture.server.url, 'POST', `/api/v1/invites/${room.code}/status`, { body: { guestKey } });
-		expect((await status('bo-browser-key-0123456789')).body).toMatchObject({ code: room.code, removed: true });
+		expect((await status('bo-browser-key-0123456789')).body).toMatchObject({ code: room.code, removed: true, denied: false });
 		expect((await status('cy-browser-key-0123456789')).body).toMatchObject({ code: room.code, removed: false });
 		expect((await status('short')).status).toBe(400);
 

@@ -144,6 +144,7 @@ export function JoinPage({ code }: { code: string }) {
 	if (!invite) return <main className="page notice"><p aria-busy="true">{t('join.loading')}</p></main>;
 	// Told before anything else: a removal lasts for the room's life.
 	if (invite.removed) return <ErrorScreen code="REMOVED" title={roomTitle(invite)} />;
+	if (invite.denied) return <ErrorScreen code="DENIED" title={roomTitle(invite)} />;
 	// An encrypted room is joined encrypted or not at all: never in clear.
 	const e2eeRefusal = invite.e2ee ? e2eeRefusalOf(storedRoomSecret(code)) : undefined;
 	if (e2eeRefusal) return <ErrorScreen code={e2eeRefusal} title={roomTitle(invite)} />;

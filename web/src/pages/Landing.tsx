@@ -3,6 +3,7 @@ import { newRoomSecret } from '../../../shared/e2ee/roomSecret.js';
 import { withRoomSecret } from '../../../shared/links.js';
 import { INVITE_CODE_ALPHABET, LIMITS } from '../../../shared/limits.js';
 import { ApiError, api } from '../api.js';
+import { rememberHostLink } from '../hostCredentials.js';
 import { LanguageSwitcher, useI18n } from '../ui/I18n.js';
 import { ShareLink } from '../ui/ShareLink.js';
 import { NAME_STORAGE_KEY } from './JoinPage.js';
@@ -14,6 +15,24 @@ export function inviteCodeFrom(input: string): string | undefined {
 	return CODE.exec(input.trim())?.[1];
 }
 
+interface CreatedRoom {
+	inviteUrl: string;
+	hostUrl: string;
+	room: { title: string; defaultTitleOf?: string };
+}
+
+/** The ready screen of a room this tab just created, until its creator goes in. */
+const READY_STORAGE_KEY = 'rooms.landing.ready';
+
+function readyRoom(): CreatedRoom | undefined {
+	try {
+		const stored = JSON.parse(sessionStorage.getItem(READY_STORAGE_KEY) ?? 'null') as CreatedRoom | null;
+		return stored?.inviteUrl && stored.hostUrl && stored.room ? stored : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 export function Landing() {
 	const { t, roomTitle } = useI18n();
 	const [link, setLink] = useState('');
@@ -22,8 +41,8 @@ export function Landing() {
 	const [createError, setCreateError] = useState<string>();
 	const [creating, setCreating] = useState(false);
 	const [e2ee, setE2ee] = useState(false);
-	/** The room just created: its link to share before going in. */
-	const [created, setCreated] = useState<{ inviteUrl: string; hostUrl: string; room: { title: string; defaultTitleOf?: string } }>();
+	/** The room just created: its link to share before going in (kept for this tab, so a reload shows it again). */
+	const [created, setCreated] = useState<CreatedRoom | undefined>(readyRoom);
 
 	const open = (event: FormEvent) => {
 		event.preventDefault();
@@ -43,7 +62,11 @@ export function Landing() {
 			const { inviteUrl, hostUrl, room } = await api.createWebRoom(name.trim(), e2ee);
 			// An encrypted room's key is made here and goes only into the links: the server never sees it.
 			const secret = e2ee ? newRoomSecret() : undefined;
-			setCreated({ inviteUrl: withRoomSecret(inviteUrl, secret), hostUrl: withRoomSecret(hostUrl, secret), room });
+			const ready = { inviteUrl: withRoomSecret(inviteUrl, secret), hostUrl: withRoomSecret(hostUrl, secret), room };
+			// The host key is kept the moment the room exists: a reload, or the invite link, still opens it as its host.
+			rememberHostLink(hostUrl);
+			sessionStorage.setItem(READY_STORAGE_KEY, JSON.stringify(ready));
+			setCreated(ready);
 		} catch (error) {
 			setCreateError(error instanceof ApiError ? error.message : String(error));
 			setCreating(false);
@@ -61,7 +84,19 @@ export function Landing() {
 					<h2>{title}</h2>
 					<ShareLink url={created.inviteUrl} title={title} />
 				</section>
-				<button type="submit" onClick={() => window.location.assign(`${target.pathname}${target.hash}`)}>{t('landing.ready.join')}</button>
+				<section className="card host-link" aria-label={t('landing.ready.hostLink')}>
+					<ShareLink url={created.hostUrl} title={title} label={t('landing.ready.hostLink')} shareSheet={false} />
+					<p className="hint">{t('landing.ready.hostLinkHint')}</p>
+				</section>
+				<button type="submit" onClick={() => {
+					sessionStorage.removeItem(READY_STORAGE_KEY);
+					window.location.assign(`${target.pathname}${target.hash}`);
+				}}>{t('landing.ready.join')}</button>
+				<button type="button" className="link-button" onClick={() => {
+					sessionStorage.removeItem(READY_STORAGE_KEY);
+					setCreated(undefined);
+					setCreating(false);
+				}}>{t('landing.ready.another')}</button>
 			</main>
 		);
 	}

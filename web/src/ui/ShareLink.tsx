@@ -8,10 +8,11 @@ import { copyText } from './clipboard.js';
 import { useI18n } from './I18n.js';
 import { LinkBox } from './LinkBox.js';
 
-export function ShareLink({ url, title }: { url: string; title: string }) {
+/** `label` names the link (the invite link by default); `shareSheet: false` offers Copy only (a host link is not for a chat). */
+export function ShareLink({ url, title, label, shareSheet = true }: { url: string; title: string; label?: string; shareSheet?: boolean }) {
 	const { t } = useI18n();
 	const [copy, setCopy] = useState<'copied' | 'manual' | null>(null);
-	const canShare = typeof navigator.share === 'function';
+	const canShare = shareSheet && typeof navigator.share === 'function';
 	const copyLink = async () => setCopy((await copyText(url)) ? 'copied' : 'manual');
 	const share = () => {
 		// Dismissing the share sheet rejects; nothing to report.
@@ -19,7 +20,7 @@ export function ShareLink({ url, title }: { url: string; title: string }) {
 	};
 	return (
 		<div className="share-link">
-			<LinkBox label={t('room.inviteLink')} value={url} hint={copy === 'manual' ? t('room.copyManually') : undefined} focus={copy === 'manual'} />
+			<LinkBox label={label ?? t('room.inviteLink')} value={url} hint={copy === 'manual' ? t('room.copyManually') : undefined} focus={copy === 'manual'} />
 			<div className="share-actions">
 				<button type="button" onClick={() => void copyLink()}>{t('control.copyLink')}</button>
 				{canShare && <button type="button" onClick={share}>{t('share.button')}</button>}

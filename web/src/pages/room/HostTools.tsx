@@ -28,8 +28,9 @@ export function LobbyRequests({ client, entries }: { client: RoomClient; entries
 				{entries.map((entry) => (
 					<li key={entry.id}>
 						<span>{t(`lobby.${entry.reason}`, { name: entry.name })}{entry.appName && <span className="badge">{t('room.verified', { app: entry.appName })}</span>}</span>
-						<button type="button" onClick={() => void client.host.admit(entry.id)}>{t('lobby.admit', { name: entry.name })}</button>
-						<button type="button" className="danger" onClick={() => void client.host.deny(entry.id)}>{t('lobby.deny', { name: entry.name })}</button>
+						{/* Letting people in is what a host does most: Admit leads; Deny is plain, not a red alarm. */}
+						<button type="button" className="primary" onClick={() => void client.host.admit(entry.id)}>{t('lobby.admit', { name: entry.name })}</button>
+						<button type="button" onClick={() => void client.host.deny(entry.id)}>{t('lobby.deny', { name: entry.name })}</button>
 					</li>
 				))}
 			</ul>
