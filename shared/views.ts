@@ -106,6 +106,8 @@ export interface RoomSettingsView {
 	expiresAt: string | null;
 	/** End-to-end encrypted (set at creation only): media and chat are opened only by people holding the full link. */
 	e2ee: boolean;
+	/** Made by an app, whose users can sign in through it; false for a room made on the landing page ("signed in only" means nothing there). */
+	fromApp: boolean;
 }
 
 /** Why someone waits in the lobby: for the host to arrive, for a host to let them in, or for a seat. */

@@ -32,6 +32,9 @@ export function appIdOf(identity: string): string {
 	return identity.slice(0, identity.indexOf(':'));
 }
 
+/** The app id of the owners of rooms made on the landing page: no app, so nobody signs in through one for them. */
+export const WEB_APP_ID = 'web';
+
 export function verifyAppToken(token: string, apps: AppRegistry, use: AppTokenUse): AppUser {
 	const unverified = jwt.decode(token, { json: true });
 	const app = typeof unverified?.iss === 'string' ? apps.get(unverified.iss) : undefined;

@@ -1,6 +1,7 @@
 /** How a room record is shown: to people in the room (settings) and to its owner app (the whole room). */
 import type { JoinedRoom, RoomSettingsView, RoomView } from '../../shared/protocol.js';
 import { defaultTitleOf } from '../../shared/titles.js';
+import { appIdOf, WEB_APP_ID } from '../auth/appTokens.js';
 import type { RoomRecord } from '../store/RoomStore.js';
 import type { Lobby } from './Lobby.js';
 import type { Participant } from './Participant.js';
@@ -18,6 +19,7 @@ export function settingsView(record: RoomRecord): RoomSettingsView {
 		autoLockOnRemove: record.autoLockOnRemove,
 		expiresAt: record.expiresAt,
 		e2ee: record.e2ee,
+		fromApp: appIdOf(record.ownerIdentity) !== WEB_APP_ID,
 	};
 }
 

@@ -11,7 +11,7 @@ import type { InviteStatus, InviteView, JoinResponse, OwnerParticipantView, Room
 import type { CreateRoomBody, JoinBody, TokenRole } from '../../shared/schemas.js';
 import { defaultTitle, defaultTitleOf } from '../../shared/titles.js';
 import type { AppRegistry } from '../apps/AppRegistry.js';
-import { type AppUser, verifyAppToken } from '../auth/appTokens.js';
+import { type AppUser, verifyAppToken, WEB_APP_ID } from '../auth/appTokens.js';
 import type { ParticipantTokens } from '../auth/participantTokens.js';
 import { hashSecret, matchesHash, newHostKey } from '../auth/secrets.js';
 import { Errors } from '../errors.js';
@@ -95,7 +95,7 @@ export class Invitations {
 	 * Each has a new owner, so the quota is the address's (ROOMS_WEB_ROOMS_PER_HOUR, at the edge).
 	 */
 	createWebRoom(name: string, settings: Pick<CreateRoomBody, 'title' | 'e2ee'>): Promise<CreatedRoom> {
-		const owner = { identity: `web:${nanoid()}`, name };
+		const owner = { identity: `${WEB_APP_ID}:${nanoid()}`, name };
 		return this.#create(owner, settings);
 	}
 

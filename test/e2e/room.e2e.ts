@@ -149,6 +149,7 @@ test('a reload of "Your room is ready" keeps the room and its host: the screen c
 	// The host link is there too, for another device, with what it grants.
 	await expect(page.getByRole('textbox', { name: 'Host link' })).toHaveValue(/\/r\/[a-z0-9]{12}#host=/);
 	await expect(page.getByText(/Opens this room as its host/)).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Copy host link' })).toBeVisible();
 
 	await page.reload();
 	await expect(page.getByRole('heading', { name: 'Your room is ready' })).toBeVisible();

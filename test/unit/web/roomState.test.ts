@@ -14,7 +14,7 @@ function joinedState(focus: Partial<Pick<JoinedRoom, 'activeSpeakerId' | 'speaki
 			producers: [{ id: 'pa', participantId: 'a', kind: 'audio', source: 'mic', paused: true }],
 			settings: {
 				code: 'ABCDEFGHJK', title: 'Standup', audience: 'link', maxParticipants: 50,
-				locked: false, waitForHost: false, autoLockOnRemove: true, expiresAt: null, e2ee: false,
+				locked: false, waitForHost: false, autoLockOnRemove: true, expiresAt: null, e2ee: false, fromApp: true,
 			},
 			lobby: [],
 			hands: [],

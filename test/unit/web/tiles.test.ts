@@ -3,7 +3,7 @@ import { initialRoomState, roomReducer, type RoomAction, type RoomState } from '
 import { buildTiles, type TileLabels } from '../../../web/src/room/tiles.js';
 
 const person = (id: string, name: string, role: 'host' | 'cohost' | 'guest' = 'guest') => ({ id, name, role, joinedAt: '2026-01-01T00:00:00.000Z' });
-const settings = { code: 'ABCDEFGHJK', title: 'Standup', audience: 'link' as const, maxParticipants: 50, locked: false, waitForHost: false, autoLockOnRemove: true, expiresAt: null, e2ee: false };
+const settings = { code: 'ABCDEFGHJK', title: 'Standup', audience: 'link' as const, maxParticipants: 50, locked: false, waitForHost: false, autoLockOnRemove: true, expiresAt: null, e2ee: false, fromApp: true };
 const labels: TileLabels = { you: (name) => `${name} (you)`, badge: (p) => (p.role === 'guest' ? undefined : p.role) };
 // Stands in for a MediaStreamTrack: tile building only passes tracks along.
 const track = (label: string) => ({ label }) as unknown as MediaStreamTrack;

@@ -151,6 +151,7 @@ export const en = {
 	'landing.ready.hint': 'Share the link in your chat, then go in.',
 	'landing.ready.join': 'Go to the room',
 	'landing.ready.hostLink': 'Host link',
+	'landing.ready.copyHostLink': 'Copy host link',
 	'landing.ready.hostLinkHint': 'Opens this room as its host, with the right to admit, remove and end, on another device too. Keep it to yourself: do not post it in the chat.',
 	'landing.ready.another': 'Create another room',
 	'wait.selfView': 'Your camera',

@@ -153,6 +153,7 @@ export const fr: Catalog = {
 	'landing.ready.hint': 'Partagez le lien dans votre discussion, puis entrez.',
 	'landing.ready.join': 'Aller au salon',
 	'landing.ready.hostLink': 'Lien d’hôte',
+	'landing.ready.copyHostLink': 'Copier le lien d’hôte',
 	'landing.ready.hostLinkHint': 'Ouvre ce salon en tant qu’hôte, avec le droit d’admettre, de retirer et de terminer, y compris sur un autre appareil. Gardez-le pour vous : ne le publiez pas dans la discussion.',
 	'landing.ready.another': 'Créer un autre salon',
 	'wait.selfView': 'Votre caméra',

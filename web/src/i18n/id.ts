@@ -153,6 +153,7 @@ export const id: Catalog = {
 	'landing.ready.hint': 'Bagikan tautan di obrolan Anda, lalu masuk.',
 	'landing.ready.join': 'Masuk ke ruang',
 	'landing.ready.hostLink': 'Tautan host',
+	'landing.ready.copyHostLink': 'Salin tautan host',
 	'landing.ready.hostLinkHint': 'Membuka ruang ini sebagai host, dengan hak mengizinkan masuk, mengeluarkan, dan mengakhiri, juga di perangkat lain. Simpan untuk Anda sendiri: jangan kirim ke obrolan.',
 	'landing.ready.another': 'Buat ruang lain',
 	'wait.selfView': 'Kamera Anda',

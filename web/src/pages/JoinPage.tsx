@@ -20,6 +20,7 @@ import type { InRoom } from './InRoom.js';
 const loadRoom = () => Promise.all([import('../room/RoomClient.js'), import('./InRoom.js')])
 	.then(([client, page]) => ({ RoomClient: client.RoomClient, InRoom: page.InRoom }));
 import { usePreview } from './usePreview.js';
+import { Switch } from '../ui/Switch.js';
 
 export const NAME_STORAGE_KEY = 'rooms.name';
 const GUEST_KEY_STORAGE_KEY = 'rooms.guestKey';
@@ -224,10 +225,7 @@ function DevicePicker(props: DevicePickerProps) {
 					{props.devices.map((device, i) => <option key={device.deviceId} value={device.deviceId}>{device.label || `${props.label} ${i + 1}`}</option>)}
 				</select>
 			</label>
-			<label className="toggle">
-				<input type="checkbox" checked={props.on} disabled={!props.available} onChange={(e) => props.onToggle(e.target.checked)} />
-				<span>{props.toggleLabel}</span>
-			</label>
+			<Switch label={props.toggleLabel} checked={props.on} disabled={!props.available} onChange={props.onToggle} />
 		</>
 	);
 }

@@ -7,6 +7,7 @@ import { rememberHostLink } from '../hostCredentials.js';
 import { LanguageSwitcher, useI18n } from '../ui/I18n.js';
 import { ShareLink } from '../ui/ShareLink.js';
 import { NAME_STORAGE_KEY } from './JoinPage.js';
+import { Switch } from '../ui/Switch.js';
 
 const CODE = new RegExp(`(?:^|/r/)([${INVITE_CODE_ALPHABET}]{${LIMITS.inviteCodeLength}})(?:[/?#]|$)`);
 
@@ -85,7 +86,7 @@ export function Landing() {
 					<ShareLink url={created.inviteUrl} title={title} />
 				</section>
 				<section className="card host-link" aria-label={t('landing.ready.hostLink')}>
-					<ShareLink url={created.hostUrl} title={title} label={t('landing.ready.hostLink')} shareSheet={false} />
+					<ShareLink url={created.hostUrl} title={title} label={t('landing.ready.hostLink')} copyLabel={t('landing.ready.copyHostLink')} shareSheet={false} />
 					<p className="hint">{t('landing.ready.hostLinkHint')}</p>
 				</section>
 				<button type="submit" onClick={() => {
@@ -115,10 +116,7 @@ export function Landing() {
 				<h2>{t('landing.create.heading')}</h2>
 				<label htmlFor="host-name">{t('landing.create.name')}</label>
 				<input id="host-name" value={name} maxLength={LIMITS.nameMaxLength} required onChange={(e) => setName(e.target.value)} />
-				<label className="toggle">
-					<input type="checkbox" checked={e2ee} onChange={(e) => setE2ee(e.target.checked)} />
-					<span>{t('landing.create.e2ee')}</span>
-				</label>
+				<Switch label={t('landing.create.e2ee')} checked={e2ee} onChange={setE2ee} />
 				{createError && <p role="alert" className="error">{t('error.generic', { message: createError })}</p>}
 				<button type="submit" disabled={creating || name.trim() === ''}>{t('landing.create.button')}</button>
 			</form>

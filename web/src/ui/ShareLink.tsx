@@ -8,8 +8,11 @@ import { copyText } from './clipboard.js';
 import { useI18n } from './I18n.js';
 import { LinkBox } from './LinkBox.js';
 
-/** `label` names the link (the invite link by default); `shareSheet: false` offers Copy only (a host link is not for a chat). */
-export function ShareLink({ url, title, label, shareSheet = true }: { url: string; title: string; label?: string; shareSheet?: boolean }) {
+/**
+ * `label` names the link and `copyLabel` its Copy button (the invite link's by
+ * default); `shareSheet: false` offers Copy only (a host link is not for a chat).
+ */
+export function ShareLink({ url, title, label, copyLabel, shareSheet = true }: { url: string; title: string; label?: string; copyLabel?: string; shareSheet?: boolean }) {
 	const { t } = useI18n();
 	const [copy, setCopy] = useState<'copied' | 'manual' | null>(null);
 	const canShare = shareSheet && typeof navigator.share === 'function';
@@ -22,7 +25,7 @@ export function ShareLink({ url, title, label, shareSheet = true }: { url: strin
 		<div className="share-link">
 			<LinkBox label={label ?? t('room.inviteLink')} value={url} hint={copy === 'manual' ? t('room.copyManually') : undefined} focus={copy === 'manual'} />
 			<div className="share-actions">
-				<button type="button" onClick={() => void copyLink()}>{t('control.copyLink')}</button>
+				<button type="button" onClick={() => void copyLink()}>{copyLabel ?? t('control.copyLink')}</button>
 				{canShare && <button type="button" onClick={share}>{t('share.button')}</button>}
 			</div>
 			<p role="status" className="hint">{copy === 'copied' ? t('room.linkCopied') : ''}</p>

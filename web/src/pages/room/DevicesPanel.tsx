@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { RoomClient } from '../../room/RoomClient.js';
 import type { RoomState } from '../../room/roomState.js';
 import { useI18n } from '../../ui/I18n.js';
+import { Switch } from '../../ui/Switch.js';
 
 function useDevices(): MediaDeviceInfo[] {
 	const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
@@ -72,17 +73,11 @@ export function DevicesPanel({ client, state, onClose }: { client: RoomClient; s
 				<DeviceSelect label={t('devices.speaker')} devices={ofKind('audiooutput')} selected={local.speakerId ?? 'default'}
 					onSelect={(id) => client.local.setSpeaker(id)} />
 			)}
-			<label className="switch">
-				<input type="checkbox" checked={local.noiseSuppression !== 'off'} disabled={!local.micTrack}
-					onChange={(event) => void client.local.setNoiseSuppression(event.target.checked)} />
-				<span>{t('devices.noiseSuppression')}</span>
-			</label>
+			<Switch label={t('devices.noiseSuppression')} checked={local.noiseSuppression !== 'off'} disabled={!local.micTrack}
+				onChange={(on) => void client.local.setNoiseSuppression(on)} />
 			{local.noiseSuppression === 'browser' && <p className="hint">{t('devices.noiseBrowser')}</p>}
-			<label className="switch">
-				<input type="checkbox" checked={local.backgroundBlur} disabled={!local.cameraTrack || local.blurUnavailable}
-					onChange={(event) => void client.local.setBackgroundBlur(event.target.checked)} />
-				<span>{t('devices.blur')}</span>
-			</label>
+			<Switch label={t('devices.blur')} checked={local.backgroundBlur} disabled={!local.cameraTrack || local.blurUnavailable}
+				onChange={(on) => void client.local.setBackgroundBlur(on)} />
 			{local.blurUnavailable && <p className="hint">{t('devices.blurUnavailable')}</p>}
 		</aside>
 	);

@@ -16,6 +16,7 @@ import type { RoomState } from '../../room/roomState.js';
 import { copyText } from '../../ui/clipboard.js';
 import { useI18n } from '../../ui/I18n.js';
 import { LinkBox } from '../../ui/LinkBox.js';
+import { Switch } from '../../ui/Switch.js';
 
 /** People at the door, with admit and deny for each. Shown whenever someone waits. */
 export function LobbyRequests({ client, entries }: { client: RoomClient; entries: LobbyEntryView[] }) {
@@ -101,12 +102,11 @@ export function RoomSettingsPanel({ client, state, onClose }: { client: RoomClie
 	return (
 		<aside className="panel" aria-label={t('control.hostTools')}>
 			<header><h2>{t('control.hostTools')}</h2><button type="button" onClick={onClose}>{t('host.close')}</button></header>
-			<label className="toggle"><input type="checkbox" checked={settings.audience === 'signed-in'}
-				onChange={(e) => toggle({ audience: e.target.checked ? 'signed-in' : 'link' })} /><span>{t('host.signedInOnly')}</span></label>
-			<label className="toggle"><input type="checkbox" checked={settings.waitForHost}
-				onChange={(e) => toggle({ waitForHost: e.target.checked })} /><span>{t('host.waitForHost')}</span></label>
-			<label className="toggle"><input type="checkbox" checked={settings.autoLockOnRemove}
-				onChange={(e) => toggle({ autoLockOnRemove: e.target.checked })} /><span>{t('host.autoLock')}</span></label>
+			{/* Signing in goes through the app that made the room: a room made on the landing page has none. */}
+			{settings.fromApp && <Switch label={t('host.signedInOnly')} checked={settings.audience === 'signed-in'}
+				onChange={(on) => toggle({ audience: on ? 'signed-in' : 'link' })} />}
+			<Switch label={t('host.waitForHost')} checked={settings.waitForHost} onChange={(on) => toggle({ waitForHost: on })} />
+			<Switch label={t('host.autoLock')} checked={settings.autoLockOnRemove} onChange={(on) => toggle({ autoLockOnRemove: on })} />
 			<button type="button" onClick={() => void reset()}>{t('host.resetLink')}</button>
 			{notice && <p role="status">{notice}</p>}
 			{newLink && <LinkBox label={t('room.inviteLink')} value={newLink} />}
