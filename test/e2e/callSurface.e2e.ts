@@ -12,6 +12,15 @@ const fixture = e2eServer();
 
 const background = (locator: Locator) => locator.evaluate((element) => getComputedStyle(element).backgroundColor);
 
+/** Whether a button's tooltip shows, and where (its ::after, laid out against the button). */
+const tooltipOf = (locator: Locator) => locator.evaluate((element) => {
+	const tip = getComputedStyle(element, '::after');
+	const button = element.getBoundingClientRect();
+	const width = parseFloat(tip.width);
+	const left = tip.right === '0px' ? button.right - width : button.left + button.width / 2 - width / 2;
+	return { visible: tip.content !== 'none' && tip.visibility === 'visible', left, right: left + width };
+});
+
 test('hovering a coloured button keeps its colour (lighter): Leave and Send', async ({ browser }) => {
 	const { hostUrl } = await createRoom(fixture.server.url);
 	const host = await join(browser, hostUrl, 'Hana');
@@ -72,4 +81,51 @@ test('room settings are drawn switches beside their labels; "signed in through a
 	const host = await join(browser, hostUrl, 'Hana');
 	await host.getByRole('button', { name: 'Room settings' }).click();
 	await expect(host.getByRole('switch', { name: 'Only people signed in through an app can join' })).toBeVisible();
+});
+
+test('tooltips: on hover only where a pointer hovers, gone once pressed or while a menu is open, and inside the screen on tiles', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
+	const host = await join(browser, hostUrl, 'Hana');
+	await join(browser, inviteUrl, 'Bo');
+	const chat = host.locator('.controls').getByRole('button', { name: 'Chat', exact: true });
+	await chat.hover();
+	await expect.poll(async () => (await tooltipOf(chat)).visible).toBe(true);
+	// Pressed: the panel it opens is not covered, until the pointer moves away and back.
+	await chat.click();
+	expect((await tooltipOf(chat)).visible).toBe(false);
+	await host.mouse.move(0, 0);
+	await chat.hover();
+	expect((await tooltipOf(chat)).visible).toBe(true);
+	await chat.click();
+
+	// With More options open, no tooltip covers its items.
+	const more = host.getByRole('button', { name: 'More options' });
+	await more.click();
+	const lock = host.getByRole('button', { name: 'Lock room' });
+	await lock.hover();
+	expect((await tooltipOf(lock)).visible).toBe(false);
+	await host.keyboard.press('Escape');
+
+	// A tile's buttons sit at its right edge: their tooltips end there, inside the viewport.
+	const width = host.viewportSize()!.width;
+	const tile = host.locator('figure.tile', { hasText: 'Bo' });
+	await tile.hover();
+	for (const button of await tile.locator('.tile-actions button').all()) {
+		await button.hover();
+		const tip = await tooltipOf(button);
+		expect(tip.visible).toBe(true);
+		expect(tip.left).toBeGreaterThanOrEqual(0);
+		expect(tip.right).toBeLessThanOrEqual(width);
+	}
+
+	// On a touch phone, a tap leaves no tooltip behind.
+	const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })).newPage();
+	await phone.goto(inviteUrl);
+	await phone.getByLabel('Your name').fill('Cy');
+	await phone.getByRole('button', { name: 'Join room' }).click();
+	const phoneMore = phone.getByRole('button', { name: 'More options' });
+	await phoneMore.tap();
+	await expect(phone.locator('#more-menu')).toBeVisible();
+	expect((await tooltipOf(phoneMore)).visible).toBe(false);
+	for (const item of await phone.locator('.controls button').all()) expect((await tooltipOf(item)).visible).toBe(false);
 });
