@@ -108,7 +108,11 @@ export interface RoomSettingsView {
 	e2ee: boolean;
 	/** Made by an app, whose users can sign in through it; false for a room made on the landing page ("signed in only" means nothing there). */
 	fromApp: boolean;
+	/** Why a locked room is locked, so everyone can be told: a host locked it, it locked itself after a removal, or its last host left. */
+	lockedBy: LockReason | null;
 }
+
+export type LockReason = 'host' | 'removal' | 'host-away';
 
 /** Why someone waits in the lobby: for the host to arrive, for a host to let them in, or for a seat. */
 export type WaitReason = 'host' | 'knock' | 'queue';

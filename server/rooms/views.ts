@@ -20,6 +20,7 @@ export function settingsView(record: RoomRecord): RoomSettingsView {
 		expiresAt: record.expiresAt,
 		e2ee: record.e2ee,
 		fromApp: appIdOf(record.ownerIdentity) !== WEB_APP_ID,
+		lockedBy: record.locked ? record.lockedBy : null,
 	};
 }
 

@@ -7,8 +7,10 @@
 import type { ModerationEvent } from '../../shared/protocol.js';
 import type { Audience } from '../../shared/schemas.js';
 
+import type { LockReason } from '../../shared/views.js';
+
 /** Who locked a room: a host or app on purpose, the removal rule, or the host leaving with no co-host. */
-export type LockedBy = 'host' | 'removal' | 'host-away';
+export type LockedBy = LockReason;
 
 export interface RoomRecord {
 	id: string;

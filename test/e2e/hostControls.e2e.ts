@@ -47,6 +47,9 @@ test('a removal sticks: the room locks, and the same browser cannot come back af
 	await host.getByRole('button', { name: 'Participants' }).click();
 	await host.getByRole('button', { name: 'Remove Bo' }).click();
 	await status(bo, 'You were removed from the room.');
+	// Everyone is told what happened and why the room is now locked.
+	await expect(host.getByText('Bo was removed')).toBeVisible();
+	await expect(host.getByText('The room locked itself after a removal (setting: lock the room after removing someone)')).toBeVisible();
 	await expect(host.getByRole('button', { name: 'Unlock room' })).toBeVisible();
 	await host.getByRole('button', { name: 'Unlock room' }).click();
 	await expect(host.getByRole('button', { name: 'Lock room' })).toBeVisible();
@@ -107,6 +110,7 @@ test('guests wait for the host, a reset link says so, and ending the room tells 
 
 	await host.getByRole('button', { name: 'End room for everyone' }).click();
 	await status(bo, 'The host ended the room.');
+	await status(host, 'You ended the room for everyone.');
 });
 
 test('a full room queues the next person and seats them when someone leaves', async ({ browser }) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JoinedRoom } from '../../../shared/protocol.js';
 import { MAX_MESSAGES, initialRoomState, producerOf, roomReducer, type RoomAction, type RoomState } from '../../../web/src/room/roomState.js';
+import { CloseReason } from '../../../shared/errors.js';
 
 const person = (id: string, name: string) => ({ id, name, role: 'guest' as const, joinedAt: '2026-01-01T00:00:00.000Z' });
 const reduce = (state: RoomState, ...actions: RoomAction[]) => actions.reduce(roomReducer, state);
@@ -14,7 +15,7 @@ function joinedState(focus: Partial<Pick<JoinedRoom, 'activeSpeakerId' | 'speaki
 			producers: [{ id: 'pa', participantId: 'a', kind: 'audio', source: 'mic', paused: true }],
 			settings: {
 				code: 'ABCDEFGHJK', title: 'Standup', audience: 'link', maxParticipants: 50,
-				locked: false, waitForHost: false, autoLockOnRemove: true, expiresAt: null, e2ee: false, fromApp: true,
+				locked: false, waitForHost: false, autoLockOnRemove: true, expiresAt: null, e2ee: false, fromApp: true, lockedBy: null,
 			},
 			lobby: [],
 			hands: [],
@@ -40,6 +41,25 @@ describe('roomReducer', () => {
 		expect(state.speakingIds).toEqual(['a', 'b']);
 	});
 
+	it('says why the room changed: who was removed, and a lock nobody here asked for, once', () => {
+		const settings = joinedState().settings!;
+		let state = reduce(joinedState(), { type: 'participantLeft', participantId: 'b', reason: CloseReason.REMOVED },
+			{ type: 'settings', settings: { ...settings, locked: true, lockedBy: 'removal' } },
+			{ type: 'settings', settings: { ...settings, locked: true, lockedBy: 'removal', title: 'Renamed' } });
+		expect(state.notices.map((notice) => notice.kind === 'autoLocked' ? `locked:${notice.why}` : `${notice.kind}:${'name' in notice ? notice.name : ''}`))
+			.toEqual(['removed:Bo', 'locked:removal']);
+		// A host's own lock is not news; the last host leaving is.
+		state = reduce(joinedState(), { type: 'settings', settings: { ...settings, locked: true, lockedBy: 'host' } });
+		expect(state.notices).toEqual([]);
+		state = reduce(joinedState(), { type: 'settings', settings: { ...settings, locked: true, lockedBy: 'host-away' } });
+		expect(state.notices).toMatchObject([{ kind: 'autoLocked', why: 'host-away' }]);
+	});
+
+	it('remembers that this person ended the room, unless asking failed', () => {
+		expect(reduce(joinedState(), { type: 'endingRoom', ending: true }, { type: 'ended', reason: CloseReason.ROOM_ENDED }).endingRoom).toBe(true);
+		expect(reduce(joinedState(), { type: 'endingRoom', ending: true }, { type: 'endingRoom', ending: false }).endingRoom).toBe(false);
+	});
+
 	it('adds, mutes, unmutes and removes producers', () => {
 		let state = reduce(joinedState(), { type: 'producerAdded', producer: { id: 'vb', participantId: 'b', kind: 'video', source: 'camera', paused: false } });
 		expect(producerOf(state.participants[1]!, 'camera')?.paused).toBe(false);
@@ -52,7 +72,7 @@ describe('roomReducer', () => {
 	it('announces joins and leaves once, and forgets a leaver who was speaking', () => {
 		let state = reduce(joinedState(), { type: 'participantJoined', participant: person('c', 'Cy') }, { type: 'participantJoined', participant: person('c', 'Cy') });
 		expect(state.participants).toHaveLength(3);
-		state = reduce(state, { type: 'activeSpeaker', participantId: 'c' }, { type: 'participantLeft', participantId: 'c' });
+		state = reduce(state, { type: 'activeSpeaker', participantId: 'c' }, { type: 'participantLeft', participantId: 'c', reason: CloseReason.LEFT });
 		expect(state.participants).toHaveLength(2);
 		expect(state.activeSpeakerId).toBeNull();
 		expect(state.notices.map((notice) => `${notice.kind}:${'name' in notice ? notice.name : ''}`)).toEqual(['joined:Cy', 'left:Cy']);

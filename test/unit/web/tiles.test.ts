@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { initialRoomState, roomReducer, type RoomAction, type RoomState } from '../../../web/src/room/roomState.js';
 import { buildTiles, type TileLabels } from '../../../web/src/room/tiles.js';
+import { CloseReason } from '../../../shared/errors.js';
 
 const person = (id: string, name: string, role: 'host' | 'cohost' | 'guest' = 'guest') => ({ id, name, role, joinedAt: '2026-01-01T00:00:00.000Z' });
-const settings = { code: 'ABCDEFGHJK', title: 'Standup', audience: 'link' as const, maxParticipants: 50, locked: false, waitForHost: false, autoLockOnRemove: true, expiresAt: null, e2ee: false, fromApp: true };
+const settings = { code: 'ABCDEFGHJK', title: 'Standup', audience: 'link' as const, maxParticipants: 50, locked: false, waitForHost: false, autoLockOnRemove: true, expiresAt: null, e2ee: false, fromApp: true, lockedBy: null };
 const labels: TileLabels = { you: (name) => `${name} (you)`, badge: (p) => (p.role === 'guest' ? undefined : p.role) };
 // Stands in for a MediaStreamTrack: tile building only passes tracks along.
 const track = (label: string) => ({ label }) as unknown as MediaStreamTrack;
@@ -72,7 +73,7 @@ describe('buildTiles', () => {
 	it('lights the speaking indicator of everyone audible, oneself included, apart from who is dominant', () => {
 		const state = room({ type: 'activeSpeaker', participantId: 'b' }, { type: 'speaking', participantIds: ['me', 'a'] });
 		expect(buildTiles(state, labels).tiles.map(({ name, speaking }) => [name, speaking])).toEqual([['Kim', true], ['Bo', false], ['Ana', true]]);
-		const left = roomReducer(state, { type: 'participantLeft', participantId: 'a' });
+		const left = roomReducer(state, { type: 'participantLeft', participantId: 'a', reason: CloseReason.LEFT });
 		expect(left.speakingIds).toEqual(['me']);
 	});
 
@@ -125,8 +126,8 @@ describe('the stage', () => {
 		const pinned = room({ type: 'spotlight', participantId: 'a' }, { type: 'pin', participantId: 'b' });
 		expect(stageOf(pinned)).toBe('b');
 		expect(stripOf(pinned)).toEqual(['me', 'a']);
-		const left = room({ type: 'spotlight', participantId: 'a' }, { type: 'pin', participantId: 'b' }, { type: 'participantLeft', participantId: 'b' },
-			{ type: 'participantLeft', participantId: 'a' });
+		const left = room({ type: 'spotlight', participantId: 'a' }, { type: 'pin', participantId: 'b' }, { type: 'participantLeft', participantId: 'b', reason: CloseReason.LEFT },
+			{ type: 'participantLeft', participantId: 'a', reason: CloseReason.LEFT });
 		expect(left.pinnedId).toBeNull();
 		expect(left.spotlightId).toBeNull();
 		expect(stageOf(left)).toBeUndefined();

@@ -47,7 +47,7 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 
 	const shownTitle = state.settings ? roomTitle(state.settings) : title;
 	if (state.phase === 'waiting' && state.waiting) return <WaitingScreen client={client} waiting={state.waiting} title={shownTitle} cameraTrack={state.local.cameraOn ? state.local.cameraTrack : undefined} />;
-	if (state.phase === 'ended') return <EndScreen endReason={state.endReason} title={shownTitle} />;
+	if (state.phase === 'ended') return <EndScreen endReason={state.endReason} endedByYou={Boolean(state.endingRoom)} title={shownTitle} />;
 
 	const badge = (participant: ParticipantView) => (participant.role === 'host' ? t('room.host')
 		: participant.role === 'cohost' ? t('room.cohost')

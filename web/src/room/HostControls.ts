@@ -35,8 +35,11 @@ export class HostControls {
 		return this.#ask('room.resetLink', {});
 	}
 
-	endRoom() {
-		return this.#ask('room.end', {});
+	async endRoom() {
+		this.#dispatch({ type: 'endingRoom', ending: true });
+		const ended = await this.#ask('room.end', {});
+		if (ended === undefined) this.#dispatch({ type: 'endingRoom', ending: false });
+		return ended;
 	}
 
 	remove(participantId: string) {

@@ -30,7 +30,7 @@ export interface RoomEventTargets {
 export function followRoomEvents(signaling: SignalingClient, store: RoomStateStore, targets: RoomEventTargets): void {
 	const { dispatch } = store;
 	signaling.on('participant.joined', (participant) => dispatch({ type: 'participantJoined', participant }));
-	signaling.on('participant.left', ({ participantId }) => dispatch({ type: 'participantLeft', participantId }));
+	signaling.on('participant.left', ({ participantId, reason }) => dispatch({ type: 'participantLeft', participantId, reason }));
 	signaling.on('participant.updated', (participant) => dispatch({ type: 'participantUpdated', participant }));
 	signaling.on('producer.new', (producer) => {
 		dispatch({ type: 'producerAdded', producer });

@@ -2,7 +2,7 @@
  * The room as the UI sees it, changed only through `roomReducer`. Pure, so
  * the rules (who is shown, what is muted, what ended) are unit-tested.
  */
-import type { CloseReason } from '../../../shared/errors.js';
+import { CloseReason } from '../../../shared/errors.js';
 import type {
 	ChatMessage, JoinedRoom, LobbyEntryView, LobbyStatus, ModerationEvent, ParticipantView, ProducerView, RaisedHandView, RoomSettingsView,
 } from '../../../shared/protocol.js';
@@ -49,8 +49,10 @@ export type Phase = 'connecting' | 'waiting' | 'joined' | 'reconnecting' | 'ende
 export type Quality = 'good' | 'poor' | 'lost';
 
 export type Notice =
-	/** Someone joined, left or raised their hand, or `name` muted you. */
-	| { id: number; kind: 'joined' | 'left' | 'mutedBy' | 'handRaised'; name: string }
+	/** Someone joined, left, was removed or raised their hand, or `name` muted you. */
+	| { id: number; kind: 'joined' | 'left' | 'removed' | 'mutedBy' | 'handRaised'; name: string }
+	/** The room locked itself: after a removal (its setting), or because its last host left. */
+	| { id: number; kind: 'autoLocked'; why: 'removal' | 'host-away' }
 	/** Something this person asked for failed; `code` is the server's reason. */
 	| { id: number; kind: 'actionFailed'; code: string }
 	/** Something this person asked for cannot work in this browser. */
@@ -71,6 +73,8 @@ export interface FloatingReaction {
 export interface RoomState {
 	phase: Phase;
 	endReason?: CloseReason;
+	/** This person ended the room: "You ended the room", not "The host ended the room". */
+	endingRoom?: boolean;
 	self?: ParticipantView;
 	/** While in the lobby: why and where in line. */
 	waiting?: LobbyStatus;
@@ -121,7 +125,9 @@ export type RoomAction =
 	| { type: 'timeline'; events: ModerationEvent[] }
 	| { type: 'mutedBy'; name: string }
 	| { type: 'participantJoined'; participant: ParticipantView }
-	| { type: 'participantLeft'; participantId: string }
+	| { type: 'participantLeft'; participantId: string; reason: CloseReason }
+	/** This person asked to end the room (false again if that failed): its end is then theirs to be told of. */
+	| { type: 'endingRoom'; ending: boolean }
 	| { type: 'producerAdded'; producer: ProducerView }
 	| { type: 'producerRemoved'; producerId: string }
 	| { type: 'producerPaused'; producerId: string; paused: boolean }
@@ -229,8 +235,12 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 			};
 		case 'waiting':
 			return { ...state, phase: 'waiting', waiting: action.status };
-		case 'settings':
-			return { ...state, settings: action.settings };
+		case 'settings': {
+			// A lock nobody here asked for is explained to everyone.
+			const { lockedBy } = action.settings;
+			if (state.settings?.locked || (lockedBy !== 'removal' && lockedBy !== 'host-away')) return { ...state, settings: action.settings };
+			return { ...state, settings: action.settings, notices: [...state.notices, { id: nextNoticeId++, kind: 'autoLocked', why: lockedBy }] };
+		}
 		case 'lobby': {
 			const known = new Set(state.lobby.map(({ id }) => id));
 			const arrived = action.entries.filter(({ id }) => !known.has(id))
@@ -265,6 +275,8 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 				participants: [...state.participants, { ...action.participant, producers: [] }],
 				notices: [...state.notices, { id: nextNoticeId++, kind: 'joined', name: action.participant.name }],
 			};
+		case 'endingRoom':
+			return { ...state, endingRoom: action.ending };
 		case 'participantLeft': {
 			const leaving = state.participants.find(({ id }) => id === action.participantId);
 			if (!leaving) return state;
@@ -275,7 +287,7 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
 				pinnedId: state.pinnedId === action.participantId ? null : state.pinnedId,
 				speakingIds: state.speakingIds.filter((id) => id !== action.participantId),
 				spotlightId: state.spotlightId === action.participantId ? null : state.spotlightId,
-				notices: [...state.notices, { id: nextNoticeId++, kind: 'left', name: leaving.name }],
+				notices: [...state.notices, { id: nextNoticeId++, kind: action.reason === CloseReason.REMOVED ? 'removed' : 'left', name: leaving.name }],
 			};
 		}
 		case 'producerAdded':

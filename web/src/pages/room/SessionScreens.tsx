@@ -29,13 +29,13 @@ export function WaitingScreen({ client, waiting, title, cameraTrack }: {
 	);
 }
 
-export function EndScreen({ endReason, title }: { endReason: RoomState['endReason']; title: string }) {
+export function EndScreen({ endReason, endedByYou, title }: { endReason: RoomState['endReason']; endedByYou: boolean; title: string }) {
 	const { t } = useI18n();
 	const canRejoin = endReason !== 'room-ended' && endReason !== 'removed' && endReason !== 'denied';
 	return (
 		<main className="page notice" data-end-reason={endReason}>
 			<h1>{title || t('app.name')}</h1>
-			<p role="status">{t(`end.${endReason ?? 'left'}` as MessageKey)}</p>
+			<p role="status">{endReason === 'room-ended' && endedByYou ? t('end.youEnded') : t(`end.${endReason ?? 'left'}` as MessageKey)}</p>
 			{canRejoin && <button type="button" onClick={() => window.location.reload()}>{t('end.rejoin')}</button>}
 			<a href="/">{t('error.backHome')}</a>
 		</main>

@@ -5,7 +5,7 @@ import type { Notice } from '../../room/roomState.js';
 import { useI18n } from '../../ui/I18n.js';
 
 const NOTICE_MS = 4000;
-const NOTICE_TEXT = { joined: 'room.joined', left: 'room.left', mutedBy: 'room.mutedBy', handRaised: 'room.handRaised' } as const;
+const NOTICE_TEXT = { joined: 'room.joined', left: 'room.left', removed: 'room.removed', mutedBy: 'room.mutedBy', handRaised: 'room.handRaised' } as const;
 
 export function Toasts({ client, notices }: { client: RoomClient; notices: Notice[] }) {
 	const { t } = useI18n();
@@ -14,6 +14,7 @@ export function Toasts({ client, notices }: { client: RoomClient; notices: Notic
 		if (notice.kind === 'unavailable') return t('devices.blurUnavailable');
 		if (notice.kind === 'draining') return t('room.draining');
 		if (notice.kind === 'lobby') return t(`lobby.${notice.reason}`, { name: notice.name });
+		if (notice.kind === 'autoLocked') return t(notice.why === 'removal' ? 'room.lockedAfterRemoval' : 'room.lockedHostAway');
 		if (notice.kind === 'chat') return t(notice.private ? 'chat.toastPrivate' : 'chat.toast', { name: notice.name, text: notice.text });
 		return t(NOTICE_TEXT[notice.kind], { name: notice.name });
 	};
