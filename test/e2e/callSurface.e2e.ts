@@ -2,11 +2,13 @@
  * The call's surface as a person sees it: coloured buttons keep their colour
  * under the pointer, the lobby's answer to a knock leads with Admit, and
  * every on/off setting is the same drawn switch, offered only where it means
- * something.
+ * something, tooltips never stick or leave the screen, and notices have a
+ * place of their own.
  */
-import { expect, test, type Locator } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { arrive, e2eServer, join } from '../support/browser.js';
-import { createRoom } from '../support/server.js';
+import { BotConnection } from '../../tools/loadtest/src/bots/BotConnection.js';
+import { createRoom, joinToken } from '../support/server.js';
 
 const fixture = e2eServer();
 
@@ -128,4 +130,54 @@ test('tooltips: on hover only where a pointer hovers, gone once pressed or while
 	await expect(phone.locator('#more-menu')).toBeVisible();
 	expect((await tooltipOf(phoneMore)).visible).toBe(false);
 	for (const item of await phone.locator('.controls button').all()) expect((await tooltipOf(item)).visible).toBe(false);
+});
+
+/** Whether two boxes share any area. */
+const overlap = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
+	a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/** The notices' box is clear of the room's title and the control bar, and shows at most two lines. */
+async function expectNoticesClear(page: Page): Promise<void> {
+	const notices = (await page.locator('.toasts').boundingBox())!;
+	for (const covered of [page.getByRole('heading', { level: 1 }), page.locator('.controls')]) {
+		expect(overlap(notices, (await covered.boundingBox())!)).toBe(false);
+	}
+	expect(await page.locator('.toasts p').count()).toBeLessThanOrEqual(2);
+}
+
+test('notices have a place of their own above the controls, clear of the title, two lines at most, repeats merged', async ({ browser }) => {
+	const { room, hostUrl, inviteUrl } = await createRoom(fixture.server.url);
+	const host = await join(browser, hostUrl, 'Hana');
+	const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })).newPage();
+	await phone.goto(inviteUrl);
+	await phone.getByLabel('Your name').fill('Pia');
+	await phone.getByRole('button', { name: 'Join room' }).click();
+	await expect(phone.getByRole('button', { name: 'Leave room' })).toBeVisible();
+
+	const people: BotConnection[] = [];
+	try {
+		for (const name of ['Ana', 'Bo', 'Cy']) people.push(await BotConnection.connect(fixture.server.url, await joinToken(fixture.server.url, room.code, name)));
+		for (const person of people) await person.signaling.request('hand.raise', {});
+		// Both at once: each notice lasts 4 s.
+		await Promise.all([host, phone].map(async (page) => {
+			await expect(page.getByRole('status')).toHaveText(/3 people joined.*3 people raised their hands|3 people raised their hands/);
+			await expectNoticesClear(page);
+		}));
+		// With the chat open, notices stay over the tiles, off the panel and its input.
+		await host.locator('.controls').getByRole('button', { name: 'Chat', exact: true }).click();
+		await people[0]!.signaling.request('hand.lower', {});
+		await people[0]!.signaling.request('hand.raise', {});
+		await expect(host.getByRole('status').getByText(/raised/)).toBeVisible();
+		expect(overlap((await host.locator('.toasts').boundingBox())!, (await host.getByRole('complementary').first().boundingBox())!)).toBe(false);
+	} finally {
+		for (const person of people) person.close();
+	}
+});
+
+test('the landing page leads with "Create a room": the one filled button', async ({ page }) => {
+	await page.goto(fixture.server.url);
+	const create = await background(page.getByRole('button', { name: 'Create a room' }));
+	const filled = await page.getByRole('button').evaluateAll((buttons) => buttons.filter((button) => getComputedStyle(button).backgroundColor === 'rgb(37, 99, 235)').map((button) => button.textContent));
+	expect(create).toBe('rgb(37, 99, 235)');
+	expect(filled).toEqual(['Create a room']);
 });

@@ -69,14 +69,14 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 			{helpOpen && <ShortcutHelp onClose={closeHelp} />}
 			<TileGrid tiles={tiles} stage={stage} onAudioBlocked={onAudioBlocked} onView={onView} debug={debug} speakerId={state.local.speakerId}
 				onPin={(id) => client.pin(state.pinnedId === id ? null : id)}
-				onSpotlight={isModerator(state.self) ? (id) => void client.host.spotlight(state.spotlightId === id ? null : id) : undefined} />
+				onSpotlight={isModerator(state.self) ? (id) => void client.host.spotlight(state.spotlightId === id ? null : id) : undefined}
+				overlay={<Toasts client={client} notices={state.notices} />} />
 			{panel === 'chat' && <ChatPanel client={client} onClose={() => setPanel(null)} />}
 			{panel === 'participants' && <ParticipantsPanel client={client} state={state} tiles={tiles} onClose={() => setPanel(null)} />}
 			{panel === 'host' && isModerator(state.self) && <RoomSettingsPanel client={client} state={state} onClose={() => setPanel(null)} />}
 			{panel === 'devices' && <DevicesPanel client={client} state={state} onClose={() => setPanel(null)} />}
 			{panel === 'invite' && <InvitePanel url={inviteUrl} title={shownTitle} onClose={() => setPanel(null)} />}
 			{isModerator(state.self) && <LobbyRequests client={client} entries={state.lobby} />}
-			<Toasts client={client} notices={state.notices} />
 			{state.audioBlocked && (
 				<button type="button" className="enable-audio" onClick={() => {
 					document.querySelectorAll('audio').forEach((audio) => void audio.play().catch(() => undefined));

@@ -110,7 +110,8 @@ export function Landing() {
 				<label htmlFor="invite-link">{t('landing.open.label')}</label>
 				<input id="invite-link" value={link} onChange={(e) => { setLink(e.target.value); setLinkError(false); }} autoComplete="off" />
 				{linkError && <p role="alert" className="error">{t('landing.open.invalid')}</p>}
-				<button type="submit">{t('landing.open.button')}</button>
+				{/* Creating a room is the page's main action: opening a link is the plain button. */}
+				<button type="submit" className="plain">{t('landing.open.button')}</button>
 			</form>
 			<form onSubmit={create} className="card">
 				<h2>{t('landing.create.heading')}</h2>

@@ -1,4 +1,4 @@
-import { Maximize, Pin, Star } from 'lucide-react';
+import { Hand, Maximize, MicOff, Pin, Star, TriangleAlert } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import type { TileModel } from '../room/tiles.js';
 import { useI18n } from './I18n.js';
@@ -109,10 +109,10 @@ export function Tile(props: TileProps) {
 				{props.notVerified && <span className="badge warning">{t('tile.notVerified')}</span>}
 				{props.spotlit && !props.isScreen && <span className="badge">{t('tile.spotlit')}</span>}
 				{props.pinned && !props.isScreen && <span className="badge">{t('tile.pinned')}</span>}
-				{trouble && <span className="trouble-mark" role="img" aria-label={t('tile.connectionTrouble', { name })} title={t('tile.connectionTrouble', { name })}>⚠</span>}
-				{props.micMuted && !props.isScreen && <span className="muted" role="img" aria-label={t('room.muted')} title={t('room.muted')}>🔇</span>}
+				{trouble && <span className="trouble-mark" role="img" aria-label={t('tile.connectionTrouble', { name })} title={t('tile.connectionTrouble', { name })}><TriangleAlert aria-hidden="true" /></span>}
+				{props.micMuted && !props.isScreen && <span className="muted" role="img" aria-label={t('room.muted')} title={t('room.muted')}><MicOff aria-hidden="true" /></span>}
 				{props.handPosition !== undefined && !props.isScreen && (
-					<span className="hand" role="img" aria-label={t('tile.handRaised')} title={t('tile.handRaised')}>✋ {props.handPosition}</span>
+					<span className="hand" role="img" aria-label={t('tile.handRaised')} title={t('tile.handRaised')}><Hand aria-hidden="true" /> {props.handPosition}</span>
 				)}
 			</figcaption>
 			{/* Decoration: the reaction's sender and emoji are not announced again for each tile. */}

@@ -1,4 +1,5 @@
 /** Who is in the room, with host actions on each person for hosts and co-hosts. */
+import { MicOff } from 'lucide-react';
 import type { RoomClient } from '../../room/RoomClient.js';
 import { isModerator, type RoomState } from '../../room/roomState.js';
 import type { TileModel } from '../../room/tiles.js';
@@ -35,7 +36,7 @@ export function ParticipantsPanel({ client, state, tiles, onClose }: { client: R
 					<li key={tile.participantId}>{tile.label}
 						{/* Read as "Kim (you), Host". */}
 						{tile.badge && <><span className="visually-hidden">, </span><span className="badge">{tile.badge}</span></>}
-						{tile.micMuted && <span className="muted" aria-label={t('room.muted')}>🔇</span>}
+						{tile.micMuted && <span className="muted" role="img" aria-label={t('room.muted')}><MicOff aria-hidden="true" /></span>}
 						{self && person && <ParticipantActions client={client} self={self} participant={person} />}
 					</li>
 				);

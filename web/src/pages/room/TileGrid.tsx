@@ -3,7 +3,7 @@
  * stage (a pinned, spotlighted or speaking person, or a screen share) above
  * a paged strip of the others, whose tiles never shrink below 160 px.
  */
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TileModel } from '../../room/tiles.js';
 import { layoutGrid } from '../../ui/gridLayout.js';
 import { useI18n } from '../../ui/I18n.js';
@@ -40,11 +40,13 @@ export interface TileGridProps {
 	onView: (tiles: { participantId: string; isScreen?: boolean; height: number }[]) => void;
 	/** Each tile shows its received resolution. */
 	debug: boolean;
+	/** Drawn over the bottom of the tiles, above the pager, inside the tiles' area: the notices. */
+	overlay?: ReactNode;
 }
 
 const tileKey = (tile: TileModel) => `${tile.participantId}:${tile.isScreen ? 'screen' : 'camera'}`;
 
-export function TileGrid({ tiles, stage, onAudioBlocked, speakerId, onPin, onSpotlight, onView, debug }: TileGridProps) {
+export function TileGrid({ tiles, stage, onAudioBlocked, speakerId, onPin, onSpotlight, onView, debug, overlay }: TileGridProps) {
 	const { t } = useI18n();
 	const [page, setPage] = useState(0);
 	const gridRef = useRef<HTMLDivElement>(null);
@@ -83,6 +85,7 @@ export function TileGrid({ tiles, stage, onAudioBlocked, speakerId, onPin, onSpo
 			<div className="grid" ref={gridRef} style={{ gridTemplateColumns: columns, gridTemplateRows: `repeat(${grid.rows}, 1fr)` }}>
 				{grid.tiles.map((tile) => <Tile key={tileKey(tile)} {...tileProps(tile)} />)}
 			</div>
+			<div className="overlay-anchor">{overlay}</div>
 			{grid.pageCount > 1 && (
 				<nav className="pager">
 					<button type="button" onClick={() => setPage(grid.page - 1)} disabled={grid.page === 0}>{t('room.previousPage')}</button>
