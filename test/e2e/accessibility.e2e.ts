@@ -90,6 +90,7 @@ test('the page speaks the chosen language, the participant list reads cleanly, a
 	await expect(host.getByRole('listitem').filter({ hasText: 'Hana (you)' })).toHaveText('Hana (you), Host');
 
 	// Being muted, and a request to join, are announced in the live region.
+	await host.getByRole('button', { name: 'Actions for Bo' }).click();
 	await host.getByRole('button', { name: 'Mute Bo' }).click();
 	await expect(bo.getByRole('status').getByText('Hana muted you')).toBeVisible();
 	await host.getByRole('button', { name: 'Lock room' }).click();

@@ -181,3 +181,26 @@ test('the landing page leads with "Create a room": the one filled button', async
 	expect(create).toBe('rgb(37, 99, 235)');
 	expect(filled).toEqual(['Create a room']);
 });
+
+test('host controls for many: one menu per person, no red button on every row, removal asked in the page, icon close buttons', async ({ browser }) => {
+	const { hostUrl, inviteUrl } = await createRoom(fixture.server.url);
+	const host = await join(browser, hostUrl, 'Hana');
+	await join(browser, inviteUrl, 'Bo');
+	await host.getByRole('button', { name: 'Participants' }).click();
+	const panel = host.getByRole('complementary', { name: 'Participants' });
+	const row = panel.getByRole('listitem').filter({ hasText: 'Bo' });
+	await expect(row.getByRole('button')).toHaveCount(1);
+	await expect(row.getByRole('button', { name: 'Actions for Bo' })).toBeVisible();
+	// The close button is an icon with a name, not a long text pill.
+	const close = panel.getByRole('button', { name: 'Close participants' });
+	expect(await close.evaluate((button) => ({ text: button.textContent, icons: button.querySelectorAll('svg').length }))).toEqual({ text: '', icons: 1 });
+
+	await row.getByRole('button', { name: 'Actions for Bo' }).click();
+	await row.getByRole('button', { name: 'Remove Bo' }).click();
+	const dialog = host.getByRole('dialog', { name: /Remove Bo\?/ });
+	await expect(dialog).toBeVisible();
+	// Escape (or Cancel) changes nothing.
+	await host.keyboard.press('Escape');
+	await expect(dialog).toHaveCount(0);
+	await expect(row).toBeVisible();
+});

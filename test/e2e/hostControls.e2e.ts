@@ -45,7 +45,11 @@ test('a removal sticks: the room locks, and the same browser cannot come back af
 	const host = await join(browser, hostUrl, 'Hana');
 	const bo = await join(browser, inviteUrl, 'Bo');
 	await host.getByRole('button', { name: 'Participants' }).click();
+	// One menu per person; removal is asked again in the page.
+	await host.getByRole('button', { name: 'Actions for Bo' }).click();
 	await host.getByRole('button', { name: 'Remove Bo' }).click();
+	await expect(host.getByRole('dialog', { name: 'Remove Bo? They will not be able to come back.' })).toBeVisible();
+	await host.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
 	await status(bo, 'You were removed from the room.');
 	// Everyone is told what happened and why the room is now locked.
 	await expect(host.getByText('Bo was removed')).toBeVisible();
@@ -71,6 +75,7 @@ test('host mute, a co-host, and the co-host taking over when the host leaves', a
 	const cy = await join(browser, inviteUrl, 'Cy');
 
 	await host.getByRole('button', { name: 'Participants' }).click();
+	await host.getByRole('button', { name: 'Actions for Bo' }).click();
 	await host.getByRole('button', { name: 'Mute Bo' }).click();
 	await status(bo, 'Hana muted you');
 	await expect(bo.getByRole('button', { name: 'Unmute microphone' })).toBeVisible();
@@ -79,6 +84,7 @@ test('host mute, a co-host, and the co-host taking over when the host leaves', a
 	await bo.getByRole('button', { name: 'Unmute microphone' }).click();
 	await expect(cy.locator('figure.tile', { hasText: 'Bo' }).getByRole('img', { name: 'Microphone off' })).toHaveCount(0);
 
+	await host.getByRole('button', { name: 'Actions for Cy' }).click();
 	await host.getByRole('button', { name: 'Make Cy co-host' }).click();
 	await expect(cy.getByRole('button', { name: 'Lock room' })).toBeVisible();
 	await expect(bo.locator('figure.tile', { hasText: 'Cy' }).getByText('Co-host')).toBeVisible();
@@ -109,6 +115,7 @@ test('guests wait for the host, a reset link says so, and ending the room tells 
 	await status(late, 'The host reset this link. Ask them for the new one.');
 
 	await host.getByRole('button', { name: 'End room for everyone' }).click();
+	await host.getByRole('dialog').getByRole('button', { name: 'End room' }).click();
 	await status(bo, 'The host ended the room.');
 	await status(host, 'You ended the room for everyone.');
 });

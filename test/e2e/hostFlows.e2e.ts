@@ -42,7 +42,8 @@ test('a reload keeps the host a host, also after a link reset, without the key i
 
 	await host.getByRole('button', { name: 'Room settings' }).click();
 	await host.getByRole('button', { name: 'End room for everyone' }).click();
-	await expect(host.getByText('The host ended the room.')).toBeVisible();
+	await host.getByRole('dialog').getByRole('button', { name: 'End room' }).click();
+	await expect(host.getByText('You ended the room for everyone.')).toBeVisible();
 	const stored = await host.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('rooms.host.')));
 	expect(stored).toEqual([]);
 });
@@ -169,6 +170,7 @@ test('the screens around a call name the room, show oneself while waiting, and o
 	await inRoom(host);
 	await host.getByRole('button', { name: 'Room settings' }).click();
 	await host.getByRole('button', { name: 'End room for everyone' }).click();
+	await host.getByRole('dialog').getByRole('button', { name: 'End room' }).click();
 	await expect(host.getByRole('heading', { name: 'Choir practice' })).toBeVisible();
 	await expect(host.getByRole('button', { name: 'Rejoin' })).toHaveCount(0);
 	await expect(host.getByRole('link', { name: 'Go to the start page' })).toBeVisible();

@@ -1,10 +1,12 @@
 /** The chat panel: messages of this visit, to everyone or privately to one person, with web links made clickable. */
+import { X } from 'lucide-react';
 import { useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { LIMITS } from '../../../../shared/limits.js';
 import type { ChatMessage } from '../../../../shared/protocol.js';
 import type { RoomClient } from '../../room/RoomClient.js';
 import { useI18n } from '../../ui/I18n.js';
 import { linkify } from '../../ui/linkify.js';
+import { IconButton } from '../../ui/IconButton.js';
 
 function MessageText({ text }: { text: string }) {
 	return <>{linkify(text).map((run, index) => ('href' in run
@@ -35,7 +37,7 @@ export function ChatPanel({ client, onClose }: { client: RoomClient; onClose: ()
 		: <em className="private">{message.participantId === state.self?.id ? t('chat.privateTo', { name: message.to.name }) : t('chat.privateFrom')}</em>);
 	return (
 		<aside className="panel" aria-label={t('chat.heading')}>
-			<header><h2>{t('chat.heading')}</h2><button type="button" onClick={onClose}>{t('chat.close')}</button></header>
+			<header><h2>{t('chat.heading')}</h2><IconButton icon={X} label={t('chat.close')} onClick={onClose} /></header>
 			<ol className="messages" aria-live="polite" tabIndex={0} aria-label={t('chat.heading')}>
 				{state.messages.length === 0 && <li className="hint">{t('chat.empty')}</li>}
 				{state.messages.map((message) => (

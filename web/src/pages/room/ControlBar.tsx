@@ -15,6 +15,7 @@ import { isModerator, type RoomState } from '../../room/roomState.js';
 import { useI18n } from '../../ui/I18n.js';
 import { IconButton } from '../../ui/IconButton.js';
 import { useMediaQuery } from '../../ui/useMediaQuery.js';
+import { usePopover } from '../../ui/usePopover.js';
 
 export type Panel = 'chat' | 'participants' | 'host' | 'invite' | 'devices';
 
@@ -107,26 +108,7 @@ export function ControlBar({ client, state, panel, setPanel, onHelp }: {
 
 /** "More options": a disclosure button and a list of labelled controls; Escape or a click elsewhere closes it. */
 function MoreMenu({ open, setOpen, label, controls }: { open: boolean; setOpen: (open: boolean) => void; label: string; controls: Control[] }) {
-	const anchor = useRef<HTMLSpanElement>(null);
-	const button = useRef<HTMLButtonElement>(null);
-	useEffect(() => {
-		if (!open) return;
-		anchor.current?.querySelector<HTMLButtonElement>('.menu-item')?.focus();
-		const onKey = (event: KeyboardEvent) => {
-			if (event.key !== 'Escape') return;
-			setOpen(false);
-			button.current?.focus();
-		};
-		const onPointer = (event: PointerEvent) => {
-			if (!anchor.current?.contains(event.target as Node)) setOpen(false);
-		};
-		window.addEventListener('keydown', onKey);
-		document.addEventListener('pointerdown', onPointer);
-		return () => {
-			window.removeEventListener('keydown', onKey);
-			document.removeEventListener('pointerdown', onPointer);
-		};
-	}, [open, setOpen]);
+	const { anchor, button } = usePopover(open, setOpen);
 	return (
 		<span className="popover-anchor" ref={anchor}>
 			<IconButton ref={button} icon={Ellipsis} label={label} aria-expanded={open} aria-controls="more-menu" onClick={() => setOpen(!open)} />

@@ -3,11 +3,13 @@
  * speaker, noise suppression and background blur. Switching a device keeps
  * the call going; the lists follow devices being plugged in or out.
  */
+import { X } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import type { RoomClient } from '../../room/RoomClient.js';
 import type { RoomState } from '../../room/roomState.js';
 import { useI18n } from '../../ui/I18n.js';
 import { Switch } from '../../ui/Switch.js';
+import { IconButton } from '../../ui/IconButton.js';
 
 function useDevices(): MediaDeviceInfo[] {
 	const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
@@ -62,7 +64,7 @@ export function DevicesPanel({ client, state, onClose }: { client: RoomClient; s
 		<aside className="panel devices-panel" aria-labelledby="devices-heading">
 			<header>
 				<h2 id="devices-heading" ref={heading} tabIndex={-1}>{t('devices.heading')}</h2>
-				<button type="button" onClick={onClose}>{t('devices.close')}</button>
+				<IconButton icon={X} label={t('devices.close')} onClick={onClose} />
 			</header>
 			<DeviceSelect label={t('join.camera')} devices={ofKind('videoinput')} selected={local.cameraDeviceId} disabled={!local.cameraTrack}
 				onSelect={(id) => void client.local.switchCamera(id)} />

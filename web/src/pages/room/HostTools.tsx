@@ -4,7 +4,8 @@
  * every action against the caller's live role; these only ask, and a
  * refusal is shown as a notice (HostControls).
  */
-import { useEffect, useState } from 'react';
+import { Ellipsis, X } from 'lucide-react';
+import { useEffect, useId, useState } from 'react';
 import { withRoomSecret } from '../../../../shared/links.js';
 import { rememberRoomSecret, storedRoomSecret } from '../../roomSecrets.js';
 import type { LobbyEntryView, ModerationEvent, ParticipantView } from '../../../../shared/protocol.js';
@@ -17,6 +18,9 @@ import { copyText } from '../../ui/clipboard.js';
 import { useI18n } from '../../ui/I18n.js';
 import { LinkBox } from '../../ui/LinkBox.js';
 import { Switch } from '../../ui/Switch.js';
+import { useConfirm } from '../../ui/ConfirmDialog.js';
+import { IconButton } from '../../ui/IconButton.js';
+import { usePopover } from '../../ui/usePopover.js';
 
 /** People at the door, with admit and deny for each. Shown whenever someone waits. */
 export function LobbyRequests({ client, entries }: { client: RoomClient; entries: LobbyEntryView[] }) {
@@ -39,22 +43,41 @@ export function LobbyRequests({ client, entries }: { client: RoomClient; entries
 	);
 }
 
-/** Mute, co-host and remove for one person, as far as the viewer's role allows. */
+/**
+ * Mute, co-host and remove for one person, as far as the viewer's role
+ * allows: one menu button per row (fifty rows of red buttons would shout), and
+ * removal asked again in the page.
+ */
 export function ParticipantActions({ client, self, participant }: { client: RoomClient; self: ParticipantView; participant: ParticipantView }) {
 	const { t } = useI18n();
+	const [open, setOpen] = useState(false);
+	const { anchor, button } = usePopover(open, setOpen);
+	const [dialog, ask] = useConfirm();
+	const menuId = useId();
 	// Nobody acts on a host here; co-hosts may act on guests and other co-hosts.
 	if (participant.role === 'host' || self.role === 'guest') return null;
 	const name = participant.name;
-	const remove = () => {
-		if (window.confirm(t('host.confirmRemove', { name }))) void client.host.remove(participant.id);
+	const act = (action: () => unknown) => () => {
+		setOpen(false);
+		action();
+	};
+	const remove = async () => {
+		if (await ask({ message: t('host.confirmRemove', { name }), confirm: t('host.removeConfirm') })) void client.host.remove(participant.id);
 	};
 	return (
-		<span className="actions">
-			<button type="button" onClick={() => void client.host.mute(participant.id)}>{t('host.mute', { name })}</button>
-			<button type="button" onClick={() => void client.host.setRole(participant.id, participant.role === 'cohost' ? 'guest' : 'cohost')}>
-				{participant.role === 'cohost' ? t('host.removeCohost', { name }) : t('host.makeCohost', { name })}
-			</button>
-			<button type="button" className="danger" onClick={remove}>{t('host.remove', { name })}</button>
+		<span className="popover-anchor person" ref={anchor}>
+			<IconButton ref={button} icon={Ellipsis} className="small" label={t('host.actionsFor', { name })} aria-expanded={open} aria-controls={menuId}
+				onClick={() => setOpen(!open)} />
+			{open && (
+				<span id={menuId} className="more-menu person-menu" role="group" aria-label={t('host.actionsFor', { name })}>
+					<button type="button" className="menu-item" onClick={act(() => void client.host.mute(participant.id))}>{t('host.mute', { name })}</button>
+					<button type="button" className="menu-item" onClick={act(() => void client.host.setRole(participant.id, participant.role === 'cohost' ? 'guest' : 'cohost'))}>
+						{participant.role === 'cohost' ? t('host.removeCohost', { name }) : t('host.makeCohost', { name })}
+					</button>
+					<button type="button" className="menu-item danger-text" onClick={act(() => void remove())}>{t('host.remove', { name })}</button>
+				</span>
+			)}
+			{dialog}
 		</span>
 	);
 }
@@ -96,12 +119,13 @@ export function RoomSettingsPanel({ client, state, onClose }: { client: RoomClie
 		setNewLink(copied ? undefined : inviteUrl);
 		setHostUrl(answer.hostUrl && withRoomSecret(answer.hostUrl, secret));
 	};
-	const end = () => {
-		if (window.confirm(t('host.confirmEnd'))) void client.host.endRoom();
+	const [dialog, ask] = useConfirm();
+	const end = async () => {
+		if (await ask({ message: t('host.confirmEnd'), confirm: t('host.endConfirm') })) void client.host.endRoom();
 	};
 	return (
 		<aside className="panel" aria-label={t('control.hostTools')}>
-			<header><h2>{t('control.hostTools')}</h2><button type="button" onClick={onClose}>{t('host.close')}</button></header>
+			<header><h2>{t('control.hostTools')}</h2><IconButton icon={X} label={t('host.close')} onClick={onClose} /></header>
 			{/* Signing in goes through the app that made the room: a room made on the landing page has none. */}
 			{settings.fromApp && <Switch label={t('host.signedInOnly')} checked={settings.audience === 'signed-in'}
 				onChange={(on) => toggle({ audience: on ? 'signed-in' : 'link' })} />}
@@ -111,7 +135,8 @@ export function RoomSettingsPanel({ client, state, onClose }: { client: RoomClie
 			{notice && <p role="status">{notice}</p>}
 			{newLink && <LinkBox label={t('room.inviteLink')} value={newLink} />}
 			{hostUrl && <p className="hint">{t('host.newHostLink')}: <input readOnly value={hostUrl} aria-label={t('host.newHostLink')} onFocus={(e) => e.target.select()} /></p>}
-			{state.self?.role === 'host' && <button type="button" className="danger" onClick={end}>{t('host.endRoom')}</button>}
+			{state.self?.role === 'host' && <button type="button" className="danger" onClick={() => void end()}>{t('host.endRoom')}</button>}
+			{dialog}
 			<h3>{t('host.timeline')}</h3>
 			{/* Scrollable, so it takes the keyboard focus too. */}
 			<ol className="timeline" tabIndex={0} aria-label={t('host.timeline')}>{[...state.timeline].reverse().map((event) => <TimelineLine key={event.id} event={event} />)}</ol>

@@ -1,10 +1,11 @@
 /** Who is in the room, with host actions on each person for hosts and co-hosts. */
-import { MicOff } from 'lucide-react';
+import { MicOff, X } from 'lucide-react';
 import type { RoomClient } from '../../room/RoomClient.js';
 import { isModerator, type RoomState } from '../../room/roomState.js';
 import type { TileModel } from '../../room/tiles.js';
 import { useI18n } from '../../ui/I18n.js';
 import { ParticipantActions } from './HostTools.js';
+import { IconButton } from '../../ui/IconButton.js';
 
 export function ParticipantsPanel({ client, state, tiles, onClose }: { client: RoomClient; state: RoomState; tiles: TileModel[]; onClose: () => void }) {
 	const { t } = useI18n();
@@ -12,7 +13,7 @@ export function ParticipantsPanel({ client, state, tiles, onClose }: { client: R
 	return (
 		<aside className="panel" aria-label={t('control.participants')}>
 			<header><h2>{t('participants.heading', { count: state.participants.length + 1 })}</h2>
-				<button type="button" onClick={onClose}>{t('participants.close')}</button></header>
+				<IconButton icon={X} label={t('participants.close')} onClick={onClose} /></header>
 			{isModerator(self) && <button type="button" onClick={() => void client.host.muteEveryone()}>{t('host.muteEveryone')}</button>}
 			{state.hands.length > 0 && (
 				<section aria-label={t('hands.heading')}>
