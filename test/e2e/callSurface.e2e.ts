@@ -6,7 +6,7 @@
  * place of their own.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { arrive, e2eServer, join } from '../support/browser.js';
+import { arrive, e2eServer, join, watchedPage } from '../support/browser.js';
 import { BotConnection } from '../../tools/loadtest/src/bots/BotConnection.js';
 import { createRoom, joinToken } from '../support/server.js';
 
@@ -203,4 +203,63 @@ test('host controls for many: one menu per person, no red button on every row, r
 	await host.keyboard.press('Escape');
 	await expect(dialog).toHaveCount(0);
 	await expect(row).toBeVisible();
+});
+
+/**
+ * Records what the page does to alert its host: notifications shown,
+ * permission asks and chime notes. The tab is hidden when `hidden`; with
+ * `undecided`, the browser has not been asked about notifications yet
+ * (headless Chromium answers "denied" until asked otherwise).
+ */
+const knockSpy = (hidden: boolean, undecided: boolean) => `(() => {
+	const spy = window.__knocks = { notifications: [], asked: 0, notes: 0 };
+	Object.defineProperty(document, 'visibilityState', { get: () => (${hidden} ? 'hidden' : 'visible') });
+	const Real = window.Notification;
+	class Watched extends Real {
+		constructor(title, options) { super(title, options); spy.notifications.push(title); }
+		static get permission() { return ${undecided} && spy.asked === 0 ? 'default' : Real.permission; }
+		static requestPermission() { spy.asked++; return Real.requestPermission(); }
+	}
+	window.Notification = Watched;
+	const createOscillator = AudioContext.prototype.createOscillator;
+	AudioContext.prototype.createOscillator = function () { spy.notes++; return createOscillator.call(this); };
+})()`;
+
+/** A knock at a locked room by a participant without a browser. */
+async function knock(code: string, name: string): Promise<BotConnection> {
+	const guest = await BotConnection.connect(fixture.server.url, await joinToken(fixture.server.url, code, name, { wait: true }), { join: false });
+	await guest.join({ wait: true });
+	return guest;
+}
+
+test('a knock chimes, and notifies a hidden tab; permission is asked at the first knock, not on load', async ({ browser }) => {
+	const knocks = (page: Page) => page.evaluate(() => (window as unknown as { __knocks: { notifications: string[]; asked: number; notes: number } }).__knocks);
+	const hostOf = async (hidden: boolean, permissions: string[]) => {
+		const undecided = permissions.length === 0;
+		const { room, hostUrl } = await createRoom(fixture.server.url);
+		const page = await watchedPage(browser, { permissions }, [knockSpy(hidden, undecided)]);
+		await page.goto(hostUrl);
+		await page.getByLabel('Your name').fill('Hana');
+		await page.getByRole('button', { name: 'Join room' }).click();
+		await page.getByRole('button', { name: 'Lock room' }).click();
+		await expect(page.getByRole('button', { name: 'Unlock room' })).toBeVisible();
+		return { page, code: room.code };
+	};
+	const guests: BotConnection[] = [];
+	try {
+		// Allowed, and looking elsewhere: a notification, and the chime.
+		const away = await hostOf(true, ['notifications']);
+		guests.push(await knock(away.code, 'Bo'));
+		await expect(away.page.getByRole('button', { name: 'Admit Bo' })).toBeVisible();
+		await expect.poll(() => knocks(away.page)).toMatchObject({ notifications: ['Bo asks to join'], notes: 2 });
+
+		// Not asked yet, and looking: nothing asked on load; the first knock asks, and chimes, without a notification.
+		const here = await hostOf(false, []);
+		expect(await knocks(here.page)).toMatchObject({ asked: 0, notes: 0 });
+		guests.push(await knock(here.code, 'Cy'));
+		await expect(here.page.getByRole('button', { name: 'Admit Cy' })).toBeVisible();
+		await expect.poll(() => knocks(here.page)).toMatchObject({ asked: 1, notes: 2, notifications: [] });
+	} finally {
+		for (const guest of guests) guest.close();
+	}
 });

@@ -76,7 +76,7 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 			{panel === 'host' && isModerator(state.self) && <RoomSettingsPanel client={client} state={state} onClose={() => setPanel(null)} />}
 			{panel === 'devices' && <DevicesPanel client={client} state={state} onClose={() => setPanel(null)} />}
 			{panel === 'invite' && <InvitePanel url={inviteUrl} title={shownTitle} onClose={() => setPanel(null)} />}
-			{isModerator(state.self) && <LobbyRequests client={client} entries={state.lobby} />}
+			{isModerator(state.self) && <LobbyRequests client={client} entries={state.lobby} roomTitle={shownTitle} />}
 			{state.audioBlocked && (
 				<button type="button" className="enable-audio" onClick={() => {
 					document.querySelectorAll('audio').forEach((audio) => void audio.play().catch(() => undefined));

@@ -5,7 +5,7 @@
  * refusal is shown as a notice (HostControls).
  */
 import { Ellipsis, X } from 'lucide-react';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { withRoomSecret } from '../../../../shared/links.js';
 import { rememberRoomSecret, storedRoomSecret } from '../../roomSecrets.js';
 import type { LobbyEntryView, ModerationEvent, ParticipantView } from '../../../../shared/protocol.js';
@@ -21,10 +21,18 @@ import { Switch } from '../../ui/Switch.js';
 import { useConfirm } from '../../ui/ConfirmDialog.js';
 import { IconButton } from '../../ui/IconButton.js';
 import { usePopover } from '../../ui/usePopover.js';
+import { knocked } from '../../room/knockAlerts.js';
 
-/** People at the door, with admit and deny for each. Shown whenever someone waits. */
-export function LobbyRequests({ client, entries }: { client: RoomClient; entries: LobbyEntryView[] }) {
+/** People at the door, with admit and deny for each. Shown whenever someone waits; each new knock chimes (and notifies a hidden tab). */
+export function LobbyRequests({ client, entries, roomTitle }: { client: RoomClient; entries: LobbyEntryView[]; roomTitle: string }) {
 	const { t } = useI18n();
+	const known = useRef<Set<string> | undefined>(undefined);
+	useEffect(() => {
+		// Those already waiting when the host arrives are on the card; only knocks from now on chime.
+		const arrived = known.current ? entries.filter(({ id }) => !known.current!.has(id)) : [];
+		known.current = new Set(entries.map(({ id }) => id));
+		for (const entry of arrived) knocked(t(`lobby.${entry.reason}`, { name: entry.name }), roomTitle);
+	}, [entries, roomTitle, t]);
 	if (entries.length === 0) return null;
 	return (
 		<section className="lobby" aria-label={t('lobby.heading', { count: entries.length })}>
