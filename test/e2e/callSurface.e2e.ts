@@ -263,3 +263,25 @@ test('a knock chimes, and notifies a hidden tab; permission is asked at the firs
 		for (const guest of guests) guest.close();
 	}
 });
+
+test('the phone join page puts the name and Join first, above the fold even with a hint; devices wait behind a settings button', async ({ browser }) => {
+	const { inviteUrl } = await createRoom(fixture.server.url, { waitForHost: true });
+	const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })).newPage();
+	await phone.goto(inviteUrl);
+	await expect(phone.getByText('The host is not here yet.', { exact: false })).toBeVisible();
+	const join = (await phone.getByRole('button', { name: 'Join room' }).boundingBox())!;
+	expect(join.y + join.height).toBeLessThanOrEqual(844);
+	const name = (await phone.getByLabel('Your name').boundingBox())!;
+	const preview = (await phone.getByRole('region', { name: 'Camera' }).boundingBox())!;
+	expect(name.y).toBeLessThan(preview.y);
+	// Camera and microphone are switches on the preview; the device lists open from its settings button.
+	for (const label of ['Camera on', 'Microphone on']) {
+		const box = (await phone.getByRole('switch', { name: label }).boundingBox())!;
+		expect(box.y).toBeGreaterThanOrEqual(preview.y);
+		expect(box.y + box.height).toBeLessThanOrEqual(preview.y + preview.height);
+	}
+	await expect(phone.getByRole('combobox')).toHaveCount(1);
+	await phone.getByRole('button', { name: 'Choose camera and microphone' }).tap();
+	await expect(phone.getByRole('combobox', { name: /^Camera/ })).toBeVisible();
+	await expect(phone.getByRole('combobox', { name: /^Microphone/ })).toBeVisible();
+});

@@ -21,6 +21,7 @@ export const en = {
 	'join.noDevice': 'None',
 	'join.cameraOn': 'Camera on',
 	'join.micOn': 'Microphone on',
+	'join.chooseDevices': 'Choose camera and microphone',
 	'join.mediaDenied': 'Camera and microphone are blocked or missing. You can still join and listen; allow them in your browser to be seen and heard.',
 	'join.loading': 'Loading room…',
 	'error.INVITE_NOT_FOUND': 'This link does not lead to a room. It may be mistyped, or the host reset it.',

@@ -23,6 +23,7 @@ export const fr: Catalog = {
 	'join.noDevice': 'Aucun',
 	'join.cameraOn': 'Caméra activée',
 	'join.micOn': 'Micro activé',
+	'join.chooseDevices': 'Choisir la caméra et le micro',
 	'join.mediaDenied': 'La caméra et le micro sont bloqués ou absents. Vous pouvez quand même rejoindre et écouter ; autorisez-les dans le navigateur pour être vu et entendu.',
 	'join.loading': 'Chargement du salon…',
 	'error.INVITE_NOT_FOUND': 'Ce lien ne mène à aucun salon. Il est peut-être mal saisi, ou l’organisateur l’a réinitialisé.',

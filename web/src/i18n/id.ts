@@ -23,6 +23,7 @@ export const id: Catalog = {
 	'join.noDevice': 'Tidak ada',
 	'join.cameraOn': 'Kamera menyala',
 	'join.micOn': 'Mikrofon menyala',
+	'join.chooseDevices': 'Pilih kamera dan mikrofon',
 	'join.mediaDenied': 'Kamera dan mikrofon diblokir atau tidak ada. Anda tetap bisa bergabung dan mendengarkan; izinkan di peramban agar terlihat dan terdengar.',
 	'join.loading': 'Memuat ruang…',
 	'error.INVITE_NOT_FOUND': 'Tautan ini tidak mengarah ke ruang mana pun. Mungkin salah ketik, atau tuan rumah telah mengatur ulang tautannya.',

@@ -1,4 +1,4 @@
-import { Lock } from 'lucide-react';
+import { Lock, Settings } from 'lucide-react';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { InviteStatus } from '../../../shared/protocol.js';
 import { LIMITS } from '../../../shared/limits.js';
@@ -21,6 +21,7 @@ const loadRoom = () => Promise.all([import('../room/RoomClient.js'), import('./I
 	.then(([client, page]) => ({ RoomClient: client.RoomClient, InRoom: page.InRoom }));
 import { usePreview } from './usePreview.js';
 import { Switch } from '../ui/Switch.js';
+import { IconButton } from '../ui/IconButton.js';
 
 export const NAME_STORAGE_KEY = 'rooms.name';
 const GUEST_KEY_STORAGE_KEY = 'rooms.guestKey';
@@ -74,6 +75,8 @@ export function JoinPage({ code }: { code: string }) {
 	const [error, setError] = useState<JoinError>();
 	const [name, setName] = useState(() => fragment.name ?? localStorage.getItem(NAME_STORAGE_KEY) ?? '');
 	const [joining, setJoining] = useState(false);
+	/** The camera and microphone lists, behind a settings button: most people keep the defaults. */
+	const [devicesOpen, setDevicesOpen] = useState(false);
 	const [client, setClient] = useState<RoomClient>();
 	const [RoomPage, setRoomPage] = useState<typeof InRoom>();
 	useEffect(() => {
@@ -159,27 +162,34 @@ export function JoinPage({ code }: { code: string }) {
 			{!credentials.hostKey && invite.locked && <p className="hint">{t('join.lockedHint')}</p>}
 			{!credentials.hostKey && !invite.locked && invite.participantCount >= invite.maxParticipants && <p className="hint">{t('join.fullHint')}</p>}
 			{!credentials.hostKey && !invite.locked && invite.waitForHost && !invite.hostPresent && <p className="hint">{t('join.hostAwayHint')}</p>}
-			<section className="preview" aria-label={t('join.camera')}>
-				{preview.videoTrack && preview.cameraOn
-					? <video ref={videoRef} autoPlay playsInline muted className="mirrored" />
-					: <div className="avatar large" aria-hidden="true">{name.trim().slice(0, 1).toUpperCase() || '?'}</div>}
-			</section>
-			{preview.denied && <p role="status" className="hint">{t('join.mediaDenied')}</p>}
-			<form onSubmit={submit} className="card">
-				<div className="devices">
-					<DevicePicker label={t('join.camera')} toggleLabel={t('join.cameraOn')} noDevice={t('join.noDevice')}
-						devices={preview.videoDevices} selected={preview.videoDeviceId} on={preview.cameraOn} available={preview.cameraAvailable}
-						onSelect={(id) => preview.selectDevice('videoinput', id)} onToggle={preview.setCameraOn} />
-					<DevicePicker label={t('join.microphone')} toggleLabel={t('join.micOn')} noDevice={t('join.noDevice')}
-						devices={preview.audioDevices} selected={preview.audioDeviceId} on={preview.micOn} available={preview.micAvailable}
-						onSelect={(id) => preview.selectDevice('audioinput', id)} onToggle={preview.setMicOn} />
-				</div>
+			{/* On a phone the name and Join come first, then the preview with its two switches, as Meet and Messenger do. */}
+			<form onSubmit={submit} className="card join-form">
 				<label htmlFor="display-name">{t('join.name')}</label>
 				<input id="display-name" value={name} maxLength={LIMITS.nameMaxLength} required autoComplete="name" onChange={(e) => setName(e.target.value)} />
 				<button type="submit" disabled={joining || name.trim() === ''}>
 					{joining ? t('join.joining') : invite.locked && mayWait ? t('join.askToJoin') : mayWait ? t('join.waitForSeat') : t('join.button')}
 				</button>
 			</form>
+			<section className="preview" aria-label={t('join.camera')}>
+				{preview.videoTrack && preview.cameraOn
+					? <video ref={videoRef} autoPlay playsInline muted className="mirrored" />
+					: <div className="avatar large" aria-hidden="true">{name.trim().slice(0, 1).toUpperCase() || '?'}</div>}
+				<div className="preview-switches">
+					<Switch label={t('join.cameraOn')} checked={preview.cameraOn} disabled={!preview.cameraAvailable} onChange={preview.setCameraOn} />
+					<Switch label={t('join.micOn')} checked={preview.micOn} disabled={!preview.micAvailable} onChange={preview.setMicOn} />
+				</div>
+				<IconButton icon={Settings} className="preview-settings" label={t('join.chooseDevices')} aria-expanded={devicesOpen} aria-controls="join-devices"
+					onClick={() => setDevicesOpen(!devicesOpen)} />
+			</section>
+			{preview.denied && <p role="status" className="hint">{t('join.mediaDenied')}</p>}
+			{devicesOpen && (
+				<div id="join-devices" className="card devices">
+					<DeviceSelect label={t('join.camera')} noDevice={t('join.noDevice')} devices={preview.videoDevices} selected={preview.videoDeviceId}
+						onSelect={(id) => preview.selectDevice('videoinput', id)} />
+					<DeviceSelect label={t('join.microphone')} noDevice={t('join.noDevice')} devices={preview.audioDevices} selected={preview.audioDeviceId}
+						onSelect={(id) => preview.selectDevice('audioinput', id)} />
+				</div>
+			)}
 		</main>
 	);
 }
@@ -202,30 +212,15 @@ function toJoinError(failure: unknown): JoinError {
 	return { code: 'INTERNAL', message: String(failure) };
 }
 
-interface DevicePickerProps {
-	label: string;
-	toggleLabel: string;
-	noDevice: string;
-	devices: MediaDeviceInfo[];
-	selected: string | undefined;
-	on: boolean;
-	available: boolean;
-	onSelect: (deviceId: string) => void;
-	onToggle: (on: boolean) => void;
-}
-
-/** A device list and an on/off switch for one kind of device. */
-function DevicePicker(props: DevicePickerProps) {
+/** A device list for one kind of device. */
+function DeviceSelect(props: { label: string; noDevice: string; devices: MediaDeviceInfo[]; selected: string | undefined; onSelect: (deviceId: string) => void }) {
 	return (
-		<>
-			<label>
-				<span>{props.label}</span>
-				<select value={props.selected ?? ''} onChange={(e) => props.onSelect(e.target.value)}>
-					{props.devices.length === 0 && <option value="">{props.noDevice}</option>}
-					{props.devices.map((device, i) => <option key={device.deviceId} value={device.deviceId}>{device.label || `${props.label} ${i + 1}`}</option>)}
-				</select>
-			</label>
-			<Switch label={props.toggleLabel} checked={props.on} disabled={!props.available} onChange={props.onToggle} />
-		</>
+		<label>
+			<span>{props.label}</span>
+			<select value={props.selected ?? ''} onChange={(e) => props.onSelect(e.target.value)}>
+				{props.devices.length === 0 && <option value="">{props.noDevice}</option>}
+				{props.devices.map((device, i) => <option key={device.deviceId} value={device.deviceId}>{device.label || `${props.label} ${i + 1}`}</option>)}
+			</select>
+		</label>
 	);
 }
