@@ -285,3 +285,31 @@ test('the phone join page puts the name and Join first, above the fold even with
 	await expect(phone.getByRole('combobox', { name: /^Camera/ })).toBeVisible();
 	await expect(phone.getByRole('combobox', { name: /^Microphone/ })).toBeVisible();
 });
+
+test('the phone call: tile buttons come with a tap, no keyboard shortcuts, the chat takes the screen as a sheet, pictures are never cropped', async ({ browser }) => {
+	const { inviteUrl, hostUrl } = await createRoom(fixture.server.url);
+	await join(browser, hostUrl, 'Hana');
+	const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })).newPage();
+	await phone.goto(inviteUrl);
+	await phone.getByLabel('Your name').fill('Pia');
+	await phone.getByRole('button', { name: 'Join room' }).click();
+	const tile = phone.locator('figure.tile', { hasText: 'Hana' });
+	const buttons = tile.locator('.tile-actions');
+	await expect(buttons.getByRole('button', { name: 'Pin Hana for yourself' })).toBeAttached();
+	await expect(buttons).toHaveCSS('opacity', '0');
+	await tile.tap({ position: { x: 40, y: 60 } });
+	await expect(buttons).toHaveCSS('opacity', '1');
+	await expect(tile.locator('video')).toHaveCSS('object-fit', 'contain');
+
+	await expect(phone.getByRole('button', { name: 'Keyboard shortcuts' })).toHaveCount(0);
+	await phone.getByRole('button', { name: 'More options' }).tap();
+	await expect(phone.locator('#more-menu')).toBeVisible();
+	await expect(phone.locator('#more-menu').getByRole('button', { name: 'Keyboard shortcuts' })).toHaveCount(0);
+	await phone.keyboard.press('Escape');
+
+	await phone.locator('.controls').getByRole('button', { name: 'Chat', exact: true }).tap();
+	const sheet = (await phone.getByRole('complementary', { name: 'Chat' }).boundingBox())!;
+	expect(sheet).toEqual({ x: 0, y: 0, width: 390, height: 844 });
+	await phone.getByRole('button', { name: 'Close chat' }).tap();
+	await expect(phone.getByRole('complementary', { name: 'Chat' })).toHaveCount(0);
+});

@@ -80,7 +80,8 @@ export function Tile(props: TileProps) {
 	const classes = ['tile', props.speaking ? 'speaking' : '', props.isScreen ? 'screen' : '', trouble ? 'trouble' : ''].filter(Boolean).join(' ');
 	const name = props.label;
 	return (
-		<figure ref={figure} className={classes} data-participant-id={props.participantId} data-kind={props.isScreen ? 'screen' : 'camera'}>
+		// Focusable by a tap (not by Tab): on a touch screen, tapping a tile shows its buttons (.tile:focus-within).
+		<figure ref={figure} tabIndex={-1} className={classes} data-participant-id={props.participantId} data-kind={props.isScreen ? 'screen' : 'camera'}>
 			{props.videoTrack
 				? <TrackVideo track={props.videoTrack} mirrored={props.mirrored} />
 				: <div className="avatar" aria-hidden="true">{initials(props.name)}</div>}

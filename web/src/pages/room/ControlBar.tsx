@@ -21,6 +21,8 @@ export type Panel = 'chat' | 'participants' | 'host' | 'invite' | 'devices';
 
 /** Narrower than this, the secondary controls move into the "More options" menu. */
 const NARROW = '(max-width: 720px)';
+/** A touch screen and no mouse: a phone or tablet, where keyboard shortcuts are not offered. */
+export const TOUCH_ONLY = '(hover: none) and (pointer: coarse)';
 
 /** Each reaction's accessible name. */
 const REACTION_NAMES: Record<Reaction, MessageKey> = {
@@ -44,6 +46,7 @@ export function ControlBar({ client, state, panel, setPanel, onHelp }: {
 	const { local } = state;
 	const moderator = isModerator(state.self);
 	const narrow = useMediaQuery(NARROW);
+	const touch = useMediaQuery(TOUCH_ONLY);
 	const [reactionsOpen, setReactionsOpen] = useState(false);
 	const [menuOpen, setMenuOpen] = useState(false);
 	const toggle = (which: Panel) => setPanel(panel === which ? null : which);
@@ -71,7 +74,8 @@ export function ControlBar({ client, state, panel, setPanel, onHelp }: {
 			? { key: 'layout', icon: SquareUser, label: t('control.speakerView'), onClick: () => client.setLayout('speaker') }
 			: { key: 'layout', icon: LayoutGrid, label: t('control.gridView'), onClick: () => client.setLayout('grid') },
 		{ key: 'devices', icon: SlidersHorizontal, label: t('control.devices'), pressed: panel === 'devices', onClick: () => toggle('devices') },
-		{ key: 'shortcuts', icon: Keyboard, label: t('shortcuts.heading'), onClick: onHelp },
+		// Keyboard shortcuts mean nothing on a touch screen without a keyboard.
+		...(touch ? [] : [{ key: 'shortcuts', icon: Keyboard, label: t('shortcuts.heading'), onClick: onHelp }]),
 	];
 	const menu = narrow ? [...secondary, ...menuOnly] : menuOnly;
 	const chatLabel = state.unread > 0 ? `${t('control.chat')} ${t('chat.unread', { count: state.unread })}` : t('control.chat');

@@ -7,8 +7,11 @@ import { Lock } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import type { RoomState } from '../../room/roomState.js';
 import { useI18n } from '../../ui/I18n.js';
+import { useMediaQuery } from '../../ui/useMediaQuery.js';
+import { TOUCH_ONLY } from './ControlBar.js';
 
 export function RoomBar({ state, onHelp }: { state: RoomState; onHelp: () => void }) {
+	const touch = useMediaQuery(TOUCH_ONLY);
 	const { t, roomTitle } = useI18n();
 	const heading = useRef<HTMLHeadingElement>(null);
 	useEffect(() => heading.current?.focus(), []);
@@ -23,7 +26,7 @@ export function RoomBar({ state, onHelp }: { state: RoomState; onHelp: () => voi
 				<span>{t('roomState.people', { count: people })}</span>
 				{state.settings?.e2ee && <>{' · '}<span className="e2ee-badge"><Lock aria-hidden="true" /> {t('room.e2ee')}</span></>}
 			</p>
-			<button type="button" className="help" aria-label={t('shortcuts.heading')} title={t('shortcuts.heading')} onClick={onHelp}>?</button>
+			{!touch && <button type="button" className="help" aria-label={t('shortcuts.heading')} title={t('shortcuts.heading')} onClick={onHelp}>?</button>}
 		</header>
 	);
 }
