@@ -313,3 +313,23 @@ test('the phone call: tile buttons come with a tap, no keyboard shortcuts, the c
 	await phone.getByRole('button', { name: 'Close chat' }).tap();
 	await expect(phone.getByRole('complementary', { name: 'Chat' })).toHaveCount(0);
 });
+
+test('three people fill the grid without a hole: a last row that is not full is centred', async ({ browser }) => {
+	const { room, hostUrl } = await createRoom(fixture.server.url);
+	const host = await join(browser, hostUrl, 'Hana');
+	const people: BotConnection[] = [];
+	try {
+		for (const name of ['Ana', 'Bo']) people.push(await BotConnection.connect(fixture.server.url, await joinToken(fixture.server.url, room.code, name)));
+		const tiles = host.locator('.grid figure.tile');
+		await expect(tiles).toHaveCount(3);
+		const grid = (await host.locator('.grid').boundingBox())!;
+		const boxes = await Promise.all((await tiles.all()).map(async (tile) => (await tile.boundingBox())!));
+		// Two on the first row, one centred under them.
+		expect(boxes[0]!.y).toBe(boxes[1]!.y);
+		expect(boxes[2]!.y).toBeGreaterThan(boxes[0]!.y);
+		expect(Math.abs(boxes[2]!.x + boxes[2]!.width / 2 - (grid.x + grid.width / 2))).toBeLessThan(2);
+		expect(Math.round(boxes[2]!.width)).toBe(Math.round(boxes[0]!.width));
+	} finally {
+		for (const person of people) person.close();
+	}
+});

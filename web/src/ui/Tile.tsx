@@ -13,6 +13,8 @@ export interface TileProps extends TileModel {
 	onSpotlight?: () => void;
 	/** Shows the video's received resolution over the tile (the D shortcut), for people and tests checking quality. */
 	debug?: boolean;
+	/** The half column a grid's last row starts at, to centre a row that is not full. */
+	gridColumnStart?: number;
 }
 
 /** The video's size as decoded, e.g. "640×360", refreshed twice a second; "–" before the first frame. */
@@ -81,7 +83,7 @@ export function Tile(props: TileProps) {
 	const name = props.label;
 	return (
 		// Focusable by a tap (not by Tab): on a touch screen, tapping a tile shows its buttons (.tile:focus-within).
-		<figure ref={figure} tabIndex={-1} className={classes} data-participant-id={props.participantId} data-kind={props.isScreen ? 'screen' : 'camera'}>
+		<figure ref={figure} tabIndex={-1} className={classes} style={props.gridColumnStart ? { gridColumnStart: props.gridColumnStart } : undefined} data-participant-id={props.participantId} data-kind={props.isScreen ? 'screen' : 'camera'}>
 			{props.videoTrack
 				? <TrackVideo track={props.videoTrack} mirrored={props.mirrored} />
 				: <div className="avatar" aria-hidden="true">{initials(props.name)}</div>}

@@ -54,7 +54,10 @@ export function TileGrid({ tiles, stage, onAudioBlocked, speakerId, onPin, onSpo
 	const grid = layoutGrid(tiles, size, page);
 	// Beside a stage, strip tiles keep their 16:9 shape instead of stretching across the width.
 	const stripTileWidth = Math.floor(Math.min(size.width / grid.columns, (size.height / grid.rows) * (16 / 9)));
-	const columns = stage ? `repeat(${grid.columns}, ${stripTileWidth}px)` : `repeat(${grid.columns}, 1fr)`;
+	// A grid of half columns, each tile two wide, so that a last row that is not full (3 people on 2×2) is centred, not left with a hole.
+	const columns = stage ? `repeat(${grid.columns}, ${stripTileWidth}px)` : `repeat(${grid.columns * 2}, 1fr)`;
+	const lastRow = stage || grid.rows < 2 ? 0 : grid.tiles.length % grid.columns;
+	const lastRowStart = grid.tiles.length - lastRow;
 	const stageRef = useRef<HTMLDivElement>(null);
 	const stageSize = useElementSize(stageRef, Boolean(stage));
 	const tileHeight = Math.round(Math.min(size.height / grid.rows, (size.width / grid.columns) * (9 / 16)));
@@ -82,8 +85,9 @@ export function TileGrid({ tiles, stage, onAudioBlocked, speakerId, onPin, onSpo
 		<div className={`stage-area ${stage ? 'with-stage' : ''}`}>
 			{/* Keyed by person: when the stage changes hands, a focused or pressed "Pin Bo" must not become Hana's button in place. */}
 			{stage && <div className="stage" ref={stageRef}><Tile key={tileKey(stage)} {...tileProps(stage)} /></div>}
-			<div className="grid" ref={gridRef} style={{ gridTemplateColumns: columns, gridTemplateRows: `repeat(${grid.rows}, 1fr)` }}>
-				{grid.tiles.map((tile) => <Tile key={tileKey(tile)} {...tileProps(tile)} />)}
+			<div className={`grid ${stage ? '' : 'halves'}`} ref={gridRef} style={{ gridTemplateColumns: columns, gridTemplateRows: `repeat(${grid.rows}, 1fr)` }}>
+				{grid.tiles.map((tile, index) => <Tile key={tileKey(tile)} {...tileProps(tile)}
+					{...(lastRow > 0 && index === lastRowStart ? { gridColumnStart: grid.columns - lastRow + 1 } : {})} />)}
 			</div>
 			<div className="overlay-anchor">{overlay}</div>
 			{grid.pageCount > 1 && (
