@@ -1,7 +1,8 @@
 /**
  * Makes the README's screenshots in real Chromium: a desktop room with four
- * people (a raised hand, a reaction), the same room on a phone, and a new
- * room's share step on a phone. Writes web/screenshots/*.png.
+ * people (a raised hand, a reaction), the same room on a phone, a new room's
+ * ready screen on a phone, a knock at a locked room as its host sees it, and
+ * the host's room settings. Writes web/screenshots/*.png.
  *
  *   npm run build:web && npx tsx test/tools/screenshots.ts
  */
@@ -39,7 +40,21 @@ try {
 	await landing.getByRole('button', { name: 'Create a room' }).click();
 	await landing.getByRole('heading', { name: 'Your room is ready' }).waitFor();
 	await landing.screenshot({ path: 'web/screenshots/share.png' });
-	console.log('wrote web/screenshots/in-room.png, phone.png and share.png');
+
+	// The host's settings, then a knock at the locked room.
+	await host.getByRole('button', { name: 'Room settings' }).click();
+	await host.waitForTimeout(500);
+	await host.screenshot({ path: 'web/screenshots/settings.png' });
+	await host.getByRole('button', { name: 'Close room settings' }).click();
+	await host.getByRole('button', { name: 'Lock room' }).click();
+	const knocking = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['camera', 'microphone'] })).newPage();
+	await knocking.goto(inviteUrl);
+	await knocking.getByLabel('Your name').fill('Eli Park');
+	await knocking.getByRole('button', { name: 'Ask to join' }).click();
+	await host.getByRole('button', { name: 'Admit Eli Park' }).waitFor();
+	await host.waitForTimeout(500);
+	await host.screenshot({ path: 'web/screenshots/lobby.png' });
+	console.log('wrote web/screenshots/in-room.png, phone.png, share.png, settings.png and lobby.png');
 } finally {
 	await browser.close();
 	await server.close();
