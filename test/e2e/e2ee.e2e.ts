@@ -55,7 +55,7 @@ test('two people on an encrypted link see, hear and chat with each other, under 
 
 	// "Invite people" hands on the full link, key included.
 	await ana.getByRole('button', { name: 'Invite people' }).click();
-	await expect(ana.locator('aside input[readonly]')).toHaveValue(link);
+	await expect(ana.locator('aside').getByRole('textbox', { name: 'Invite link' })).toHaveValue(link);
 });
 
 /** Records what the SFU forwards of two people in the room for a while, and what the recorder hears of their chat. */

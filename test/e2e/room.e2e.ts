@@ -148,6 +148,11 @@ test('a reload of "Your room is ready" keeps the room and its host: the screen c
 	const inviteUrl = await inviteLink.inputValue();
 	// The host link is there too, for another device, with what it grants.
 	await expect(page.getByRole('textbox', { name: 'Host link' })).toHaveValue(/\/r\/[a-z0-9]{12}#host=/);
+	// Both links are shown whole, however long: nothing is hidden past the box's edge.
+	for (const name of ['Invite link', 'Host link']) {
+		const box = page.getByRole('textbox', { name });
+		expect(await box.evaluate((area) => area.scrollWidth <= area.clientWidth && area.scrollHeight <= area.clientHeight)).toBe(true);
+	}
 	await expect(page.getByText(/Opens this room as its host/)).toBeVisible();
 	await expect(page.getByRole('button', { name: 'Copy host link' })).toBeVisible();
 

@@ -1,8 +1,12 @@
-/** A link shown as text for copying by hand; with `focus`, focused and selected so one keystroke copies it. */
+/**
+ * A link shown as text for copying by hand, whole: it wraps over as many
+ * lines as it needs rather than hiding its end (where an encrypted room's key
+ * is). With `focus`, focused and selected so one keystroke copies it.
+ */
 import { useEffect, useRef } from 'react';
 
 export function LinkBox({ label, value, hint, focus = true }: { label: string; value: string; hint?: string; focus?: boolean }) {
-	const ref = useRef<HTMLInputElement>(null);
+	const ref = useRef<HTMLTextAreaElement>(null);
 	useEffect(() => {
 		if (!focus) return;
 		ref.current?.focus();
@@ -11,7 +15,7 @@ export function LinkBox({ label, value, hint, focus = true }: { label: string; v
 	return (
 		<label className="link-box">
 			<span>{hint ?? label}</span>
-			<input ref={ref} readOnly value={value} aria-label={label} onFocus={(event) => event.target.select()} />
+			<textarea ref={ref} readOnly rows={2} value={value} aria-label={label} onFocus={(event) => event.target.select()} />
 		</label>
 	);
 }

@@ -142,7 +142,7 @@ export function RoomSettingsPanel({ client, state, onClose }: { client: RoomClie
 			<button type="button" onClick={() => void reset()}>{t('host.resetLink')}</button>
 			{notice && <p role="status">{notice}</p>}
 			{newLink && <LinkBox label={t('room.inviteLink')} value={newLink} />}
-			{hostUrl && <p className="hint">{t('host.newHostLink')}: <input readOnly value={hostUrl} aria-label={t('host.newHostLink')} onFocus={(e) => e.target.select()} /></p>}
+			{hostUrl && <LinkBox label={t('host.newHostLink')} value={hostUrl} focus={false} />}
 			{state.self?.role === 'host' && <button type="button" className="danger" onClick={() => void end()}>{t('host.endRoom')}</button>}
 			{dialog}
 			<h3>{t('host.timeline')}</h3>
