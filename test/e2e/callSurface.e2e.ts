@@ -2,8 +2,9 @@
  * The call's surface as a person sees it: coloured buttons keep their colour
  * under the pointer, the lobby's answer to a knock leads with Admit, and
  * every on/off setting is the same drawn switch, offered only where it means
- * something, tooltips never stick or leave the screen, and notices have a
- * place of their own.
+ * something, tooltips never stick or leave the screen, notices have a
+ * place of their own, a host alone has the link at hand, and a phone shows
+ * one's own camera small.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { arrive, e2eServer, join, watchedPage } from '../support/browser.js';
@@ -182,6 +183,23 @@ test('the landing page leads with "Create a room": the one filled button', async
 	expect(filled).toEqual(['Create a room']);
 });
 
+test('on a phone, the ready screen leads with Copy (the one filled button) and keeps the language switcher on the heading\'s line', async ({ browser }) => {
+	const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })).newPage();
+	await phone.goto(fixture.server.url);
+	await phone.getByLabel('Your name').fill('Wren');
+	await phone.getByRole('button', { name: 'Create a room' }).click();
+	const heading = phone.getByRole('heading', { name: 'Your room is ready' });
+	await expect(heading).toBeVisible();
+	const filled = await phone.getByRole('button').evaluateAll((buttons) => buttons.filter((button) => getComputedStyle(button).backgroundColor === 'rgb(37, 99, 235)').map((button) => button.textContent));
+	expect(filled).toEqual(['Copy invite link']);
+	const [title, switcher] = [(await heading.boundingBox())!, (await phone.getByRole('combobox', { name: 'Language' }).boundingBox())!];
+	// Side by side: the switcher's middle is within the heading's lines, and both are inside the screen.
+	expect(switcher.y + switcher.height / 2).toBeGreaterThan(title.y);
+	expect(switcher.y + switcher.height / 2).toBeLessThan(title.y + title.height);
+	expect(switcher.x + switcher.width).toBeLessThanOrEqual(390);
+	expect(title.height).toBeLessThan(80);
+});
+
 test('host controls for many: one menu per person, no red button on every row, removal asked in the page, icon close buttons', async ({ browser }) => {
 	const { hostUrl, inviteUrl } = await createRoom(fixture.server.url);
 	const host = await join(browser, hostUrl, 'Hana');
@@ -297,7 +315,7 @@ test('the phone call: tile buttons come with a tap, no keyboard shortcuts, the c
 	const buttons = tile.locator('.tile-actions');
 	await expect(buttons.getByRole('button', { name: 'Pin Hana for yourself' })).toBeAttached();
 	await expect(buttons).toHaveCSS('opacity', '0');
-	await tile.tap({ position: { x: 40, y: 60 } });
+	await tile.tap();
 	await expect(buttons).toHaveCSS('opacity', '1');
 	await expect(tile.locator('video')).toHaveCSS('object-fit', 'contain');
 
@@ -332,4 +350,75 @@ test('three people fill the grid without a hole: a last row that is not full is 
 	} finally {
 		for (const person of people) person.close();
 	}
+});
+
+/** The box is inside the viewport and clear of the room's title and the control bar. */
+async function expectClearOfTitleAndControls(page: Page, box: { x: number; y: number; width: number; height: number }): Promise<void> {
+	const viewport = page.viewportSize()!;
+	expect(box.x).toBeGreaterThanOrEqual(0);
+	expect(box.y).toBeGreaterThanOrEqual(0);
+	expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
+	expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
+	for (const covered of [page.getByRole('heading', { level: 1 }), page.locator('.controls')]) {
+		expect(overlap(box, (await covered.boundingBox())!)).toBe(false);
+	}
+}
+
+test('a host alone has the link at hand until the first person joins; the link\'s text says who it lets in; the tab names the room and counts knocks', async ({ browser }) => {
+	const { room, hostUrl, inviteUrl } = await createRoom(fixture.server.url, { title: 'Book club' });
+	const host = await join(browser, hostUrl, 'Hana');
+	await expect(host).toHaveTitle('Book club · Rooms');
+	const card = host.getByRole('region', { name: 'You’re the only one here' });
+	await expect(card.getByRole('textbox', { name: 'Invite link' })).toHaveValue(inviteUrl);
+	await expect(card.getByRole('button', { name: 'Copy invite link' })).toBeVisible();
+	await expect(card).toContainText('Anyone with this link can join.');
+	await expectClearOfTitleAndControls(host, (await card.boundingBox())!);
+
+	// Locked, the same link only lets people ask; a knock shows in the tab's title.
+	await host.getByRole('button', { name: 'Lock room' }).click();
+	await expect(card).toContainText('The room is locked: anyone with this link can ask to join, and a host lets them in.');
+	const guests: BotConnection[] = [];
+	try {
+		guests.push(await knock(room.code, 'Bo'));
+		await expect(host).toHaveTitle('(1) Book club · Rooms');
+		await host.getByRole('button', { name: 'Admit Bo' }).click();
+		await expect(host).toHaveTitle('Book club · Rooms');
+		// Someone came: the card goes, and does not come back when they leave.
+		await expect(card).toHaveCount(0);
+		guests[0]!.close();
+		await expect(host.locator('.grid figure.tile')).toHaveCount(1);
+		await expect(card).toHaveCount(0);
+
+		await host.getByRole('button', { name: 'Invite people' }).click();
+		const panel = host.getByRole('complementary', { name: 'Invite people' });
+		await expect(panel).toContainText('The room is locked: anyone with this link can ask to join');
+		await host.getByRole('button', { name: 'Unlock room' }).click();
+		await expect(panel).toContainText('Anyone with this link can join.');
+	} finally {
+		for (const guest of guests) guest.close();
+	}
+});
+
+test('on a phone, one\'s own camera floats small once someone else is in, clear of the title and controls', async ({ browser }) => {
+	const { hostUrl, inviteUrl } = await createRoom(fixture.server.url);
+	const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })).newPage();
+	await phone.goto(hostUrl);
+	await phone.getByLabel('Your name').fill('Pia');
+	await phone.getByRole('button', { name: 'Join room' }).click();
+	// Alone, one's own tile fills the screen.
+	await expect(phone.locator('.grid figure.tile', { hasText: 'Pia (you)' })).toBeVisible();
+	await expect(phone.locator('.floating-self')).toHaveCount(0);
+
+	await join(browser, inviteUrl, 'Bo');
+	const own = phone.locator('.floating-self figure.tile');
+	await expect(own).toContainText('Pia (you)');
+	await expect(phone.locator('.grid figure.tile')).toHaveCount(1);
+	await expect(phone.locator('.grid figure.tile')).toContainText('Bo');
+	const box = (await own.boundingBox())!;
+	expect(box.width).toBeLessThan(390 / 3);
+	await expectClearOfTitleAndControls(phone, box);
+	// The other person's buttons (top right of their tile) stay uncovered.
+	expect(overlap(box, (await phone.locator('.grid .tile-actions').boundingBox())!)).toBe(false);
+	// No buttons on one's own small view, and the name is still there for screen readers.
+	await expect(own.getByRole('button')).toHaveCount(0);
 });

@@ -10,7 +10,7 @@ import { ChatPanel } from './room/ChatPanel.js';
 import { ControlBar, type Panel } from './room/ControlBar.js';
 import { DevicesPanel } from './room/DevicesPanel.js';
 import { LobbyRequests, RoomSettingsPanel } from './room/HostTools.js';
-import { InvitePanel } from './room/InvitePanel.js';
+import { AloneCard, InvitePanel } from './room/InvitePanel.js';
 import { ParticipantsPanel } from './room/ParticipantsPanel.js';
 import { RoomBar } from './room/RoomBar.js';
 import { ShortcutHelp } from './room/ShortcutHelp.js';
@@ -28,6 +28,12 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 	const [helpOpen, setHelpOpen] = useState(false);
 	const [debug, setDebug] = useState(false);
 	const closeHelp = useCallback(() => setHelpOpen(false), []);
+	// The alone card shows until the first person comes (or the host hides it), not again each time the host is left alone.
+	const [aloneCardDone, setAloneCardDone] = useState(false);
+	const someoneCame = state.participants.length > 0;
+	useEffect(() => {
+		if (someoneCame) setAloneCardDone(true);
+	}, [someoneCame]);
 
 	useEffect(() => () => client.close(), [client]);
 	useEffect(() => {
@@ -46,6 +52,15 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 	}, [client]);
 
 	const shownTitle = state.settings ? roomTitle(state.settings) : title;
+	// The tab says which room this is and, to hosts, how many wait to be let in: seen from another tab.
+	const waiting = isModerator(state.self) ? state.lobby.length : 0;
+	useEffect(() => {
+		const appName = t('app.name');
+		document.title = waiting > 0 ? `(${waiting}) ${shownTitle} · ${appName}` : `${shownTitle} · ${appName}`;
+		return () => {
+			document.title = appName;
+		};
+	}, [shownTitle, waiting, t]);
 	if (state.phase === 'waiting' && state.waiting) return <WaitingScreen client={client} waiting={state.waiting} title={shownTitle} cameraTrack={state.local.cameraOn ? state.local.cameraTrack : undefined} />;
 	if (state.phase === 'ended') return <EndScreen endReason={state.endReason} endedByYou={Boolean(state.endingRoom)} title={shownTitle} />;
 
@@ -67,7 +82,7 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 			)}
 			<RoomBar state={state} onHelp={() => setHelpOpen(true)} />
 			{helpOpen && <ShortcutHelp onClose={closeHelp} />}
-			<TileGrid tiles={tiles} stage={stage} onAudioBlocked={onAudioBlocked} onView={onView} debug={debug} speakerId={state.local.speakerId}
+			<TileGrid tiles={tiles} stage={stage} selfId={state.self?.id} onAudioBlocked={onAudioBlocked} onView={onView} debug={debug} speakerId={state.local.speakerId}
 				onPin={(id) => client.pin(state.pinnedId === id ? null : id)}
 				onSpotlight={isModerator(state.self) ? (id) => void client.host.spotlight(state.spotlightId === id ? null : id) : undefined}
 				overlay={<Toasts client={client} notices={state.notices} />} />
@@ -75,7 +90,10 @@ export function InRoom({ client, title }: { client: RoomClient; title: string })
 			{panel === 'participants' && <ParticipantsPanel client={client} state={state} tiles={tiles} onClose={() => setPanel(null)} />}
 			{panel === 'host' && isModerator(state.self) && <RoomSettingsPanel client={client} state={state} onClose={() => setPanel(null)} />}
 			{panel === 'devices' && <DevicesPanel client={client} state={state} onClose={() => setPanel(null)} />}
-			{panel === 'invite' && <InvitePanel url={inviteUrl} title={shownTitle} onClose={() => setPanel(null)} />}
+			{panel === 'invite' && <InvitePanel url={inviteUrl} title={shownTitle} settings={state.settings} onClose={() => setPanel(null)} />}
+			{isModerator(state.self) && !someoneCame && !aloneCardDone && state.phase === 'joined' && panel !== 'invite' && (
+				<AloneCard url={inviteUrl} title={shownTitle} settings={state.settings} onClose={() => setAloneCardDone(true)} />
+			)}
 			{isModerator(state.self) && <LobbyRequests client={client} entries={state.lobby} roomTitle={shownTitle} />}
 			{state.audioBlocked && (
 				<button type="button" className="enable-audio" onClick={() => {

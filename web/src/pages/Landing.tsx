@@ -83,13 +83,14 @@ export function Landing() {
 				<p className="hint">{t('landing.ready.hint')}</p>
 				<section className="card" aria-label={title}>
 					<h2>{title}</h2>
-					<ShareLink url={created.inviteUrl} title={title} />
+					<ShareLink url={created.inviteUrl} title={title} primary />
 				</section>
 				<section className="card host-link" aria-label={t('landing.ready.hostLink')}>
 					<ShareLink url={created.hostUrl} title={title} label={t('landing.ready.hostLink')} copyLabel={t('landing.ready.copyHostLink')} shareSheet={false} />
 					<p className="hint">{t('landing.ready.hostLinkHint')}</p>
 				</section>
-				<button type="submit" onClick={() => {
+				{/* Passing the link on is this screen's job: Copy is the filled button, going in the plain one. */}
+				<button type="button" onClick={() => {
 					sessionStorage.removeItem(READY_STORAGE_KEY);
 					window.location.assign(`${target.pathname}${target.hash}`);
 				}}>{t('landing.ready.join')}</button>

@@ -10,9 +10,11 @@ import { LinkBox } from './LinkBox.js';
 
 /**
  * `label` names the link and `copyLabel` its Copy button (the invite link's by
- * default); `shareSheet: false` offers Copy only (a host link is not for a chat).
+ * default); `shareSheet: false` offers Copy only (a host link is not for a chat);
+ * `primary` fills Copy, where passing the link on is the screen's main job.
  */
-export function ShareLink({ url, title, label, copyLabel, shareSheet = true }: { url: string; title: string; label?: string; copyLabel?: string; shareSheet?: boolean }) {
+export function ShareLink({ url, title, label, copyLabel, shareSheet = true, primary = false }:
+	{ url: string; title: string; label?: string; copyLabel?: string; shareSheet?: boolean; primary?: boolean }) {
 	const { t } = useI18n();
 	const [copy, setCopy] = useState<'copied' | 'manual' | null>(null);
 	const canShare = shareSheet && typeof navigator.share === 'function';
@@ -25,7 +27,7 @@ export function ShareLink({ url, title, label, copyLabel, shareSheet = true }: {
 		<div className="share-link">
 			<LinkBox label={label ?? t('room.inviteLink')} value={url} hint={copy === 'manual' ? t('room.copyManually') : undefined} focus={copy === 'manual'} />
 			<div className="share-actions">
-				<button type="button" onClick={() => void copyLink()}>{copyLabel ?? t('control.copyLink')}</button>
+				<button type="button" className={primary ? 'primary' : undefined} onClick={() => void copyLink()}>{copyLabel ?? t('control.copyLink')}</button>
 				{canShare && <button type="button" onClick={share}>{t('share.button')}</button>}
 			</div>
 			<p role="status" className="hint">{copy === 'copied' ? t('room.linkCopied') : ''}</p>

@@ -15,6 +15,8 @@ export interface TileProps extends TileModel {
 	debug?: boolean;
 	/** The half column a grid's last row starts at, to centre a row that is not full. */
 	gridColumnStart?: number;
+	/** A small floating view (one's own camera on a phone): no buttons or badges, and the name for screen readers only. */
+	compact?: boolean;
 }
 
 /** The video's size as decoded, e.g. "640×360", refreshed twice a second; "–" before the first frame. */
@@ -79,7 +81,7 @@ export function Tile(props: TileProps) {
 	const { t } = useI18n();
 	const figure = useRef<HTMLElement>(null);
 	const trouble = Boolean(props.connectionTrouble) && !props.isScreen;
-	const classes = ['tile', props.speaking ? 'speaking' : '', props.isScreen ? 'screen' : '', trouble ? 'trouble' : ''].filter(Boolean).join(' ');
+	const classes = ['tile', props.speaking ? 'speaking' : '', props.isScreen ? 'screen' : '', trouble ? 'trouble' : '', props.compact ? 'compact' : ''].filter(Boolean).join(' ');
 	const name = props.label;
 	return (
 		// Focusable by a tap (not by Tab): on a touch screen, tapping a tile shows its buttons (.tile:focus-within).
@@ -90,7 +92,7 @@ export function Tile(props: TileProps) {
 			{props.undecryptable && <p className="tile-notice" role="status">{t('tile.cantDecrypt')}</p>}
 			{props.audioTrack && <TrackAudio track={props.audioTrack} onBlocked={props.onAudioBlocked} speakerId={props.speakerId} />}
 			{props.debug && <ReceivedResolution figure={figure} />}
-			<div className="tile-actions" role="group" aria-label={t('tile.actions', { name })}>
+			{!props.compact && <div className="tile-actions" role="group" aria-label={t('tile.actions', { name })}>
 				{props.onPin && (
 					<button type="button" className="icon-button small" aria-label={t('tile.pin', { name })} data-tip={t('tile.pin', { name })}
 						aria-pressed={Boolean(props.pinned)} onClick={props.onPin}><Pin aria-hidden="true" /></button>
@@ -105,10 +107,10 @@ export function Tile(props: TileProps) {
 						<Maximize aria-hidden="true" />
 					</button>
 				)}
-			</div>
+			</div>}
 			<figcaption>
-				<span className="name">{props.label}</span>
-				{props.badge && <span className="badge">{props.badge}</span>}
+				<span className={props.compact ? 'name visually-hidden' : 'name'}>{props.label}</span>
+				{props.badge && !props.compact && <span className="badge">{props.badge}</span>}
 				{props.notVerified && <span className="badge warning">{t('tile.notVerified')}</span>}
 				{props.spotlit && !props.isScreen && <span className="badge">{t('tile.spotlit')}</span>}
 				{props.pinned && !props.isScreen && <span className="badge">{t('tile.pinned')}</span>}

@@ -14,15 +14,13 @@ import type { RoomClient } from '../../room/RoomClient.js';
 import { isModerator, type RoomState } from '../../room/roomState.js';
 import { useI18n } from '../../ui/I18n.js';
 import { IconButton } from '../../ui/IconButton.js';
-import { useMediaQuery } from '../../ui/useMediaQuery.js';
+import { TOUCH_ONLY, useMediaQuery } from '../../ui/useMediaQuery.js';
 import { usePopover } from '../../ui/usePopover.js';
 
 export type Panel = 'chat' | 'participants' | 'host' | 'invite' | 'devices';
 
 /** Narrower than this, the secondary controls move into the "More options" menu. */
 const NARROW = '(max-width: 720px)';
-/** A touch screen and no mouse: a phone or tablet, where keyboard shortcuts are not offered. */
-export const TOUCH_ONLY = '(hover: none) and (pointer: coarse)';
 
 /** Each reaction's accessible name. */
 const REACTION_NAMES: Record<Reaction, MessageKey> = {

@@ -7,8 +7,7 @@ import { Lock } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import type { RoomState } from '../../room/roomState.js';
 import { useI18n } from '../../ui/I18n.js';
-import { useMediaQuery } from '../../ui/useMediaQuery.js';
-import { TOUCH_ONLY } from './ControlBar.js';
+import { TOUCH_ONLY, useMediaQuery } from '../../ui/useMediaQuery.js';
 
 export function RoomBar({ state, onHelp }: { state: RoomState; onHelp: () => void }) {
 	const touch = useMediaQuery(TOUCH_ONLY);

@@ -1,13 +1,16 @@
 /**
  * The tiles, sized to the space they have: a paged grid of everyone, or a
  * stage (a pinned, spotlighted or speaking person, or a screen share) above
- * a paged strip of the others, whose tiles never shrink below 160 px.
+ * a paged strip of the others, whose tiles never shrink below 160 px. On a
+ * phone held upright with others in the room, one's own camera is a small floating view
+ * instead of a tile, as in Meet and Messenger.
  */
 import { type ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TileModel } from '../../room/tiles.js';
 import { layoutGrid } from '../../ui/gridLayout.js';
 import { useI18n } from '../../ui/I18n.js';
 import { Tile, type TileProps } from '../../ui/Tile.js';
+import { PHONE_PORTRAIT, useMediaQuery } from '../../ui/useMediaQuery.js';
 
 /**
  * The element's size, followed as it changes; `present` re-attaches when a
@@ -31,6 +34,8 @@ function useElementSize(ref: React.RefObject<HTMLElement | null>, present = true
 export interface TileGridProps {
 	tiles: TileModel[];
 	stage?: TileModel;
+	/** One's own id: on a phone, one's own camera floats small once anyone else is in. */
+	selfId?: string;
 	onAudioBlocked: () => void;
 	speakerId?: string;
 	onPin: (participantId: string) => void;
@@ -46,8 +51,12 @@ export interface TileGridProps {
 
 const tileKey = (tile: TileModel) => `${tile.participantId}:${tile.isScreen ? 'screen' : 'camera'}`;
 
-export function TileGrid({ tiles, stage, onAudioBlocked, speakerId, onPin, onSpotlight, onView, debug, overlay }: TileGridProps) {
+export function TileGrid({ tiles: allTiles, stage, selfId, onAudioBlocked, speakerId, onPin, onSpotlight, onView, debug, overlay }: TileGridProps) {
 	const { t } = useI18n();
+	const phone = useMediaQuery(PHONE_PORTRAIT);
+	const ownCamera = allTiles.find((tile) => tile.participantId === selfId && !tile.isScreen);
+	const floatingSelf = phone && ownCamera && (allTiles.length > 1 || stage) ? ownCamera : undefined;
+	const tiles = floatingSelf ? allTiles.filter((tile) => tile !== floatingSelf) : allTiles;
 	const [page, setPage] = useState(0);
 	const gridRef = useRef<HTMLDivElement>(null);
 	const size = useElementSize(gridRef);
@@ -89,6 +98,7 @@ export function TileGrid({ tiles, stage, onAudioBlocked, speakerId, onPin, onSpo
 				{grid.tiles.map((tile, index) => <Tile key={tileKey(tile)} {...tileProps(tile)}
 					{...(lastRow > 0 && index === lastRowStart ? { gridColumnStart: grid.columns - lastRow + 1 } : {})} />)}
 			</div>
+			{floatingSelf && <div className="floating-self"><Tile key={tileKey(floatingSelf)} {...floatingSelf} onAudioBlocked={onAudioBlocked} compact /></div>}
 			<div className="overlay-anchor">{overlay}</div>
 			{grid.pageCount > 1 && (
 				<nav className="pager">
