@@ -66,9 +66,14 @@ test('2 browsers through an agent and 6 bots for 20 s: a report, decoding tiles,
 			'--app', 'messenger', '--app-secret', TEST_APPS[0]!.secret, '--app-user', 'u-host', '--out', out,
 			'--min-fps', '5', '--max-freeze-ratio', '0.25', '--max-failed-joins', '0', '--max-join-p95', '15s']);
 		console.log(run.output.split('\n').filter((line) => !line.startsWith('[loadtest] ') || !/^\[loadtest\] \d+ s:/.test(line)).join('\n'));
-		expect(run.code, run.output).toBe(0);
 		const [dir] = fs.readdirSync(out);
 		const report = JSON.parse(fs.readFileSync(path.join(out, dir!, 'report.json'), 'utf8')) as Report;
+		// Two Chromiums and six bots can saturate this 2-core machine: then the run is inconclusive (3), and says so.
+		// Either way every verdict but the load machine's passes.
+		const saturated = !report.verdicts.find(({ kind }) => kind === 'load')!.pass;
+		expect(run.code, run.output).toBe(saturated ? 3 : 0);
+		expect(report.outcome).toBe(saturated ? 'inconclusive' : 'pass');
+		if (saturated) expect(run.output).toMatch(/INCONCLUSIVE: load machine: .*the load machine, not the server, limited this run/);
 		expect(fs.readFileSync(path.join(out, dir!, 'report.html'), 'utf8')).toContain('uPlot');
 		expect(report.summary).toMatchObject({ target: 8, joined: 8, failed: 0 });
 		const browsers = report.participants.filter(({ kind }) => kind === 'browser');
@@ -86,14 +91,14 @@ test('2 browsers through an agent and 6 bots for 20 s: a report, decoding tiles,
 			expect(frozen, browser.name).toBeLessThanOrEqual(0.25);
 		}
 		expect(report.server.some(({ participants }) => participants === 8)).toBe(true);
-		expect(report.verdicts.every(({ pass }) => pass)).toBe(true);
+		expect(report.verdicts.filter(({ kind }) => kind !== 'load').every(({ pass }) => pass)).toBe(true);
 		// Everything a load run asks of a served browser passes the agent's gate.
 		expect(output()).not.toContain('agent refused');
 
-		// The same run judged against an impossible frame rate: the exit says so.
+		// The same run judged against an impossible frame rate: the exit says so (unless the run was inconclusive: then it is not counted).
 		const judged = await runCli(['merge', path.join(out, dir!, 'report.json'), '--min-fps', '1000', '--out', out]);
-		expect(judged.code, judged.output).toBe(1);
-		expect(judged.output).toContain('FAIL --min-fps 1000');
+		expect(judged.code, judged.output).toBe(saturated ? 3 : 1);
+		expect(judged.output).toMatch(saturated ? /tile fps median \(browsers\) [\d.]+ fps ≥ 1000\.0 fps: fail, not counted/ : /tile fps median \(browsers\) [\d.]+ fps ≥ 1000\.0 fps: FAIL/);
 	} finally {
 		fs.rmSync(out, { recursive: true, force: true });
 		const exited = new Promise<number | null>((resolve) => agent.once('exit', resolve));
@@ -111,7 +116,8 @@ test('Ctrl-C ends a run early and still writes the report', async () => {
 		const started = Date.now();
 		const run = await runCli([inviteUrl, '--participants', '1', '--bots', '2', '--duration', '120', '--out', out,
 			'--app', 'messenger', '--app-secret', TEST_APPS[0]!.secret, '--app-user', 'u-host'], 15_000);
-		expect(run.code, run.output).toBe(0);
+		// A run stopped early is judged on what it measured: a pass, or inconclusive if this machine was saturated.
+		expect([0, 3], run.output).toContain(run.code);
 		expect(run.output).toContain('SIGINT: finishing');
 		expect(Date.now() - started).toBeLessThan(60_000);
 		const [dir] = fs.readdirSync(out);

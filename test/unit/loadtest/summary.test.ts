@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ParticipantResult, ParticipantSample } from '../../../tools/loadtest/src/report.js';
+import { percentile } from '../../../tools/loadtest/src/measure.js';
 import { summarize, worstParticipants } from '../../../tools/loadtest/src/summary.js';
 
 const sample = (t: number, tileFps: number[], extra: Partial<ParticipantSample> = {}): ParticipantSample =>
@@ -17,9 +18,10 @@ describe('summarize', () => {
 			browser('d', [], { joined: false, failure: 'timeout', joinMs: undefined, firstFrameMs: undefined }),
 			browser('e', [], { joined: false, failure: 'ROOM_FULL', joinMs: undefined, firstFrameMs: undefined }),
 		];
-		const summary = summarize(people, [], 6);
+		const summary = summarize(people, [], { browsers: 6, bots: 0 });
 		expect(summary).toMatchObject({ target: 6, joined: 2, failed: 3, failuresByReason: { ROOM_FULL: 2, timeout: 1 } });
-		expect(summary.joinMs).toEqual({ p50: 800, p95: 800 });
+		// Nearest rank, rounded up: of two, the median is the first and p95 the second.
+		expect(summary.browsers.joinMs).toEqual({ median: 800, p95: 1200, n: 2 });
 	});
 
 	it('takes fps over every tile of every browser sample, freezes as a share of tile-samples, and ignores bots\' missing tiles', () => {
@@ -29,19 +31,36 @@ describe('summarize', () => {
 			{ ...browser('bot', [sample(1000, [], { loss: 0 })]), kind: 'bot' as const },
 		];
 		const summary = summarize(people, [{ t: 1000, workerCpu: 0.4, consumers: 10, receivedKbps: 0, sentKbps: 0, rooms: 1, participants: 3, joins: { ok: 3 } },
-			{ t: 2000, workerCpu: 0.9, consumers: 10, receivedKbps: 0, sentKbps: 0, rooms: 1, participants: 3, joins: { ok: 3 } }], 3);
+			{ t: 2000, workerCpu: 0.9, consumers: 10, receivedKbps: 0, sentKbps: 0, rooms: 1, participants: 3, joins: { ok: 3 } }], { browsers: 2, bots: 1 });
 		// Tiles: 15 15 14 15 2 14 30 0 → sorted 0 2 14 14 15 15 15 30.
-		expect(summary.fps).toEqual({ median: 14, p5: 0 });
+		expect(summary.fps).toEqual({ median: 14, p5: 0, n: 8 });
 		expect(summary.freezeRatio).toBeCloseTo(2 / 8);
-		// Loss: 0 0 0 0.2 0.3 over the five samples, bots' included.
-		expect(summary.loss).toEqual({ median: 0, p95: 0.2 });
+		// Loss: the browsers' 0 0 0.2 0.3, and apart from them the bot's 0.
+		expect(summary.browsers.loss).toEqual({ median: 0, p95: 0.3, n: 4 });
+		expect(summary.bots.loss).toEqual({ median: 0, p95: 0, n: 1 });
 		expect(summary.serverCpuPeak).toBe(0.9);
 		expect(summary.browserCpuPercent!.median).toBe(60);
 	});
 
 	it('reports no figures rather than zeros when nothing was measured', () => {
-		const summary = summarize([], [], 2);
-		expect(summary).toMatchObject({ joined: 0, failed: 0, fps: null, joinMs: null, loss: null, serverCpuPeak: null, freezeRatio: 0 });
+		const summary = summarize([], [], { browsers: 2, bots: 0 });
+		expect(summary).toMatchObject({ joined: 0, failed: 0, fps: null, serverCpuPeak: null, freezeRatio: null, browsers: { joinMs: null, loss: null } });
+	});
+
+	it('counts those out of the room at the end, per kind', () => {
+		const people = [browser('a', []), browser('b', [], { outSinceMs: 12_000, drops: 1 }), { ...browser('bot', [], { outSinceMs: 14_000 }), kind: 'bot' as const }];
+		const summary = summarize(people, [], { browsers: 2, bots: 1 });
+		expect(summary).toMatchObject({ dropped: 2, browsers: { dropped: 1 }, bots: { dropped: 1 } });
+	});
+
+	it('takes percentiles by nearest rank, rounded up: with 22 joins, p95 is the 21st', () => {
+		// Twenty bots at 100 ms and two browsers at 2 s: the browsers' joins are in p95, judged apart from the bots'.
+		const joins = [...Array.from({ length: 20 }, (_, i) => ({ ...browser(`bot ${i}`, [], { joinMs: 100 }), kind: 'bot' as const })),
+			browser('slow 1', [], { joinMs: 2000 }), browser('slow 2', [], { joinMs: 2100 })];
+		expect(percentile(joins.map(({ joinMs }) => joinMs!), 0.95)).toBe(2000);
+		const summary = summarize(joins, [], { browsers: 2, bots: 20 });
+		expect(summary.browsers.joinMs).toEqual({ median: 2000, p95: 2100, n: 2 });
+		expect(summary.bots.joinMs).toEqual({ median: 100, p95: 100, n: 20 });
 	});
 });
 

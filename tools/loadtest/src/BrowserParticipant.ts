@@ -30,6 +30,16 @@ interface ProbeSample {
 	firstFrameMs?: number;
 }
 
+/** The failure of a browser held in the lobby because the room waits for its host. */
+export const WAITING_FOR_HOST = 'waiting-for-host';
+
+/** A join the server (or the lobby) turned down, with its code. */
+class JoinRefused extends Error {
+	constructor(readonly code: string) {
+		super(code);
+	}
+}
+
 export class BrowserParticipant {
 	readonly result: ParticipantResult;
 	#context: BrowserContext | undefined;
@@ -42,7 +52,8 @@ export class BrowserParticipant {
 	static async join(browser: Browser, where: string, options: BrowserParticipantOptions): Promise<BrowserParticipant> {
 		const participant = new BrowserParticipant({ id: `${where}/${options.name}`, kind: 'browser', name: options.name, where, joined: false, samples: [] });
 		await participant.#join(browser, options).catch((error: Error) => {
-			participant.result.failure ??= /Timeout/i.test(error.message) ? 'timeout' : `error: ${error.message.split('\n')[0]}`;
+			participant.result.failure = error instanceof JoinRefused ? error.code
+				: /Timeout/i.test(error.message) ? 'timeout' : `error: ${error.message.split('\n')[0]}`;
 		});
 		return participant;
 	}
@@ -54,18 +65,32 @@ export class BrowserParticipant {
 		await context.addInitScript(PAGE_PROBE);
 		const page = await context.newPage();
 		this.#page = page;
-		// The API's answer names why a join was refused (ROOM_FULL, ROOM_LOCKED...).
-		page.on('response', (response) => {
-			if (!/\/api\/v1\/invites\/[^/]+\/join$/.test(new URL(response.url()).pathname) || response.ok()) return;
-			void response.json().then((body: { error?: { code?: string } }) => {
-				this.result.failure = body.error?.code ?? `HTTP ${response.status()}`;
-			}).catch(() => undefined);
+		// The API's answer names why a join was refused (ROOM_FULL, ROOM_LOCKED...), or why the link is no good
+		// (the invite look-up's NOT_FOUND): either ends this join at once, instead of at the join timeout.
+		let refuse: (code: string) => void = () => undefined;
+		const refused = new Promise<never>((_, reject) => {
+			refuse = (code) => reject(new JoinRefused(code));
 		});
+		refused.catch(() => undefined);
+		page.on('response', (response) => {
+			if (!/\/api\/v1\/invites\/[^/]+(\/join)?$/.test(new URL(response.url()).pathname) || response.ok()) return;
+			void response.json().then((body: { error?: { code?: string } }) => refuse(body.error?.code ?? `HTTP ${response.status()}`))
+				.catch(() => refuse(`HTTP ${response.status()}`));
+		});
+		const timeout = options.joinTimeoutMs;
 		const started = performance.now();
-		await page.goto(options.inviteUrl, { timeout: options.joinTimeoutMs });
-		await page.getByLabel('Your name').fill(options.name, { timeout: options.joinTimeoutMs });
-		await page.getByRole('button', { name: 'Join room' }).click({ timeout: options.joinTimeoutMs });
-		await page.getByRole('button', { name: 'Leave room' }).waitFor({ timeout: options.joinTimeoutMs });
+		const seated = (async () => {
+			await page.goto(options.inviteUrl, { timeout });
+			await page.getByLabel('Your name').fill(options.name, { timeout });
+			await page.getByRole('button', { name: 'Join room' }).click({ timeout });
+			// Seated, or held in the lobby: a room that waits for its host never seats a load test's guests.
+			return Promise.race([
+				page.getByRole('button', { name: 'Leave room' }).waitFor({ timeout }).then(() => 'seated' as const),
+				page.getByText('Waiting for the host.', { exact: false }).waitFor({ timeout }).then(() => 'waiting-for-host' as const),
+			]);
+		})();
+		const where = await Promise.race([seated, refused]);
+		if (where === 'waiting-for-host') throw new JoinRefused(WAITING_FOR_HOST);
 		this.result.joined = true;
 		this.result.joinMs = performance.now() - started;
 		delete this.result.failure;
@@ -95,6 +120,13 @@ export class BrowserParticipant {
 			...(probe.jsHeapMb !== undefined ? { memoryMb: probe.jsHeapMb } : {}),
 			...(cpuPercent !== undefined ? { cpuPercent } : {}),
 		});
+	}
+
+	/** Whether the page is in the room now: the call's screen, not reconnecting, and the page still there. */
+	async inRoom(): Promise<boolean> {
+		if (!this.#page) return false;
+		return this.#page.evaluate(() => Boolean(document.querySelector('main.room')) && !document.querySelector('main.room > .overlay'))
+			.catch(() => false);
 	}
 
 	/** Leaves as a person does (the Leave button), then closes the page. */

@@ -4,6 +4,7 @@
  * everyone every second and of the server's /metrics every two, a live
  * progress line, and at the end (or on Ctrl-C) the report with its verdicts.
  */
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser } from 'playwright-core';
 import { METRIC } from '../../../shared/metricNames.js';
@@ -15,9 +16,10 @@ import type { Bot } from './bots/Bot.js';
 import { BotSwarm } from './bots/BotSwarm.js';
 import { BrowserParticipant } from './BrowserParticipant.js';
 import { BrowserCpu, connectRemote, launchLocal } from './browsers.js';
-import { REPORT_VERSION, type ParticipantResult, type Report, type ServerSample } from './report.js';
+import { LoadMachine } from './loadMachine.js';
+import { REPORT_VERSION, type ParticipantResult, type Report, type ScrapeLog, type ServerSample } from './report.js';
 import { summarize } from './summary.js';
-import { judge } from './verdicts.js';
+import { verdictsOf } from './verdicts.js';
 
 export interface LoadTestOptions {
 	inviteUrl: string;
@@ -41,6 +43,8 @@ export interface LoadTestOptions {
 	metricsToken?: string;
 	thresholds: Record<string, number>;
 	joinTimeoutMs: number;
+	/** Shards of one run share it (`--run-id`); a fresh one otherwise. */
+	runId?: string;
 	progress: (line: string) => void;
 }
 
@@ -50,6 +54,25 @@ const SCRAPE_MS = 2000;
 /** This shard's share of `total`: the participants whose index falls to it. */
 function share(total: number, shard: { index: number; count: number }): number[] {
 	return Array.from({ length: total }, (_, i) => i).filter((i) => i % shard.count === shard.index - 1);
+}
+
+/**
+ * Before anything starts: the server answers, the invite link's room can be joined, and /metrics answers
+ * (with the token, if it needs one). Throws one plain sentence naming the cause (the CLI exits 2 on it).
+ */
+export async function preflight(inviteUrl: string, metricsToken?: string): Promise<void> {
+	const link = new URL(inviteUrl);
+	const code = link.pathname.split('/').pop() ?? '';
+	const response = await fetch(`${link.origin}/api/v1/invites/${encodeURIComponent(code)}`, { signal: AbortSignal.timeout(10_000) }).catch((error: Error) => {
+		throw new Error(`cannot reach the server at ${link.origin}: ${(error.cause as Error | undefined)?.message ?? error.message}`);
+	});
+	if (!response.ok) {
+		const body = await response.json().catch(() => ({})) as { error?: { code?: string; message?: string } };
+		throw new Error(`the invite link's room cannot be joined: ${body.error?.code ?? `HTTP ${response.status}`}${body.error?.message ? ` (${body.error.message})` : ''}`);
+	}
+	await scrapeMetrics(link.origin, metricsToken ? { authorization: `Bearer ${metricsToken}` } : {}).catch((error: Error) => {
+		throw new Error(`the server's /metrics does not answer: ${(error.cause as Error | undefined)?.message ?? error.message}`);
+	});
 }
 
 export class LoadTest {
@@ -63,6 +86,11 @@ export class LoadTest {
 	readonly #swarm = new BotSwarm();
 	readonly #botResults: ParticipantResult[] = [];
 	readonly #server: ServerSample[] = [];
+	readonly #scrapes: ScrapeLog = { asked: 0, answered: 0, failures: [] };
+	readonly #loadMachine = new LoadMachine();
+	/** When the last participant had joined: the steady phase starts. */
+	#steadyFromMs: number | null = null;
+	readonly #runId: string;
 	/** What each bot had received at the previous sample. */
 	readonly #botTotals = new Map<ParticipantResult, ReceiveTotals>();
 	/** Each worker's CPU seconds at the previous scrape. */
@@ -81,6 +109,7 @@ export class LoadTest {
 
 	constructor(options: LoadTestOptions) {
 		this.#options = options;
+		this.#runId = options.runId ?? randomUUID();
 	}
 
 	/** Ends the run early (Ctrl-C): what was measured so far still makes the report. */
@@ -99,12 +128,17 @@ export class LoadTest {
 		];
 		try {
 			await Promise.all([this.#joinBrowsers(), this.#joinBots(origin)]);
+			if (!this.#stopping.signal.aborted) this.#steadyFromMs = this.#elapsed();
 			await this.#wait(options.durationSeconds * 1000);
 		} finally {
 			for (const timer of timers) clearInterval(timer);
-			// The time since the last sample, unless it is too short to say anything.
+			// The time since the last sample, unless it is too short to say anything; then who is still in, and one last scrape.
 			await this.#sampling;
 			if (this.#elapsed() - this.#sampledAt >= SAMPLE_MS / 2) await this.#sample();
+			await this.#checkPresence(this.#elapsed());
+			while (this.#scraping) await sleep(50);
+			await this.#scrape(origin);
+			this.#loadMachine.close();
 			await Promise.all(this.#people.map((person) => person.leave()));
 			this.#swarm.close();
 			await Promise.all(this.#browsers.map((browser) => browser.close().catch(() => undefined)));
@@ -114,11 +148,13 @@ export class LoadTest {
 
 	report(): Report {
 		const participants = [...this.#people.map(({ result }) => result), ...this.#botResults];
-		const target = share(this.#options.participants, this.#options.shard).length + share(this.#options.bots, this.#options.shard).length;
-		const summary = summarize(participants, this.#server, target);
+		const targets = { browsers: share(this.#options.participants, this.#options.shard).length, bots: share(this.#options.bots, this.#options.shard).length };
+		const summary = summarize(participants, this.#server, targets);
 		const { progress: _progress, app, metricsToken: _token, ...options } = this.#options;
+		const recorded = { summary, scrapes: this.#scrapes, load: this.#loadMachine.samples, steadyFromMs: this.#steadyFromMs };
 		return {
 			version: REPORT_VERSION,
+			runId: this.#runId,
 			startedAt: new Date(this.#startedAt).toISOString(),
 			durationMs: Date.now() - this.#startedAt,
 			// The room, not its code: a report may be shared more widely than the link.
@@ -126,8 +162,8 @@ export class LoadTest {
 			options: { ...options, inviteUrl: undefined, app: app ? app.id : undefined },
 			participants,
 			server: this.#server,
-			summary,
-			verdicts: judge(summary, this.#options.thresholds),
+			...recorded,
+			...verdictsOf(recorded, this.#options.thresholds),
 		};
 	}
 
@@ -239,6 +275,8 @@ export class LoadTest {
 		const t = this.#elapsed();
 		const seconds = Math.max(0.001, (t - this.#sampledAt) / 1000);
 		this.#sampledAt = t;
+		this.#loadMachine.sample(t);
+		await this.#checkPresence(t);
 		const cores = new Map<Browser, number | undefined>();
 		await Promise.all([...this.#browserCpu].map(async ([browser, cpu]) => cores.set(browser, await cpu.cores())));
 		await Promise.all(this.#people.map((person) => {
@@ -259,6 +297,23 @@ export class LoadTest {
 		}
 	}
 
+	/** Who is in the room now: a browser on the call's screen (not reconnecting), a bot with its socket. */
+	async #checkPresence(t: number): Promise<void> {
+		const seen = (result: ParticipantResult, present: boolean) => {
+			if (!result.joined) return;
+			if (present) delete result.outSinceMs;
+			else if (result.outSinceMs === undefined) {
+				result.outSinceMs = t;
+				result.drops = (result.drops ?? 0) + 1;
+			}
+		};
+		await Promise.all(this.#people.map(async (person) => seen(person.result, await person.inRoom())));
+		for (const bot of this.#swarm.bots) {
+			const result = this.#resultOf.get(bot);
+			if (result) seen(result, bot.signaling.connected);
+		}
+	}
+
 	async #scrape(origin: string): Promise<void> {
 		// One at a time: a slow answer (a busy server) followed at once by a quick one would make a rate of nothing.
 		if (this.#scraping) return;
@@ -273,9 +328,14 @@ export class LoadTest {
 	async #scrapeOnce(origin: string): Promise<void> {
 		const asked = this.#elapsed();
 		const token = this.#options.metricsToken;
-		// A scrape that fails (a busy or restarting server) is a gap in the server's line, not the end of the run.
-		const values = await scrapeMetrics(origin, token ? { authorization: `Bearer ${token}` } : {}).catch(() => undefined);
+		// A scrape that fails (a busy, dead or restarting server) is recorded: the built-in verdict fails the run on it.
+		this.#scrapes.asked++;
+		const values = await scrapeMetrics(origin, token ? { authorization: `Bearer ${token}` } : {}).catch((error: Error) => {
+			this.#scrapes.failures.push({ t: asked, error: (error.cause as Error | undefined)?.message ?? error.message });
+			return undefined;
+		});
 		if (!values) return;
+		this.#scrapes.answered++;
 		const bitrate = (direction: string) => [...values].reduce((sum, [key, value]) =>
 			sum + (key.startsWith(`${METRIC.mediaBitrate}{`) && key.includes(`direction="${direction}"`) ? value : 0), 0);
 		const joins: Record<string, number> = {};
@@ -315,14 +375,22 @@ export class LoadTest {
 	}
 
 	#progressLine(): string {
+		const results = [...this.#people.map(({ result }) => result), ...this.#botResults];
 		const joined = this.#people.filter(({ result }) => result.joined).length + this.#botsJoined;
-		const failed = [...this.#people.map(({ result }) => result), ...this.#botResults].filter((result) => !result.joined && result.failure).length;
+		const failed = results.filter((result) => !result.joined && result.failure).length;
+		const out = results.filter((result) => result.joined && result.outSinceMs !== undefined).length;
 		const target = share(this.#options.participants, this.#options.shard).length + share(this.#options.bots, this.#options.shard).length;
 		const latest = this.#people.flatMap(({ result }) => result.samples.at(-1)?.tileFps ?? []);
 		const frozen = this.#people.reduce((sum, { result }) => sum + (result.samples.at(-1)?.frozenTiles ?? 0), 0);
-		const cpu = this.#server.at(-1)?.workerCpu;
-		return `${Math.round(this.#elapsed() / 1000)} s: joined ${joined} / failed ${failed} / target ${target}`
+		const lastFailure = this.#scrapes.failures.at(-1);
+		const lastAnswer = this.#server.at(-1);
+		// The server's figures only while it answers: a stale CPU figure after it died would read as a healthy server.
+		const server = lastFailure && (!lastAnswer || lastFailure.t > lastAnswer.t)
+			? `, SERVER NOT ANSWERING since ${Math.round(lastFailure.t / 1000)} s (${this.#scrapes.failures.length} failed scrapes)`
+			: lastAnswer ? `, server CPU ${(lastAnswer.workerCpu * 100).toFixed(0)} % of a core` : '';
+		const machine = this.#loadMachine.samples.at(-1);
+		return `${Math.round(this.#elapsed() / 1000)} s: joined ${joined} / failed ${failed} / target ${target}${out ? ` / OUT OF THE ROOM ${out}` : ''}`
 			+ (latest.length ? `, fps median ${median(latest).toFixed(1)} worst ${Math.min(...latest).toFixed(1)}` : '')
-			+ `, frozen tiles ${frozen}` + (cpu !== undefined ? `, server CPU ${(cpu * 100).toFixed(0)} % of a core` : '');
+			+ `, frozen tiles ${frozen}` + server + (machine ? `, this machine's CPU ${Math.round(machine.cpu * 100)} %` : '');
 	}
 }

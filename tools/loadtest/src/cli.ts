@@ -2,7 +2,8 @@
  * rooms-loadtest: load-test a room with real browsers and bots. Every command,
  * option and default is in `usage.ts` (`rooms-loadtest --help`).
  *
- * Exits 1 when a threshold fails, 2 when the run itself could not be made.
+ * Exits 0 when the run passed, 1 when a verdict failed, 2 when the run could
+ * not be made, 3 when it was inconclusive (the load machine was saturated).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,13 +12,14 @@ import { parseArgs } from 'node:util';
 import { endProgress, progress } from './measure.js';
 import { BrowserAgent } from './agent.js';
 import { renderHtml } from './htmlReport.js';
-import { LoadTest } from './LoadTest.js';
+import { LoadTest, preflight } from './LoadTest.js';
 import { mergeReports } from './merge.js';
 import type { Report } from './report.js';
 import { USAGE } from './usage.js';
-import { THRESHOLDS, parseDuration, parseThreshold } from './verdicts.js';
+import { WAITING_FOR_HOST } from './BrowserParticipant.js';
+import { EXIT_CODE, THRESHOLD_OPTIONS, parseDuration, parseThreshold, verdictLine } from './verdicts.js';
 
-const thresholdOptions = Object.fromEntries(Object.keys(THRESHOLDS).map((name) => [name, { type: 'string' as const }]));
+const thresholdOptions = Object.fromEntries(THRESHOLD_OPTIONS.map((name) => [name, { type: 'string' as const }]));
 /** The command line; throws, with Node's plain message, on an option it does not know. */
 function parse() {
 	return parseArgs({
@@ -41,6 +43,8 @@ function parse() {
 			'join-timeout': { type: 'string', default: '30s' },
 			listen: { type: 'string', default: '127.0.0.1:4000' },
 			token: { type: 'string', default: process.env.ROOMS_LOADTEST_AGENT_TOKEN },
+			'run-id': { type: 'string' },
+			force: { type: 'boolean' },
 			help: { type: 'boolean', short: 'h' },
 			...thresholdOptions,
 		},
@@ -74,7 +78,7 @@ function duration(name: string, raw: string): number {
 
 function thresholds(values: Values): Record<string, number> {
 	const given: Record<string, number> = {};
-	for (const name of Object.keys(THRESHOLDS)) {
+	for (const name of THRESHOLD_OPTIONS) {
 		const raw = (values as Record<string, unknown>)[name];
 		if (typeof raw === 'string') given[name] = parseThreshold(name, raw);
 	}
@@ -90,9 +94,21 @@ function write(report: Report, outDir: string): string {
 	return dir;
 }
 
+/** The outcome first, then every verdict with its unit; thresholds of an inconclusive run are marked as not counted. */
 function verdictLines(report: Report): string[] {
-	return report.verdicts.map(({ name, limit, actual, pass }) => `${pass ? 'pass' : 'FAIL'} ${name} ${limit}: ${actual === null ? 'not measured' : Number(actual.toFixed(3))}`);
+	const counted = report.outcome !== 'inconclusive';
+	return [
+		`${report.outcome.toUpperCase()}${report.reasons.length ? `: ${report.reasons.join('; ')}` : ''}`,
+		...report.verdicts.map((verdict) => verdictLine(verdict, counted || verdict.kind !== 'threshold')),
+	];
 }
+
+/** What to do about a failure, where the code alone does not say. */
+const FAILURE_HINTS: Record<string, string> = {
+	[WAITING_FOR_HOST]: 'waiting for the host: create load rooms with waitForHost false, or pass a host link',
+	ROOM_LOCKED: 'the room is locked: unlock it, or let the load test in',
+	ROOM_FULL: 'the room is full: raise its maxParticipants, or load it with fewer',
+};
 
 /**
  * The first Ctrl-C (or SIGTERM) asks the tool to finish what it was doing and
@@ -130,44 +146,54 @@ async function main(): Promise<number> {
 		return 0;
 	}
 	if (command === 'merge') {
-		const report = mergeReports(rest.map((file) => JSON.parse(fs.readFileSync(file, 'utf8')) as Report), thresholds(values));
+		const report = mergeReports(rest.map((file) => JSON.parse(fs.readFileSync(file, 'utf8')) as Report), thresholds(values), values.force);
 		console.log(`[loadtest] merged ${rest.length} shards: ${write(report, values.out)}`);
 		for (const line of verdictLines(report)) console.log(`[loadtest] ${line}`);
-		return report.verdicts.every(({ pass }) => pass) ? 0 : 1;
+		return EXIT_CODE[report.outcome];
 	}
 	if (!command || !URL.canParse(command)) throw new Error('give the invite link of the room to load, or `agent`, or `merge`');
+	if (values.layout !== 'grid' && values.layout !== 'speaker') throw new Error(`--layout is grid or speaker, not "${values.layout}"`);
+	const participants = count('participants', values.participants);
+	const bots = count('bots', values.bots);
+	if (participants + bots === 0) throw new Error('--participants and --bots are both 0: the run would make no load');
 	const [shardIndex, shardCount] = values.shard.split('/').map(Number);
 	if (!shardIndex || !shardCount || shardIndex > shardCount) throw new Error(`--shard is i/n, such as 2/3, not "${values.shard}"`);
 	const app = values.app && values['app-secret'] && values['app-user']
 		? { id: values.app, secret: values['app-secret'], userId: values['app-user'], userName: 'Load test' } : undefined;
 	const test = new LoadTest({
 		inviteUrl: command,
-		participants: count('participants', values.participants),
+		participants,
 		perBrowser: count('per-browser', values['per-browser'], 1),
 		ramp: rate('ramp', values.ramp),
 		durationSeconds: count('duration', values.duration, 1),
 		camera: fraction('camera', values.camera),
 		microphone: fraction('microphone', values.microphone),
-		layout: values.layout === 'speaker' ? 'speaker' : 'grid',
+		layout: values.layout,
 		browsers: values.browsers.split(',').map((endpoint) => endpoint.trim()).filter(Boolean),
-		bots: count('bots', values.bots),
+		bots,
 		...(app ? { app } : {}),
 		shard: { index: shardIndex, count: shardCount },
 		...(values['metrics-token'] ? { metricsToken: values['metrics-token'] } : {}),
 		thresholds: thresholds(values),
 		joinTimeoutMs: duration('join-timeout', values['join-timeout']),
+		...(values['run-id'] ? { runId: values['run-id'] } : {}),
 		progress: (line) => progress(line, 'loadtest'),
 	});
+	// An unreachable server, a link to no room, or a /metrics that wants a token: said at once, in one line, before any browser starts.
+	await preflight(command, values['metrics-token']);
 	// Ctrl-C ends the run early; the report is still written.
 	onInterrupt(() => test.stop());
 	const report = await test.run();
 	endProgress();
 	console.log(`[loadtest] report.json and report.html in ${write(report, values.out)}`);
 	const { summary } = report;
-	console.log(`[loadtest] joined ${summary.joined} of ${summary.target}, failed ${summary.failed} ${JSON.stringify(summary.failuresByReason)}; `
-		+ `fps median ${summary.fps?.median.toFixed(1) ?? '-'}, worst 5 % ${summary.fps?.p5.toFixed(1) ?? '-'}; frozen ${(summary.freezeRatio * 100).toFixed(2)} %`);
+	const failures = Object.entries(summary.failuresByReason).map(([reason, n]) => `${n} ${FAILURE_HINTS[reason] ?? reason}`);
+	console.log(`[loadtest] joined ${summary.joined} of ${summary.target} (browsers ${summary.browsers.joined} of ${summary.browsers.target}, `
+		+ `bots ${summary.bots.joined} of ${summary.bots.target}), failed ${summary.failed}${failures.length ? ` (${failures.join('; ')})` : ''}, `
+		+ `out of the room at the end ${summary.dropped}; fps median ${summary.fps?.median.toFixed(1) ?? '-'}, worst 5 % ${summary.fps?.p5.toFixed(1) ?? '-'}; `
+		+ `frozen ${summary.freezeRatio === null ? 'not measured' : `${(summary.freezeRatio * 100).toFixed(2)} %`}`);
 	for (const line of verdictLines(report)) console.log(`[loadtest] ${line}`);
-	return report.verdicts.every(({ pass }) => pass) ? 0 : 1;
+	return EXIT_CODE[report.outcome];
 }
 
 main().then((code) => process.exit(code), (error: Error) => {

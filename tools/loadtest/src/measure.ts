@@ -1,9 +1,14 @@
 /** Percentiles, the server's Prometheus metrics, and a progress line: what the load tool and the benchmarks measure with. */
 
+/**
+ * The nearest-rank percentile, rank rounded up: the smallest value with at
+ * least `p` of the values at or below it. Never an interpolation, and never
+ * the rank below: with 22 joins, p95 is the 21st, not the 20th.
+ */
 export function percentile(values: number[], p: number): number {
 	if (values.length === 0) return NaN;
 	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))]!;
+	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * p) - 1))]!;
 }
 
 export function median(values: number[]): number {
@@ -11,8 +16,9 @@ export function median(values: number[]): number {
 }
 
 /** The server's Prometheus metrics: `name{labels}` → value. */
-export async function scrapeMetrics(url: string, headers: Record<string, string> = {}): Promise<Map<string, number>> {
-	const response = await fetch(`${url}/metrics`, { headers });
+export async function scrapeMetrics(url: string, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<Map<string, number>> {
+	const response = await fetch(`${url}/metrics`, { headers, signal: AbortSignal.timeout(timeoutMs) });
+	if (response.status === 401 || response.status === 403) throw new Error(`/metrics answered ${response.status}: give the server's metrics token (--metrics-token or ROOMS_METRICS_TOKEN)`);
 	if (!response.ok) throw new Error(`/metrics answered ${response.status}`);
 	const text = await response.text();
 	const values = new Map<string, number>();

@@ -5,7 +5,7 @@
  * one place reaches every machine) write the same shape and are merged.
  */
 
-export const REPORT_VERSION = 1;
+export const REPORT_VERSION = 2;
 
 /** One participant's figures at one moment (`t`: milliseconds since the run started). */
 export interface ParticipantSample {
@@ -41,6 +41,10 @@ export interface ParticipantResult {
 	joinMs?: number;
 	/** From opening the link to the first remote video frame. */
 	firstFrameMs?: number;
+	/** Ms into the run when it was last seen out of the room (dropped, reconnecting, or its page or socket gone); cleared when seen back in. */
+	outSinceMs?: number;
+	/** How many times it was seen to drop out of the room. */
+	drops?: number;
 	samples: ParticipantSample[];
 }
 
@@ -61,38 +65,96 @@ export interface ServerSample {
 	joins: Record<string, number>;
 }
 
+/** A median and a 95th percentile (nearest rank), with the number of values they were taken over. */
+export interface Spread {
+	median: number;
+	p95: number;
+	n: number;
+}
+
+/** One kind of participant's figures: browsers and bots are never mixed (bots are many and measure less). */
+export interface KindFigures {
+	/** This kind's share of the target. */
+	target: number;
+	joined: number;
+	failed: number;
+	/** Joined, but out of the room at the end. */
+	dropped: number;
+	joinMs: Spread | null;
+	/** Received per participant, kbit/s. */
+	inKbps: Spread | null;
+	/** Fraction of inbound packets lost, per sample (0..1). */
+	loss: Spread | null;
+	rttMs: Spread | null;
+}
+
 export interface Summary {
 	target: number;
 	joined: number;
 	failed: number;
+	/** Joined, but out of the room at the end. */
+	dropped: number;
 	failuresByReason: Record<string, number>;
-	joinMs: { p50: number; p95: number } | null;
-	firstFrameMs: { p50: number; p95: number } | null;
+	browsers: KindFigures;
+	bots: KindFigures;
+	/** Browsers only: from opening the link to the first remote frame. */
+	firstFrameMs: Spread | null;
 	/** Over every browser tile sample: median fps and the 5th percentile (the worst tiles). */
-	fps: { median: number; p5: number } | null;
-	/** Tile-samples frozen, over all tile-samples (0..1). */
-	freezeRatio: number;
-	inKbps: { median: number } | null;
-	outKbps: { median: number } | null;
-	loss: { median: number; p95: number } | null;
-	rttMs: { median: number; p95: number } | null;
+	fps: { median: number; p5: number; n: number } | null;
+	/** Tile-samples frozen, over all tile-samples (0..1); null when no tile was ever measured. */
+	freezeRatio: number | null;
+	/** Sent per browser (bots do not measure what they send). */
+	outKbps: Spread | null;
 	/** The most the server's workers used at once, in cores. */
 	serverCpuPeak: number | null;
 	/** Each browser participant's share of its Chromium's CPU, percent of one core; and the page's JavaScript heap. */
-	browserCpuPercent: { median: number; p95: number } | null;
-	browserMemoryMb: { median: number; p95: number } | null;
+	browserCpuPercent: Spread | null;
+	browserMemoryMb: Spread | null;
 }
 
+/** How a figure is read and printed: `ms` as 250 ms or 3 s, `ratio` as a percentage. */
+export type Unit = 'fps' | 'ms' | 'ratio' | 'count' | 'core-percent';
+
 export interface Verdict {
-	/** The option, as given: `--min-fps`. */
+	/** What is judged, in words: `join p95 (browsers, 4 joins)`, or `--min-fps` for a threshold. */
 	name: string;
+	/** `built-in` verdicts always apply (every participant joined and stayed, the server answered); `threshold`s come from the command line; `load` is the load machine's own state. */
+	kind: 'built-in' | 'threshold' | 'load';
+	/** The option behind it, for thresholds: `--min-fps`. */
+	option?: string;
 	limit: number;
+	/** Whether the limit is a most (`≤`) or a least (`≥`). */
+	max: boolean;
+	unit: Unit;
 	actual: number | null;
 	pass: boolean;
+	/** Why, when the figure alone does not say: `no answer from 12 s to 28 s`. */
+	detail?: string;
+}
+
+/** The run's one-word result: the exit code follows it (0, 1, 3). */
+export type Outcome = 'pass' | 'fail' | 'inconclusive';
+
+/** The load machine at one moment: what the tool's own machine (not the server) had to give. */
+export interface LoadSample {
+	t: number;
+	/** Busy share of all this machine's cores (0..1). */
+	cpu: number;
+	/** The tool's event loop delay p99 since the last sample, ms: bots starve when it grows. */
+	eventLoopP99Ms: number;
+}
+
+/** Every /metrics scrape: how many were asked and answered, and each failure with its reason. */
+export interface ScrapeLog {
+	asked: number;
+	answered: number;
+	failures: { t: number; error: string }[];
 }
 
 export interface Report {
 	version: typeof REPORT_VERSION;
+	/** One id per run (shards of one run share it): `merge` refuses reports of different runs. */
+	runId: string;
 	startedAt: string;
 	durationMs: number;
 	/** The invite link's room, without the code. */
@@ -100,6 +162,13 @@ export interface Report {
 	options: Record<string, unknown>;
 	participants: ParticipantResult[];
 	server: ServerSample[];
+	scrapes: ScrapeLog;
+	load: LoadSample[];
+	/** Ms into the run when the last participant had joined (the ramp's end); null if the run stopped before. */
+	steadyFromMs: number | null;
 	summary: Summary;
 	verdicts: Verdict[];
+	outcome: Outcome;
+	/** The outcome's reasons, in words, for the summary line and the report's headline. */
+	reasons: string[];
 }

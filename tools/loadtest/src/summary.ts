@@ -1,37 +1,51 @@
-/** The run in a few figures, from every participant's samples and the server's. */
+/** The run in a few figures, from every participant's samples and the server's; browsers and bots apart. */
 import { median, percentile } from './measure.js';
-import type { ParticipantResult, ServerSample, Summary } from './report.js';
+import type { KindFigures, ParticipantResult, ServerSample, Spread, Summary } from './report.js';
 
-const spread = (values: number[]) => (values.length ? { p50: median(values), p95: percentile(values, 0.95) } : null);
-const typical = (values: number[]) => (values.length ? { median: median(values), p95: percentile(values, 0.95) } : null);
+/** Median and p95 by nearest rank, with the count; null when there is nothing to take them over. */
+export const spread = (values: number[]): Spread | null => (values.length ? { median: median(values), p95: percentile(values, 0.95), n: values.length } : null);
 const defined = (values: (number | undefined)[]) => values.filter((value): value is number => value !== undefined && Number.isFinite(value));
 
-export function summarize(participants: ParticipantResult[], server: ServerSample[], target: number): Summary {
+function figuresOf(participants: ParticipantResult[], target: number): KindFigures {
 	const joined = participants.filter((participant) => participant.joined);
-	const failuresByReason: Record<string, number> = {};
-	for (const { joined: ok, failure } of participants) if (!ok) failuresByReason[failure ?? 'unknown'] = (failuresByReason[failure ?? 'unknown'] ?? 0) + 1;
 	const samples = participants.flatMap(({ samples }) => samples);
-	const browserSamples = participants.filter(({ kind }) => kind === 'browser').flatMap(({ samples }) => samples);
-	const tileFps = browserSamples.flatMap(({ tileFps: fps }) => fps);
-	const tileSamples = browserSamples.reduce((sum, { tileFps: fps }) => sum + fps.length, 0);
-	const frozen = browserSamples.reduce((sum, { frozenTiles }) => sum + frozenTiles, 0);
 	return {
 		target,
 		joined: joined.length,
 		failed: participants.length - joined.length,
-		failuresByReason,
+		dropped: joined.filter(({ outSinceMs }) => outSinceMs !== undefined).length,
 		joinMs: spread(defined(joined.map(({ joinMs }) => joinMs))),
-		firstFrameMs: spread(defined(joined.map(({ firstFrameMs }) => firstFrameMs))),
-		fps: tileFps.length ? { median: median(tileFps), p5: percentile(tileFps, 0.05) } : null,
-		freezeRatio: tileSamples ? frozen / tileSamples : 0,
-		inKbps: samples.length ? { median: median(samples.map(({ inKbps }) => inKbps)) } : null,
-		// Bots do not measure what they send: only browsers count here.
-		outKbps: browserSamples.length ? { median: median(browserSamples.map(({ outKbps }) => outKbps)) } : null,
-		loss: typical(samples.map(({ loss }) => loss)),
-		rttMs: typical(defined(samples.map(({ rttMs }) => rttMs))),
+		inKbps: spread(samples.map(({ inKbps }) => inKbps)),
+		loss: spread(samples.map(({ loss }) => loss)),
+		rttMs: spread(defined(samples.map(({ rttMs }) => rttMs))),
+	};
+}
+
+/** `targets`: how many of each kind this run (or these shards) set out to seat. */
+export function summarize(participants: ParticipantResult[], server: ServerSample[], targets: { browsers: number; bots: number }): Summary {
+	const failuresByReason: Record<string, number> = {};
+	for (const { joined: ok, failure } of participants) if (!ok) failuresByReason[failure ?? 'unknown'] = (failuresByReason[failure ?? 'unknown'] ?? 0) + 1;
+	const browserResults = participants.filter(({ kind }) => kind === 'browser');
+	const browsers = figuresOf(browserResults, targets.browsers);
+	const bots = figuresOf(participants.filter(({ kind }) => kind === 'bot'), targets.bots);
+	const browserSamples = browserResults.flatMap(({ samples }) => samples);
+	const tileFps = browserSamples.flatMap(({ tileFps: fps }) => fps);
+	const frozen = browserSamples.reduce((sum, { frozenTiles }) => sum + frozenTiles, 0);
+	return {
+		target: targets.browsers + targets.bots,
+		joined: browsers.joined + bots.joined,
+		failed: browsers.failed + bots.failed,
+		dropped: browsers.dropped + bots.dropped,
+		failuresByReason,
+		browsers,
+		bots,
+		firstFrameMs: spread(defined(browserResults.filter(({ joined }) => joined).map(({ firstFrameMs }) => firstFrameMs))),
+		fps: tileFps.length ? { median: median(tileFps), p5: percentile(tileFps, 0.05), n: tileFps.length } : null,
+		freezeRatio: tileFps.length ? frozen / tileFps.length : null,
+		outKbps: spread(browserSamples.map(({ outKbps }) => outKbps)),
 		serverCpuPeak: server.length ? Math.max(...server.map(({ workerCpu }) => workerCpu)) : null,
-		browserCpuPercent: typical(defined(browserSamples.map(({ cpuPercent }) => cpuPercent))),
-		browserMemoryMb: typical(defined(browserSamples.map(({ memoryMb }) => memoryMb))),
+		browserCpuPercent: spread(defined(browserSamples.map(({ cpuPercent }) => cpuPercent))),
+		browserMemoryMb: spread(defined(browserSamples.map(({ memoryMb }) => memoryMb))),
 	};
 }
 
@@ -45,7 +59,10 @@ export interface WorstParticipant {
 	badness: number;
 }
 
-/** The participants who fared worst, with why: failed joins first, then freezes, low frame rates, loss and slow joins. */
+/**
+ * The participants of one kind who fared worst, with why: failed joins first, then drops, freezes, low
+ * frame rates, loss and slow joins. Ask per kind: many bots would otherwise crowd out the few browsers.
+ */
 export function worstParticipants(participants: ParticipantResult[], count = 10): WorstParticipant[] {
 	const rated = participants.map((participant): WorstParticipant => {
 		const reasons: string[] = [];
@@ -53,6 +70,10 @@ export function worstParticipants(participants: ParticipantResult[], count = 10)
 		if (!participant.joined) {
 			reasons.push(`did not join (${participant.failure ?? 'unknown'})`);
 			badness += 1000;
+		}
+		if (participant.joined && participant.outSinceMs !== undefined) {
+			reasons.push(`out of the room since ${(participant.outSinceMs / 1000).toFixed(0)} s`);
+			badness += 800;
 		}
 		const tiles = participant.samples.reduce((sum, { tileFps }) => sum + tileFps.length, 0);
 		const frozen = participant.samples.reduce((sum, { frozenTiles }) => sum + frozenTiles, 0);

@@ -5,8 +5,9 @@ Usage:
   rooms-loadtest <invite link> [options] [thresholds]   run a load test against the room
   rooms-loadtest agent [--listen 127.0.0.1:4000] [--token <secret>]
                                                         serve this machine's Chromium to a coordinator
-  rooms-loadtest merge <report.json>... [--out dir] [thresholds]
+  rooms-loadtest merge <report.json>... [--out dir] [--force] [thresholds]
                                                         merge shards' reports and judge them again
+                                                        (--force: even reports of different runs)
   rooms-loadtest --help                                 this text
 
 Run options (defaults in brackets):
@@ -27,23 +28,34 @@ Run options (defaults in brackets):
   --join-timeout D     how long one join may take [30s]
   --metrics-token T    the server's /metrics token [ROOMS_METRICS_TOKEN]
   --out DIR            where report.json and report.html go [loadtest-results]
+  --run-id ID          one id for the shards of one run, so merge knows them [a fresh one]
 
 Agent options:
   --listen HOST:PORT   where to listen; beyond 127.0.0.1 prints a warning [127.0.0.1:4000]
   --token SECRET       the endpoint's secret, at least 128 random bits; made fresh when not given
                        [ROOMS_LOADTEST_AGENT_TOKEN]
 
-Thresholds (each becomes a pass or a fail; a figure never measured fails):
-  --min-fps N              median tile frame rate at least N
-  --min-fps-p5 N           worst 5 % of tile frame rates at least N
-  --max-freeze-ratio F     share of tile time frozen at most F
-  --max-join-p95 D         95th percentile join time at most D (3s, 500ms)
-  --max-first-frame-p95 D  95th percentile time to first frame at most D
-  --max-failed-joins N     failed joins at most N
-  --max-loss F             median packet loss at most F
+Verdicts that always apply (each failure exits 1):
+  every participant joined (at most --max-failed-joins N did not [0]), and somebody did;
+  every participant was still in the room at the end;
+  the server answered every scrape of /metrics.
+
+Thresholds (each becomes a pass or a fail; a figure never measured fails; browsers and bots are judged apart):
+  --min-fps N              median tile frame rate at least N (browsers)
+  --min-fps-p5 N           worst 5 % of tile frame rates at least N (browsers)
+  --max-freeze-ratio F     share of tile time frozen at most F: 1% or 0.01 (browsers)
+  --max-join-p95 D         95th percentile join time at most D, with its unit: 3s, 500ms
+  --max-first-frame-p95 D  95th percentile time to first frame at most D (browsers)
+  --max-loss F             median packet loss at most F: 2% or 0.02
   --max-rtt-p95 D          95th percentile round-trip time at most D
   --max-server-cpu P       the server's workers' peak CPU at most P % of one core
+Percentiles are by nearest rank, rounded up; each verdict names how many values it was taken over.
+
+The load machine: its CPU and the tool's event loop delay are sampled every second. When the CPU is at
+90 % or more for over a fifth of the steady phase, the run is inconclusive: the load machine, not the
+server, limited it, and no threshold counts against the server.
 
 Ctrl-C (or SIGTERM) finishes the run early and still writes the report; a second one quits at once.
 
-Exit codes: 0 every threshold passed, 1 a threshold failed, 2 the run could not be made (bad options, no server).`;
+Exit codes: 0 the run passed, 1 a verdict failed, 2 the run could not be made (bad options, no server,
+a link to no room), 3 inconclusive (the load machine was saturated).`;
