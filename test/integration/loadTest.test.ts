@@ -28,6 +28,19 @@ describe('LoadTest', () => {
 		expect(Date.now() - started).toBeGreaterThanOrEqual(1500 + 1000);
 	});
 
+	it('queues joins at the ramp without a listener per waiting join: no MaxListenersExceededWarning beyond ten joins', async () => {
+		const warnings: string[] = [];
+		const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+		process.on('warning', onWarning);
+		try {
+			const report = await (await botsOnly(14, 20, 1)).run();
+			expect(report.summary).toMatchObject({ joined: 14, failed: 0 });
+		} finally {
+			process.off('warning', onWarning);
+		}
+		expect(warnings.filter((warning) => warning.startsWith('MaxListenersExceededWarning'))).toEqual([]);
+	});
+
 	it('stopped during the ramp, reports the bots it sent as joined, and leaves out those never sent', async () => {
 		const test = await botsOnly(10, 2, 60);
 		const running = test.run();

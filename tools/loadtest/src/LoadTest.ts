@@ -106,6 +106,8 @@ export class LoadTest {
 	readonly #stopping = new AbortController();
 	/** When the next join may set out: `ramp` paces browsers and bots together. */
 	#nextJoinAt = 0;
+	/** The last turn to join handed out: the next waits for it. */
+	#turns: Promise<void> = Promise.resolve();
 
 	constructor(options: LoadTestOptions) {
 		this.#options = options;
@@ -176,11 +178,19 @@ export class LoadTest {
 		await sleep(ms, undefined, { signal: this.#stopping.signal }).catch(() => undefined);
 	}
 
-	/** Waits for this join's turn at the ramp's pace; false if the run stopped meanwhile. */
+	/**
+	 * Waits for this join's turn at the ramp's pace; false if the run stopped meanwhile. Turns queue one
+	 * behind another, so that one wait at a time listens for the stop (not one per waiting participant,
+	 * which passed Node's limit of listeners on the stop signal beyond ten joins).
+	 */
 	async #turnToJoin(): Promise<boolean> {
-		const at = Math.max(Date.now(), this.#nextJoinAt);
-		this.#nextJoinAt = at + 1000 / this.#options.ramp;
-		await this.#wait(at - Date.now());
+		const turn = this.#turns.then(async () => {
+			const at = Math.max(Date.now(), this.#nextJoinAt);
+			this.#nextJoinAt = at + 1000 / this.#options.ramp;
+			await this.#wait(at - Date.now());
+		});
+		this.#turns = turn;
+		await turn;
 		return !this.#stopping.signal.aborted;
 	}
 
