@@ -83,6 +83,9 @@ test('2 browsers through an agent and 6 bots for 20 s: a report, decoding tiles,
 			// the run's own threshold allows. Not every tile at every look, nor every look: on a busy shared machine a
 			// starved tile stalls for a second now and then (CI here: 10 % of tile samples frozen, one at 0 fps among
 			// its last ten), and once the whole starved page did (every tile at 0 fps at one look of ten, 4.7 % frozen).
+			// The sender side: what its camera's largest layer sends, and why the encoder holds back, if it does.
+			expect(browser.samples.some(({ sentVideo }) => sentVideo !== undefined && sentVideo.height > 0 && sentVideo.fps > 0
+				&& ['none', 'cpu', 'bandwidth', 'other'].includes(sentVideo.limitation)), browser.name).toBe(true);
 			const recent = browser.samples.slice(-10).map(({ tileFps }) => tileFps);
 			expect(recent.length, browser.name).toBeGreaterThan(0);
 			const decoding = recent.filter((tiles) => Math.max(0, ...tiles) > 0).length;

@@ -64,6 +64,22 @@ describe('summarize', () => {
 	});
 });
 
+describe('the sender side', () => {
+	it('sums up what browsers\' cameras send and why they hold back, and names a camera held back most of the time', () => {
+		const held = { width: 320, height: 180, fps: 7, limitation: 'bandwidth' };
+		const people = [
+			browser('free', [sample(1000, [15], { sentVideo: { width: 1280, height: 720, fps: 30, limitation: 'none' } })]),
+			browser('held', [sample(1000, [15], { sentVideo: held }), sample(2000, [15], { sentVideo: { ...held, limitation: 'cpu' } }), sample(3000, [15], { sentVideo: held })]),
+		];
+		const summary = summarize(people, [], { browsers: 2, bots: 0 });
+		expect(summary.sentHeight).toEqual({ median: 180, p95: 720, n: 4 });
+		expect(summary.sentLimitations).toEqual({ none: 1, bandwidth: 2, cpu: 1 });
+		const worst = worstParticipants(people);
+		expect(worst.map(({ name }) => name)).toEqual(['held']);
+		expect(worst[0]!.reasons).toEqual(['camera held back by bandwidth (sending 320×180 at 7 fps)']);
+	});
+});
+
 describe('worstParticipants', () => {
 	it('lists failed joins first, then frozen and slow tiles, with the reasons in words; the healthy are left out', () => {
 		const worst = worstParticipants([

@@ -5,7 +5,7 @@
  * its reason (the API's error code, or `timeout`).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { ParticipantResult } from './report.js';
+import type { ParticipantResult, SentVideo } from './report.js';
 import { KEEP_PEER_CONNECTIONS } from './peerConnections.js';
 import { PAGE_PROBE } from './pageProbe.js';
 
@@ -25,6 +25,7 @@ interface ProbeSample {
 	loss: number;
 	jitterMs?: number;
 	rttMs?: number;
+	sent?: SentVideo;
 	jsHeapMb?: number;
 	/** Milliseconds from opening the link (navigation) to the first remote frame, once there was one. */
 	firstFrameMs?: number;
@@ -117,6 +118,7 @@ export class BrowserParticipant {
 			loss: probe.loss,
 			...(probe.jitterMs !== undefined ? { jitterMs: probe.jitterMs } : {}),
 			...(probe.rttMs !== undefined ? { rttMs: probe.rttMs } : {}),
+			...(probe.sent ? { sentVideo: probe.sent } : {}),
 			...(probe.jsHeapMb !== undefined ? { memoryMb: probe.jsHeapMb } : {}),
 			...(cpuPercent !== undefined ? { cpuPercent } : {}),
 		});

@@ -192,6 +192,11 @@ async function main(): Promise<number> {
 		+ `bots ${summary.bots.joined} of ${summary.bots.target}), failed ${summary.failed}${failures.length ? ` (${failures.join('; ')})` : ''}, `
 		+ `out of the room at the end ${summary.dropped}; fps median ${summary.fps?.median.toFixed(1) ?? '-'}, worst 5 % ${summary.fps?.p5.toFixed(1) ?? '-'}; `
 		+ `frozen ${summary.freezeRatio === null ? 'not measured' : `${(summary.freezeRatio * 100).toFixed(2)} %`}`);
+	if (summary.sentHeight && summary.sentFps) {
+		const held = Object.entries(summary.sentLimitations).filter(([reason]) => reason !== 'none').map(([reason, n]) => `${reason} ${n}`);
+		console.log(`[loadtest] browsers' cameras sent a median ${summary.sentHeight.median} px at ${summary.sentFps.median.toFixed(0)} fps`
+			+ `${held.length ? `; held back in samples by ${held.join(', ')}` : ', never held back'}`);
+	}
 	for (const line of verdictLines(report)) console.log(`[loadtest] ${line}`);
 	return EXIT_CODE[report.outcome];
 }

@@ -99,6 +99,13 @@ export function charts(report: Report): Chart[] {
 const escape = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const number = (value: number | null | undefined, digits = 1) => (value === null || value === undefined ? '–' : value.toFixed(digits));
 
+/** `none 80 %, bandwidth 15 %, cpu 5 %`: why browsers' encoders sent less than their camera gives. */
+function limitations(counts: Record<string, number>): string {
+	const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+	if (total === 0) return 'not measured';
+	return Object.entries(counts).sort(([, a], [, b]) => b - a).map(([reason, n]) => `${reason} ${Math.round((n / total) * 100)} %`).join(', ');
+}
+
 const spreadText = (figure: Spread | null, unit: string, digits = 0, scale = 1) =>
 	(figure ? `${number(figure.median * scale, digits)} / ${number(figure.p95 * scale, digits)} ${unit} (${figure.n} values)` : 'not measured');
 
@@ -149,6 +156,9 @@ ${report.reasons.length ? `<ul>${report.reasons.map((reason) => `<li>${escape(re
 		['tile fps median / worst 5 % (browsers)', summary.fps ? `${number(summary.fps.median)} / ${number(summary.fps.p5)} fps (${summary.fps.n} values)` : 'not measured'],
 		['tile time frozen, no frame for 500 ms (browsers)', summary.freezeRatio === null ? 'not measured' : `${(summary.freezeRatio * 100).toFixed(2)} %`],
 		['sent per browser median / p95', spreadText(summary.outKbps, 'kbit/s')],
+		['camera sent: largest layer\'s height median / p95', spreadText(summary.sentHeight, 'px')],
+		['camera sent: frame rate median / p95', spreadText(summary.sentFps, 'fps', 1)],
+		['camera held back by (share of samples)', limitations(summary.sentLimitations)],
 		['server workers\' CPU, peak', summary.serverCpuPeak === null ? 'not measured' : `${number(summary.serverCpuPeak * 100, 0)} % of a core`],
 		['server scrapes answered', `${report.scrapes.answered} of ${report.scrapes.asked}`],
 		['browser CPU per participant median / p95', spreadText(summary.browserCpuPercent, '% of a core')],

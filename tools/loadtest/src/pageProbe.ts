@@ -42,7 +42,7 @@ export const PAGE_PROBE = `
 				tile.sampledAt = now;
 				tile.frozen = false;
 			}
-			let inBytes = 0, outBytes = 0, received = 0, lost = 0, jitter = [], rtt = [];
+			let inBytes = 0, outBytes = 0, received = 0, lost = 0, jitter = [], rtt = [], sent;
 			for (const connection of connections) {
 				if (connection.connectionState === 'closed') continue;
 				for (const stats of (await connection.getStats()).values()) {
@@ -51,7 +51,13 @@ export const PAGE_PROBE = `
 						received += stats.packetsReceived ?? 0;
 						lost += Math.max(0, stats.packetsLost ?? 0);
 						if (stats.jitter !== undefined) jitter.push(stats.jitter * 1000);
-					} else if (stats.type === 'outbound-rtp') outBytes += stats.bytesSent ?? 0;
+					} else if (stats.type === 'outbound-rtp') {
+						outBytes += stats.bytesSent ?? 0;
+						// The camera's largest simulcast layer being sent, and why the encoder holds back (cpu, bandwidth), if it does.
+						if (stats.kind === 'video' && stats.frameHeight && (!sent || stats.frameHeight > sent.height)) {
+							sent = { width: stats.frameWidth ?? 0, height: stats.frameHeight, fps: stats.framesPerSecond ?? 0, limitation: stats.qualityLimitationReason ?? 'none' };
+						}
+					}
 					else if (stats.type === 'candidate-pair' && stats.nominated && stats.currentRoundTripTime !== undefined) rtt.push(stats.currentRoundTripTime * 1000);
 				}
 			}
@@ -63,6 +69,7 @@ export const PAGE_PROBE = `
 				loss: newReceived + newLost > 0 ? Math.max(0, newLost) / (newReceived + newLost) : 0,
 				jitterMs: jitter.length ? jitter.reduce((a, b) => a + b, 0) / jitter.length : undefined,
 				rttMs: rtt.length ? Math.max(...rtt) : undefined,
+				sent,
 				jsHeapMb: performance.memory ? performance.memory.usedJSHeapSize / 2 ** 20 : undefined,
 				firstFrameMs: window.roomsProbe.firstFrameMs,
 			};

@@ -22,10 +22,20 @@ export interface ParticipantSample {
 	loss: number;
 	jitterMs?: number;
 	rttMs?: number;
+	/** Browsers: the camera's largest simulcast layer being sent now. */
+	sentVideo?: SentVideo;
 	/** Browser CPU in percent of one core, when known (browsers only). */
 	cpuPercent?: number;
 	/** The page's JavaScript heap, when known (browsers only). */
 	memoryMb?: number;
+}
+
+/** What a browser's camera sends: its largest layer's size and frame rate, and what holds the encoder back (WebRTC's `qualityLimitationReason`: none, cpu, bandwidth, other). */
+export interface SentVideo {
+	width: number;
+	height: number;
+	fps: number;
+	limitation: string;
 }
 
 export interface ParticipantResult {
@@ -105,6 +115,10 @@ export interface Summary {
 	freezeRatio: number | null;
 	/** Sent per browser (bots do not measure what they send). */
 	outKbps: Spread | null;
+	/** Browsers' cameras: the largest layer's height and frame rate, and how many samples each limitation reason held. */
+	sentHeight: Spread | null;
+	sentFps: Spread | null;
+	sentLimitations: Record<string, number>;
 	/** The most the server's workers used at once, in cores. */
 	serverCpuPeak: number | null;
 	/** Each browser participant's share of its Chromium's CPU, percent of one core; and the page's JavaScript heap. */

@@ -4,6 +4,11 @@ import type { KindFigures, ParticipantResult, ServerSample, Spread, Summary } fr
 
 /** Median and p95 by nearest rank, with the count; null when there is nothing to take them over. */
 export const spread = (values: number[]): Spread | null => (values.length ? { median: median(values), p95: percentile(values, 0.95), n: values.length } : null);
+const countBy = (values: string[]) => {
+	const counts: Record<string, number> = {};
+	for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+	return counts;
+};
 const defined = (values: (number | undefined)[]) => values.filter((value): value is number => value !== undefined && Number.isFinite(value));
 
 function figuresOf(participants: ParticipantResult[], target: number): KindFigures {
@@ -43,6 +48,9 @@ export function summarize(participants: ParticipantResult[], server: ServerSampl
 		fps: tileFps.length ? { median: median(tileFps), p5: percentile(tileFps, 0.05), n: tileFps.length } : null,
 		freezeRatio: tileFps.length ? frozen / tileFps.length : null,
 		outKbps: spread(browserSamples.map(({ outKbps }) => outKbps)),
+		sentHeight: spread(defined(browserSamples.map(({ sentVideo }) => sentVideo?.height))),
+		sentFps: spread(defined(browserSamples.map(({ sentVideo }) => sentVideo?.fps))),
+		sentLimitations: countBy(browserSamples.flatMap(({ sentVideo }) => (sentVideo ? [sentVideo.limitation] : []))),
 		serverCpuPeak: server.length ? Math.max(...server.map(({ workerCpu }) => workerCpu)) : null,
 		browserCpuPercent: spread(defined(browserSamples.map(({ cpuPercent }) => cpuPercent))),
 		browserMemoryMb: spread(defined(browserSamples.map(({ memoryMb }) => memoryMb))),
@@ -91,6 +99,15 @@ export function worstParticipants(participants: ParticipantResult[], count = 10)
 		if (loss > 0.01) {
 			reasons.push(`${(loss * 100).toFixed(1)} % packet loss`);
 			badness += loss * 200;
+		}
+		// A camera held back most of the time: say by what, and at what it was sending last.
+		const sent = participant.samples.flatMap(({ sentVideo }) => (sentVideo ? [sentVideo] : []));
+		const limited = sent.filter(({ limitation }) => limitation !== 'none');
+		if (limited.length > sent.length / 2) {
+			const [cause] = Object.entries(countBy(limited.map(({ limitation }) => limitation))).sort(([, a], [, b]) => b - a)[0]!;
+			const last = limited.at(-1)!;
+			reasons.push(`camera held back by ${cause} (sending ${last.width}×${last.height} at ${last.fps.toFixed(0)} fps)`);
+			badness += 20;
 		}
 		if ((participant.joinMs ?? 0) > 3000) {
 			reasons.push(`joined in ${((participant.joinMs ?? 0) / 1000).toFixed(1)} s`);
