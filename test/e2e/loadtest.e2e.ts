@@ -73,7 +73,10 @@ test('2 browsers through an agent and 6 bots for 20 s: a report, decoding tiles,
 		const saturated = !report.verdicts.find(({ kind }) => kind === 'load')!.pass;
 		expect(run.code, run.output).toBe(saturated ? 3 : 0);
 		expect(report.outcome).toBe(saturated ? 'inconclusive' : 'pass');
-		if (saturated) expect(run.output).toMatch(/INCONCLUSIVE: load machine: .*the load machine, not the server, limited this run/);
+		if (saturated) expect(run.output).toMatch(/INCONCLUSIVE: load machine .*a load machine, not the server, limited this run/);
+		// This machine and the agent's are both sampled, the agent's over its own secret endpoint.
+		const agentHost = new URL(endpoint).host;
+		expect(new Set(report.load.map(({ machine }) => machine))).toEqual(new Set(['this machine', agentHost]));
 		expect(fs.readFileSync(path.join(out, dir!, 'report.html'), 'utf8')).toContain('uPlot');
 		expect(report.summary).toMatchObject({ target: 8, joined: 8, failed: 0 });
 		const browsers = report.participants.filter(({ kind }) => kind === 'browser');

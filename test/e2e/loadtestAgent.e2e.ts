@@ -79,3 +79,37 @@ test('with the secret, web pages work but the agent\'s files, folders and raw De
 test('a secret given to the agent must be at least 128 random bits', async () => {
 	await expect(BrowserAgent.start({ listen: '127.0.0.1:0', token: 'password' })).rejects.toThrow(/at least 128 random bits/);
 });
+
+test('each connection gets a Chromium of its own, up to --max-browsers; the agent\'s load answers only with the secret', async () => {
+	const small = await BrowserAgent.start({ listen: `127.0.0.1:${await freeMediaPort()}`, maxBrowsers: 2, log: (line) => refusals.push(line) });
+	try {
+		/** The pid of the Chromium behind a connection, from its own process list. */
+		const browserPid = async (browser: Awaited<ReturnType<typeof chromium.connect>>) => {
+			const session = await browser.newBrowserCDPSession();
+			const { processInfo } = await session.send('SystemInfo.getProcessInfo') as { processInfo: { id: number; type: string }[] };
+			return processInfo.find(({ type }) => type === 'browser')!.id;
+		};
+		const first = await chromium.connect(small.endpoint, { timeout: 30_000 });
+		const second = await chromium.connect(small.endpoint, { timeout: 30_000 });
+		expect(await browserPid(first)).not.toBe(await browserPid(second));
+		// A third is one too many: refused, and said so.
+		await expect(chromium.connect(small.endpoint, { timeout: 10_000 })).rejects.toThrow(/503/);
+		expect(refusals.some((line) => line.includes('2 browsers already run here'))).toBe(true);
+		// A closed connection takes its Chromium with it, and frees its place.
+		await first.close();
+		await expect.poll(async () => chromium.connect(small.endpoint, { timeout: 10_000 }).then((browser) => browser.close().then(() => true), () => false),
+			{ timeout: 15_000 }).toBe(true);
+		await second.close();
+
+		const http = small.endpoint.replace(/^ws:/, 'http:');
+		await expect.poll(async () => (await (await fetch(`${http}/load`)).json() as { cpu?: number }).cpu, { timeout: 5000 }).toBeGreaterThanOrEqual(0);
+		const load = await (await fetch(`${http}/load`)).json() as { cpu: number; eventLoopP99Ms: number };
+		expect(load.cpu).toBeLessThanOrEqual(1);
+		expect(load.eventLoopP99Ms).toBeGreaterThan(0);
+		const base = http.slice(0, http.lastIndexOf('/'));
+		expect((await fetch(`${base}/load`)).status).toBe(404);
+		expect((await fetch(`${base}/${'x'.repeat(43)}/load`)).status).toBe(404);
+	} finally {
+		await small.close();
+	}
+});

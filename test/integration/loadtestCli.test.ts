@@ -49,7 +49,7 @@ function recordedRun(runId: string): string {
 		samples: [{ t: 3000, tileFps: [15], frozenTiles: 0, inKbps: 500, outKbps: 500, loss: 0 }] }));
 	const recorded = {
 		summary: summarize(participants, [], { browsers: 2, bots: 0 }), scrapes: { asked: 5, answered: 5, failures: [] },
-		load: [{ t: 3000, cpu: 0.3, eventLoopP99Ms: 11 }], steadyFromMs: 2000,
+		load: [{ machine: 'this machine', t: 3000, cpu: 0.3, eventLoopP99Ms: 11 }], steadyFromMs: 2000,
 	};
 	const report: Report = { version: REPORT_VERSION, runId, startedAt: '2026-12-01T10:00:00.000Z', durationMs: 5000, target: 'http://rooms.test/r/…',
 		options: {}, participants, server: [], ...recorded, ...verdictsOf(recorded, {}) };

@@ -19,7 +19,7 @@ function report(): Report {
 	];
 	const recorded = {
 		summary: summarize(participants, server, { browsers: 2, bots: 1 }), scrapes: { asked: 2, answered: 2, failures: [] },
-		load: [{ t: 1000, cpu: 0.4, eventLoopP99Ms: 15 }, { t: 2000, cpu: 0.5, eventLoopP99Ms: 20 }], steadyFromMs: 1500,
+		load: [{ machine: 'this machine', t: 1000, cpu: 0.4, eventLoopP99Ms: 15 }, { machine: 'this machine', t: 2000, cpu: 0.5, eventLoopP99Ms: 20 }], steadyFromMs: 1500,
 	};
 	return { version: REPORT_VERSION, runId: 'run-1', startedAt: '2026-11-22T10:00:00.000Z', durationMs: 3000, target: 'http://rooms.test/r/…',
 		options: { participants: 2, bots: 1, layout: 'grid' }, participants, server, ...recorded, ...verdictsOf(recorded, { 'min-fps': 12 }) };
@@ -30,7 +30,7 @@ describe('the HTML report', () => {
 		const drawn = charts(report());
 		expect(drawn.map(({ title }) => title)).toEqual(['Participants in the room (server)', 'Joins answered in this run (server)', 'Frames per second of browser tiles',
 			'Bitrate per browser', 'Bitrate per bot', 'Packet loss (browsers)', 'Packet loss (bots)', 'Round-trip time (browsers)', 'Server: media through the workers',
-			'Server: mediasoup workers\' CPU', 'Server: event loop delay p99', 'This load machine']);
+			'Server: mediasoup workers\' CPU', 'Server: event loop delay p99', 'Load machine: this machine']);
 		const byTitle = (title: string) => drawn.find((chart) => chart.title === title)!;
 		// The server had seated 40 before this run: the chart counts from the first scrape.
 		expect(byTitle('Joins answered in this run (server)').data).toEqual([[1, 3], [0, 2], [0, 1]]);
@@ -40,8 +40,8 @@ describe('the HTML report', () => {
 		// Ana's loss alone: the bot's sample is in the bots' chart.
 		expect(byTitle('Packet loss (browsers)').data).toEqual([[1, 2], [0, 2], [0, 2]]);
 		expect(byTitle('Packet loss (bots)').data).toEqual([[1], [0], [0]]);
-		expect(byTitle('This load machine').data).toEqual([[1, 2], [40, 50], [15, 20]]);
-		expect(byTitle('This load machine').series.map(({ label }) => label)).toEqual(['CPU, all cores (%)', 'tool event loop p99 (ms)']);
+		expect(byTitle('Load machine: this machine').data).toEqual([[1, 2], [40, 50], [15, 20]]);
+		expect(byTitle('Load machine: this machine').series.map(({ label }) => label)).toEqual(['CPU, all cores (%)', 'tool event loop p99 (ms)']);
 	});
 
 	it('is one file that needs nothing from the network, with the chart library inside and names escaped', () => {

@@ -12,7 +12,7 @@ function shard(startedAt: string, names: string[], fps: number, where: string, r
 	const server = [{ t: 1000, workerCpu: fps / 100, consumers: 4, receivedKbps: 0, sentKbps: 0, rooms: 1, participants: 4, joins: { ok: 2 } }];
 	const recorded = {
 		summary: summarize(participants, server, { browsers: names.length, bots: 0 }), scrapes: { asked: 10, answered: 10, failures: [] },
-		load: [{ t: 2000, cpu: 0.5, eventLoopP99Ms: 12 }], steadyFromMs: 1500,
+		load: [{ machine: 'this machine', t: 2000, cpu: 0.5, eventLoopP99Ms: 12 }], steadyFromMs: 1500,
 	};
 	return { version: REPORT_VERSION, runId, startedAt, durationMs: 20_000, target: 'http://rooms.test/r', options: { shard: where }, participants, server,
 		...recorded, ...verdictsOf(recorded, {}) };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadSample, ScrapeLog, Summary } from '../../../tools/loadtest/src/report.js';
 import { summarize } from '../../../tools/loadtest/src/summary.js';
-import { builtInVerdicts, judge, loadVerdict, parseThreshold, verdictLine, verdictsOf } from '../../../tools/loadtest/src/verdicts.js';
+import { builtInVerdicts, judge, loadVerdicts, parseThreshold, verdictLine, verdictsOf } from '../../../tools/loadtest/src/verdicts.js';
 
 const base = summarize([], [], { browsers: 2, bots: 0 });
 const summary: Summary = {
@@ -10,7 +10,7 @@ const summary: Summary = {
 };
 const answered: ScrapeLog = { asked: 30, answered: 30, failures: [] };
 /** A steady phase from 10 s, sampled each second at the given CPU. */
-const load = (cpus: number[]): LoadSample[] => cpus.map((cpu, i) => ({ t: 10_000 + i * 1000, cpu, eventLoopP99Ms: 20 }));
+const load = (cpus: number[], machine = 'this machine'): LoadSample[] => cpus.map((cpu, i) => ({ machine, t: 10_000 + i * 1000, cpu, eventLoopP99Ms: 20 }));
 
 describe('thresholds', () => {
 	it('read durations only with their unit, shares as 2% or 0.02, and refuse the rest with a clear message', () => {
@@ -92,10 +92,21 @@ describe('the outcome', () => {
 	it('is inconclusive when the load machine was saturated for over a fifth of the steady phase: thresholds do not count against the server', () => {
 		const saturated = run({ load: load([0.95, 0.99, 0.5, 0.5, 0.5]) }, { 'min-fps': 30 });
 		expect(saturated.outcome).toBe('inconclusive');
-		expect(saturated.reasons[0]).toMatch(/load machine: steady-phase samples with CPU ≥ 90 % \(5 samples\) 40 % ≤ 20 %: FAIL.*the load machine, not the server, limited this run/);
+		expect(saturated.reasons[0]).toMatch(/load machine this machine: steady-phase samples with CPU ≥ 90 % \(5 samples\) 40 % ≤ 20 %: FAIL.*a load machine, not the server, limited this run/);
 		// One saturated sample in five is within the allowance.
 		expect(run({ load: load([0.95, 0.5, 0.5, 0.5, 0.5]) }).outcome).toBe('pass');
-		expect(loadVerdict(load([0.95]), 20_000).pass).toBe(false);
+		// Not sampled in the steady phase: not a pass.
+		expect(loadVerdicts(load([0.95]), 20_000).map(({ pass }) => pass)).toEqual([false]);
+	});
+
+	it('judges each load machine: a saturated agent makes the run inconclusive, and so does one never heard from', () => {
+		const agent = load([0.99, 0.99, 0.99], '10.0.0.7:4000');
+		const verdicts = loadVerdicts([...load([0.3, 0.3, 0.3]), ...agent], 10_000);
+		expect(verdicts.map(({ name, pass }) => [name, pass])).toEqual([
+			['load machine this machine: steady-phase samples with CPU ≥ 90 % (3 samples)', true],
+			['load machine 10.0.0.7:4000: steady-phase samples with CPU ≥ 90 % (3 samples)', false],
+		]);
+		expect(run({ load: [...load([0.3, 0.3]), ...agent] }).outcome).toBe('inconclusive');
 	});
 
 	it('fails on a built-in verdict even on a saturated machine, and on a threshold otherwise', () => {

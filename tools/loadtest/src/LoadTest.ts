@@ -17,7 +17,7 @@ import { BotSwarm } from './bots/BotSwarm.js';
 import { BrowserParticipant } from './BrowserParticipant.js';
 import { BrowserCpu, connectRemote, launchLocal } from './browsers.js';
 import { LoadMachine } from './loadMachine.js';
-import { REPORT_VERSION, type ParticipantResult, type Report, type ScrapeLog, type ServerSample } from './report.js';
+import { REPORT_VERSION, type LoadSample, type ParticipantResult, type Report, type ScrapeLog, type ServerSample } from './report.js';
 import { summarize } from './summary.js';
 import { verdictsOf } from './verdicts.js';
 
@@ -88,6 +88,8 @@ export class LoadTest {
 	readonly #server: ServerSample[] = [];
 	readonly #scrapes: ScrapeLog = { asked: 0, answered: 0, failures: [] };
 	readonly #loadMachine = new LoadMachine();
+	/** Each agent's machine, sampled over its load endpoint (agent.ts), beside this one's. */
+	readonly #agentLoad: LoadSample[] = [];
 	/** When the last participant had joined: the steady phase starts. */
 	#steadyFromMs: number | null = null;
 	readonly #runId: string;
@@ -153,7 +155,8 @@ export class LoadTest {
 		const targets = { browsers: share(this.#options.participants, this.#options.shard).length, bots: share(this.#options.bots, this.#options.shard).length };
 		const summary = summarize(participants, this.#server, targets);
 		const { progress: _progress, app, metricsToken: _token, ...options } = this.#options;
-		const recorded = { summary, scrapes: this.#scrapes, load: this.#loadMachine.samples, steadyFromMs: this.#steadyFromMs };
+		const load = [...this.#loadMachine.samples, ...this.#agentLoad].sort((a, b) => a.t - b.t);
+		const recorded = { summary, scrapes: this.#scrapes, load, steadyFromMs: this.#steadyFromMs };
 		return {
 			version: REPORT_VERSION,
 			runId: this.#runId,
@@ -286,7 +289,7 @@ export class LoadTest {
 		const seconds = Math.max(0.001, (t - this.#sampledAt) / 1000);
 		this.#sampledAt = t;
 		this.#loadMachine.sample(t);
-		await this.#checkPresence(t);
+		await Promise.all([this.#checkPresence(t), ...this.#options.browsers.map((endpoint) => this.#sampleAgent(endpoint, t))]);
 		const cores = new Map<Browser, number | undefined>();
 		await Promise.all([...this.#browserCpu].map(async ([browser, cpu]) => cores.set(browser, await cpu.cores())));
 		await Promise.all(this.#people.map((person) => {
@@ -305,6 +308,17 @@ export class LoadTest {
 			result.samples.push({ t, tileFps: [], frozenTiles: 0, inKbps: ((totals.bytes - previous.bytes) * 8) / 1000 / seconds, outKbps: 0,
 				loss: packets + lost > 0 ? lost / (packets + lost) : 0 });
 		}
+	}
+
+	/** An agent's machine now, from its load endpoint (the same secret as its browsers'); a miss is a gap, and a machine never sampled is not a pass. */
+	async #sampleAgent(endpoint: string, t: number): Promise<void> {
+		const url = new URL(endpoint);
+		url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+		url.pathname = `${url.pathname.replace(/\/$/, '')}/load`;
+		const answer = await fetch(url, { signal: AbortSignal.timeout(900) }).then((response) => (response.ok ? response.json() : undefined))
+			.catch(() => undefined) as { cpu?: number; eventLoopP99Ms?: number } | undefined;
+		if (answer?.cpu === undefined) return;
+		this.#agentLoad.push({ machine: url.host, t, cpu: answer.cpu, eventLoopP99Ms: answer.eventLoopP99Ms ?? 0 });
 	}
 
 	/** Who is in the room now: a browser on the call's screen (not reconnecting), a bot with its socket. */
@@ -398,9 +412,10 @@ export class LoadTest {
 		const server = lastFailure && (!lastAnswer || lastFailure.t > lastAnswer.t)
 			? `, SERVER NOT ANSWERING since ${Math.round(lastFailure.t / 1000)} s (${this.#scrapes.failures.length} failed scrapes)`
 			: lastAnswer ? `, server CPU ${(lastAnswer.workerCpu * 100).toFixed(0)} % of a core` : '';
-		const machine = this.#loadMachine.samples.at(-1);
+		const machine = [this.#loadMachine.samples.at(-1), ...this.#options.browsers.map((endpoint) => this.#agentLoad.findLast(({ machine: host }) => endpoint.includes(`//${host}/`)))]
+			.filter((sample) => sample !== undefined).sort((a, b) => b.cpu - a.cpu)[0];
 		return `${Math.round(this.#elapsed() / 1000)} s: joined ${joined} / failed ${failed} / target ${target}${out ? ` / OUT OF THE ROOM ${out}` : ''}`
 			+ (latest.length ? `, fps median ${median(latest).toFixed(1)} worst ${Math.min(...latest).toFixed(1)}` : '')
-			+ `, frozen tiles ${frozen}` + server + (machine ? `, this machine's CPU ${Math.round(machine.cpu * 100)} %` : '');
+			+ `, frozen tiles ${frozen}` + server + (machine ? `, busiest load machine (${machine.machine}) CPU ${Math.round(machine.cpu * 100)} %` : '');
 	}
 }

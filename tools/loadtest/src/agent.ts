@@ -14,6 +14,13 @@
  *   Playwright's server hands its WebSocket path to anyone who asks for
  *   `/json`, so on a port its path would be no secret at all.
  * - **The gate** (agentGate.ts) passes only the calls a load run makes.
+ *
+ * Each coordinator connection gets a Chromium of its own, launched for it
+ * and closed with it, so `--per-browser` means on agents what it means
+ * locally, and each browser's CPU is its own. At most `maxBrowsers` run at
+ * once; beyond that a connection is refused with 503. `GET /<secret>/load`
+ * answers this machine's latest CPU and event loop sample, so a coordinator
+ * can tell an agent that could not keep up from a server that could not.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
@@ -27,6 +34,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { AgentGate } from './agentGate.js';
 import { CHROMIUM, OWN_SIGNALS, SWITCHES } from './browsers.js';
 import { fakeMedia, fakeMediaSwitches } from './fakeMedia.js';
+import { LoadMachine } from './loadMachine.js';
 
 /** A given secret must be at least as strong as 128 random bits written in base64url. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22,512}$/;
@@ -42,6 +50,8 @@ export interface AgentOptions {
 	token?: string;
 	/** Where the agent says what it refused. */
 	log?: (line: string) => void;
+	/** Chromium processes at once, one per coordinator connection [16]. */
+	maxBrowsers?: number;
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -54,48 +64,47 @@ export function isLoopbackHost(host: string): boolean {
 export class BrowserAgent {
 	readonly #http: http.Server;
 	readonly #sockets = new WebSocketServer({ noServer: true, perMessageDeflate: false });
-	readonly #browser: BrowserServer;
+	/** The Chromium of each open coordinator connection. */
+	readonly #browsers = new Set<BrowserServer>();
+	/** Connections whose Chromium is still starting: they count against the cap too. */
+	#starting = 0;
 	readonly #socketDir: string;
 	readonly #token: string;
 	readonly #host: string;
 	readonly #log: (line: string) => void;
+	readonly #maxBrowsers: number;
+	readonly #load = new LoadMachine('agent');
+	readonly #loadTimer: NodeJS.Timeout;
+	readonly #startedAt = performance.now();
 	#closed = false;
 
-	private constructor(browser: BrowserServer, socketDir: string, token: string, host: string, log: (line: string) => void) {
-		this.#browser = browser;
+	private constructor(socketDir: string, token: string, host: string, log: (line: string) => void, maxBrowsers: number) {
 		this.#socketDir = socketDir;
 		this.#token = token;
 		this.#host = host;
 		this.#log = log;
-		this.#http = http.createServer((_request, response) => response.writeHead(404).end());
-		this.#http.on('upgrade', (request, socket, head) => this.#upgrade(request, socket, head));
+		this.#maxBrowsers = maxBrowsers;
+		this.#http = http.createServer((request, response) => this.#request(request, response));
+		this.#http.on('upgrade', (request, socket, head) => void this.#upgrade(request, socket, head));
+		this.#loadTimer = setInterval(() => {
+			this.#load.sample(performance.now() - this.#startedAt);
+			// Only the latest sample is ever asked for.
+			this.#load.samples.splice(0, this.#load.samples.length - 1);
+		}, 1000);
 	}
 
-	/** Launches Chromium behind the gate and listens; resolves once coordinators can connect. */
-	static async start({ listen, token, log = console.log }: AgentOptions): Promise<BrowserAgent> {
+	/** Checks that Chromium is there, and listens; resolves once coordinators can connect. */
+	static async start({ listen, token, log = console.log, maxBrowsers = 16 }: AgentOptions): Promise<BrowserAgent> {
 		const match = /^(.*):(\d+)$/.exec(listen);
 		if (!match) throw new Error(`--listen needs host:port, not "${listen}"`);
 		if (token !== undefined && !TOKEN_PATTERN.test(token)) {
 			throw new Error('the agent token must be 22 to 512 characters of A-Z, a-z, 0-9, _ and - (at least 128 random bits)');
 		}
+		if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set ROOMS_LOADTEST_CHROMIUM)`);
 		const host = match[1]!.replace(/^\[|\]$/g, '');
 		const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-loadtest-agent-'));
 		fs.chmodSync(socketDir, 0o700);
-		let browser: BrowserServer;
-		try {
-			browser = await chromium.launchServer({
-				executablePath: CHROMIUM,
-				args: [...SWITCHES, ...fakeMediaSwitches(await fakeMedia())],
-				// Node's listen() takes a path where a port would be: the server listens on a Unix socket.
-				port: path.join(socketDir, 'browser.sock') as unknown as number,
-				wsPath: INNER_PATH,
-				...OWN_SIGNALS,
-			});
-		} catch (error) {
-			fs.rmSync(socketDir, { recursive: true, force: true });
-			throw error;
-		}
-		const agent = new BrowserAgent(browser, socketDir, token ?? randomBytes(32).toString('base64url'), host, log);
+		const agent = new BrowserAgent(socketDir, token ?? randomBytes(32).toString('base64url'), host, log, maxBrowsers);
 		await new Promise<void>((resolve, reject) => {
 			agent.#http.once('error', reject);
 			agent.#http.listen(Number(match[2]), host, () => resolve());
@@ -104,6 +113,36 @@ export class BrowserAgent {
 			throw error;
 		});
 		return agent;
+	}
+
+	/** Whether a request's path is the secret (plus `suffix`), compared as digests in constant time: its length and prefix leak nothing either. */
+	#authorized(request: http.IncomingMessage, suffix = ''): boolean {
+		const pathname = new URL(request.url ?? '/', 'http://agent').pathname;
+		return timingSafeEqual(digest(pathname), digest(`/${this.#token}${suffix}`));
+	}
+
+	/** Plain HTTP: this machine's load for the coordinator that holds the secret; 404 for anything else. */
+	#request(request: http.IncomingMessage, response: http.ServerResponse): void {
+		if (request.method !== 'GET' || !this.#authorized(request, '/load')) {
+			response.writeHead(404).end();
+			return;
+		}
+		const latest = this.#load.samples.at(-1);
+		response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(latest ? { cpu: latest.cpu, eventLoopP99Ms: latest.eventLoopP99Ms } : {}));
+	}
+
+	/** A Chromium for one connection, on a socket of its own in the private folder. */
+	async #launch(): Promise<{ server: BrowserServer; socketPath: string }> {
+		const socketPath = path.join(this.#socketDir, `browser-${randomBytes(8).toString('hex')}.sock`);
+		const server = await chromium.launchServer({
+			executablePath: CHROMIUM,
+			args: [...SWITCHES, ...fakeMediaSwitches(await fakeMedia())],
+			// Node's listen() takes a path where a port would be: the server listens on a Unix socket.
+			port: socketPath as unknown as number,
+			wsPath: INNER_PATH,
+			...OWN_SIGNALS,
+		});
+		return { server, socketPath };
 	}
 
 	/** The endpoint to give `--browsers`, secret included: print it once, and keep it like a password. */
@@ -117,23 +156,51 @@ export class BrowserAgent {
 		return isLoopbackHost(this.#host);
 	}
 
-	#upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
-		const pathname = new URL(request.url ?? '/', 'http://agent').pathname;
-		// Compared as digests, in constant time: the secret's length and prefix leak nothing either.
-		if (!timingSafeEqual(digest(pathname), digest(`/${this.#token}`))) {
+	async #upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+		if (!this.#authorized(request)) {
 			this.#log(`[loadtest] agent refused a connection without its secret from ${request.socket.remoteAddress}`);
 			socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
 			return;
 		}
+		if (this.#closed || this.#browsers.size + this.#starting >= this.#maxBrowsers) {
+			this.#log(`[loadtest] agent refused a connection: ${this.#maxBrowsers} browsers already run here (--max-browsers)`);
+			socket.end(`HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\nthis agent runs its maximum of ${this.#maxBrowsers} browsers`);
+			return;
+		}
+		this.#starting++;
+		let server: BrowserServer;
+		let socketPath: string;
+		try {
+			({ server, socketPath } = await this.#launch());
+		} catch (error) {
+			this.#log(`[loadtest] agent could not start Chromium: ${(error as Error).message.split('\n')[0]}`);
+			socket.end('HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\n\r\n');
+			return;
+		} finally {
+			this.#starting--;
+		}
+		this.#browsers.add(server);
+		const release = () => {
+			if (this.#browsers.delete(server)) void server.close().catch(() => undefined);
+		};
+		if (this.#closed || socket.destroyed) {
+			release();
+			return;
+		}
 		const headers = Object.fromEntries(FORWARDED_HEADERS.flatMap((name) => (request.headers[name] ? [[name, String(request.headers[name])]] : [])));
-		const browser = new WebSocket(`ws+unix:${path.join(this.#socketDir, 'browser.sock')}:${INNER_PATH}`, { headers, perMessageDeflate: false });
+		const browser = new WebSocket(`ws+unix:${socketPath}:${INNER_PATH}`, { headers, perMessageDeflate: false });
+		browser.once('close', release);
 		browser.once('unexpected-response', (_request, response) => {
 			// The browser server's own refusal (a Playwright version that does not match) goes back as it came.
 			let body = '';
 			response.on('data', (chunk) => { body += chunk; });
 			response.on('end', () => socket.end(`HTTP/1.1 ${response.statusCode} ${response.statusMessage}\r\nConnection: close\r\n\r\n${body}`));
+			release();
 		});
-		browser.once('error', () => socket.destroy());
+		browser.once('error', () => {
+			socket.destroy();
+			release();
+		});
 		browser.once('open', () => {
 			// The coordinator may have gone while the browser's side opened.
 			if (socket.destroyed) browser.close();
@@ -165,10 +232,13 @@ export class BrowserAgent {
 	async close(): Promise<void> {
 		if (this.#closed) return;
 		this.#closed = true;
+		clearInterval(this.#loadTimer);
+		this.#load.close();
 		for (const client of this.#sockets.clients) client.terminate();
 		this.#http.closeAllConnections();
 		await new Promise<void>((resolve) => this.#http.close(() => resolve()));
-		await this.#browser.close();
+		await Promise.all([...this.#browsers].map((server) => server.close().catch(() => undefined)));
+		this.#browsers.clear();
 		fs.rmSync(this.#socketDir, { recursive: true, force: true });
 	}
 }

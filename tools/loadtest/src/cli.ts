@@ -44,6 +44,7 @@ function parse() {
 			listen: { type: 'string', default: '127.0.0.1:4000' },
 			token: { type: 'string', default: process.env.ROOMS_LOADTEST_AGENT_TOKEN },
 			'run-id': { type: 'string' },
+			'max-browsers': { type: 'string', default: '16' },
 			force: { type: 'boolean' },
 			help: { type: 'boolean', short: 'h' },
 			...thresholdOptions,
@@ -135,7 +136,7 @@ async function main(): Promise<number> {
 	}
 	const [command, ...rest] = positionals;
 	if (command === 'agent') {
-		const agent = await BrowserAgent.start({ listen: values.listen, ...(values.token ? { token: values.token } : {}) });
+		const agent = await BrowserAgent.start({ listen: values.listen, maxBrowsers: count('max-browsers', values['max-browsers'], 1), ...(values.token ? { token: values.token } : {}) });
 		if (!agent.loopbackOnly) {
 			console.warn(`[loadtest] warning: listening on ${values.listen}, beyond this machine. Anyone who learns the endpoint below drives a `
 				+ 'browser here; reach agents over an SSH tunnel, or keep the port behind a firewall on a private network (README, "Load testing").');

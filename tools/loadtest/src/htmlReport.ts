@@ -89,10 +89,13 @@ export function charts(report: Report): Chart[] {
 			.map(({ t, cpuPercent }) => ({ t, value: cpuPercent! }))), [['median', '#16a34a', median], ['most', '#dc2626', max]]),
 		serverChart(report, 'Server: mediasoup workers\' CPU', '% of a core', [['workers', '#7c3aed', ({ workerCpu }) => workerCpu * 100]]),
 		serverChart(report, 'Server: event loop delay p99', 'ms', [['event loop p99', '#7c3aed', ({ eventLoopP99Ms }) => eventLoopP99Ms ?? NaN]]),
-		{
-			title: 'This load machine', unit: '% CPU / ms', data: [report.load.map(({ t }) => t / 1000), report.load.map(({ cpu }) => cpu * 100), report.load.map(({ eventLoopP99Ms }) => eventLoopP99Ms)],
-			series: [{ label: 'CPU, all cores (%)', color: '#dc2626' }, { label: 'tool event loop p99 (ms)', color: '#2563eb' }],
-		},
+		...[...new Set(report.load.map(({ machine }) => machine))].map((machine): Chart => {
+			const samples = report.load.filter((sample) => sample.machine === machine);
+			return {
+				title: `Load machine: ${machine}`, unit: '% CPU / ms', data: [samples.map(({ t }) => t / 1000), samples.map(({ cpu }) => cpu * 100), samples.map(({ eventLoopP99Ms }) => eventLoopP99Ms)],
+				series: [{ label: 'CPU, all cores (%)', color: '#dc2626' }, { label: 'tool event loop p99 (ms)', color: '#2563eb' }],
+			};
+		}),
 	].filter(({ data }) => data[0]!.length > 0);
 }
 

@@ -24,7 +24,7 @@ export class LoadMachine {
 	#previous = cpuTimes();
 	readonly #delay = monitorEventLoopDelay({ resolution: 10 });
 
-	constructor() {
+	constructor(readonly name = 'this machine') {
 		this.#delay.enable();
 	}
 
@@ -34,7 +34,7 @@ export class LoadMachine {
 		const total = now.total - this.#previous.total;
 		// Too short an interval to say anything: the next sample covers it.
 		if (total <= 0) return;
-		this.samples.push({ t, cpu: Math.min(1, Math.max(0, (now.busy - this.#previous.busy) / total)), eventLoopP99Ms: this.#delay.percentile(99) / 1e6 });
+		this.samples.push({ machine: this.name, t, cpu: Math.min(1, Math.max(0, (now.busy - this.#previous.busy) / total)), eventLoopP99Ms: this.#delay.percentile(99) / 1e6 });
 		this.#previous = now;
 		this.#delay.reset();
 	}

@@ -151,6 +151,8 @@ export type Outcome = 'pass' | 'fail' | 'inconclusive';
 
 /** The load machine at one moment: what the tool's own machine (not the server) had to give. */
 export interface LoadSample {
+	/** `this machine` (the coordinator, and its bots), or an agent's host:port. */
+	machine: string;
 	t: number;
 	/** Busy share of all this machine's cores (0..1). */
 	cpu: number;

@@ -34,6 +34,8 @@ Agent options:
   --listen HOST:PORT   where to listen; beyond 127.0.0.1 prints a warning [127.0.0.1:4000]
   --token SECRET       the endpoint's secret, at least 128 random bits; made fresh when not given
                        [ROOMS_LOADTEST_AGENT_TOKEN]
+  --max-browsers N     Chromium processes at once: each coordinator connection gets its own, so
+                       --per-browser holds on agents too; more connections are refused [16]
 
 Verdicts that always apply (each failure exits 1):
   every participant joined (at most --max-failed-joins N did not [0]), and somebody did;

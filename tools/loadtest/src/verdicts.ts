@@ -138,16 +138,22 @@ export const SATURATED_CPU = 0.9;
 /** More than this share of saturated samples makes the run inconclusive. */
 export const SATURATED_SHARE = 0.2;
 
-/** Whether the load machine had room to do its part in the steady phase; `null` when it was not sampled then (a run stopped during the ramp). */
-export function loadVerdict(load: LoadSample[], steadyFromMs: number | null): Verdict {
-	const steady = steadyFromMs === null ? [] : load.filter(({ t }) => t >= steadyFromMs);
-	const share = steady.length ? steady.filter(({ cpu }) => cpu >= SATURATED_CPU).length / steady.length : null;
-	const delays = steady.map(({ eventLoopP99Ms }) => eventLoopP99Ms).sort((a, b) => a - b);
-	return {
-		name: `load machine: steady-phase samples with CPU ≥ ${SATURATED_CPU * 100} % (${steady.length} samples)`, kind: 'load',
-		limit: SATURATED_SHARE, max: true, unit: 'ratio', actual: share, pass: share !== null && share <= SATURATED_SHARE,
-		...(delays.length ? { detail: `the tool's event loop delay p99 peaked at ${Math.round(delays.at(-1)!)} ms` } : {}),
-	};
+/**
+ * Whether each load machine (this one, and each agent) had room to do its part in the steady phase. A
+ * machine not sampled then (a run stopped during the ramp, an agent that did not answer) is not a pass.
+ */
+export function loadVerdicts(load: LoadSample[], steadyFromMs: number | null): Verdict[] {
+	const machines = [...new Set(['this machine', ...load.map(({ machine }) => machine)])];
+	return machines.map((machine): Verdict => {
+		const steady = steadyFromMs === null ? [] : load.filter((sample) => sample.machine === machine && sample.t >= steadyFromMs);
+		const share = steady.length ? steady.filter(({ cpu }) => cpu >= SATURATED_CPU).length / steady.length : null;
+		const delays = steady.map(({ eventLoopP99Ms }) => eventLoopP99Ms);
+		return {
+			name: `load machine ${machine}: steady-phase samples with CPU ≥ ${SATURATED_CPU * 100} % (${steady.length} samples)`, kind: 'load',
+			limit: SATURATED_SHARE, max: true, unit: 'ratio', actual: share, pass: share !== null && share <= SATURATED_SHARE,
+			...(delays.length ? { detail: `its load tool's event loop delay p99 peaked at ${Math.round(Math.max(...delays))} ms` } : {}),
+		};
+	});
 }
 
 /**
@@ -158,7 +164,7 @@ export function outcomeOf(verdicts: Verdict[]): { outcome: Outcome; reasons: str
 	const failed = (kind: Verdict['kind']) => verdicts.filter((verdict) => verdict.kind === kind && !verdict.pass);
 	if (failed('built-in').length) return { outcome: 'fail', reasons: failed('built-in').map((verdict) => verdictLine(verdict)) };
 	if (failed('load').length) {
-		return { outcome: 'inconclusive', reasons: [...failed('load').map((verdict) => `${verdictLine(verdict)}: the load machine, not the server, limited this run`)] };
+		return { outcome: 'inconclusive', reasons: [...failed('load').map((verdict) => `${verdictLine(verdict)}: a load machine, not the server, limited this run`)] };
 	}
 	if (failed('threshold').length) return { outcome: 'fail', reasons: failed('threshold').map((verdict) => verdictLine(verdict)) };
 	return { outcome: 'pass', reasons: [] };
@@ -172,7 +178,7 @@ export function verdictsOf(report: Pick<Report, 'summary' | 'scrapes' | 'load' |
 	{ verdicts: Verdict[]; outcome: Outcome; reasons: string[] } {
 	const verdicts = [
 		...builtInVerdicts(report.summary, report.scrapes, limits[MAX_FAILED_JOINS]),
-		loadVerdict(report.load, report.steadyFromMs),
+		...loadVerdicts(report.load, report.steadyFromMs),
 		...judge(report.summary, limits),
 	];
 	return { verdicts, ...outcomeOf(verdicts) };
