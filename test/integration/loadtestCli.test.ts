@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { REPORT_VERSION, type ParticipantResult, type Report } from '../../tools/loadtest/src/report.js';
 import { summarize } from '../../tools/loadtest/src/summary.js';
 import { verdictsOf } from '../../tools/loadtest/src/verdicts.js';
-import { createRoom, freeMediaPort, startServer, TEST_APPS, type TestServer } from '../support/server.js';
+import { appToken, createRoom, freeMediaPort, startServer, TEST_APPS, type TestServer } from '../support/server.js';
 
 const CLI = path.resolve('tools/loadtest/bin.mjs');
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-loadtest-cli-'));
@@ -52,7 +52,7 @@ function recordedRun(runId: string): string {
 		load: [{ machine: 'this machine', t: 3000, cpu: 0.3, eventLoopP99Ms: 11 }], steadyFromMs: 2000,
 	};
 	const report: Report = { version: REPORT_VERSION, runId, startedAt: '2026-12-01T10:00:00.000Z', durationMs: 5000, target: 'http://rooms.test/r/…',
-		options: {}, participants, server: [], ...recorded, ...verdictsOf(recorded, {}) };
+		options: {}, rooms: ['room 1'], participants, server: [], ...recorded, ...verdictsOf(recorded, {}) };
 	const file = path.join(out, `${runId}-${Math.random()}.json`);
 	fs.writeFileSync(file, JSON.stringify(report));
 	return file;
@@ -125,6 +125,20 @@ describe('rooms-loadtest exits', () => {
 		expect(report.outcome).toBe('fail');
 		expect(report.summary.bots).toMatchObject({ joined: 3, dropped: 3 });
 		expect(report.scrapes.failures.length).toBeGreaterThan(0);
+	}, 60_000);
+
+	it('--rooms N makes N rooms of the app, spreads the participants over them, and ends them after the run', async () => {
+		server ??= await startServer();
+		const run = await runCli([server.url, '--rooms', '3', '--participants', '0', '--bots', '6', '--ramp', '10', '--duration', '3', ...APP]);
+		expect([0, 3], run.output).toContain(run.code);
+		const report = reportOf(run.output);
+		expect(report.rooms).toEqual(['room 1', 'room 2', 'room 3']);
+		for (const room of report.rooms) expect(report.participants.filter((participant) => participant.room === room && participant.joined)).toHaveLength(2);
+		expect(Math.max(...report.server.map(({ rooms }) => rooms))).toBeGreaterThanOrEqual(3);
+		const listed = await fetch(`${server.url}/api/v1/rooms?limit=200`, { headers: { authorization: `Bearer ${appToken('messenger', 'u-host', 'Hana')}` } });
+		const made = (await listed.json() as { rooms: { title: string; status: string }[] }).rooms
+			.filter(({ title }) => title.startsWith(`Load test ${report.runId.slice(0, 8)}`));
+		expect(made.map(({ status }) => status)).toEqual(['ended', 'ended', 'ended']);
 	}, 60_000);
 
 	it('0 for a run where everyone joined and stayed, with the verdicts in units', async () => {

@@ -11,6 +11,8 @@ import { PAGE_PROBE } from './pageProbe.js';
 
 export interface BrowserParticipantOptions {
 	inviteUrl: string;
+	/** The run's label of that room. */
+	room: string;
 	name: string;
 	camera: boolean;
 	microphone: boolean;
@@ -51,7 +53,7 @@ export class BrowserParticipant {
 	}
 
 	static async join(browser: Browser, where: string, options: BrowserParticipantOptions): Promise<BrowserParticipant> {
-		const participant = new BrowserParticipant({ id: `${where}/${options.name}`, kind: 'browser', name: options.name, where, joined: false, samples: [] });
+		const participant = new BrowserParticipant({ id: `${where}/${options.name}`, kind: 'browser', name: options.name, where, room: options.room, joined: false, samples: [] });
 		await participant.#join(browser, options).catch((error: Error) => {
 			participant.result.failure = error instanceof JoinRefused ? error.code
 				: /Timeout/i.test(error.message) ? 'timeout' : `error: ${error.message.split('\n')[0]}`;

@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser } from 'playwright-core';
 import { METRIC } from '../../../shared/metricNames.js';
-import { signAppToken } from '../../../shared/appTokens.js';
 import { roomSecretOf } from '../../../shared/links.js';
 import { median, metricSum, scrapeMetrics } from './measure.js';
 import type { ReceiveTotals } from './bots/BotMedia.js';
@@ -17,6 +16,7 @@ import { BotSwarm } from './bots/BotSwarm.js';
 import { BrowserParticipant } from './BrowserParticipant.js';
 import { BrowserCpu, connectRemote, launchLocal } from './browsers.js';
 import { LoadMachine } from './loadMachine.js';
+import { type AppCredentials, LoadRooms, ownerToken } from './loadRooms.js';
 import { REPORT_VERSION, type LoadSample, type ParticipantResult, type Report, type ScrapeLog, type ServerSample } from './report.js';
 import { summarize } from './summary.js';
 import { verdictsOf } from './verdicts.js';
@@ -36,8 +36,10 @@ export interface LoadTestOptions {
 	/** Agents' (or a grid's) browser-server endpoints; empty for local Chromium. */
 	browsers: string[];
 	bots: number;
-	/** The owner app's credentials, for bots: the room's owner user signs them in. */
-	app?: { id: string; secret: string; userId: string; userName: string };
+	/** The owner app's credentials, for bots (the room's owner user signs them in) and for `rooms`. */
+	app?: AppCredentials;
+	/** Make this many rooms of the app and spread the participants over them, instead of the link's one room. */
+	rooms?: number;
 	/** This run is shard `index` of `count` (1-based): it runs its share of participants, named apart. */
 	shard: { index: number; count: number };
 	metricsToken?: string;
@@ -60,10 +62,12 @@ function share(total: number, shard: { index: number; count: number }): number[]
  * Before anything starts: the server answers, the invite link's room can be joined, and /metrics answers
  * (with the token, if it needs one). Throws one plain sentence naming the cause (the CLI exits 2 on it).
  */
-export async function preflight(inviteUrl: string, metricsToken?: string): Promise<void> {
+export async function preflight(inviteUrl: string, metricsToken?: string, checkInvite = true): Promise<void> {
 	const link = new URL(inviteUrl);
 	const code = link.pathname.split('/').pop() ?? '';
-	const response = await fetch(`${link.origin}/api/v1/invites/${encodeURIComponent(code)}`, { signal: AbortSignal.timeout(10_000) }).catch((error: Error) => {
+	// With --rooms the link only names the server: its health answers whether it is there.
+	const probe = checkInvite ? `${link.origin}/api/v1/invites/${encodeURIComponent(code)}` : `${link.origin}/healthz`;
+	const response = await fetch(probe, { signal: AbortSignal.timeout(10_000) }).catch((error: Error) => {
 		throw new Error(`cannot reach the server at ${link.origin}: ${(error.cause as Error | undefined)?.message ?? error.message}`);
 	});
 	if (!response.ok) {
@@ -92,6 +96,7 @@ export class LoadTest {
 	readonly #agentLoad: LoadSample[] = [];
 	/** When the last participant had joined: the steady phase starts. */
 	#steadyFromMs: number | null = null;
+	#rooms: LoadRooms | undefined;
 	readonly #runId: string;
 	/** What each bot had received at the previous sample. */
 	readonly #botTotals = new Map<ParticipantResult, ReceiveTotals>();
@@ -131,6 +136,7 @@ export class LoadTest {
 			setInterval(() => options.progress(this.#progressLine()), 1000),
 		];
 		try {
+			this.#rooms = await LoadRooms.open(options.inviteUrl, options.rooms, options.app, this.#runId);
 			await Promise.all([this.#joinBrowsers(), this.#joinBots(origin)]);
 			if (!this.#stopping.signal.aborted) this.#steadyFromMs = this.#elapsed();
 			await this.#wait(options.durationSeconds * 1000);
@@ -146,6 +152,7 @@ export class LoadTest {
 			await Promise.all(this.#people.map((person) => person.leave()));
 			this.#swarm.close();
 			await Promise.all(this.#browsers.map((browser) => browser.close().catch(() => undefined)));
+			await this.#rooms?.close();
 		}
 		return this.report();
 	}
@@ -165,6 +172,7 @@ export class LoadTest {
 			// The room, not its code: a report may be shared more widely than the link.
 			target: `${new URL(options.inviteUrl).origin}/r/…`,
 			options: { ...options, inviteUrl: undefined, app: app ? app.id : undefined },
+			rooms: this.#rooms?.rooms.map(({ label }) => label) ?? ['room 1'],
 			participants,
 			server: this.#server,
 			...recorded,
@@ -215,8 +223,10 @@ export class LoadTest {
 			if (!await this.#turnToJoin()) break;
 			const browser = this.#browsers[n % this.#browsers.length]!;
 			const where = options.browsers.length ? options.browsers[n % options.browsers.length]! : 'local';
+			const room = this.#rooms!.of(index);
 			joins.push(BrowserParticipant.join(browser, options.shard.count > 1 ? `${where} (shard ${options.shard.index}/${options.shard.count})` : where, {
-				inviteUrl: options.inviteUrl,
+				inviteUrl: room.inviteUrl,
+				room: room.label,
 				name: `Load ${index + 1}`,
 				camera: index < Math.round(options.participants * options.camera),
 				microphone: index < Math.round(options.participants * options.microphone),
@@ -235,16 +245,20 @@ export class LoadTest {
 		const mine = share(options.bots, options.shard);
 		if (mine.length === 0) return;
 		if (!options.app) throw new Error('bots need the owner app\'s credentials: --app, --app-secret and --app-user (or ROOMS_LOADTEST_APP...)');
-		const appToken = signAppToken({ id: options.app.id, secret: options.app.secret }, options.app.userId, options.app.userName, 3600);
-		const roomId = await this.#roomIdOf(origin, appToken);
-		// An end-to-end encrypted room's link carries its key: bots exchange keys and send sealed frames as browsers do.
-		const roomSecret = roomSecretOf(new URL(options.inviteUrl).hash);
-		const results = mine.map((index): ParticipantResult => ({ id: `bots/Bot ${index + 1}`, kind: 'bot', name: `Bot ${index + 1}`, where: 'bots', joined: false, samples: [] }));
+		const appToken = ownerToken(options.app);
+		const rooms = this.#rooms!;
+		const roomOf = mine.map((index) => rooms.of(index));
+		const ids = new Map(await Promise.all([...new Set(roomOf)].map(async (room) => [room, await rooms.idOf(room)] as const)));
+		const results = mine.map((index, n): ParticipantResult => ({ id: `bots/Bot ${index + 1}`, kind: 'bot', name: `Bot ${index + 1}`, where: 'bots', room: roomOf[n]!.label, joined: false, samples: [] }));
 		// A bot counts once it sets out: those a stopped run never sent did not fail, and (like browser
 		// participants never started) are left out of the report.
 		await this.#swarm.join(mine.length, (n) => {
 			this.#botResults.push(results[n]!);
-			return { url: origin, roomId, appToken, name: results[n]!.name, speaking: n < 3, grid: { tiles: 9, tileHeight: 180, speakerHeight: 540 }, ...(roomSecret !== undefined && { roomSecret }) };
+			const room = roomOf[n]!;
+			// An end-to-end encrypted room's link carries its key: bots exchange keys and send sealed frames as browsers do.
+			const roomSecret = roomSecretOf(new URL(room.inviteUrl).hash);
+			return { url: origin, roomId: ids.get(room)!, appToken, name: results[n]!.name, speaking: n < 3, grid: { tiles: 9, tileHeight: 180, speakerHeight: 540 },
+				...(roomSecret !== undefined && { roomSecret }) };
 		}, {
 			// The ramp alone sets the pace: like browsers, a slow join does not hold up the next.
 			concurrency: mine.length,
@@ -259,21 +273,6 @@ export class LoadTest {
 				results[n]!.failure = (error as { code?: string }).code ?? (/timed out/.test(String(error)) ? 'timeout' : `error: ${String(error).split('\n')[0]}`);
 			},
 		});
-	}
-
-	/** The room behind the invite link, as its owner app sees it (the ingest API takes the room's id). */
-	async #roomIdOf(origin: string, appToken: string): Promise<string> {
-		const code = new URL(this.#options.inviteUrl).pathname.split('/').pop();
-		let cursor: string | null = null;
-		do {
-			const response = await fetch(`${origin}/api/v1/rooms?limit=200${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${appToken}` } });
-			if (!response.ok) throw new Error(`the owner API refused the app credentials: HTTP ${response.status}`);
-			const page = await response.json() as { rooms: { id: string; code: string }[]; nextCursor: string | null };
-			const room = page.rooms.find((candidate) => candidate.code === code);
-			if (room) return room.id;
-			cursor = page.nextCursor;
-		} while (cursor);
-		throw new Error('the app user given with --app-user does not own the room of this invite link');
 	}
 
 	#sample(): Promise<void> {

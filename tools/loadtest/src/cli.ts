@@ -44,6 +44,7 @@ function parse() {
 			listen: { type: 'string', default: '127.0.0.1:4000' },
 			token: { type: 'string', default: process.env.ROOMS_LOADTEST_AGENT_TOKEN },
 			'run-id': { type: 'string' },
+			rooms: { type: 'string' },
 			'max-browsers': { type: 'string', default: '16' },
 			force: { type: 'boolean' },
 			help: { type: 'boolean', short: 'h' },
@@ -159,6 +160,9 @@ async function main(): Promise<number> {
 	if (participants + bots === 0) throw new Error('--participants and --bots are both 0: the run would make no load');
 	const [shardIndex, shardCount] = values.shard.split('/').map(Number);
 	if (!shardIndex || !shardCount || shardIndex > shardCount) throw new Error(`--shard is i/n, such as 2/3, not "${values.shard}"`);
+	const rooms = values.rooms === undefined ? undefined : count('rooms', values.rooms, 1);
+	// Each shard would make rooms of its own: shards of one run must load the same rooms.
+	if (rooms !== undefined && shardCount > 1) throw new Error('--rooms cannot be sharded (each shard would make its own rooms): make the rooms first and shard over each one\'s link');
 	const app = values.app && values['app-secret'] && values['app-user']
 		? { id: values.app, secret: values['app-secret'], userId: values['app-user'], userName: 'Load test' } : undefined;
 	const test = new LoadTest({
@@ -178,10 +182,11 @@ async function main(): Promise<number> {
 		thresholds: thresholds(values),
 		joinTimeoutMs: duration('join-timeout', values['join-timeout']),
 		...(values['run-id'] ? { runId: values['run-id'] } : {}),
+		...(rooms !== undefined ? { rooms } : {}),
 		progress: (line) => progress(line, 'loadtest'),
 	});
 	// An unreachable server, a link to no room, or a /metrics that wants a token: said at once, in one line, before any browser starts.
-	await preflight(command, values['metrics-token']);
+	await preflight(command, values['metrics-token'], rooms === undefined);
 	// Ctrl-C ends the run early; the report is still written.
 	onInterrupt(() => test.stop());
 	const report = await test.run();

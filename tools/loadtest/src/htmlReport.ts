@@ -152,6 +152,10 @@ ${report.reasons.length ? `<ul>${report.reasons.map((reason) => `<li>${escape(re
 <table>${rows(options)}</table>
 <h2>Summary</h2>
 <table>${rows([
+		...(report.rooms.length > 1 ? [['joined per room', report.rooms.map((room) => {
+			const inRoom = report.participants.filter((participant) => participant.room === room);
+			return `${room}: ${inRoom.filter(({ joined }) => joined).length} of ${inRoom.length}`;
+		}).join(', ')] as [string, string]] : []),
 		['failures by reason', Object.entries(summary.failuresByReason).map(([reason, n]) => `${reason}: ${n}`).join(', ') || 'none'],
 		...kindRows('browsers', summary.browsers),
 		...kindRows('bots', summary.bots),

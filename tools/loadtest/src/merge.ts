@@ -51,6 +51,7 @@ export function mergeReports(shards: Report[], limits: Record<string, number>, f
 		durationMs: end - start,
 		target: shards[0]!.target,
 		options: { merged: shards.length, shards: shards.map(({ options }) => options) },
+		rooms: [...new Set(shards.flatMap(({ rooms }) => rooms))],
 		participants,
 		server,
 		...recorded,

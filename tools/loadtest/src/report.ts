@@ -44,6 +44,8 @@ export interface ParticipantResult {
 	name: string;
 	/** Where it ran: `local`, an agent's address, or a shard. */
 	where: string;
+	/** Which of the run's rooms it joined (`room 1`...). */
+	room?: string;
 	joined: boolean;
 	/** Why it did not join (an error code such as ROOM_FULL, or `timeout`). */
 	failure?: string;
@@ -176,6 +178,8 @@ export interface Report {
 	/** The invite link's room, without the code. */
 	target: string;
 	options: Record<string, unknown>;
+	/** The rooms the participants were spread over, by label. */
+	rooms: string[];
 	participants: ParticipantResult[];
 	server: ServerSample[];
 	scrapes: ScrapeLog;

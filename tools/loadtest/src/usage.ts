@@ -19,6 +19,8 @@ Run options (defaults in brackets):
   --microphone F       fraction with their microphone on [0.2]
   --layout L           grid or speaker [grid]
   --bots N             synthetic participants through the owner app's ingest API [0]
+  --rooms N            make N rooms of the app (--app...) and spread everyone over them, round-robin;
+                       the link then only names the server; the rooms are ended after the run [the link's room]
   --app ID --app-secret S --app-user U
                        the room owner's app credentials, needed for bots
                        [ROOMS_LOADTEST_APP, ROOMS_LOADTEST_APP_SECRET, ROOMS_LOADTEST_APP_USER]
