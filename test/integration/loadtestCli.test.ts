@@ -52,7 +52,7 @@ function recordedRun(runId: string): string {
 		load: [{ machine: 'this machine', t: 3000, cpu: 0.3, eventLoopP99Ms: 11 }], steadyFromMs: 2000,
 	};
 	const report: Report = { version: REPORT_VERSION, runId, startedAt: '2026-12-01T10:00:00.000Z', durationMs: 5000, target: 'http://rooms.test/r/…',
-		options: {}, rooms: ['room 1'], participants, server: [], ...recorded, ...verdictsOf(recorded, {}) };
+		options: {}, rooms: ['room 1'], churn: [], participants, server: [], ...recorded, ...verdictsOf(recorded, {}) };
 	const file = path.join(out, `${runId}-${Math.random()}.json`);
 	fs.writeFileSync(file, JSON.stringify(report));
 	return file;
@@ -139,6 +139,24 @@ describe('rooms-loadtest exits', () => {
 		const made = (await listed.json() as { rooms: { title: string; status: string }[] }).rooms
 			.filter(({ title }) => title.startsWith(`Load test ${report.runId.slice(0, 8)}`));
 		expect(made.map(({ status }) => status)).toEqual(['ended', 'ended', 'ended']);
+	}, 60_000);
+
+	it('--churn takes participants out and back at its rate, and reports each leave, rejoin and recovery', async () => {
+		server ??= await startServer();
+		const { inviteUrl } = await createRoom(server.url);
+		const run = await runCli([inviteUrl, '--participants', '0', '--bots', '4', '--ramp', '10', '--duration', '10', '--churn', '30/min', ...APP]);
+		expect([0, 3], run.output).toContain(run.code);
+		const report = reportOf(run.output);
+		// One leave every 2 s over 10 s; the last may still be under way when the run ends.
+		expect(report.churn.length).toBeGreaterThanOrEqual(3);
+		const finished = report.churn.filter(({ recoveredMs }) => recoveredMs !== undefined);
+		expect(finished.length).toBeGreaterThanOrEqual(2);
+		for (const event of finished) expect(event.recoveredMs!).toBeGreaterThanOrEqual(event.rejoinMs!);
+		expect(report.churn.filter(({ failure }) => failure)).toEqual([]);
+		expect(report.summary.churn).toMatchObject({ leaves: report.churn.length, failed: 0 });
+		expect(report.verdicts.find(({ name }) => name.startsWith('rejoins after churn'))).toMatchObject({ pass: true });
+		// Churned bots are back: nobody is out of the room at the end.
+		expect(report.summary.dropped).toBe(0);
 	}, 60_000);
 
 	it('0 for a run where everyone joined and stayed, with the verdicts in units', async () => {

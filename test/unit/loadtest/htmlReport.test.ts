@@ -22,7 +22,7 @@ function report(): Report {
 		load: [{ machine: 'this machine', t: 1000, cpu: 0.4, eventLoopP99Ms: 15 }, { machine: 'this machine', t: 2000, cpu: 0.5, eventLoopP99Ms: 20 }], steadyFromMs: 1500,
 	};
 	return { version: REPORT_VERSION, runId: 'run-1', startedAt: '2026-11-22T10:00:00.000Z', durationMs: 3000, target: 'http://rooms.test/r/…',
-		options: { participants: 2, bots: 1, layout: 'grid' }, rooms: ['room 1'], participants, server, ...recorded, ...verdictsOf(recorded, { 'min-fps': 12 }) };
+		options: { participants: 2, bots: 1, layout: 'grid' }, rooms: ['room 1'], churn: [], participants, server, ...recorded, ...verdictsOf(recorded, { 'min-fps': 12 }) };
 }
 
 describe('the HTML report', () => {

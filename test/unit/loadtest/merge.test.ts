@@ -14,7 +14,7 @@ function shard(startedAt: string, names: string[], fps: number, where: string, r
 		summary: summarize(participants, server, { browsers: names.length, bots: 0 }), scrapes: { asked: 10, answered: 10, failures: [] },
 		load: [{ machine: 'this machine', t: 2000, cpu: 0.5, eventLoopP99Ms: 12 }], steadyFromMs: 1500,
 	};
-	return { version: REPORT_VERSION, runId, startedAt, durationMs: 20_000, target: 'http://rooms.test/r', options: { shard: where }, rooms: ['room 1'], participants, server,
+	return { version: REPORT_VERSION, runId, startedAt, durationMs: 20_000, target: 'http://rooms.test/r', options: { shard: where }, rooms: ['room 1'], churn: [], participants, server,
 		...recorded, ...verdictsOf(recorded, {}) };
 }
 

@@ -47,21 +47,43 @@ export class BrowserParticipant {
 	readonly result: ParticipantResult;
 	#context: BrowserContext | undefined;
 	#page: Page | undefined;
+	readonly #browser: Browser;
+	readonly #options: BrowserParticipantOptions;
 
-	private constructor(result: ParticipantResult) {
+	private constructor(result: ParticipantResult, browser: Browser, options: BrowserParticipantOptions) {
 		this.result = result;
+		this.#browser = browser;
+		this.#options = options;
 	}
 
 	static async join(browser: Browser, where: string, options: BrowserParticipantOptions): Promise<BrowserParticipant> {
-		const participant = new BrowserParticipant({ id: `${where}/${options.name}`, kind: 'browser', name: options.name, where, room: options.room, joined: false, samples: [] });
-		await participant.#join(browser, options).catch((error: Error) => {
-			participant.result.failure = error instanceof JoinRefused ? error.code
-				: /Timeout/i.test(error.message) ? 'timeout' : `error: ${error.message.split('\n')[0]}`;
-		});
+		const participant = new BrowserParticipant({ id: `${where}/${options.name}`, kind: 'browser', name: options.name, where, room: options.room, joined: false, samples: [] },
+			browser, options);
+		const joined = await participant.#join();
+		if ('ms' in joined) Object.assign(participant.result, { joined: true, joinMs: joined.ms });
+		else participant.result.failure = joined.failure;
 		return participant;
 	}
 
-	async #join(browser: Browser, options: BrowserParticipantOptions): Promise<void> {
+	/** Comes back after a leave (churn), in a fresh page as a person reopening the link would: how long it took, or why it failed. */
+	async rejoin(): Promise<{ ms: number } | { failure: string }> {
+		return this.#join();
+	}
+
+	/** Milliseconds from opening the link to seated, or the reason it failed: an error code, `timeout`, or `waiting-for-host`. */
+	async #join(): Promise<{ ms: number } | { failure: string }> {
+		const started = performance.now();
+		try {
+			await this.#enter();
+			return { ms: performance.now() - started };
+		} catch (error) {
+			const { message } = error as Error;
+			return { failure: error instanceof JoinRefused ? error.code : /Timeout/i.test(message) ? 'timeout' : `error: ${message.split('\n')[0]}` };
+		}
+	}
+
+	async #enter(): Promise<void> {
+		const [browser, options] = [this.#browser, this.#options];
 		const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1280, height: 720 } });
 		this.#context = context;
 		await context.addInitScript(KEEP_PEER_CONNECTIONS);
@@ -81,7 +103,6 @@ export class BrowserParticipant {
 				.catch(() => refuse(`HTTP ${response.status()}`));
 		});
 		const timeout = options.joinTimeoutMs;
-		const started = performance.now();
 		const seated = (async () => {
 			await page.goto(options.inviteUrl, { timeout });
 			await page.getByLabel('Your name').fill(options.name, { timeout });
@@ -94,9 +115,6 @@ export class BrowserParticipant {
 		})();
 		const where = await Promise.race([seated, refused]);
 		if (where === 'waiting-for-host') throw new JoinRefused(WAITING_FOR_HOST);
-		this.result.joined = true;
-		this.result.joinMs = performance.now() - started;
-		delete this.result.failure;
 		if (!options.camera) await page.getByRole('button', { name: 'Turn camera off' }).click();
 		if (!options.microphone) await page.getByRole('button', { name: 'Mute microphone' }).click();
 		if (options.layout === 'speaker') await page.getByRole('button', { name: 'Speaker view' }).click().catch(() => undefined);
@@ -124,6 +142,12 @@ export class BrowserParticipant {
 			...(probe.jsHeapMb !== undefined ? { memoryMb: probe.jsHeapMb } : {}),
 			...(cpuPercent !== undefined ? { cpuPercent } : {}),
 		});
+	}
+
+	/** Whether the page shows a remote frame since it last opened the link (the probe starts over on each page). */
+	async receiving(): Promise<boolean> {
+		return (await this.#page?.evaluate(() => (window as unknown as { roomsProbe?: { firstFrameMs?: number } }).roomsProbe?.firstFrameMs !== undefined)
+			.catch(() => false)) ?? false;
 	}
 
 	/** Whether the page is in the room now: the call's screen, not reconnecting, and the page still there. */

@@ -15,6 +15,7 @@ import type { Bot } from './bots/Bot.js';
 import { BotSwarm } from './bots/BotSwarm.js';
 import { BrowserParticipant } from './BrowserParticipant.js';
 import { BrowserCpu, connectRemote, launchLocal } from './browsers.js';
+import { Churn, type Churnable } from './churn.js';
 import { LoadMachine } from './loadMachine.js';
 import { type AppCredentials, LoadRooms, ownerToken } from './loadRooms.js';
 import { REPORT_VERSION, type LoadSample, type ParticipantResult, type Report, type ScrapeLog, type ServerSample } from './report.js';
@@ -40,6 +41,8 @@ export interface LoadTestOptions {
 	app?: AppCredentials;
 	/** Make this many rooms of the app and spread the participants over them, instead of the link's one room. */
 	rooms?: number;
+	/** Leaves (and rejoins) a minute during the steady phase. */
+	churnPerMinute?: number;
 	/** This run is shard `index` of `count` (1-based): it runs its share of participants, named apart. */
 	shard: { index: number; count: number };
 	metricsToken?: string;
@@ -97,6 +100,7 @@ export class LoadTest {
 	/** When the last participant had joined: the steady phase starts. */
 	#steadyFromMs: number | null = null;
 	#rooms: LoadRooms | undefined;
+	#churn: Churn | undefined;
 	readonly #runId: string;
 	/** What each bot had received at the previous sample. */
 	readonly #botTotals = new Map<ParticipantResult, ReceiveTotals>();
@@ -139,7 +143,12 @@ export class LoadTest {
 			this.#rooms = await LoadRooms.open(options.inviteUrl, options.rooms, options.app, this.#runId);
 			await Promise.all([this.#joinBrowsers(), this.#joinBots(origin)]);
 			if (!this.#stopping.signal.aborted) this.#steadyFromMs = this.#elapsed();
-			await this.#wait(options.durationSeconds * 1000);
+			const steady = new AbortController();
+			this.#churn = options.churnPerMinute ? new Churn(options.churnPerMinute, () => this.#elapsed()) : undefined;
+			await Promise.all([
+				this.#wait(options.durationSeconds * 1000).then(() => steady.abort()),
+				this.#churn?.run(() => this.#churnables(), AbortSignal.any([steady.signal, this.#stopping.signal])),
+			]);
 		} finally {
 			for (const timer of timers) clearInterval(timer);
 			// The time since the last sample, unless it is too short to say anything; then who is still in, and one last scrape.
@@ -160,7 +169,8 @@ export class LoadTest {
 	report(): Report {
 		const participants = [...this.#people.map(({ result }) => result), ...this.#botResults];
 		const targets = { browsers: share(this.#options.participants, this.#options.shard).length, bots: share(this.#options.bots, this.#options.shard).length };
-		const summary = summarize(participants, this.#server, targets);
+		const churn = this.#churn?.events ?? [];
+		const summary = summarize(participants, this.#server, targets, churn);
 		const { progress: _progress, app, metricsToken: _token, ...options } = this.#options;
 		const load = [...this.#loadMachine.samples, ...this.#agentLoad].sort((a, b) => a.t - b.t);
 		const recorded = { summary, scrapes: this.#scrapes, load, steadyFromMs: this.#steadyFromMs };
@@ -173,6 +183,7 @@ export class LoadTest {
 			target: `${new URL(options.inviteUrl).origin}/r/…`,
 			options: { ...options, inviteUrl: undefined, app: app ? app.id : undefined },
 			rooms: this.#rooms?.rooms.map(({ label }) => label) ?? ['room 1'],
+			churn,
 			participants,
 			server: this.#server,
 			...recorded,
@@ -330,11 +341,44 @@ export class LoadTest {
 				result.drops = (result.drops ?? 0) + 1;
 			}
 		};
-		await Promise.all(this.#people.map(async (person) => seen(person.result, await person.inRoom())));
+		// Those out on purpose (churn) are neither in nor dropped.
+		const away = (result: ParticipantResult) => this.#churn?.away.has(result.id) ?? false;
+		await Promise.all(this.#people.filter(({ result }) => !away(result)).map(async (person) => seen(person.result, await person.inRoom())));
 		for (const bot of this.#swarm.bots) {
 			const result = this.#resultOf.get(bot);
-			if (result) seen(result, bot.signaling.connected);
+			if (result && !away(result)) seen(result, bot.signaling.connected);
 		}
+	}
+
+	/** Everyone in the room now, as churn can take them out and bring them back. */
+	#churnables(): Churnable[] {
+		const inRoom = (result: ParticipantResult) => result.joined && result.outSinceMs === undefined;
+		const people = this.#people.filter(({ result }) => inRoom(result)).map((person): Churnable => ({
+			id: person.result.id, leave: () => person.leave(), rejoin: () => person.rejoin(), receiving: () => person.receiving(),
+		}));
+		const bots = this.#swarm.bots.flatMap((bot): Churnable[] => {
+			const result = this.#resultOf.get(bot);
+			if (!result || !inRoom(result)) return [];
+			let current = bot;
+			return [{
+				id: result.id,
+				leave: async () => this.#swarm.leave(bot),
+				rejoin: async () => {
+					const started = performance.now();
+					try {
+						current = await this.#swarm.rejoin(bot);
+					} catch (error) {
+						return { failure: (error as { code?: string }).code ?? `error: ${String(error).split('\n')[0]}` };
+					}
+					// A new participant: its totals start again from nothing.
+					this.#resultOf.set(current, result);
+					this.#botTotals.delete(result);
+					return { ms: performance.now() - started };
+				},
+				receiving: async () => current !== bot && current.media.totals().packets > 0,
+			}];
+		});
+		return [...people, ...bots];
 	}
 
 	async #scrape(origin: string): Promise<void> {

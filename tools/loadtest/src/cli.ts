@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { endProgress, progress } from './measure.js';
 import { BrowserAgent } from './agent.js';
 import { renderHtml } from './htmlReport.js';
+import { parseChurnRate } from './churn.js';
 import { LoadTest, preflight } from './LoadTest.js';
 import { mergeReports } from './merge.js';
 import type { Report } from './report.js';
@@ -45,6 +46,7 @@ function parse() {
 			token: { type: 'string', default: process.env.ROOMS_LOADTEST_AGENT_TOKEN },
 			'run-id': { type: 'string' },
 			rooms: { type: 'string' },
+			churn: { type: 'string' },
 			'max-browsers': { type: 'string', default: '16' },
 			force: { type: 'boolean' },
 			help: { type: 'boolean', short: 'h' },
@@ -161,6 +163,8 @@ async function main(): Promise<number> {
 	const [shardIndex, shardCount] = values.shard.split('/').map(Number);
 	if (!shardIndex || !shardCount || shardIndex > shardCount) throw new Error(`--shard is i/n, such as 2/3, not "${values.shard}"`);
 	const rooms = values.rooms === undefined ? undefined : count('rooms', values.rooms, 1);
+	const churnPerMinute = values.churn === undefined ? undefined : parseChurnRate(values.churn);
+	if (values.churn !== undefined && churnPerMinute === undefined) throw new Error(`--churn is a rate with its unit, such as 6/min or 0.1/s, not "${values.churn}"`);
 	// Each shard would make rooms of its own: shards of one run must load the same rooms.
 	if (rooms !== undefined && shardCount > 1) throw new Error('--rooms cannot be sharded (each shard would make its own rooms): make the rooms first and shard over each one\'s link');
 	const app = values.app && values['app-secret'] && values['app-user']
@@ -183,6 +187,7 @@ async function main(): Promise<number> {
 		joinTimeoutMs: duration('join-timeout', values['join-timeout']),
 		...(values['run-id'] ? { runId: values['run-id'] } : {}),
 		...(rooms !== undefined ? { rooms } : {}),
+		...(churnPerMinute !== undefined ? { churnPerMinute } : {}),
 		progress: (line) => progress(line, 'loadtest'),
 	});
 	// An unreachable server, a link to no room, or a /metrics that wants a token: said at once, in one line, before any browser starts.

@@ -170,6 +170,12 @@ ${report.reasons.length ? `<ul>${report.reasons.map((reason) => `<li>${escape(re
 		['server scrapes answered', `${report.scrapes.answered} of ${report.scrapes.asked}`],
 		['browser CPU per participant median / p95', spreadText(summary.browserCpuPercent, '% of a core')],
 		['page JavaScript heap median / p95', spreadText(summary.browserMemoryMb, 'MB', 1)],
+		...(summary.churn ? [
+			['churn: leaves / rejoined / failed', `${summary.churn.leaves} / ${summary.churn.rejoined} / ${summary.churn.failed}`],
+			['churn: rejoin time median / p95', spreadText(summary.churn.rejoinMs, 'ms')],
+			['churn: recovery (media again) median / p95', spreadText(summary.churn.recoveryMs, 'ms')],
+			['churn: failures', report.churn.filter(({ failure }) => failure).map(({ participant, failure }) => `${participant}: ${failure}`).join('; ') || 'none'],
+		] as [string, string][] : []),
 	])}</table>
 <h2>Over time</h2>
 <div class="charts" id="charts"></div>

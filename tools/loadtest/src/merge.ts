@@ -32,8 +32,9 @@ export function mergeReports(shards: Report[], limits: Record<string, number>, f
 		browsers: shards.reduce((sum, shard) => sum + shard.summary.browsers.target, 0),
 		bots: shards.reduce((sum, shard) => sum + shard.summary.bots.target, 0),
 	};
+	const churn = shards.flatMap((shard) => shard.churn.map((event) => ({ ...event, leftAt: event.leftAt + shift(shard) }))).sort((a, b) => a.leftAt - b.leftAt);
 	const recorded = {
-		summary: summarize(participants, server, targets),
+		summary: summarize(participants, server, targets, churn),
 		scrapes: {
 			asked: shards.reduce((sum, shard) => sum + shard.scrapes.asked, 0),
 			answered: shards.reduce((sum, shard) => sum + shard.scrapes.answered, 0),
@@ -52,6 +53,7 @@ export function mergeReports(shards: Report[], limits: Record<string, number>, f
 		target: shards[0]!.target,
 		options: { merged: shards.length, shards: shards.map(({ options }) => options) },
 		rooms: [...new Set(shards.flatMap(({ rooms }) => rooms))],
+		churn,
 		participants,
 		server,
 		...recorded,

@@ -126,6 +126,8 @@ export interface Summary {
 	/** Each browser participant's share of its Chromium's CPU, percent of one core; and the page's JavaScript heap. */
 	browserCpuPercent: Spread | null;
 	browserMemoryMb: Spread | null;
+	/** Under `--churn`: leaves, rejoins and recoveries; failures are rejoins that failed or never got media. */
+	churn: { leaves: number; rejoined: number; failed: number; rejoinMs: Spread | null; recoveryMs: Spread | null } | null;
 }
 
 /** How a figure is read and printed: `ms` as 250 ms or 3 s, `ratio` as a percentage. */
@@ -162,6 +164,15 @@ export interface LoadSample {
 	eventLoopP99Ms: number;
 }
 
+/** One leave and rejoin of `--churn`: when it left (ms into the run), how long its rejoin and its recovery (media again) took, or why it failed. */
+export interface ChurnEvent {
+	participant: string;
+	leftAt: number;
+	rejoinMs?: number;
+	recoveredMs?: number;
+	failure?: string;
+}
+
 /** Every /metrics scrape: how many were asked and answered, and each failure with its reason. */
 export interface ScrapeLog {
 	asked: number;
@@ -184,6 +195,8 @@ export interface Report {
 	server: ServerSample[];
 	scrapes: ScrapeLog;
 	load: LoadSample[];
+	/** Leaves and rejoins under `--churn` (empty without it). */
+	churn: ChurnEvent[];
 	/** Ms into the run when the last participant had joined (the ramp's end); null if the run stopped before. */
 	steadyFromMs: number | null;
 	summary: Summary;

@@ -1,6 +1,6 @@
 /** The run in a few figures, from every participant's samples and the server's; browsers and bots apart. */
 import { median, percentile } from './measure.js';
-import type { KindFigures, ParticipantResult, ServerSample, Spread, Summary } from './report.js';
+import type { ChurnEvent, KindFigures, ParticipantResult, ServerSample, Spread, Summary } from './report.js';
 
 /** Median and p95 by nearest rank, with the count; null when there is nothing to take them over. */
 export const spread = (values: number[]): Spread | null => (values.length ? { median: median(values), p95: percentile(values, 0.95), n: values.length } : null);
@@ -26,8 +26,8 @@ function figuresOf(participants: ParticipantResult[], target: number): KindFigur
 	};
 }
 
-/** `targets`: how many of each kind this run (or these shards) set out to seat. */
-export function summarize(participants: ParticipantResult[], server: ServerSample[], targets: { browsers: number; bots: number }): Summary {
+/** `targets`: how many of each kind this run (or these shards) set out to seat; `churn`: the leaves and rejoins of `--churn`. */
+export function summarize(participants: ParticipantResult[], server: ServerSample[], targets: { browsers: number; bots: number }, churn: ChurnEvent[] = []): Summary {
 	const failuresByReason: Record<string, number> = {};
 	for (const { joined: ok, failure } of participants) if (!ok) failuresByReason[failure ?? 'unknown'] = (failuresByReason[failure ?? 'unknown'] ?? 0) + 1;
 	const browserResults = participants.filter(({ kind }) => kind === 'browser');
@@ -54,6 +54,13 @@ export function summarize(participants: ParticipantResult[], server: ServerSampl
 		serverCpuPeak: server.length ? Math.max(...server.map(({ workerCpu }) => workerCpu)) : null,
 		browserCpuPercent: spread(defined(browserSamples.map(({ cpuPercent }) => cpuPercent))),
 		browserMemoryMb: spread(defined(browserSamples.map(({ memoryMb }) => memoryMb))),
+		churn: churn.length ? {
+			leaves: churn.length,
+			rejoined: churn.filter(({ rejoinMs }) => rejoinMs !== undefined).length,
+			failed: churn.filter(({ failure }) => failure !== undefined).length,
+			rejoinMs: spread(defined(churn.map(({ rejoinMs }) => rejoinMs))),
+			recoveryMs: spread(defined(churn.map(({ recoveredMs }) => recoveredMs))),
+		} : null,
 	};
 }
 

@@ -19,6 +19,8 @@ Run options (defaults in brackets):
   --microphone F       fraction with their microphone on [0.2]
   --layout L           grid or speaker [grid]
   --bots N             synthetic participants through the owner app's ingest API [0]
+  --churn R            during the steady phase, participants leave and rejoin at R leaves a minute
+                       (6/min, 0.1/s); the report has each leave, rejoin and recovery [none]
   --rooms N            make N rooms of the app (--app...) and spread everyone over them, round-robin;
                        the link then only names the server; the rooms are ended after the run [the link's room]
   --app ID --app-secret S --app-user U

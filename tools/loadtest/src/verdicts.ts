@@ -116,6 +116,10 @@ export function builtInVerdicts(summary: Summary, scrapes: ScrapeLog, maxFailedJ
 			actual: summary.failed, pass: summary.joined > 0 && summary.failed <= maxFailedJoins,
 			...(summary.joined === 0 ? { detail: 'nobody joined: the run made no load' } : {}),
 		},
+		...(summary.churn ? [{
+			name: `rejoins after churn that failed (of ${summary.churn.leaves} leaves)`, kind: 'built-in' as const, limit: 0, max: true, unit: 'count' as const,
+			actual: summary.churn.failed, pass: summary.churn.failed === 0,
+		}] : []),
 		{ name: 'participants out of the room at the end', kind: 'built-in', limit: 0, max: true, unit: 'count', actual: summary.dropped, pass: summary.dropped === 0 },
 		{
 			name: `server scrapes unanswered (of ${scrapes.asked})`, kind: 'built-in', limit: 0, max: true, unit: 'count',

@@ -88,6 +88,11 @@ export class Bot extends BotConnection {
 	readonly keyTraffic: KeyTraffic = { sent: 0, received: 0, unverified: 0 };
 	#keys: RoomKeys | undefined;
 
+	/** What it joined with: a churned bot comes back with the same. */
+	get options(): BotOptions {
+		return this.#options;
+	}
+
 	private constructor(options: BotOptions, media: BotMedia, signaling: SignalingClient) {
 		super(signaling, { record: false });
 		this.#options = options;

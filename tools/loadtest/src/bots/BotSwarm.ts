@@ -81,6 +81,22 @@ export class BotSwarm {
 		await Promise.all(Array.from({ length: Math.min(count, settings.concurrency ?? 4) }, worker));
 	}
 
+	/** Takes a bot out of the room, as a person leaving does. */
+	leave(bot: Bot): void {
+		const index = this.bots.indexOf(bot);
+		if (index >= 0) this.bots.splice(index, 1);
+		this.clock.delete(bot.media);
+		bot.close();
+	}
+
+	/** Brings a bot that left back, as a new participant with the same options; throws if it cannot join. */
+	async rejoin(bot: Bot): Promise<Bot> {
+		const again = await Bot.join(bot.options, await loadClip());
+		this.bots.push(again);
+		this.clock.add(again.media);
+		return again;
+	}
+
 	/** What every bot has received so far. */
 	totals(): ReceiveTotals {
 		return this.bots.reduce((sum, bot) => {
