@@ -64,7 +64,9 @@ test('2 browsers through an agent and 6 bots for 20 s: a report, decoding tiles,
 		// froze 0 % of tile samples on an idle 2-core machine, but 10 % with one core kept busy, as a shared CI machine may be.
 		const run = await runCli([inviteUrl, '--participants', '2', '--per-browser', '2', '--bots', '6', '--duration', '20', '--browsers', endpoint,
 			'--app', 'messenger', '--app-secret', TEST_APPS[0]!.secret, '--app-user', 'u-host', '--out', out,
-			'--min-fps', '5', '--max-freeze-ratio', '0.25', '--max-failed-joins', '0', '--max-join-p95', '15s']);
+			'--min-fps', '5', '--max-freeze-ratio', '0.25', '--max-failed-joins', '0', '--max-join-p95', '15s',
+			// Half of each kind on a far network: Chromium's emulation, through the agent's gate, for the first browser.
+			'--network', 'rtt=300ms@50%']);
 		console.log(run.output.split('\n').filter((line) => !line.startsWith('[loadtest] ') || !/^\[loadtest\] \d+ s:/.test(line)).join('\n'));
 		const [dir] = fs.readdirSync(out);
 		const report = JSON.parse(fs.readFileSync(path.join(out, dir!, 'report.json'), 'utf8')) as Report;
@@ -81,6 +83,14 @@ test('2 browsers through an agent and 6 bots for 20 s: a report, decoding tiles,
 		expect(report.summary).toMatchObject({ target: 8, joined: 8, failed: 0 });
 		const browsers = report.participants.filter(({ kind }) => kind === 'browser');
 		expect(browsers.map(({ where }) => where)).toEqual([endpoint, endpoint]);
+		// The emulated network reaches WebRTC: the far browser's round trip to the SFU is its 300 ms, the other's is loopback's.
+		const rtt = (name: string) => {
+			const values = browsers.find((browser) => browser.name === name)!.samples.flatMap(({ rttMs }) => (rttMs === undefined ? [] : [rttMs])).sort((a, b) => a - b);
+			return values[Math.floor(values.length / 2)]!;
+		};
+		expect(browsers.map(({ name, network }) => [name, network]).sort()).toEqual([['Load 1', 'rtt=300ms'], ['Load 2', undefined]]);
+		expect(rtt('Load 1')).toBeGreaterThanOrEqual(250);
+		expect(rtt('Load 2')).toBeLessThan(100);
 		for (const browser of browsers) {
 			// Over the last ten seconds this browser's tiles decoded frames at nearly every look, and froze no more than
 			// the run's own threshold allows. Not every tile at every look, nor every look: on a busy shared machine a

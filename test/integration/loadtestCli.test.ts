@@ -159,6 +159,24 @@ describe('rooms-loadtest exits', () => {
 		expect(report.summary.dropped).toBe(0);
 	}, 60_000);
 
+	it('--network puts its share of bots on a lossy, slow network, and the report says which ran where', async () => {
+		server ??= await startServer();
+		const { inviteUrl } = await createRoom(server.url);
+		const run = await runCli([inviteUrl, '--participants', '0', '--bots', '4', '--ramp', '10', '--duration', '6', '--network', 'rtt=100ms,loss=15%@50%', ...APP]);
+		expect([0, 3], run.output).toContain(run.code);
+		const report = reportOf(run.output);
+		const bots = report.participants.filter(({ kind }) => kind === 'bot').sort((a, b) => a.name.localeCompare(b.name));
+		expect(bots.map(({ network }) => network)).toEqual(['rtt=100ms,loss=15%', 'rtt=100ms,loss=15%', undefined, undefined]);
+		/** A bot's loss over its last samples: what it lost of what was sent to it. */
+		const loss = (name: string) => {
+			const samples = bots.find((bot) => bot.name === name)!.samples.slice(2);
+			return samples.reduce((sum, { loss: lost }) => sum + lost, 0) / samples.length;
+		};
+		// What reaches a shaped bot loses its 15 % (what the others send through their 15 % loses more for them).
+		expect(loss('Bot 1')).toBeGreaterThan(0.08);
+		expect(loss('Bot 3')).toBeLessThan(loss('Bot 1'));
+	}, 60_000);
+
 	it('0 for a run where everyone joined and stayed, with the verdicts in units', async () => {
 		server ??= await startServer();
 		const { inviteUrl } = await createRoom(server.url);

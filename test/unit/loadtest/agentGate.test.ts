@@ -25,11 +25,14 @@ describe('AgentGate', () => {
 		}
 	});
 
-	it('lets DevTools read the process list and nothing else, and forgets disposed objects', () => {
+	it('lets DevTools read the process list and emulate a page\'s network, and nothing else, and forgets disposed objects', () => {
 		const gate = new AgentGate();
 		gate.fromBrowser(create('CDPSession', 'cdp@1'));
 		expect(gate.fromCoordinator(call('cdp@1', 'send', { method: 'SystemInfo.getProcessInfo' }))).toEqual({ pass: true });
+		expect(gate.fromCoordinator(call('cdp@1', 'send', { method: 'Network.emulateNetworkConditions', params: { latency: 100 } }))).toEqual({ pass: true });
 		expect(gate.fromCoordinator(call('cdp@1', 'send', { method: 'Page.navigate', params: { url: 'file:///' } }))).toMatchObject({ pass: false });
+		// Network.* beyond the emulation (reading bodies, setting cookies) stays closed.
+		expect(gate.fromCoordinator(call('cdp@1', 'send', { method: 'Network.getResponseBody', params: {} }))).toMatchObject({ pass: false });
 		gate.fromBrowser(JSON.stringify({ guid: 'cdp@1', method: '__dispose__', params: {} }));
 		expect(gate.fromCoordinator(call('cdp@1', 'send', { method: 'SystemInfo.getProcessInfo' }))).toMatchObject({ pass: false });
 	});

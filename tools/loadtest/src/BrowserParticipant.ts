@@ -7,6 +7,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ParticipantResult, SentVideo } from './report.js';
 import { KEEP_PEER_CONNECTIONS } from './peerConnections.js';
+import type { NetworkProfile } from './network.js';
 import { PAGE_PROBE } from './pageProbe.js';
 
 export interface BrowserParticipantOptions {
@@ -18,6 +19,8 @@ export interface BrowserParticipantOptions {
 	microphone: boolean;
 	layout: 'grid' | 'speaker';
 	joinTimeoutMs: number;
+	/** The network it runs on, through Chromium's emulation (which WebRTC obeys too); none: the machine's own. */
+	network?: NetworkProfile;
 }
 
 interface ProbeSample {
@@ -57,7 +60,8 @@ export class BrowserParticipant {
 	}
 
 	static async join(browser: Browser, where: string, options: BrowserParticipantOptions): Promise<BrowserParticipant> {
-		const participant = new BrowserParticipant({ id: `${where}/${options.name}`, kind: 'browser', name: options.name, where, room: options.room, joined: false, samples: [] },
+		const participant = new BrowserParticipant({ id: `${where}/${options.name}`, kind: 'browser', name: options.name, where, room: options.room,
+			...(options.network ? { network: options.network.name } : {}), joined: false, samples: [] },
 			browser, options);
 		const joined = await participant.#join();
 		if ('ms' in joined) Object.assign(participant.result, { joined: true, joinMs: joined.ms });
@@ -90,6 +94,16 @@ export class BrowserParticipant {
 		await context.addInitScript(PAGE_PROBE);
 		const page = await context.newPage();
 		this.#page = page;
+		if (options.network) {
+			const devtools = await context.newCDPSession(page);
+			await devtools.send('Network.enable');
+			// Latency is added each way: half the round trip. Throughput in bytes a second; -1 for no cap.
+			await devtools.send('Network.emulateNetworkConditions', {
+				offline: false, latency: options.network.rttMs / 2, packetLoss: options.network.loss * 100,
+				downloadThroughput: options.network.downKbps === undefined ? -1 : (options.network.downKbps * 1000) / 8,
+				uploadThroughput: options.network.upKbps === undefined ? -1 : (options.network.upKbps * 1000) / 8,
+			});
+		}
 		// The API's answer names why a join was refused (ROOM_FULL, ROOM_LOCKED...), or why the link is no good
 		// (the invite look-up's NOT_FOUND): either ends this join at once, instead of at the join timeout.
 		let refuse: (code: string) => void = () => undefined;

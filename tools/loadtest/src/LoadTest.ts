@@ -17,6 +17,7 @@ import { BrowserParticipant } from './BrowserParticipant.js';
 import { BrowserCpu, connectRemote, launchLocal } from './browsers.js';
 import { Churn, type Churnable } from './churn.js';
 import { LoadMachine } from './loadMachine.js';
+import { type NetworkProfile, profileFor } from './network.js';
 import { type AppCredentials, LoadRooms, ownerToken } from './loadRooms.js';
 import { REPORT_VERSION, type LoadSample, type ParticipantResult, type Report, type ScrapeLog, type ServerSample } from './report.js';
 import { summarize } from './summary.js';
@@ -43,6 +44,8 @@ export interface LoadTestOptions {
 	rooms?: number;
 	/** Leaves (and rejoins) a minute during the steady phase. */
 	churnPerMinute?: number;
+	/** Network profiles and the share of each kind's participants that runs on each (`--network`). */
+	network?: { profile: NetworkProfile; share: number }[];
 	/** This run is shard `index` of `count` (1-based): it runs its share of participants, named apart. */
 	shard: { index: number; count: number };
 	metricsToken?: string;
@@ -243,6 +246,7 @@ export class LoadTest {
 				microphone: index < Math.round(options.participants * options.microphone),
 				layout: options.layout,
 				joinTimeoutMs: options.joinTimeoutMs,
+				...(this.#networkOf(index, options.participants)),
 			}).then((person) => {
 				this.#people.push(person);
 				this.#browserOf.set(person, browser);
@@ -260,7 +264,9 @@ export class LoadTest {
 		const rooms = this.#rooms!;
 		const roomOf = mine.map((index) => rooms.of(index));
 		const ids = new Map(await Promise.all([...new Set(roomOf)].map(async (room) => [room, await rooms.idOf(room)] as const)));
-		const results = mine.map((index, n): ParticipantResult => ({ id: `bots/Bot ${index + 1}`, kind: 'bot', name: `Bot ${index + 1}`, where: 'bots', room: roomOf[n]!.label, joined: false, samples: [] }));
+		const networks = mine.map((index) => this.#networkOf(index, options.bots));
+		const results = mine.map((index, n): ParticipantResult => ({ id: `bots/Bot ${index + 1}`, kind: 'bot', name: `Bot ${index + 1}`, where: 'bots', room: roomOf[n]!.label,
+			...(networks[n]!.network ? { network: networks[n]!.network.name } : {}), joined: false, samples: [] }));
 		// A bot counts once it sets out: those a stopped run never sent did not fail, and (like browser
 		// participants never started) are left out of the report.
 		await this.#swarm.join(mine.length, (n) => {
@@ -269,7 +275,7 @@ export class LoadTest {
 			// An end-to-end encrypted room's link carries its key: bots exchange keys and send sealed frames as browsers do.
 			const roomSecret = roomSecretOf(new URL(room.inviteUrl).hash);
 			return { url: origin, roomId: ids.get(room)!, appToken, name: results[n]!.name, speaking: n < 3, grid: { tiles: 9, tileHeight: 180, speakerHeight: 540 },
-				...(roomSecret !== undefined && { roomSecret }) };
+				...(roomSecret !== undefined && { roomSecret }), ...networks[n]! };
 		}, {
 			// The ramp alone sets the pace: like browsers, a slow join does not hold up the next.
 			concurrency: mine.length,
@@ -318,6 +324,12 @@ export class LoadTest {
 			result.samples.push({ t, tileFps: [], frozenTiles: 0, inKbps: ((totals.bytes - previous.bytes) * 8) / 1000 / seconds, outKbps: 0,
 				loss: packets + lost > 0 ? lost / (packets + lost) : 0 });
 		}
+	}
+
+	/** Participant `index` of `total` of its kind: the network profile it runs on, if any. */
+	#networkOf(index: number, total: number): { network?: NetworkProfile } {
+		const profile = this.#options.network ? profileFor(this.#options.network, index, total) : undefined;
+		return profile ? { network: profile } : {};
 	}
 
 	/** An agent's machine now, from its load endpoint (the same secret as its browsers'); a miss is a gap, and a machine never sampled is not a pass. */

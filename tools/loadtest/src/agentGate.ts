@@ -11,7 +11,7 @@
  * passes a call only when the type's method is one a load run makes, with
  * its parameters checked where they name a place: navigations only to
  * http(s) or about:blank, no recordings to a folder, DevTools only for the
- * browser's process list. Anything else is answered with an error naming
+ * browser's process list and a page's emulated network. Anything else is answered with an error naming
  * what was refused, and never reaches the browser.
  */
 
@@ -20,7 +20,7 @@ const ALLOWED: Record<string, ReadonlySet<string>> = {
 	Root: new Set(['initialize']),
 	Browser: new Set(['newContext', 'newBrowserCDPSession', 'close']),
 	BrowserContext: new Set(['newPage', 'addInitScript', 'close', 'updateSubscription', 'setDefaultNavigationTimeoutNoReply',
-		'setDefaultTimeoutNoReply']),
+		'setDefaultTimeoutNoReply', 'newCDPSession']),
 	Page: new Set(['close', 'updateSubscription', 'setDefaultNavigationTimeoutNoReply', 'setDefaultTimeoutNoReply']),
 	Frame: new Set(['goto', 'fill', 'click', 'waitForSelector', 'evaluateExpression']),
 	Response: new Set(['body', 'rawResponseHeaders', 'securityDetails', 'serverAddr', 'sizes']),
@@ -31,8 +31,8 @@ const ALLOWED: Record<string, ReadonlySet<string>> = {
 	ElementHandle: new Set(['dispose']),
 };
 
-/** DevTools methods a load run sends: each browser's CPU from its own process list. */
-const ALLOWED_CDP = new Set(['SystemInfo.getProcessInfo']);
+/** DevTools methods a load run sends: each browser's CPU from its own process list, and a page's emulated network (`--network`). */
+const ALLOWED_CDP = new Set(['SystemInfo.getProcessInfo', 'Network.enable', 'Network.emulateNetworkConditions']);
 
 /** Context options that write files on the agent's machine. */
 const WRITING_CONTEXT_OPTIONS = ['recordVideo', 'recordHar'];

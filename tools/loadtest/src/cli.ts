@@ -13,6 +13,7 @@ import { endProgress, progress } from './measure.js';
 import { BrowserAgent } from './agent.js';
 import { renderHtml } from './htmlReport.js';
 import { parseChurnRate } from './churn.js';
+import { parseNetwork } from './network.js';
 import { LoadTest, preflight } from './LoadTest.js';
 import { mergeReports } from './merge.js';
 import type { Report } from './report.js';
@@ -47,6 +48,7 @@ function parse() {
 			'run-id': { type: 'string' },
 			rooms: { type: 'string' },
 			churn: { type: 'string' },
+			network: { type: 'string' },
 			'max-browsers': { type: 'string', default: '16' },
 			force: { type: 'boolean' },
 			help: { type: 'boolean', short: 'h' },
@@ -188,6 +190,7 @@ async function main(): Promise<number> {
 		...(values['run-id'] ? { runId: values['run-id'] } : {}),
 		...(rooms !== undefined ? { rooms } : {}),
 		...(churnPerMinute !== undefined ? { churnPerMinute } : {}),
+		...(values.network !== undefined ? { network: parseNetwork(values.network) } : {}),
 		progress: (line) => progress(line, 'loadtest'),
 	});
 	// An unreachable server, a link to no room, or a /metrics that wants a token: said at once, in one line, before any browser starts.

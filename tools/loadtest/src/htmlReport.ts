@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { median, percentile } from './measure.js';
 import type { KindFigures, Report, ServerSample, Spread } from './report.js';
-import { worstParticipants } from './summary.js';
+import { summarize, worstParticipants } from './summary.js';
 import { verdictLine } from './verdicts.js';
 
 const uplotDir = path.dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'));
@@ -109,6 +109,21 @@ function limitations(counts: Record<string, number>): string {
 	return Object.entries(counts).sort(([, a], [, b]) => b - a).map(([reason, n]) => `${reason} ${Math.round((n / total) * 100)} %`).join(', ');
 }
 
+/** Under `--network`: each profile's participants and how they fared, browsers and bots apart. */
+function networkTable(report: Report): string {
+	const profiles = [...new Set(report.participants.map(({ network }) => network ?? 'the machine\'s own'))];
+	if (profiles.length < 2 && !report.participants.some(({ network }) => network)) return '';
+	const rows = profiles.map((profile) => {
+		const group = report.participants.filter(({ network }) => (network ?? 'the machine\'s own') === profile);
+		const figures = summarize(group, [], { browsers: group.filter(({ kind }) => kind === 'browser').length, bots: group.filter(({ kind }) => kind === 'bot').length });
+		const kind = (label: string, of: KindFigures) => (of.target ? `${label} ${of.joined} of ${of.target} joined, loss median ${number((of.loss?.median ?? NaN) * 100, 2)} %, `
+			+ `round trip median ${number(of.rttMs?.median, 0)} ms` : '');
+		return `<tr><th>${escape(profile)}</th><td>${escape([kind('browsers', figures.browsers), kind('bots', figures.bots)].filter(Boolean).join('; '))}`
+			+ `${figures.fps ? escape(`; tile fps median ${number(figures.fps.median)}`) : ''}</td></tr>`;
+	});
+	return `<h2>By network profile</h2>\n<table>${rows.join('')}</table>`;
+}
+
 const spreadText = (figure: Spread | null, unit: string, digits = 0, scale = 1) =>
 	(figure ? `${number(figure.median * scale, digits)} / ${number(figure.p95 * scale, digits)} ${unit} (${figure.n} values)` : 'not measured');
 
@@ -177,6 +192,7 @@ ${report.reasons.length ? `<ul>${report.reasons.map((reason) => `<li>${escape(re
 			['churn: failures', report.churn.filter(({ failure }) => failure).map(({ participant, failure }) => `${participant}: ${failure}`).join('; ') || 'none'],
 		] as [string, string][] : []),
 	])}</table>
+${networkTable(report)}
 <h2>Over time</h2>
 <div class="charts" id="charts"></div>
 ${worst.map(({ kind, list }) => `<h2>Worst ${kind === 'browser' ? 'browsers' : 'bots'}</h2>

@@ -46,6 +46,8 @@ export interface ParticipantResult {
 	where: string;
 	/** Which of the run's rooms it joined (`room 1`...). */
 	room?: string;
+	/** The network profile it ran on (`--network`); absent: the machine's own. */
+	network?: string;
 	joined: boolean;
 	/** Why it did not join (an error code such as ROOM_FULL, or `timeout`). */
 	failure?: string;

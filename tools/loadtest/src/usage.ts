@@ -19,6 +19,10 @@ Run options (defaults in brackets):
   --microphone F       fraction with their microphone on [0.2]
   --layout L           grid or speaker [grid]
   --bots N             synthetic participants through the owner app's ingest API [0]
+  --network PROFILES   the networks participants run on, in order: 3g, 4g, lossy-wifi, or figures
+                       (rtt=150ms,loss=2%,down=1.5mbit,up=1mbit), each with the share it takes
+                       ('3g@25%;lossy-wifi@25%'; the last may take the rest); browsers through
+                       Chromium's emulation, bots through their own sockets [the machine's own]
   --churn R            during the steady phase, participants leave and rejoin at R leaves a minute
                        (6/min, 0.1/s); the report has each leave, rejoin and recovery [none]
   --rooms N            make N rooms of the app (--app...) and spread everyone over them, round-robin;

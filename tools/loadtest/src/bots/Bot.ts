@@ -14,6 +14,7 @@ import type { RtpCapabilities } from '../../../../shared/schemas.js';
 import { newSrtpParameters } from '../../../../shared/srtp.js';
 import { SignalingClient } from '../../../../web/src/signaling/SignalingClient.js';
 import { BotConnection, ingestSeat } from './BotConnection.js';
+import type { NetworkProfile } from '../network.js';
 import { BotMedia, OPUS_PAYLOAD_TYPE, VP8_PAYLOAD_TYPE } from './BotMedia.js';
 import type { Clip } from './clip.js';
 import { SIMULCAST } from './clip.js';
@@ -32,6 +33,8 @@ export interface BotOptions {
 	grid?: { tiles: number; tileHeight: number; speakerHeight: number };
 	/** An end-to-end encrypted room's secret (the invite link's `#k=`): the bot exchanges keys and sends its clip sealed. */
 	roomSecret?: string;
+	/** The network it runs on (`--network`); none: the machine's own. */
+	network?: NetworkProfile;
 }
 
 /** What a bot's end-to-end encryption did: key boxes sent and received, and people whose identity did not check out. */
@@ -104,6 +107,7 @@ export class Bot extends BotConnection {
 	static async join(options: BotOptions, clip: Clip): Promise<Bot> {
 		const seat = await ingestSeat(options.url, options.roomId, options.name, options.appToken);
 		const media = await BotMedia.open(clip, newSrtpParameters());
+		if (options.network) media.shape(options.network);
 		const bot = new Bot(options, media, new SignalingClient(options.url, seat.token, { reconnection: false }));
 		bot.participantId = seat.participantId;
 		try {

@@ -17,6 +17,7 @@ import type { SrtpParameters } from '../../../../shared/schemas.js';
 import { type Clip, FRAME_RATE, KEY_FRAME_INTERVAL, OPUS_FRAME_MS, SIMULCAST } from './clip.js';
 import { RtpStream, SrtpProtector, vp8Payloads } from './rtp.js';
 import { SealedClip } from './sealedClip.js';
+import { type NetworkProfile, Shaper } from '../network.js';
 
 export const OPUS_PAYLOAD_TYPE = 100;
 export const VP8_PAYLOAD_TYPE = 101;
@@ -84,6 +85,9 @@ export class BotMedia {
 	#feedback: SrtcpSession | undefined;
 	#lastReport = 0;
 	#closed = false;
+	/** The bot's network each way (`--network`); none: the machine's own. */
+	#up: Shaper | undefined;
+	#down: Shaper | undefined;
 	/**
 	 * In an end-to-end encrypted room: the clip under this bot's current key,
 	 * and under the one before, whose frames already sealed go out while the
@@ -101,7 +105,26 @@ export class BotMedia {
 		const protector = new SrtpProtector(srtp);
 		this.audio = new RtpStream(randomSsrc(), OPUS_PAYLOAD_TYPE, AUDIO_CLOCK, protector);
 		this.video = SIMULCAST.map(() => new RtpStream(randomSsrc(), VP8_PAYLOAD_TYPE, VIDEO_CLOCK, protector));
-		receive.on('message', (packet) => this.#count(packet));
+		receive.on('message', (packet) => {
+			if (!this.#down) this.#count(packet);
+			else this.#down.pass(packet.length, () => this.#count(packet));
+		});
+	}
+
+	/** Puts this bot on a network (`--network`): its loss, delay and throughput, each way. */
+	shape(profile: NetworkProfile): void {
+		this.#up = Shaper.of(profile, 'up');
+		this.#down = Shaper.of(profile, 'down');
+	}
+
+	/** Sends one packet, through the bot's network when it has one. */
+	#out(packet: Buffer, target: { ip: string; port: number }): void {
+		const send = () => {
+			// A packet held back by the network may come due after the bot left.
+			if (!this.#closed) this.#send.send(packet, target.port, target.ip);
+		};
+		if (this.#up) this.#up.pass(packet.length, send);
+		else send();
 	}
 
 	static async open(clip: Clip, srtp: SrtpParameters): Promise<BotMedia> {
@@ -212,7 +235,7 @@ export class BotMedia {
 		if (!frames) return;
 		this.video.forEach((stream, layer) => {
 			const payloads = vp8Payloads(frames[layer]!, { pictureId: index & 0x7fff, tl0PicIdx: this.#tl0PicIdx, temporalLayer, layerSync });
-			payloads.forEach((payload, i) => this.#send.send(stream.packet(payload, timestamp, i === payloads.length - 1), target.port, target.ip));
+			payloads.forEach((payload, i) => this.#out(stream.packet(payload, timestamp, i === payloads.length - 1), target));
 		});
 	}
 
@@ -222,12 +245,12 @@ export class BotMedia {
 		const packet = index % this.#clip.audio.length;
 		const payload = this.#encrypted ? this.#sealed?.audio(packet) ?? this.#previous?.audio(packet, false) : this.#clip.audio[packet]!;
 		if (!payload) return;
-		this.#send.send(this.audio.packet(payload, index * (AUDIO_CLOCK * OPUS_FRAME_MS / 1000), false, speechLevel(index)), target.port, target.ip);
+		this.#out(this.audio.packet(payload, index * (AUDIO_CLOCK * OPUS_FRAME_MS / 1000), false, speechLevel(index)), target);
 	}
 
 	#sendReports(): void {
-		for (const stream of this.video) if (this.#videoTarget) this.#send.send(stream.senderReport(), this.#videoTarget.port, this.#videoTarget.ip);
-		if (this.#audioTarget && this.audio.packetsSent > 0) this.#send.send(this.audio.senderReport(), this.#audioTarget.port, this.#audioTarget.ip);
+		for (const stream of this.video) if (this.#videoTarget) this.#out(stream.senderReport(), this.#videoTarget);
+		if (this.#audioTarget && this.audio.packetsSent > 0) this.#out(this.audio.senderReport(), this.#audioTarget);
 	}
 
 	#count(packet: Buffer): void {
