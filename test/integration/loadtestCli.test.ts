@@ -106,6 +106,17 @@ describe('rooms-loadtest exits', () => {
 		expect(unknown.code).toBe(2);
 		expect(unknown.output).toMatch(/the invite link's room cannot be joined: INVITE_NOT_FOUND \(no room has this invite link\)/);
 		expect(unknown.ms).toBeLessThan(5000);
+
+		// A /metrics behind a token, and no token given: said at once, not a run of silent 401s.
+		const guarded = await startServer({ ROOMS_METRICS_TOKEN: 'a-metrics-token-of-some-length' });
+		try {
+			const { inviteUrl } = await createRoom(guarded.url);
+			const noToken = await runCli([inviteUrl, '--participants', '0', '--bots', '1', ...APP]);
+			expect(noToken.code).toBe(2);
+			expect(noToken.output).toMatch(/the server's \/metrics does not answer: \/metrics answered 401: give the server's metrics token \(--metrics-token or ROOMS_METRICS_TOKEN\)/);
+		} finally {
+			await guarded.close();
+		}
 	});
 
 	it('1 when the server goes away mid-run: its silence and the participants it dropped are the reasons, and no stale figure shows', async () => {

@@ -223,8 +223,8 @@ for (const chart of ${data}) {
 		title: chart.title, width: 520, height: 240,
 		scales: { x: { time: false } },
 		axes: [{ label: 'seconds into the run (dashed: end of the ramp)' }, { label: chart.unit }],
-		// The legend names the series; values show under the cursor.
-		legend: { live: true },
+		// The legend names the series (not "--" for a value until the cursor is over the chart).
+		legend: { live: false },
 		series: [{ label: 'second' }, ...chart.series.map(({ label, color }) => ({ label, stroke: color, width: 2 }))],
 		hooks: { draw: [rampMarker] },
 	}, chart.data, box);
