@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { THRESHOLDS } from '../../tools/loadtest/src/verdicts.js';
+import { THRESHOLD_OPTIONS } from '../../tools/loadtest/src/verdicts.js';
 import { createRoom, TEST_APPS } from '../support/server.js';
 import { serverWithCrowd } from '../support/rooms.js';
 
@@ -52,7 +52,7 @@ it('installs as a copy with its own runtime dependencies, and no TypeScript runn
 it('answers --help with every threshold, and a wrong option with exit 2 and a pointer to --help', async () => {
 	const help = await loadtest(['--help']);
 	expect(help.code, help.output).toBe(0);
-	for (const name of Object.keys(THRESHOLDS)) expect(help.output).toContain(`--${name}`);
+	for (const name of THRESHOLD_OPTIONS) expect(help.output).toContain(`--${name}`);
 	const wrong = await loadtest(['--participant', '3']);
 	expect(wrong.code).toBe(2);
 	expect(wrong.output).toMatch(/Unknown option '--participant'.*--help/);
@@ -63,8 +63,11 @@ it('runs bots against a real server and writes its report, judged', async () => 
 	const out = path.join(scratch, 'results');
 	const result = await loadtest([inviteUrl, '--participants', '0', '--bots', '2', '--ramp', '4', '--duration', '2', '--out', out,
 		'--app', 'messenger', '--app-secret', TEST_APPS[0]!.secret, '--app-user', 'u-host', '--max-failed-joins', '0']);
-	expect(result.code, result.output).toBe(0);
-	expect(result.output).toContain('joined 2 of 2, failed 0');
+	// Passed, or inconclusive if the test machine's cores were saturated meanwhile: either way said, with the verdicts.
+	expect([0, 3], result.output).toContain(result.code);
+	expect(result.output).toContain(result.code === 0 ? '[loadtest] PASS' : '[loadtest] INCONCLUSIVE');
+	expect(result.output).toContain('joined 2 of 2 (browsers 0 of 0, bots 2 of 2), failed 0');
+	expect(result.output).toContain('participants joined (2 of 2), failed 0 ≤ 0: pass');
 	const [dir] = fs.readdirSync(out);
 	const report = JSON.parse(fs.readFileSync(path.join(out, dir!, 'report.json'), 'utf8'));
 	expect(report.participants.every(({ kind, samples }: { kind: string; samples: { inKbps: number }[] }) =>

@@ -7,9 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser } from 'playwright-core';
-import { METRIC } from '../../../shared/metricNames.js';
 import { roomSecretOf } from '../../../shared/links.js';
-import { median, metricSum, scrapeMetrics } from './measure.js';
+import { median } from './measure.js';
 import type { ReceiveTotals } from './bots/BotMedia.js';
 import type { Bot } from './bots/Bot.js';
 import { BotSwarm } from './bots/BotSwarm.js';
@@ -19,7 +18,8 @@ import { Churn, type Churnable } from './churn.js';
 import { LoadMachine } from './loadMachine.js';
 import { type NetworkProfile, profileFor } from './network.js';
 import { type AppCredentials, LoadRooms, ownerToken } from './loadRooms.js';
-import { REPORT_VERSION, type LoadSample, type ParticipantResult, type Report, type ScrapeLog, type ServerSample } from './report.js';
+import { REPORT_VERSION, type LoadSample, type ParticipantResult, type Report } from './report.js';
+import { ServerWatch } from './serverWatch.js';
 import { summarize } from './summary.js';
 import { verdictsOf } from './verdicts.js';
 
@@ -64,27 +64,6 @@ function share(total: number, shard: { index: number; count: number }): number[]
 	return Array.from({ length: total }, (_, i) => i).filter((i) => i % shard.count === shard.index - 1);
 }
 
-/**
- * Before anything starts: the server answers, the invite link's room can be joined, and /metrics answers
- * (with the token, if it needs one). Throws one plain sentence naming the cause (the CLI exits 2 on it).
- */
-export async function preflight(inviteUrl: string, metricsToken?: string, checkInvite = true): Promise<void> {
-	const link = new URL(inviteUrl);
-	const code = link.pathname.split('/').pop() ?? '';
-	// With --rooms the link only names the server: its health answers whether it is there.
-	const probe = checkInvite ? `${link.origin}/api/v1/invites/${encodeURIComponent(code)}` : `${link.origin}/healthz`;
-	const response = await fetch(probe, { signal: AbortSignal.timeout(10_000) }).catch((error: Error) => {
-		throw new Error(`cannot reach the server at ${link.origin}: ${(error.cause as Error | undefined)?.message ?? error.message}`);
-	});
-	if (!response.ok) {
-		const body = await response.json().catch(() => ({})) as { error?: { code?: string; message?: string } };
-		throw new Error(`the invite link's room cannot be joined: ${body.error?.code ?? `HTTP ${response.status}`}${body.error?.message ? ` (${body.error.message})` : ''}`);
-	}
-	await scrapeMetrics(link.origin, metricsToken ? { authorization: `Bearer ${metricsToken}` } : {}).catch((error: Error) => {
-		throw new Error(`the server's /metrics does not answer: ${(error.cause as Error | undefined)?.message ?? error.message}`);
-	});
-}
-
 export class LoadTest {
 	readonly #options: LoadTestOptions;
 	readonly #browsers: Browser[] = [];
@@ -95,8 +74,7 @@ export class LoadTest {
 	readonly #browserOf = new Map<BrowserParticipant, Browser>();
 	readonly #swarm = new BotSwarm();
 	readonly #botResults: ParticipantResult[] = [];
-	readonly #server: ServerSample[] = [];
-	readonly #scrapes: ScrapeLog = { asked: 0, answered: 0, failures: [] };
+	#server: ServerWatch | undefined;
 	readonly #loadMachine = new LoadMachine();
 	/** Each agent's machine, sampled over its load endpoint (agent.ts), beside this one's. */
 	readonly #agentLoad: LoadSample[] = [];
@@ -107,12 +85,9 @@ export class LoadTest {
 	readonly #runId: string;
 	/** What each bot had received at the previous sample. */
 	readonly #botTotals = new Map<ParticipantResult, ReceiveTotals>();
-	/** Each worker's CPU seconds at the previous scrape. */
-	#cpuSeconds = new Map<string, number>();
 	/** Bots seated so far, for the progress line while the swarm is still joining. */
 	#botsJoined = 0;
 	readonly #resultOf = new Map<Bot, ParticipantResult>();
-	#scraping = false;
 	/** The sample under way, and when the last one began (ms into the run): samples neither overlap nor come as slivers, which would read as tiles at 0 fps. */
 	#sampling: Promise<void> | undefined;
 	#sampledAt = 0;
@@ -137,9 +112,11 @@ export class LoadTest {
 		const options = this.#options;
 		this.#startedAt = Date.now();
 		const origin = new URL(options.inviteUrl).origin;
+		const server = new ServerWatch(origin, options.metricsToken, () => this.#elapsed());
+		this.#server = server;
 		const timers = [
 			setInterval(() => void this.#sample(), SAMPLE_MS),
-			setInterval(() => void this.#scrape(origin), SCRAPE_MS),
+			setInterval(() => void server.scrape(), SCRAPE_MS),
 			setInterval(() => options.progress(this.#progressLine()), 1000),
 		];
 		try {
@@ -158,8 +135,7 @@ export class LoadTest {
 			await this.#sampling;
 			if (this.#elapsed() - this.#sampledAt >= SAMPLE_MS / 2) await this.#sample();
 			await this.#checkPresence(this.#elapsed());
-			while (this.#scraping) await sleep(50);
-			await this.#scrape(origin);
+			await server.last();
 			this.#loadMachine.close();
 			await Promise.all(this.#people.map((person) => person.leave()));
 			this.#swarm.close();
@@ -173,10 +149,11 @@ export class LoadTest {
 		const participants = [...this.#people.map(({ result }) => result), ...this.#botResults];
 		const targets = { browsers: share(this.#options.participants, this.#options.shard).length, bots: share(this.#options.bots, this.#options.shard).length };
 		const churn = this.#churn?.events ?? [];
-		const summary = summarize(participants, this.#server, targets, churn);
+		const server = this.#server?.samples ?? [];
+		const summary = summarize(participants, server, targets, churn);
 		const { progress: _progress, app, metricsToken: _token, ...options } = this.#options;
 		const load = [...this.#loadMachine.samples, ...this.#agentLoad].sort((a, b) => a.t - b.t);
-		const recorded = { summary, scrapes: this.#scrapes, load, steadyFromMs: this.#steadyFromMs };
+		const recorded = { summary, scrapes: this.#server?.scrapes ?? { asked: 0, answered: 0, failures: [] }, load, steadyFromMs: this.#steadyFromMs };
 		return {
 			version: REPORT_VERSION,
 			runId: this.#runId,
@@ -188,7 +165,7 @@ export class LoadTest {
 			rooms: this.#rooms?.rooms.map(({ label }) => label) ?? ['room 1'],
 			churn,
 			participants,
-			server: this.#server,
+			server,
 			...recorded,
 			...verdictsOf(recorded, this.#options.thresholds),
 		};
@@ -393,66 +370,6 @@ export class LoadTest {
 		return [...people, ...bots];
 	}
 
-	async #scrape(origin: string): Promise<void> {
-		// One at a time: a slow answer (a busy server) followed at once by a quick one would make a rate of nothing.
-		if (this.#scraping) return;
-		this.#scraping = true;
-		try {
-			await this.#scrapeOnce(origin);
-		} finally {
-			this.#scraping = false;
-		}
-	}
-
-	async #scrapeOnce(origin: string): Promise<void> {
-		const asked = this.#elapsed();
-		const token = this.#options.metricsToken;
-		// A scrape that fails (a busy, dead or restarting server) is recorded: the built-in verdict fails the run on it.
-		this.#scrapes.asked++;
-		const values = await scrapeMetrics(origin, token ? { authorization: `Bearer ${token}` } : {}).catch((error: Error) => {
-			this.#scrapes.failures.push({ t: asked, error: (error.cause as Error | undefined)?.message ?? error.message });
-			return undefined;
-		});
-		if (!values) return;
-		this.#scrapes.answered++;
-		const bitrate = (direction: string) => [...values].reduce((sum, [key, value]) =>
-			sum + (key.startsWith(`${METRIC.mediaBitrate}{`) && key.includes(`direction="${direction}"`) ? value : 0), 0);
-		const joins: Record<string, number> = {};
-		for (const [key, value] of values) {
-			const match = new RegExp(`^${METRIC.signalingRequests}\\{request="room\\.join",result="([^"]+)"\\}$`).exec(key);
-			if (match) joins[match[1]!] = value;
-		}
-		// The server read its figures somewhere between the request and the answer, which a busy server sends late:
-		// the middle is the best guess of when.
-		const t = (asked + this.#elapsed()) / 2;
-		// Per worker, and only workers in both scrapes: a worker too busy to answer one scrape (or a new one) would
-		// otherwise count all its CPU time since it started as used in two seconds.
-		const cpuSeconds = new Map<string, number>();
-		for (const [key, value] of values) {
-			const match = new RegExp(`^${METRIC.workerCpuSeconds}\\{worker="([^"]+)"\\}$`).exec(key);
-			if (match) cpuSeconds.set(match[1]!, value);
-		}
-		const previous = this.#server.at(-1);
-		let busy = 0;
-		for (const [worker, seconds] of cpuSeconds) {
-			const before = this.#cpuSeconds.get(worker);
-			// A worker is one thread: more than a core is an artefact of the timing above, not a figure.
-			if (previous && before !== undefined && seconds >= before) busy += Math.min(1, (seconds - before) / ((t - previous.t) / 1000));
-		}
-		this.#cpuSeconds = cpuSeconds;
-		this.#server.push({
-			t,
-			workerCpu: busy,
-			consumers: metricSum(values, METRIC.workerConsumers),
-			receivedKbps: bitrate('received') / 1000,
-			sentKbps: bitrate('sent') / 1000,
-			rooms: metricSum(values, METRIC.liveRooms),
-			participants: metricSum(values, METRIC.participants),
-			...(values.has('nodejs_eventloop_lag_p99_seconds') ? { eventLoopP99Ms: values.get('nodejs_eventloop_lag_p99_seconds')! * 1000 } : {}),
-			joins,
-		});
-	}
-
 	#progressLine(): string {
 		const results = [...this.#people.map(({ result }) => result), ...this.#botResults];
 		const joined = this.#people.filter(({ result }) => result.joined).length + this.#botsJoined;
@@ -461,12 +378,7 @@ export class LoadTest {
 		const target = share(this.#options.participants, this.#options.shard).length + share(this.#options.bots, this.#options.shard).length;
 		const latest = this.#people.flatMap(({ result }) => result.samples.at(-1)?.tileFps ?? []);
 		const frozen = this.#people.reduce((sum, { result }) => sum + (result.samples.at(-1)?.frozenTiles ?? 0), 0);
-		const lastFailure = this.#scrapes.failures.at(-1);
-		const lastAnswer = this.#server.at(-1);
-		// The server's figures only while it answers: a stale CPU figure after it died would read as a healthy server.
-		const server = lastFailure && (!lastAnswer || lastFailure.t > lastAnswer.t)
-			? `, SERVER NOT ANSWERING since ${Math.round(lastFailure.t / 1000)} s (${this.#scrapes.failures.length} failed scrapes)`
-			: lastAnswer ? `, server CPU ${(lastAnswer.workerCpu * 100).toFixed(0)} % of a core` : '';
+		const server = this.#server?.status() ?? '';
 		const machine = [this.#loadMachine.samples.at(-1), ...this.#options.browsers.map((endpoint) => this.#agentLoad.findLast(({ machine: host }) => endpoint.includes(`//${host}/`)))]
 			.filter((sample) => sample !== undefined).sort((a, b) => b.cpu - a.cpu)[0];
 		return `${Math.round(this.#elapsed() / 1000)} s: joined ${joined} / failed ${failed} / target ${target}${out ? ` / OUT OF THE ROOM ${out}` : ''}`
