@@ -124,6 +124,24 @@ test('2 browsers through an agent and 6 bots for 20 s: a report, decoding tiles,
 	}
 });
 
+test('a room that waits for its host holds browsers in the lobby: said so, counted as failed joins, and the run fails', async () => {
+	test.setTimeout(120_000);
+	// The API's default: the room waits for its host, and a load test brings none.
+	const { inviteUrl } = await createRoom(fixture.server.url, { waitForHost: true });
+	const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-loadtest-'));
+	try {
+		const started = Date.now();
+		const run = await runCli([inviteUrl, '--participants', '1', '--duration', '2', '--join-timeout', '60s', '--out', out]);
+		expect(run.code, run.output).toBe(1);
+		expect(run.output).toContain('waiting for the host: create load rooms with waitForHost false, or pass a host link');
+		expect(run.output).toMatch(/participants joined \(0 of 1\), failed 1 ≤ 0: FAIL \(nobody joined: the run made no load\)/);
+		// Recognised on the lobby's page, not after the 60 s join timeout.
+		expect(Date.now() - started).toBeLessThan(45_000);
+	} finally {
+		fs.rmSync(out, { recursive: true, force: true });
+	}
+});
+
 test('Ctrl-C ends a run early and still writes the report', async () => {
 	test.setTimeout(120_000);
 	const { inviteUrl } = await createRoom(fixture.server.url, { waitForHost: false });
