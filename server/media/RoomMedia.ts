@@ -62,6 +62,8 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 	readonly #owners = new Map<string, ParticipantMedia>();
 	readonly #speaker: ActiveSpeaker;
 	readonly #logger: Logger;
+	/** Video consumers being brought in line with a view (#conform), and whether another pass is due. */
+	readonly #conforming = new WeakMap<types.Consumer<ConsumerAppData>, { again: boolean; done: Promise<void> }>();
 
 	static async open(primary: RouterPlacement, options: RoomMediaOptions, logger: Logger): Promise<RoomMedia> {
 		let media: RoomMedia | undefined;
@@ -293,6 +295,8 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 			throw Errors.notJoined();
 		}
 		media.addConsumer(consumer);
+		// The view may have changed while the worker made it: the layers above were read before.
+		await this.#conform(media, consumer);
 		return {
 			id: consumer.id,
 			producerId,
@@ -308,8 +312,8 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 	async resumeConsumer(media: ParticipantMedia, consumerId: string): Promise<void> {
 		const consumer = media.consumer(consumerId);
 		consumer.appData.wanted = true;
-		if (consumer.kind === 'video' && media.view && !media.view.has(consumer.producerId)) return;
-		await consumer.resume();
+		if (consumer.kind === 'video') await this.#conform(media, consumer);
+		else await consumer.resume();
 	}
 
 	/** Asks the sender of this person's video consumer for a key frame (the producer's delay keeps the sender's rate down). */
@@ -327,15 +331,49 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 	 */
 	async applyView(media: ParticipantMedia, view: Map<string, number>): Promise<void> {
 		media.view = view;
-		await Promise.all(media.videoConsumers().map(async (consumer) => {
-			const height = view.get(consumer.producerId);
-			if (height === undefined) {
-				if (!consumer.paused) await consumer.pause();
-				return;
-			}
-			if (consumer.type === 'simulcast' || consumer.type === 'svc') await consumer.setPreferredLayers(this.#layersFor(consumer.producerId, height));
-			if (consumer.paused && consumer.appData.wanted) await consumer.resume();
-		}).map((change) => change.catch(() => undefined)));
+		await Promise.all(media.videoConsumers().map((consumer) => this.#conform(media, consumer)));
+	}
+
+	/**
+	 * The one place a video consumer's layers and pause are decided, from the
+	 * person's current view: when the consumer is registered, when the client
+	 * resumes it, and when the view changes. Runs one at a time per consumer,
+	 * and again if asked meanwhile, reading the view afresh each time, so the
+	 * last view always wins however requests interleave. Failures (a consumer
+	 * closed meanwhile) are nobody's error.
+	 */
+	#conform(media: ParticipantMedia, consumer: types.Consumer<ConsumerAppData>): Promise<void> {
+		const state = this.#conforming.get(consumer);
+		if (state) {
+			state.again = true;
+			return state.done;
+		}
+		const next = { again: false, done: Promise.resolve() };
+		next.done = (async () => {
+			do {
+				next.again = false;
+				await this.#conformOnce(media, consumer).catch(() => undefined);
+			} while (next.again && !consumer.closed);
+			this.#conforming.delete(consumer);
+		})();
+		this.#conforming.set(consumer, next);
+		return next.done;
+	}
+
+	async #conformOnce(media: ParticipantMedia, consumer: types.Consumer<ConsumerAppData>): Promise<void> {
+		if (consumer.closed) return;
+		// No view yet: everything counts as shown, at the layers it was created with.
+		const height = media.view ? media.view.get(consumer.producerId) : null;
+		if (height === undefined) {
+			if (!consumer.paused) await consumer.pause();
+			return;
+		}
+		if (height !== null && (consumer.type === 'simulcast' || consumer.type === 'svc')) {
+			const wanted = this.#layersFor(consumer.producerId, height);
+			const current = consumer.preferredLayers;
+			if (current?.spatialLayer !== wanted.spatialLayer || current.temporalLayer !== wanted.temporalLayer) await consumer.setPreferredLayers(wanted);
+		}
+		if (consumer.paused && consumer.appData.wanted) await consumer.resume();
 	}
 
 	/** The layers a tile this tall needs of this producer; its picture height comes from its sender, else 720p is assumed. */
