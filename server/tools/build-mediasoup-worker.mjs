@@ -12,10 +12,14 @@
 //   2. applies our reviewed patch (mediasoup-worker/mediasoup-<version>.patch,
 //      explained in its README) to the package's worker sources: applied once,
 //      recognised when already applied, refused when the sources differ;
-//   3. builds with meson and ninja, with every third-party library from the
-//      system (`--wrap-mode=nodownload`: a missing one fails, never downloads);
-//   4. verifies the binary: it links the system libssl.so.3, libsrtp2 and
-//      libuv, and a real Worker started from it answers a request;
+//   3. builds libsrtp2 on OpenSSL from Debian's own source package
+//      (libsrtp-openssl.mjs: Debian's binary package is built on NSS, which
+//      costs the worker a third of its packet rate), then the worker with meson
+//      and ninja, every other third-party library from the system
+//      (`--wrap-mode=nodownload`: a missing one fails, never downloads);
+//   4. verifies the binary: it links the system libssl.so.3 and libuv, holds
+//      libsrtp's OpenSSL ciphers and no shared libsrtp2 (NSS), and a real
+//      Worker started from it answers a request;
 //   5. caches it, keyed by the patch, this script, the mediasoup version and
 //      the versions of the Debian packages it was built against.
 //
@@ -28,6 +32,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildLibsrtpOnOpenssl } from './libsrtp-openssl.mjs';
 
 const MEDIASOUP_VERSION = '3.27.1';
 const toolsDir = path.dirname(fileURLToPath(import.meta.url));
@@ -54,9 +59,14 @@ const BUILD_PACKAGES = [
 	{ pkg: 'libabsl-dev', file: '/usr/include/absl/container/flat_hash_map.h' },
 	{ pkg: 'libflatbuffers-dev', file: '/usr/include/flatbuffers/flatbuffers.h' },
 	{ pkg: 'flatbuffers-compiler', file: '/usr/bin/flatc' },
+	// libsrtp2's source package: fetched (apt-get source), unpacked (dpkg-source) and built (make).
+	{ pkg: 'dpkg-dev', file: '/usr/bin/dpkg-source' },
+	{ pkg: 'make', file: '/usr/bin/make' },
 ];
 /** Shared libraries the finished worker must link from the system. */
-const SYSTEM_LIBRARIES = ['libssl.so.3', 'libcrypto.so.3', 'libsrtp2.so.1', 'libuv.so.1'];
+const SYSTEM_LIBRARIES = ['libssl.so.3', 'libcrypto.so.3', 'libuv.so.1'];
+/** A function of libsrtp's OpenSSL AES-ICM cipher: in the worker only when its libsrtp was built on OpenSSL. */
+const OPENSSL_SRTP_SYMBOL = 'srtp_aes_icm_openssl_encrypt';
 
 function log(message) {
 	console.log(`[mediasoup-worker] ${message}`);
@@ -96,6 +106,7 @@ function debianVersions() {
 function cacheKey() {
 	return createHash('sha256')
 		.update(fs.readFileSync(fileURLToPath(import.meta.url)))
+		.update(fs.readFileSync(path.join(toolsDir, 'libsrtp-openssl.mjs')))
 		.update(fs.readFileSync(patchFile))
 		.update(MEDIASOUP_VERSION)
 		.update(debianVersions())
@@ -126,9 +137,20 @@ function build() {
 	const started = Date.now();
 	// A setup left from another configuration is redone from scratch rather than trusted.
 	fs.rmSync(buildDir, { recursive: true, force: true });
-	const setup = ['setup', '--buildtype', 'release', '-Db_ndebug=true', '--wrap-mode=nodownload', buildDir];
-	if (!run('meson', setup, { cwd: workerDir })) throw new BuildError('meson setup failed (see above)');
-	if (!run('ninja', ['-C', buildDir, '-j', String(cores), 'mediasoup-worker'])) throw new BuildError('worker build failed (see above)');
+	const srtpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-libsrtp-'));
+	try {
+		const srtpVersion = execFileSync('dpkg-query', ['-W', '-f=${Version}', 'libsrtp2-dev']).toString().trim();
+		const pkgConfigPath = buildLibsrtpOnOpenssl({
+			version: srtpVersion, workDir: srtpDir, log, run, fail: (message) => { throw new BuildError(message); },
+		});
+		const env = { ...process.env, PKG_CONFIG_PATH: [pkgConfigPath, process.env.PKG_CONFIG_PATH].filter(Boolean).join(':') };
+		const setup = ['setup', '--buildtype', 'release', '-Db_ndebug=true', '--wrap-mode=nodownload', buildDir];
+		if (!run('meson', setup, { cwd: workerDir, env })) throw new BuildError('meson setup failed (see above)');
+		if (!run('ninja', ['-C', buildDir, '-j', String(cores), 'mediasoup-worker'])) throw new BuildError('worker build failed (see above)');
+	} finally {
+		// The static library is inside the worker now.
+		fs.rmSync(srtpDir, { recursive: true, force: true });
+	}
 	fs.copyFileSync(path.join(buildDir, 'mediasoup-worker'), workerBin);
 	// The objects (hundreds of MB) are never reused: a rebuild starts from scratch.
 	fs.rmSync(buildDir, { recursive: true, force: true });
@@ -140,6 +162,12 @@ function verify() {
 	const linked = execFileSync('ldd', [workerBin]).toString();
 	const absent = SYSTEM_LIBRARIES.filter((library) => !linked.includes(library));
 	if (absent.length > 0) throw new BuildError(`worker does not link ${absent.join(', ')}`);
+	// Debian's shared libsrtp2 is built on NSS: the worker must hold its own, on OpenSSL.
+	if (/libsrtp2\.so/.test(linked)) throw new BuildError('worker links the system libsrtp2 (built on NSS), not libsrtp on OpenSSL');
+	const symbols = spawnSync('nm', [workerBin], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+	if (symbols.status !== 0 || !symbols.stdout.includes(OPENSSL_SRTP_SYMBOL)) {
+		throw new BuildError(`worker does not hold libsrtp's OpenSSL ciphers (${OPENSSL_SRTP_SYMBOL})`);
+	}
 	const probe = `
 		const mediasoup = require(${JSON.stringify(mediasoupDir)});
 		(async () => {
@@ -153,7 +181,7 @@ function verify() {
 	if (answer.status !== 0 || answer.stdout.trim() !== MEDIASOUP_VERSION) {
 		throw new BuildError(`the built worker did not answer: ${answer.stderr || answer.stdout}`);
 	}
-	log(`verified: links ${SYSTEM_LIBRARIES.join(', ')}; a Worker answered as mediasoup ${MEDIASOUP_VERSION}`);
+	log(`verified: links ${SYSTEM_LIBRARIES.join(', ')}, holds libsrtp on OpenSSL; a Worker answered as mediasoup ${MEDIASOUP_VERSION}`);
 }
 
 function main() {

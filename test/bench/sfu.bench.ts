@@ -11,6 +11,9 @@
  * Prints a table, and writes bench-results/sfu-<timestamp>.json.
  *
  *   npm run bench:sfu [-- --participants 50 --seconds 60 --joins 10]
+ *   npm run bench:sfu -- --compare-worker <old mediasoup-worker> [--rounds 2]
+ *     instead: the floor and the grid room on the installed worker and on the
+ *     given one, alternating, for SRTP packets a second per core.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,19 +22,49 @@ import { launchChromium, measureFirstFrames } from './support/firstFrame.js';
 import { endProgress, progress } from '../../tools/loadtest/src/measure.js';
 import { OurRoom, type RoomShape, runFloor, type Window } from './sfu/steady.js';
 import { runStorm } from './sfu/storm.js';
+import { compareTable, compareWorkers } from './sfu/compareWorkers.js';
 
-const { values } = parseArgs({
-	options: {
-		participants: { type: 'string', default: '50' },
-		speakers: { type: 'string', default: '3' },
-		seconds: { type: 'string', default: '60' },
-		sweep: { type: 'string', default: '6,12,24,36,49' },
-		'sweep-seconds': { type: 'string', default: '10' },
-		'storm-seconds': { type: 'string', default: '5' },
-		joins: { type: 'string', default: '10' },
-		out: { type: 'string', default: 'bench-results' },
-	},
-});
+const USAGE = `npm run bench:sfu [-- options]
+  --participants N     bots in the room [50]
+  --speakers N         of them with the microphone on [3]
+  --seconds S          each measured window [60]
+  --sweep LIST         tiles per viewer, step by step [6,12,24,36,49]
+  --sweep-seconds S    each sweep step [10]
+  --storm-seconds S    the join storm's spread [5]
+  --joins N            first-frame joins by a real Chromium [10]
+  --out DIR            where the JSON goes [bench-results]
+  --compare-worker BIN instead of the full run: the floor and the grid room on the installed worker
+                       and on BIN, alternating, --rounds times [2]
+  --help               this text`;
+
+const parsed = (() => {
+	try {
+		return parseArgs({
+			options: {
+				help: { type: 'boolean' },
+				'compare-worker': { type: 'string' },
+				rounds: { type: 'string', default: '2' },
+				participants: { type: 'string', default: '50' },
+				speakers: { type: 'string', default: '3' },
+				seconds: { type: 'string', default: '60' },
+				sweep: { type: 'string', default: '6,12,24,36,49' },
+				'sweep-seconds': { type: 'string', default: '10' },
+				'storm-seconds': { type: 'string', default: '5' },
+				joins: { type: 'string', default: '10' },
+				out: { type: 'string', default: 'bench-results' },
+			},
+		});
+	} catch (error) {
+		// One line, not a stack trace: an unknown option or a missing value.
+		console.error(`[bench] ${(error as Error).message} (npm run bench:sfu -- --help lists the options)`);
+		process.exit(2);
+	}
+})();
+const { values } = parsed;
+if (values.help) {
+	console.log(USAGE);
+	process.exit(0);
+}
 const participants = Number(values.participants);
 const seconds = Number(values.seconds);
 const sweepSeconds = Number(values['sweep-seconds']);
@@ -94,6 +127,20 @@ async function stormAndFirstFrame() {
 
 const startedAt = new Date();
 fs.mkdirSync(values.out, { recursive: true });
+if (values['compare-worker']) {
+	const old = values['compare-worker'];
+	if (!fs.existsSync(old)) {
+		console.error(`[bench] no worker binary at ${old}`);
+		process.exit(2);
+	}
+	const figures = await compareWorkers(shape, seconds, Number(values.rounds), [{ label: 'installed' }, { label: path.basename(old), bin: path.resolve(old) }]);
+	endProgress();
+	console.table(compareTable(figures));
+	const compared = path.join(values.out, `sfu-workers-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+	fs.writeFileSync(compared, `${JSON.stringify({ startedAt: startedAt.toISOString(), shape, seconds, figures }, null, 2)}\n`);
+	console.log(`[bench] wrote ${compared}`);
+	process.exit(0);
+}
 const file = path.join(values.out, `sfu-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
 /** Each part's figures are written as soon as it ends, so a later failure loses nothing measured. */
 const partial: Record<string, unknown> = { startedAt: startedAt.toISOString(), shape };

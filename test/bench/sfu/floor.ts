@@ -35,8 +35,9 @@ export class FloorRoom {
 		this.router = router;
 	}
 
-	static async start(): Promise<FloorRoom> {
-		const worker = await mediasoup.createWorker({ logLevel: 'warn' });
+	/** `workerBin`: another mediasoup-worker binary than the installed one (the bench's before/after comparison). */
+	static async start(workerBin?: string): Promise<FloorRoom> {
+		const worker = await mediasoup.createWorker({ logLevel: 'warn', ...(workerBin ? { workerBin } : {}) });
 		return new FloorRoom(worker, await worker.createRouter({ mediaCodecs: MEDIA_CODECS }));
 	}
 

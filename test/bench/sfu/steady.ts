@@ -92,8 +92,10 @@ export class OurRoom {
 	 * at a time; with `e2ee`, into an end-to-end encrypted room whose key the
 	 * bots share, exchanging keys and sending sealed frames as browsers do.
 	 */
-	static async start(shape: RoomShape, options: { workers: number; consumerBudget: number; label: string; concurrency?: number; e2ee?: boolean }): Promise<OurRoom> {
+	static async start(shape: RoomShape, options: { workers: number; consumerBudget: number; label: string; concurrency?: number; e2ee?: boolean; workerBin?: string }): Promise<OurRoom> {
 		const server = await startServerProcess({
+			// mediasoup takes another worker binary from this variable (the bench's before/after comparison).
+			...(options.workerBin ? { MEDIASOUP_WORKER_BIN: options.workerBin } : {}),
 			ROOMS_WORKERS: String(options.workers),
 			ROOMS_WORKER_CONSUMER_BUDGET: String(options.consumerBudget),
 			ROOMS_RATE_LIMIT_PER_MINUTE: '1000000',
@@ -167,8 +169,8 @@ export class OurRoom {
 }
 
 /** The same bots and subscriptions on bare mediasoup. */
-export async function runFloor(shape: RoomShape, seconds: number): Promise<{ window: Window; joins: JoinFigures }> {
-	const floor = await FloorRoom.start();
+export async function runFloor(shape: RoomShape, seconds: number, workerBin?: string): Promise<{ window: Window; joins: JoinFigures }> {
+	const floor = await FloorRoom.start(workerBin);
 	const clock = new MediaClock();
 	try {
 		const clip = await loadClip();
