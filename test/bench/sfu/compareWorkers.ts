@@ -4,6 +4,9 @@
  * second per core, and the grid room's worker CPU, each the median of its
  * rounds. `--compare-worker <old binary>` runs it against the installed one.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { median } from '../../../tools/loadtest/src/measure.js';
 import { OurRoom, type RoomShape, runFloor, type Window } from './steady.js';
 
@@ -18,6 +21,15 @@ export interface WorkerFigures {
 }
 
 const perCore = (window: Window) => Math.round(window.packetsPerSecond / (window.workerCpu / 100));
+
+/** A copy of the binary named as the bench finds workers (`mediasoup-worker`, by process name), in a folder of its own. */
+export function asWorkerBinary(bin: string): string {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-compare-worker-'));
+	const copy = path.join(dir, 'mediasoup-worker');
+	fs.copyFileSync(bin, copy);
+	fs.chmodSync(copy, 0o755);
+	return copy;
+}
 
 export async function compareWorkers(shape: RoomShape, seconds: number, rounds: number, workers: { label: string; bin?: string }[]): Promise<WorkerFigures[]> {
 	const figures = workers.map(({ label }): WorkerFigures => ({ worker: label, floorPacketsPerCore: [], gridPacketsPerCore: [], gridWorkerCpu: [], gridPacketsPerSecond: [] }));

@@ -72,8 +72,13 @@ export class FloorRoom {
 		return bot;
 	}
 
-	/** Each bot consumes everyone's audio, the first `tiles` other cameras at `tileHeight`, and the speaker's at `speakerHeight`. */
-	async subscribeGrid(grid: { tiles: number; tileHeight: number; speakerHeight: number }, speaker: FloorBot): Promise<void> {
+	/**
+	 * Each bot consumes everyone's audio, the first `tiles` other cameras at `tileHeight`, and the speaker's at
+	 * `speakerHeight`; and, as the room does, every other camera too, paused (off the page). Resolves how many
+	 * consumers are so paused.
+	 */
+	async subscribeGrid(grid: { tiles: number; tileHeight: number; speakerHeight: number }, speaker: FloorBot): Promise<number> {
+		let paused = 0;
 		const pictureHeight = SIMULCAST.at(-1)!.height;
 		for (const viewer of this.bots) {
 			const others = this.bots.filter((bot) => bot !== viewer);
@@ -85,7 +90,12 @@ export class FloorRoom {
 			for (const [bot, height] of tiles) {
 				await viewer.receive.consume({ producerId: bot.camera.id, rtpCapabilities, preferredLayers: preferredLayers(height, pictureHeight) });
 			}
+			for (const bot of others.filter((other) => !tiles.has(other))) {
+				await viewer.receive.consume({ producerId: bot.camera.id, rtpCapabilities, paused: true });
+				paused++;
+			}
 		}
+		return paused;
 	}
 
 	close(): void {

@@ -9,6 +9,7 @@ import { api, createRoom } from '../../support/server.js';
 import { startServerProcess, type ServerProcess } from '../../support/serverProcess.js';
 import { ownerToken } from '../../support/rooms.js';
 import { BotSwarm, MediaClock } from '../../../tools/loadtest/src/bots/BotSwarm.js';
+import type { BotOptions } from '../../../tools/loadtest/src/bots/Bot.js';
 import type { ReceiveTotals } from '../../../tools/loadtest/src/bots/BotMedia.js';
 import { METRIC } from '../../../shared/metricNames.js';
 import { loadClip } from '../../../tools/loadtest/src/bots/clip.js';
@@ -20,8 +21,8 @@ export interface RoomShape {
 	participants: number;
 	/** Bots whose microphone is on. */
 	speakers: number;
-	/** A 5×5 grid page: this many others' tiles at `tileHeight`, and the active speaker at `speakerHeight`. */
-	grid: { tiles: number; tileHeight: number; speakerHeight: number };
+	/** A 5×5 grid page: this many others' tiles at `tileHeight`, and the active speaker at `speakerHeight` (and how bots subscribe: BotOptions.grid). */
+	grid: NonNullable<BotOptions['grid']>;
 }
 
 export interface Window {
@@ -148,7 +149,10 @@ export class OurRoom {
 
 	measure(seconds: number, label: string): Promise<Window> {
 		const main = this.server.child.pid!;
-		return measureWindow(seconds, () => this.swarm.totals(), { workers: workerPids(main), main },
+		const workers = workerPids(main);
+		// No worker found would read as a worker using 0 % of a core: a figure never measured is no figure.
+		if (workers.length === 0) throw new Error('no mediasoup-worker process under the server: its CPU cannot be measured');
+		return measureWindow(seconds, () => this.swarm.totals(), { workers, main },
 			async () => {
 				const metrics = await scrapeMetrics(this.server.url);
 				return { open: metricSum(metrics, METRIC.workerConsumers), forwarding: metricSum(metrics, METRIC.workerConsumersForwarding) };
@@ -183,7 +187,7 @@ export async function runFloor(shape: RoomShape, seconds: number, workerBin?: st
 			progress(`floor: ${index + 1}/${shape.participants} joined`);
 		}
 		const speaker = floor.bots[0]!;
-		await floor.subscribeGrid(shape.grid, speaker);
+		const offPage = await floor.subscribeGrid(shape.grid, speaker);
 		await sleep(3000);
 		const totals = () => floor.bots.reduce((sum, bot) => {
 			const got = bot.media.totals();
@@ -192,8 +196,8 @@ export async function runFloor(shape: RoomShape, seconds: number, workerBin?: st
 		const window = await measureWindow(seconds, totals, { workers: [floor.worker.pid] },
 			async () => {
 				const open = (await floor.router.dump()).mapConsumerIdProducerId.length;
-				// The floor's consumers are never paused; only those of muted microphones forward nothing.
-				return { open, forwarding: open - floor.bots.filter((bot) => bot.mic.paused).length * (floor.bots.length - 1) };
+				// As in the room: off-page cameras' consumers are paused, and muted microphones' forward nothing.
+				return { open, forwarding: open - offPage - floor.bots.filter((bot) => bot.mic.paused).length * (floor.bots.length - 1) };
 			}, 'floor');
 		return { window, joins: { medianMs: Number(median(joinMs).toFixed(1)), p95Ms: Number(percentile(joinMs, 0.95).toFixed(1)) } };
 	} finally {

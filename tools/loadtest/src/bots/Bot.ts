@@ -29,8 +29,13 @@ export interface BotOptions {
 	name: string;
 	/** Whether the microphone is on (only a few people speak at once). */
 	speaking: boolean;
-	/** Subscribe as a grid viewer: this many tiles of `tileHeight` pixels, and the active speaker at `speakerHeight`. */
-	grid?: { tiles: number; tileHeight: number; speakerHeight: number };
+	/**
+	 * Subscribe as a grid viewer: this many tiles of `tileHeight` pixels, and the active speaker at `speakerHeight`.
+	 * `consumeAll`: consume every camera, not only the shown ones (the server pauses those off the page), as the web
+	 * app ends up doing in a long call. `concurrentView`: send the view without waiting for its answer before
+	 * consuming, as the web app can (the bench's storm variant).
+	 */
+	grid?: { tiles: number; tileHeight: number; speakerHeight: number; consumeAll?: boolean; concurrentView?: boolean };
 	/** An end-to-end encrypted room's secret (the invite link's `#k=`): the bot exchanges keys and sends its clip sealed. */
 	roomSecret?: string;
 	/** The network it runs on (`--network`); none: the machine's own. */
@@ -254,11 +259,14 @@ export class Bot extends BotConnection {
 	async #applyView(): Promise<void> {
 		const tiles = this.#tiles();
 		const key = JSON.stringify(tiles);
+		let view = Promise.resolve();
 		if (key !== this.#lastView) {
 			this.#lastView = key;
-			await this.request('view.update', { tiles }).catch(() => undefined);
+			view = this.request('view.update', { tiles }).then(() => undefined, () => undefined);
 		}
-		await Promise.all([...tiles.map(({ producerId }) => producerId), ...this.#microphones].map((producerId) => this.#consume(producerId)));
+		if (!this.#grid?.concurrentView) await view;
+		const cameras = this.#grid?.consumeAll ? this.#cameras.map(({ id }) => id) : tiles.map(({ producerId }) => producerId);
+		await Promise.all([view, ...[...cameras, ...this.#microphones].map((producerId) => this.#consume(producerId))]);
 		if (tiles.every(({ producerId }) => this.#consumers.has(producerId))) this.subscribedAt = performance.now();
 	}
 
