@@ -78,15 +78,16 @@ export class BrowserParticipant {
 	async #join(): Promise<{ ms: number } | { failure: string }> {
 		const started = performance.now();
 		try {
-			await this.#enter();
-			return { ms: performance.now() - started };
+			const seatedAt = await this.#enter();
+			return { ms: seatedAt - started };
 		} catch (error) {
 			const { message } = error as Error;
 			return { failure: error instanceof JoinRefused ? error.code : /Timeout/i.test(message) ? 'timeout' : `error: ${message.split('\n')[0]}` };
 		}
 	}
 
-	async #enter(): Promise<void> {
+	/** Opens the link in a fresh context, joins, and sets the camera, microphone and layout; resolves when it was seated (performance clock). */
+	async #enter(): Promise<number> {
 		const [browser, options] = [this.#browser, this.#options];
 		const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1280, height: 720 } });
 		this.#context = context;
@@ -105,7 +106,7 @@ export class BrowserParticipant {
 			});
 		}
 		// The API's answer names why a join was refused (ROOM_FULL, ROOM_LOCKED...), or why the link is no good
-		// (the invite look-up's NOT_FOUND): either ends this join at once, instead of at the join timeout.
+		// (the invite look-up's INVITE_NOT_FOUND): either ends this join at once, instead of at the join timeout.
 		let refuse: (code: string) => void = () => undefined;
 		const refused = new Promise<never>((_, reject) => {
 			refuse = (code) => reject(new JoinRefused(code));
@@ -129,9 +130,11 @@ export class BrowserParticipant {
 		})();
 		const where = await Promise.race([seated, refused]);
 		if (where === 'waiting-for-host') throw new JoinRefused(WAITING_FOR_HOST);
+		const seatedAt = performance.now();
 		if (!options.camera) await page.getByRole('button', { name: 'Turn camera off' }).click();
 		if (!options.microphone) await page.getByRole('button', { name: 'Mute microphone' }).click();
 		if (options.layout === 'speaker') await page.getByRole('button', { name: 'Speaker view' }).click().catch(() => undefined);
+		return seatedAt;
 	}
 
 	/** Records what the page measured since the last sample, at `t` ms into the run; `cpuPercent` is this participant's share of its Chromium's CPU. */
