@@ -93,7 +93,7 @@ export class BrowserAgent {
 		}, 1000);
 	}
 
-	/** Checks that Chromium is there, and listens; resolves once coordinators can connect. */
+	/** Checks that Chromium and the fake media are there, and listens; resolves once coordinators can connect. */
 	static async start({ listen, token, log = console.log, maxBrowsers = 16 }: AgentOptions): Promise<BrowserAgent> {
 		const match = /^(.*):(\d+)$/.exec(listen);
 		if (!match) throw new Error(`--listen needs host:port, not "${listen}"`);
@@ -101,6 +101,8 @@ export class BrowserAgent {
 			throw new Error('the agent token must be 22 to 512 characters of A-Z, a-z, 0-9, _ and - (at least 128 random bits)');
 		}
 		if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set ROOMS_LOADTEST_CHROMIUM)`);
+		// The fake camera's clip is made (or found in the cache) now, not while the first coordinator waits on its connection.
+		await fakeMedia();
 		const host = match[1]!.replace(/^\[|\]$/g, '');
 		const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-loadtest-agent-'));
 		fs.chmodSync(socketDir, 0o700);
