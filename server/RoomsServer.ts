@@ -67,6 +67,7 @@ export class RoomsServer {
 	static async start(config: Config, logger: Logger): Promise<RoomsServer> {
 		const workers = new WorkerPool({
 			size: config.workers,
+			...(config.workerBin ? { workerBin: config.workerBin } : {}),
 			rtcPort: config.rtcPort,
 			rtcMinPort: config.rtcMinPort,
 			rtcMaxPort: config.rtcMaxPort,

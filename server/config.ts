@@ -34,6 +34,8 @@ const EnvSchema = z.object({
 	ROOMS_APPS: z.string().min(1).optional(),
 	/** mediasoup workers. Default: CPU count. */
 	ROOMS_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
+	/** Another mediasoup-worker binary than the one `npm ci` built (an operator's own build). Default: the built one. */
+	ROOMS_WORKER_BIN: z.string().min(1).optional(),
 	/** Server-wide cap on a room's seats, 2..50. Default 50. */
 	ROOMS_MAX_PARTICIPANTS: z.coerce.number().int().min(LIMITS.minParticipants).max(LIMITS.maxParticipants)
 		.default(LIMITS.maxParticipants),
@@ -120,6 +122,8 @@ export interface Config {
 	dataDir: string;
 	appsSource: string | undefined;
 	workers: number;
+	/** The mediasoup-worker binary, when not the built one. */
+	workerBin: string | undefined;
 	maxParticipants: number;
 	/** Worker i's WebRtcServer listens on UDP and TCP port rtcPort + i. */
 	rtcPort: number;
@@ -235,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		dataDir: path.resolve(e.ROOMS_DATA_DIR),
 		appsSource: e.ROOMS_APPS,
 		workers: e.ROOMS_WORKERS,
+		workerBin: e.ROOMS_WORKER_BIN,
 		maxParticipants: e.ROOMS_MAX_PARTICIPANTS,
 		rtcPort: e.ROOMS_RTC_PORT,
 		rtcMinPort: e.ROOMS_RTC_MIN_PORT,

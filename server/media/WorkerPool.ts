@@ -20,6 +20,8 @@ import { MEDIA_CODECS } from './mediaCodecs.js';
 
 export interface WorkerPoolOptions {
 	size: number;
+	/** Another mediasoup-worker binary than the built one. */
+	workerBin?: string;
 	/** Worker i's WebRtcServer listens on UDP and TCP port rtcPort + i. */
 	rtcPort: number;
 	/** Ports for plain and pipe transports, split between the workers. */
@@ -122,7 +124,7 @@ export class WorkerPool implements RouterSource {
 	}
 
 	async #spawn(index: number, portRange: types.TransportPortRange): Promise<void> {
-		const worker = await mediasoup.createWorker({ logLevel: 'warn' });
+		const worker = await mediasoup.createWorker({ logLevel: 'warn', ...(this.#options.workerBin ? { workerBin: this.#options.workerBin } : {}) });
 		keepThroughSignals(worker);
 		const logger = this.#options.logger.child({ workerPid: worker.pid, workerIndex: index });
 		let webRtcServer: types.WebRtcServer;

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignalingError } from '../../web/src/signaling/SignalingClient.js';
 import { api, appToken, createRoom, joinToken, startServer, type TestServer } from '../support/server.js';
@@ -116,7 +119,11 @@ describe('worker failure', () => {
 	});
 
 	it('seats someone who comes back before the replacement worker is up, once it is', async () => {
-		const own = await startServer();
+		// Workers that take a second to start: the person is surely back before the replacement is up. (Unslowed, the
+		// replacement sometimes started before the test looked, and the test failed in CI.)
+		const slow = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-slow-worker-')), 'mediasoup-worker');
+		fs.writeFileSync(slow, `#!/bin/sh\nsleep 1\nexec ${JSON.stringify(path.resolve('node_modules/mediasoup/worker/out/Release/mediasoup-worker'))} "$@"\n`, { mode: 0o755 });
+		const own = await startServer({ ROOMS_WORKER_BIN: slow });
 		try {
 			const { room } = await createRoom(own.url);
 			const ana = await BotConnection.connect(own.url, await joinToken(own.url, room.code, 'Ana'));
