@@ -63,12 +63,17 @@ test('with the secret, web pages work but the agent\'s files, folders and raw De
 		// Nor anything else a load run does not do.
 		await expect(page.setContent('<p>x</p>')).rejects.toThrow(/Frame.setContent is not served/);
 
-		// The process list, which the load tool reads for each browser's CPU, and nothing else of DevTools.
+		// The process list, which the load tool reads for each browser's CPU, and a page's emulated network (--network),
+		// and nothing else of DevTools.
 		const session = await browser.newBrowserCDPSession();
 		expect((await session.send('SystemInfo.getProcessInfo')).processInfo.length).toBeGreaterThan(0);
 		await expect(session.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: scratch })).rejects.toThrow(/DevTools Browser.setDownloadBehavior is not served/);
 		await expect(session.send('Target.createTarget', { url: 'file:///etc/passwd' })).rejects.toThrow(/not served/);
-		await expect(context.newCDPSession(page)).rejects.toThrow(/BrowserContext.newCDPSession is not served/);
+		const pageSession = await context.newCDPSession(page);
+		await pageSession.send('Network.emulateNetworkConditions', { offline: false, latency: 50, downloadThroughput: -1, uploadThroughput: -1 });
+		await expect(pageSession.send('Page.navigate', { url: 'file:///etc/passwd' })).rejects.toThrow(/DevTools Page.navigate is not served/);
+		await expect(pageSession.send('Runtime.evaluate', { expression: '1' })).rejects.toThrow(/DevTools Runtime.evaluate is not served/);
+		await expect(pageSession.send('Network.getResponseBody', { requestId: '1' })).rejects.toThrow(/DevTools Network.getResponseBody is not served/);
 		expect(refusals.some((line) => line.includes('navigation to file:'))).toBe(true);
 	} finally {
 		await browser.close();
