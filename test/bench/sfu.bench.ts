@@ -146,7 +146,7 @@ if (values['compare-worker']) {
 		console.error(`[bench] no worker binary at ${old}`);
 		process.exit(2);
 	}
-	const figures = await compareWorkers(shape, seconds, Number(values.rounds), [{ label: 'installed' }, { label: old, bin: asWorkerBinary(old) }]);
+	const figures = await asWorkerBinary(old, (bin) => compareWorkers(shape, seconds, Number(values.rounds), [{ label: 'installed' }, { label: old, bin }]));
 	endProgress();
 	console.table(compareTable(figures));
 	const compared = path.join(values.out, `sfu-workers-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);

@@ -22,13 +22,17 @@ export interface WorkerFigures {
 
 const perCore = (window: Window) => Math.round(window.packetsPerSecond / (window.workerCpu / 100));
 
-/** A copy of the binary named as the bench finds workers (`mediasoup-worker`, by process name), in a folder of its own. */
-export function asWorkerBinary(bin: string): string {
+/** Runs `use` with a copy of the binary named as the bench finds workers (`mediasoup-worker`, by process name); removes the copy after. */
+export async function asWorkerBinary<T>(bin: string, use: (copy: string) => Promise<T>): Promise<T> {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-compare-worker-'));
-	const copy = path.join(dir, 'mediasoup-worker');
-	fs.copyFileSync(bin, copy);
-	fs.chmodSync(copy, 0o755);
-	return copy;
+	try {
+		const copy = path.join(dir, 'mediasoup-worker');
+		fs.copyFileSync(bin, copy);
+		fs.chmodSync(copy, 0o755);
+		return await use(copy);
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
 }
 
 export async function compareWorkers(shape: RoomShape, seconds: number, rounds: number, workers: { label: string; bin?: string }[]): Promise<WorkerFigures[]> {

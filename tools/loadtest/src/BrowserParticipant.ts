@@ -34,6 +34,7 @@ interface ProbeSample {
 	jsHeapMb?: number;
 	/** Milliseconds from opening the link (navigation) to the first remote frame, once there was one. */
 	firstFrameMs?: number;
+	inRoom: boolean;
 }
 
 /** The failure of a browser held in the lobby because the room waits for its host. */
@@ -48,6 +49,8 @@ class JoinRefused extends Error {
 
 export class BrowserParticipant {
 	readonly result: ParticipantResult;
+	/** In the room at the last sample (the probe says; a page that does not answer is not). */
+	present = false;
 	#context: BrowserContext | undefined;
 	#page: Page | undefined;
 	readonly #browser: Browser;
@@ -142,6 +145,7 @@ export class BrowserParticipant {
 		if (!this.result.joined || !this.#page) return;
 		const probe = await this.#page.evaluate(() => (window as unknown as { roomsProbe: { sample(): Promise<ProbeSample> } }).roomsProbe.sample())
 			.catch(() => undefined);
+		this.present = probe?.inRoom ?? false;
 		if (!probe) return;
 		this.result.firstFrameMs ??= probe.firstFrameMs;
 		const heights = probe.tiles.map(({ height }) => height).filter((height) => height > 0);
@@ -167,7 +171,7 @@ export class BrowserParticipant {
 			.catch(() => false)) ?? false;
 	}
 
-	/** Whether the page is in the room now: the call's screen, not reconnecting, and the page still there. */
+	/** Whether the page is in the room now, asked afresh (the run's last look); between samples, `present` says. */
 	async inRoom(): Promise<boolean> {
 		if (!this.#page) return false;
 		return this.#page.evaluate(() => Boolean(document.querySelector('main.room')) && !document.querySelector('main.room > .overlay'))

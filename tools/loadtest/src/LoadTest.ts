@@ -64,6 +64,11 @@ function share(total: number, shard: { index: number; count: number }): number[]
 	return Array.from({ length: total }, (_, i) => i).filter((i) => i % shard.count === shard.index - 1);
 }
 
+/** Why a bot's join failed, in a report's words: the server's error code, `timeout`, or the error's first line. */
+function failureOf(error: unknown): string {
+	return (error as { code?: string }).code ?? (/timed out/.test(String(error)) ? 'timeout' : `error: ${String(error).split('\n')[0]}`);
+}
+
 export class LoadTest {
 	readonly #options: LoadTestOptions;
 	readonly #browsers: Browser[] = [];
@@ -134,7 +139,7 @@ export class LoadTest {
 			// The time since the last sample, unless it is too short to say anything; then who is still in, and one last scrape.
 			await this.#sampling;
 			if (this.#elapsed() - this.#sampledAt >= SAMPLE_MS / 2) await this.#sample();
-			await this.#checkPresence(this.#elapsed());
+			await this.#checkPresence(this.#elapsed(), (person) => person.inRoom());
 			await server.last();
 			this.#loadMachine.close();
 			await Promise.all(this.#people.map((person) => person.leave()));
@@ -264,7 +269,7 @@ export class LoadTest {
 			},
 			// A bot that could not join is a finding of the run, with its reason, not the end of it.
 			failed: (n, error) => {
-				results[n]!.failure = (error as { code?: string }).code ?? (/timed out/.test(String(error)) ? 'timeout' : `error: ${String(error).split('\n')[0]}`);
+				results[n]!.failure = failureOf(error);
 			},
 		});
 	}
@@ -282,7 +287,7 @@ export class LoadTest {
 		const seconds = Math.max(0.001, (t - this.#sampledAt) / 1000);
 		this.#sampledAt = t;
 		this.#loadMachine.sample(t);
-		await Promise.all([this.#checkPresence(t), ...this.#options.browsers.map((endpoint) => this.#sampleAgent(endpoint, t))]);
+		await Promise.all(this.#options.browsers.map((endpoint) => this.#sampleAgent(endpoint, t)));
 		const cores = new Map<Browser, number | undefined>();
 		await Promise.all([...this.#browserCpu].map(async ([browser, cpu]) => cores.set(browser, await cpu.cores())));
 		await Promise.all(this.#people.map((person) => {
@@ -291,6 +296,8 @@ export class LoadTest {
 			const sharing = this.#people.filter((other) => this.#browserOf.get(other) === browser && other.result.joined).length;
 			return person.sample(t, used === undefined || sharing === 0 ? undefined : (used * 100) / sharing);
 		}));
+		// Presence from the samples just taken: no second look into every page.
+		await this.#checkPresence(t, (person) => person.present);
 		for (const bot of this.#swarm.bots) {
 			const result = this.#resultOf.get(bot);
 			if (!result) continue;
@@ -320,8 +327,8 @@ export class LoadTest {
 		this.#agentLoad.push({ machine: url.host, t, cpu: answer.cpu, eventLoopP99Ms: answer.eventLoopP99Ms ?? 0 });
 	}
 
-	/** Who is in the room now: a browser on the call's screen (not reconnecting), a bot with its socket. */
-	async #checkPresence(t: number): Promise<void> {
+	/** Who is in the room now: a browser on the call's screen (not reconnecting, as `present` says), a bot with its socket. */
+	async #checkPresence(t: number, present: (person: BrowserParticipant) => boolean | Promise<boolean>): Promise<void> {
 		const seen = (result: ParticipantResult, present: boolean) => {
 			if (!result.joined) return;
 			if (present) delete result.outSinceMs;
@@ -332,7 +339,7 @@ export class LoadTest {
 		};
 		// Those out on purpose (churn) are neither in nor dropped.
 		const away = (result: ParticipantResult) => this.#churn?.away.has(result.id) ?? false;
-		await Promise.all(this.#people.filter(({ result }) => !away(result)).map(async (person) => seen(person.result, await person.inRoom())));
+		await Promise.all(this.#people.filter(({ result }) => !away(result)).map(async (person) => seen(person.result, await present(person))));
 		for (const bot of this.#swarm.bots) {
 			const result = this.#resultOf.get(bot);
 			if (result && !away(result)) seen(result, bot.signaling.connected);
@@ -357,7 +364,7 @@ export class LoadTest {
 					try {
 						current = await this.#swarm.rejoin(bot);
 					} catch (error) {
-						return { failure: (error as { code?: string }).code ?? `error: ${String(error).split('\n')[0]}` };
+						return { failure: failureOf(error) };
 					}
 					// A new participant: its totals start again from nothing.
 					this.#resultOf.set(current, result);

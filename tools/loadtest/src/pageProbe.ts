@@ -72,6 +72,8 @@ export const PAGE_PROBE = `
 				sent,
 				jsHeapMb: performance.memory ? performance.memory.usedJSHeapSize / 2 ** 20 : undefined,
 				firstFrameMs: window.roomsProbe.firstFrameMs,
+				// In the room: the call's screen, not the reconnecting overlay over it.
+				inRoom: Boolean(document.querySelector('main.room')) && !document.querySelector('main.room > .overlay'),
 			};
 			last = { at: now, inBytes, outBytes, received, lost };
 			return sample;
