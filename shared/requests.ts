@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type {
-	ConsumerView, IceServer, JoinResult, ModerationEvent, ParticipantView, RaisedHandView, RelayedChatMessage, RoomSettingsView, TransportView,
+	ConsumersCreated, IceServer, JoinAnswer, ModerationEvent, ParticipantView, RaisedHandView, RelayedChatMessage, RoomSettingsView, TransportView,
 } from './views.js';
 import * as S from './schemas.js';
 
@@ -24,8 +24,7 @@ function request<Response>() {
 type Empty = Record<string, never>;
 
 export const REQUESTS = {
-	'room.capabilities': request<{ routerRtpCapabilities: S.RtpCapabilities }>()(S.EmptyRequest),
-	'room.join': request<JoinResult>()(S.JoinRoomRequest),
+	'room.join': request<JoinAnswer>()(S.JoinRoomRequest),
 	'room.leave': request<Empty>()(S.EmptyRequest),
 	'session.refresh': request<{ token: string; iceServers: IceServer[] }>()(S.EmptyRequest),
 	'transport.create': request<TransportView>()(S.CreateTransportRequest),
@@ -35,8 +34,9 @@ export const REQUESTS = {
 	'producer.pause': request<Empty>()(S.ProducerRequest),
 	'producer.resume': request<Empty>()(S.ProducerRequest),
 	'producer.close': request<Empty>()(S.ProducerRequest),
-	'consumer.create': request<ConsumerView>()(S.ConsumeRequest),
-	'consumer.resume': request<Empty>()(S.ConsumerRequest),
+	/** A join's or a view's consumers at once: one round trip, not one per producer. */
+	'consumer.createMany': request<ConsumersCreated>()(S.ConsumeManyRequest),
+	'consumer.resumeMany': request<Empty>()(S.ConsumersRequest),
 	'consumer.requestKeyFrame': request<Empty>()(S.KeyFrameRequest),
 	'view.update': request<Empty>()(S.ViewRequest),
 	'chat.send': request<RelayedChatMessage>()(S.ChatRequest),

@@ -240,7 +240,13 @@ const base64url = (bytes: number) => z.string().length(Math.ceil((bytes * 4) / 3
 /** An end-to-end encryption identity: a 65-byte P-256 public key and a 32-byte HMAC-SHA-256 proof. */
 export const E2eeIdentity = z.strictObject({ publicKey: base64url(65), proof: base64url(32) });
 export const JoinRoomRequest = z.strictObject({
-	rtpCapabilities: RtpCapabilities,
+	/**
+	 * What the client can receive. A client that has not loaded the router's capabilities yet leaves it out
+	 * (they come in the answer) and gives its own with its first `consumer.createMany`.
+	 */
+	rtpCapabilities: RtpCapabilities.optional(),
+	/** Open this person's receive transport with the seat, in the same answer: one round trip less to the first frame. */
+	receive: z.enum(['webrtc', 'plain']).optional(),
 	/** Wait in the lobby when the room is locked or full, instead of being refused. */
 	wait: z.boolean().default(false),
 	/** In an end-to-end encrypted room: this visit's identity (refused in other rooms). */
@@ -290,8 +296,13 @@ export const ViewRequest = z.strictObject({
 	tiles: z.array(z.strictObject({ producerId: id, height: z.number().int().min(0).max(8640) })).max(LIMITS.maxViewTiles),
 });
 export const ProducerRequest = z.strictObject({ producerId: id });
-export const ConsumeRequest = z.strictObject({ transportId: id, producerId: id });
-export const ConsumerRequest = z.strictObject({ consumerId: id });
+/** Consumers of several producers in one request, created paused; `rtpCapabilities` if the join did not bring them. */
+export const ConsumeManyRequest = z.strictObject({
+	transportId: id,
+	producerIds: z.array(id).min(1).max(LIMITS.maxConsumers),
+	rtpCapabilities: RtpCapabilities.optional(),
+});
+export const ConsumersRequest = z.strictObject({ consumerIds: z.array(id).min(1).max(LIMITS.maxConsumers) });
 /** Encrypted bytes as unpadded base64url, at most `maxBytes` of them. */
 const sealed = (maxBytes: number) => z.string().min(1).max(Math.ceil((maxBytes * 4) / 3)).regex(/^[A-Za-z0-9_-]+$/);
 export const ChatRequest = z.strictObject({

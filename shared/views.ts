@@ -1,8 +1,9 @@
 /**
  * What the server shows of rooms, people and media: the views carried by the
  * protocol's answers and events (protocol.ts, requests.ts) and the HTTP API.
- * They depend on nothing but the schemas, so both tables can import them.
+ * They depend on nothing but the schemas and the error codes, so both tables can import them.
  */
+import type { ErrorBody } from './errors.js';
 import type * as S from './schemas.js';
 
 /**
@@ -159,6 +160,19 @@ export type JoinResult =
 	| { status: 'joined'; room: JoinedRoom }
 	/** In the lobby: `room.admitted` follows when a seat is given, `session.closed` when turned away. */
 	| { status: 'waiting'; lobby: LobbyStatus };
+
+/** The answer to `room.join`: the seat (or the lobby), with what the client needs to receive without asking again. */
+export type JoinAnswer = JoinResult & {
+	routerRtpCapabilities: S.RtpCapabilities;
+	/** Seated, and asked for (`receive`): the person's receive transport, open already. */
+	recvTransport?: TransportView;
+};
+
+/** What `consumer.createMany` made, and why each producer it could not consume was refused. */
+export interface ConsumersCreated {
+	consumers: ConsumerView[];
+	refused: { producerId: string; error: ErrorBody }[];
+}
 
 /** Who did something: a person in the room, an app through the API, or the server itself. */
 export interface ActorView {

@@ -143,9 +143,14 @@ export class ParticipantMedia {
 		return stats.flat().reduce((sum, { bytesReceived }) => sum + bytesReceived, 0);
 	}
 
+	/** Every consumer this person has. */
+	consumers(): types.Consumer<ConsumerAppData>[] {
+		return [...this.#consumers.values()];
+	}
+
 	/** Every video consumer this person has. */
 	videoConsumers(): types.Consumer<ConsumerAppData>[] {
-		return [...this.#consumers.values()].filter(({ kind }) => kind === 'video');
+		return this.consumers().filter(({ kind }) => kind === 'video');
 	}
 
 	addConsumer(consumer: types.Consumer<ConsumerAppData>): void {

@@ -269,13 +269,26 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 		return true;
 	}
 
-	async consume(media: ParticipantMedia, rtpCapabilities: types.RtpCapabilities, transportId: string, producerId: string): Promise<ConsumerView> {
-		return media.withinCap('consumers', () => this.#consume(media, rtpCapabilities, transportId, producerId));
-	}
-
-	async #consume(media: ParticipantMedia, rtpCapabilities: types.RtpCapabilities, transportId: string, producerId: string): Promise<ConsumerView> {
+	/**
+	 * Consumers of several producers at once, each created paused and checked
+	 * on its own: one that cannot be made (closed meanwhile, a codec the
+	 * client lacks, the cap reached) is refused without failing the others.
+	 */
+	async consumeMany(media: ParticipantMedia, rtpCapabilities: types.RtpCapabilities, transportId: string, producerIds: string[]):
+		Promise<{ consumers: ConsumerView[]; refused: { producerId: string; error: unknown }[] }> {
 		const transport = media.transport(transportId);
 		if (transport.appData.direction !== 'recv') throw Errors.invalidPayload('consume on a receive transport');
+		const consumers: ConsumerView[] = [];
+		const refused: { producerId: string; error: unknown }[] = [];
+		await Promise.all([...new Set(producerIds)].map((producerId) => media.withinCap('consumers', () => this.#consume(media, rtpCapabilities, transport, producerId)).then(
+			(consumer) => void consumers.push(consumer),
+			(error: unknown) => void refused.push({ producerId, error }),
+		)));
+		return { consumers, refused };
+	}
+
+	async #consume(media: ParticipantMedia, rtpCapabilities: types.RtpCapabilities, transport: types.Transport<TransportAppData>, producerId: string):
+		Promise<ConsumerView> {
 		const owner = this.#owners.get(producerId);
 		if (!owner || owner === media) throw Errors.notFound('producer');
 		const [from, to] = await Promise.all([this.#placementOf(owner), this.#placementOf(media)]);
@@ -308,9 +321,16 @@ export class RoomMedia extends SafeEmitter<RoomMediaEvents> {
 		};
 	}
 
-	/** The client is ready for this consumer's media; video off the person's screen stays paused until shown. */
-	async resumeConsumer(media: ParticipantMedia, consumerId: string): Promise<void> {
-		const consumer = media.consumer(consumerId);
+	/**
+	 * The client is ready for these consumers' media; video off the person's
+	 * screen stays paused until shown. Each must be theirs, or none is resumed.
+	 */
+	async resumeConsumers(media: ParticipantMedia, consumerIds: string[]): Promise<void> {
+		const consumers = consumerIds.map((consumerId) => media.consumer(consumerId));
+		await Promise.all(consumers.map((consumer) => this.#resume(media, consumer)));
+	}
+
+	async #resume(media: ParticipantMedia, consumer: types.Consumer<ConsumerAppData>): Promise<void> {
 		consumer.appData.wanted = true;
 		if (consumer.kind === 'video') await this.#conform(media, consumer);
 		else await consumer.resume();

@@ -8,6 +8,7 @@ import { CloseReason } from '../../shared/errors.js';
 import type { E2eeIdentityView, OwnerParticipantView, ParticipantView, ServerEvents } from '../../shared/protocol.js';
 import type { Role } from '../../shared/schemas.js';
 import type { ParticipantClaims } from '../auth/participantTokens.js';
+import { Errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { ParticipantMedia } from '../media/ParticipantMedia.js';
 
@@ -19,7 +20,8 @@ export interface ParticipantConnection {
 
 /** What a joining client brings: what it can receive and, in an end-to-end encrypted room, its identity. */
 export interface JoiningClient {
-	rtpCapabilities: types.RtpCapabilities;
+	/** Left out by a client that loads the router's capabilities from the join's answer: it gives them with its first consumers. */
+	rtpCapabilities?: types.RtpCapabilities;
 	e2ee?: E2eeIdentityView;
 }
 
@@ -36,7 +38,9 @@ export class Participant {
 	readonly joinedAt = new Date();
 	readonly logger: Logger;
 	/** What the client can receive; consumers are created only for codecs it supports. */
-	readonly rtpCapabilities: types.RtpCapabilities;
+	#rtpCapabilities: types.RtpCapabilities | undefined;
+	/** The same as JSON, made once, to compare capabilities given again. */
+	#rtpCapabilitiesKey: string | undefined;
 	readonly e2ee: E2eeIdentityView | undefined;
 	readonly media: ParticipantMedia;
 	readonly #connection: ParticipantConnection;
@@ -54,7 +58,7 @@ export class Participant {
 		this.claims = claims;
 		this.identity = claims.identity;
 		this.appName = claims.appName;
-		this.rtpCapabilities = client.rtpCapabilities;
+		this.#rtpCapabilities = client.rtpCapabilities;
 		this.e2ee = client.e2ee;
 		this.#connection = connection;
 		this.logger = logger.child({ participantId: this.id });
@@ -64,6 +68,21 @@ export class Participant {
 				consumerId: consumer.id, spatialLayer: layers?.spatialLayer ?? null, temporalLayer: layers?.temporalLayer ?? null,
 			}),
 		});
+	}
+
+	/**
+	 * What the client receives: brought with the join or with its consumer
+	 * requests (`given`). A session's device does not change: the same again
+	 * is fine, different ones are refused rather than replacing the first.
+	 */
+	receives(given: types.RtpCapabilities | undefined): types.RtpCapabilities {
+		if (given && this.#rtpCapabilities) {
+			this.#rtpCapabilitiesKey ??= JSON.stringify(this.#rtpCapabilities);
+			if (JSON.stringify(given) !== this.#rtpCapabilitiesKey) throw Errors.invalidPayload('rtpCapabilities differ from those this session gave before');
+		}
+		this.#rtpCapabilities ??= given;
+		if (!this.#rtpCapabilities) throw Errors.invalidPayload('rtpCapabilities required: give them with room.join or the first consumer.createMany');
+		return this.#rtpCapabilities;
 	}
 
 	get closed(): boolean {

@@ -8,12 +8,12 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { ErrorCode, type ErrorBody } from '../../shared/errors.js';
+import { ErrorCode } from '../../shared/errors.js';
 import { LIMITS } from '../../shared/limits.js';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol.js';
 import { REQUESTS, type RequestName } from '../../shared/requests.js';
 import type { ParticipantClaims, ParticipantTokens } from '../auth/participantTokens.js';
-import { Errors, RoomsError } from '../errors.js';
+import { Errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { LiveRooms } from '../rooms/LiveRooms.js';
@@ -27,7 +27,8 @@ import type { IceServers } from '../media/IceServers.js';
 import { closedDoor } from '../rooms/door.js';
 import { KeyedBuckets } from './KeyedBuckets.js';
 import { OrderedConnection } from './OrderedConnection.js';
-import { REQUEST_CLASS, requestBuckets } from './requestClasses.js';
+import { toErrorBody } from './errorBody.js';
+import { REQUEST_CLASS, requestCost, requestBuckets } from './requestClasses.js';
 
 interface SocketData {
 	claims: ParticipantClaims;
@@ -52,12 +53,6 @@ export interface SignalingDeps {
 	trustProxy: ProxyTrust;
 	/** Addresses this server's own sockets listen on or announce: never a plain transport's destination for a remote client. */
 	ownAddresses: ReadonlySet<string>;
-}
-
-function toErrorBody(error: unknown, logger: Logger, context: Record<string, unknown>): ErrorBody {
-	if (error instanceof RoomsError) return { code: error.code, message: error.message, ...(error.reason ? { reason: error.reason } : {}) };
-	logger.error({ err: error, ...context }, 'signalling request failed');
-	return { code: ErrorCode.INTERNAL, message: 'internal error' };
 }
 
 /** Validates, handles and answers one request; never throws. */
@@ -142,7 +137,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 				const ack = args.at(-1);
 				if (typeof ack !== 'function') return;
 				// Refused before validation or any work: a flood costs this connection's buckets, nothing else.
-				if (!buckets[REQUEST_CLASS[name]].take()) {
+				if (!buckets[REQUEST_CLASS[name]].take(Date.now(), requestCost(args.length > 1 ? args[0] : undefined))) {
 					metrics.signalingRequests.inc({ request: name, result: ErrorCode.RATE_LIMITED });
 					(ack as (response: Ack<unknown>) => void)({ ok: false, error: { code: ErrorCode.RATE_LIMITED, message: `too many ${REQUEST_CLASS[name]} requests; slow down` } });
 					return;

@@ -16,12 +16,12 @@ export class TokenBucket {
 		this.#updatedAt = now;
 	}
 
-	/** Takes a token if there is one; returns whether the request may go on. */
-	take(now = Date.now()): boolean {
+	/** Takes `count` tokens if there are as many; returns whether the request may go on. */
+	take(now = Date.now(), count = 1): boolean {
 		this.#tokens = Math.min(this.#capacity, this.#tokens + ((now - this.#updatedAt) / 1000) * this.#perSecond);
 		this.#updatedAt = now;
-		if (this.#tokens < 1) return false;
-		this.#tokens -= 1;
+		if (this.#tokens < count) return false;
+		this.#tokens -= count;
 		return true;
 	}
 }

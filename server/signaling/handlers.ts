@@ -21,6 +21,7 @@ import type { Moderation } from '../services/Moderation.js';
 import type { Participant, ParticipantConnection } from '../rooms/Participant.js';
 import { authorityOf, may } from '../rooms/permissions.js';
 import type { Room } from '../rooms/Room.js';
+import { toErrorBody } from './errorBody.js';
 import { TokenBucket } from './TokenBucket.js';
 
 export interface SessionContext {
@@ -73,9 +74,7 @@ function actor(ctx: SessionContext): Actor {
 }
 
 export const HANDLERS: { [K in RequestName]: Handler<K> } = {
-	'room.capabilities': (ctx) => ({ routerRtpCapabilities: ctx.room.media.rtpCapabilities }),
-
-	'room.join': async (ctx, { rtpCapabilities, wait, e2ee }) => {
+	'room.join': async (ctx, { rtpCapabilities, receive, wait, e2ee }) => {
 		if (e2ee && !ctx.room.record.e2ee) throw Errors.invalidPayload('this room is not end-to-end encrypted: join without e2ee');
 		// A reset link, or (while the server stops) anyone not already in the call, goes no further; a removal or a
 		// denial is admission()'s to weigh. The door is read before the (synchronous) decision.
@@ -84,8 +83,17 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 		if (ctx.room.seated(ctx.claims.pid)?.isOn(ctx.connection) || ctx.room.waiting(ctx.claims.pid)?.connection === ctx.connection) {
 			throw Errors.alreadyJoined();
 		}
-		const client = { rtpCapabilities: asMediasoup.rtpCapabilities(rtpCapabilities), ...(e2ee ? { e2ee } : {}) };
-		return ctx.room.join(ctx.claims, client, ctx.connection, { wait, banned: state === 'removed' });
+		const client = { ...(rtpCapabilities ? { rtpCapabilities: asMediasoup.rtpCapabilities(rtpCapabilities) } : {}), ...(e2ee ? { e2ee } : {}) };
+		const result = ctx.room.join(ctx.claims, client, ctx.connection, { wait, banned: state === 'removed' });
+		const routerRtpCapabilities = ctx.room.media.rtpCapabilities;
+		if (result.status !== 'joined' || !receive) return { ...result, routerRtpCapabilities };
+		// The seat is taken whatever happens here: a transport that cannot be made now is asked for again (transport.create), and fails there with its reason.
+		const participant = joined(ctx);
+		const recvTransport = await ctx.room.media.createTransport(participant.media, 'recv', receive).catch((error: unknown) => {
+			participant.logger.warn({ err: error }, 'could not open the receive transport with the join');
+			return undefined;
+		});
+		return { ...result, routerRtpCapabilities, ...(recvTransport ? { recvTransport } : {}) };
 	},
 
 	'room.leave': (ctx) => {
@@ -145,13 +153,15 @@ export const HANDLERS: { [K in RequestName]: Handler<K> } = {
 		return {};
 	},
 
-	'consumer.create': (ctx, { transportId, producerId }) => {
+	'consumer.createMany': async (ctx, { transportId, producerIds, rtpCapabilities }) => {
 		const participant = joined(ctx);
-		return ctx.room.media.consume(participant.media, participant.rtpCapabilities, transportId, producerId);
+		const receives = participant.receives(rtpCapabilities && asMediasoup.rtpCapabilities(rtpCapabilities));
+		const { consumers, refused } = await ctx.room.media.consumeMany(participant.media, receives, transportId, producerIds);
+		return { consumers, refused: refused.map(({ producerId, error }) => ({ producerId, error: toErrorBody(error, participant.logger, { request: 'consumer.createMany' }) })) };
 	},
 
-	'consumer.resume': async (ctx, { consumerId }) => {
-		await ctx.room.media.resumeConsumer(joined(ctx).media, consumerId);
+	'consumer.resumeMany': async (ctx, { consumerIds }) => {
+		await ctx.room.media.resumeConsumers(joined(ctx).media, consumerIds);
 		return {};
 	},
 

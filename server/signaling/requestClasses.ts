@@ -12,7 +12,6 @@ import { TokenBucket } from './TokenBucket.js';
 export type RequestClass = 'session' | 'media' | 'chat' | 'moderation' | 'presence' | 'e2ee';
 
 export const REQUEST_CLASS = {
-	'room.capabilities': 'session',
 	'room.join': 'session',
 	'room.leave': 'session',
 	'session.refresh': 'session',
@@ -23,8 +22,8 @@ export const REQUEST_CLASS = {
 	'producer.pause': 'media',
 	'producer.resume': 'media',
 	'producer.close': 'media',
-	'consumer.create': 'media',
-	'consumer.resume': 'media',
+	'consumer.createMany': 'media',
+	'consumer.resumeMany': 'media',
 	'consumer.requestKeyFrame': 'media',
 	'view.update': 'media',
 	'chat.send': 'chat',
@@ -45,6 +44,18 @@ export const REQUEST_CLASS = {
 	'lobby.deny': 'moderation',
 	'moderation.events': 'moderation',
 } as const satisfies Record<RequestName, RequestClass>;
+
+/**
+ * What a request costs its class's bucket: one, or for a batch one per item, so
+ * that batching is never a way around the limit. Read before validation: a
+ * malformed batch costs one and is refused by its schema.
+ */
+export function requestCost(payload: unknown): number {
+	if (typeof payload !== 'object' || payload === null) return 1;
+	const { producerIds, consumerIds } = payload as { producerIds?: unknown; consumerIds?: unknown };
+	const items = Array.isArray(producerIds) ? producerIds.length : Array.isArray(consumerIds) ? consumerIds.length : 1;
+	return Math.max(1, items);
+}
 
 /** A connection's buckets, one per class. */
 export function requestBuckets(): Record<RequestClass, TokenBucket> {

@@ -8,7 +8,8 @@
  *   3. sweep       - the same room showing more tiles each, step by step
  *   4. two workers - the same room spread over two workers
  *   5. join storm  - every bot joining within --storm-seconds; then again with
- *                    every client sending its view while it consumes
+ *                    every client sending its view while it consumes; then
+ *                    the same storm on bare mediasoup (the floor storm)
  *   6. first frame - a real Chromium joining by invite link a room of bots
  * Prints a table, and writes bench-results/sfu-<timestamp>.json.
  *
@@ -23,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { launchChromium, measureFirstFrames } from './support/firstFrame.js';
 import { endProgress, progress } from '../../tools/loadtest/src/measure.js';
 import { OurRoom, type RoomShape, runFloor, type Window } from './sfu/steady.js';
-import { runStorm } from './sfu/storm.js';
+import { runFloorStorm, runStorm } from './sfu/storm.js';
 import { asWorkerBinary, compareTable, compareWorkers } from './sfu/compareWorkers.js';
 
 const USAGE = `npm run bench:sfu [-- options]
@@ -167,6 +168,7 @@ const grid = save('gridRoom', await gridRoomAndSweep());
 const two = save('twoWorkers', await twoWorkers());
 const { storm, firstFrame } = save('stormAndFirstFrame', await stormAndFirstFrame());
 const stormWithViews = save('joinStormConcurrentView', await concurrentViewStorm());
+const floorStorm = save('floorStorm', await runFloorStorm(shape, Number(values['storm-seconds'])));
 endProgress();
 
 const passing = grid.sweep.filter((step) => step.subscribed === participants && step.workerCpu <= MAX_WORKER_CPU && step.lossPercent <= MAX_LOSS_PERCENT);
@@ -188,8 +190,9 @@ const results = {
 			srtpPacketsPerSecondPerCore: Math.round(best.packetsPerSecond / (best.workerCpu / 100)), limitedBy: passing.length === grid.sweep.length ? 'the sweep\'s largest step (bots or grid size)' : 'worker CPU, loss or subscriptions not set up' }
 		: null,
 	twoWorkers: { ...two.window, joins: two.joins, totalWorkerCpuOverOne: ratio(two.window.workerCpu, grid.window.workerCpu) },
-	joinStorm: storm,
-	joinStormConcurrentView: stormWithViews,
+	joinStorm: { ...storm, allSubscribedOverFloor: ratio(storm.allSubscribedSeconds, floorStorm.allSubscribedSeconds) },
+	joinStormConcurrentView: { ...stormWithViews, allSubscribedOverFloor: ratio(stormWithViews.allSubscribedSeconds, floorStorm.allSubscribedSeconds) },
+	floorStorm,
 	firstFrame,
 };
 
@@ -200,6 +203,14 @@ console.table([
 	['', 'forwarding', 'consumers', 'packets/s', 'vs floor', 'Mbit/s', 'worker %', 'main %', 'bots %', 'loss %'],
 	row('floor', floor.window), row('grid room (1 worker)', grid.window), row('grid room (2 workers)', two.window),
 	...grid.sweep.map((step) => row(`sweep ${step.tiles} tiles${step.subscribed < participants ? ` (${step.subscribed}/${participants} subscribed)` : ''}`, step)),
+]);
+// The storm beside the floor's: the same joins over the same spread.
+const stormRow = (name: string, figures: { joinMs: { p50: number; p95: number }; allSubscribedSeconds: number; ackMs?: { p99: number; requests: number } }) => [
+	name, figures.joinMs.p50, figures.joinMs.p95, figures.allSubscribedSeconds, ratio(figures.allSubscribedSeconds, floorStorm.allSubscribedSeconds),
+	figures.ackMs?.p99 ?? '', figures.ackMs?.requests ?? ''];
+console.table([
+	['', 'join p50 ms', 'join p95 ms', 'all subscribed s', 'vs floor', 'ack p99 ms', 'requests'],
+	stormRow('floor storm', floorStorm), stormRow('join storm', storm), stormRow('join storm, concurrent views', stormWithViews),
 ]);
 console.log(JSON.stringify({ oursOverFloor: results.oursOverFloor, capacity: results.capacity, joinStorm: storm, joinStormConcurrentView: stormWithViews, firstFrame,
 	joins: { ours: grid.joins, floor: floor.joins } }, null, 2));

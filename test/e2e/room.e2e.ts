@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { e2eServer, join } from '../support/browser.js';
+import { e2eServer, inbound, inRoom, join, watchedPage } from '../support/browser.js';
 import { api, appToken, createRoom } from '../support/server.js';
 
 const fixture = e2eServer();
@@ -109,6 +109,30 @@ test('a microphone and camera turned off while they are still opening stay off o
 	await expect(boTile.locator('video')).toHaveCount(0);
 	await bo.context().close();
 	await ana.context().close();
+});
+
+test('a muted microphone is not received until it unmutes; then it is heard', async ({ browser }) => {
+	const { inviteUrl, room } = await createRoom(fixture.server.url);
+	const ana = await watchedPage(browser);
+	await ana.goto(inviteUrl);
+	await ana.getByLabel('Your name').fill('Ana');
+	await ana.getByLabel('Microphone on').uncheck();
+	await ana.getByRole('button', { name: 'Join room' }).click();
+	await inRoom(ana);
+	const bo = await join(browser, inviteUrl, 'Bo');
+	const live = fixture.server.server.liveRooms.get(room.id)!;
+	const seat = (name: string) => [...live.participants()].find((participant) => participant.name === name)!;
+	const anaMic = () => seat('Ana').media.producerViews().find(({ source }) => source === 'mic');
+	const boConsumes = (producerId: string) => seat('Bo').media.consumers().some((consumer) => consumer.producerId === producerId);
+	await expect.poll(() => anaMic()?.paused).toBe(true);
+	// Bo sees Ana's picture, so his consumers are made; her silent microphone has none (idle consumers still cost the SFU).
+	await expect.poll(async () => (await inbound(bo, 'video')).framesDecoded).toBeGreaterThan(0);
+	expect(boConsumes(anaMic()!.id)).toBe(false);
+	await ana.getByRole('button', { name: 'Unmute microphone' }).click();
+	await expect.poll(() => boConsumes(anaMic()!.id), { message: 'Bo consumes Ana\'s microphone once it is on' }).toBe(true);
+	await expect.poll(async () => (await inbound(bo, 'audio')).audioEnergy, { message: 'Bo hears Ana' }).toBeGreaterThan(0);
+	await ana.context().close();
+	await bo.context().close();
 });
 
 test('a display name that looks like HTML is shown as text', async ({ browser }) => {

@@ -30,7 +30,7 @@ describe('lock and knock', () => {
 		expect(refused.body.error.code).toBe('ROOM_LOCKED');
 
 		const bo = await crowd.arrive(room.code, 'Bo');
-		expect(bo.result).toEqual({ status: 'waiting', lobby: { reason: 'knock', position: 1 } });
+		expect(bo.result).toEqual({ status: 'waiting', lobby: { reason: 'knock', position: 1 }, routerRtpCapabilities: expect.any(Object) });
 		const lobby = await host.waitFor('lobby.updated', ({ entries }) => entries.some((entry: any) => entry.name === 'Bo'));
 		expect(lobby.entries).toEqual([expect.objectContaining({ id: expect.any(String), name: 'Bo', reason: 'knock' })]);
 
@@ -170,7 +170,7 @@ describe('who can join', () => {
 	it('keeps guests waiting until the host arrives, then lets them in', async () => {
 		const { room, hostUrl } = await createRoom(fixture.server.url, { waitForHost: true });
 		const bo = await crowd.arrive(room.code, 'Bo');
-		expect(bo.result).toEqual({ status: 'waiting', lobby: { reason: 'host', position: 1 } });
+		expect(bo.result).toEqual({ status: 'waiting', lobby: { reason: 'host', position: 1 }, routerRtpCapabilities: expect.any(Object) });
 		expect((await api(fixture.server.url, 'GET', `/api/v1/invites/${room.code}`)).body).toMatchObject({ hostPresent: false, waitForHost: true });
 		const host = await crowd.seat(room.code, 'Hana', { hostKey: hostKeyOf(hostUrl) });
 		const admitted = await bo.participant.admitted();
@@ -187,8 +187,8 @@ describe('who can join', () => {
 		expect(full.body.error.code).toBe('ROOM_FULL');
 		const cy = await crowd.arrive(room.code, 'Cy');
 		const di = await crowd.arrive(room.code, 'Di');
-		expect(cy.result).toEqual({ status: 'waiting', lobby: { reason: 'queue', position: 1 } });
-		expect(di.result).toEqual({ status: 'waiting', lobby: { reason: 'queue', position: 2 } });
+		expect(cy.result).toEqual({ status: 'waiting', lobby: { reason: 'queue', position: 1 }, routerRtpCapabilities: expect.any(Object) });
+		expect(di.result).toEqual({ status: 'waiting', lobby: { reason: 'queue', position: 2 }, routerRtpCapabilities: expect.any(Object) });
 		await bo.signaling.request('room.leave', {});
 		expect((await cy.participant.admitted()).self.name).toBe('Cy');
 		expect(await di.participant.waitFor('lobby.status', (status) => status.position === 1)).toEqual({ reason: 'queue', position: 1 });
@@ -227,7 +227,7 @@ describe('co-hosts and succession', () => {
 		expect(invite.body).toMatchObject({ locked: true, hostPresent: false });
 
 		const cy = await crowd.arrive(room.code, 'Cy');
-		expect(cy.result).toEqual({ status: 'waiting', lobby: { reason: 'host', position: 1 } });
+		expect(cy.result).toEqual({ status: 'waiting', lobby: { reason: 'host', position: 1 }, routerRtpCapabilities: expect.any(Object) });
 		await crowd.seat(room.code, 'Hana', { appToken: ownerJoinToken() });
 		await bo.waitFor('room.updated', (settings) => settings.locked === false);
 		await cy.participant.admitted();

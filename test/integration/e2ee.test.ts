@@ -29,9 +29,8 @@ async function seatWith(code: string, name: string, secret?: string) {
 	const token = await joinToken(url(), code, name);
 	const pid = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).pid as string;
 	const bot = await crowd.connect(token);
-	const { routerRtpCapabilities } = await bot.signaling.request('room.capabilities', {});
 	const e2ee = secret ? await identityFor(secret, pid) : undefined;
-	const result = await bot.signaling.request('room.join', { rtpCapabilities: routerRtpCapabilities, ...(e2ee ? { e2ee } : {}) });
+	const result = await bot.signaling.request('room.join', { ...(e2ee ? { e2ee } : {}) });
 	if (result.status !== 'joined') throw new Error('not seated');
 	bot.joined = result.room;
 	return { bot, e2ee };
@@ -68,9 +67,8 @@ describe('an end-to-end encrypted room', () => {
 		const clear = await createRoom(url());
 		await expect(seatWith(clear.room.code, 'Cy', secret)).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
 		const cy = await crowd.connect(await joinToken(url(), room.code, 'Cy'));
-		const { routerRtpCapabilities } = await cy.signaling.request('room.capabilities', {});
 		for (const e2ee of [{ publicKey: 'short', proof: anaIdentity!.proof }, { publicKey: anaIdentity!.publicKey, proof: `${anaIdentity!.proof}=` }, { publicKey: anaIdentity!.publicKey }]) {
-			const answer = await cy.signaling.sendUnchecked('room.join', { rtpCapabilities: routerRtpCapabilities, e2ee });
+			const answer = await cy.signaling.sendUnchecked('room.join', { e2ee });
 			expect(answer).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
 		}
 		expect(fixture.server.server.liveRooms.get(room.id)!.participantCount).toBe(2);

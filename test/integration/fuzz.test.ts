@@ -98,6 +98,9 @@ function fieldsFor(ids: string[], own: string[]): Record<string, Field> {
 	const oneOf = (...values: unknown[]): Field => ({ valid: fc.constantFrom(...values), junk: junkValue });
 	return {
 		transportId: aTransport, producerId: anId, consumerId: anId, to: anId,
+		producerIds: { valid: fc.array(fc.constantFrom(...ids), { minLength: 1, maxLength: 5 }), junk: fc.oneof(junkValue, fc.constant([]), fc.array(junkString, { maxLength: 200 })) },
+		consumerIds: { valid: fc.array(fc.constantFrom(...ids), { minLength: 1, maxLength: 5 }), junk: fc.oneof(junkValue, fc.constant([]), fc.array(junkString, { maxLength: 200 })) },
+		receive: oneOf('webrtc', 'plain'),
 		participantId: { valid: fc.constantFrom(...ids, null), junk: junkString },
 		direction: oneOf('send', 'recv'), type: oneOf('webrtc', 'plain'), kind: oneOf('audio', 'video'), source: oneOf('mic', 'camera', 'screen'),
 		rtpParameters: { valid: rtpParameters, junk: junkValue },

@@ -51,7 +51,9 @@ describe('caps per person', () => {
 		const transportId = cy.recvTransportId!;
 		const extra = 10;
 		const results = await outcomes(Array.from({ length: LIMITS.maxConsumers - 1 + extra }, () =>
-			cy.signaling.request('consumer.create', { transportId, producerId })));
+			cy.signaling.request('consumer.createMany', { transportId, producerIds: [producerId] }).then(({ consumers: [consumer], refused: [refusal] }) => {
+				if (!consumer) throw refusal!.error;
+			})));
 		expect(results).toEqual({ ok: LIMITS.maxConsumers - 1, LIMIT_REACHED: extra });
 	});
 });

@@ -4,6 +4,7 @@ import { api, createRoom, joinToken, startServer, type TestServer } from '../sup
 import { hostKeyOf, ownerToken, refusal } from '../support/rooms.js';
 import { BotConnection } from '../../tools/loadtest/src/bots/BotConnection.js';
 import { eventually } from '../support/eventually.js';
+import type { RtpCapabilities } from '../../shared/schemas.js';
 
 let server: TestServer;
 const open: BotConnection[] = [];
@@ -219,10 +220,13 @@ describe('validation and authorization', () => {
 		const bo = await streamer(room.id, 'Bo');
 		const producerId = await ana.sendAudio();
 		const anaTransport = await ana.signaling.request('transport.create', { direction: 'recv', type: 'plain' });
+		const rtpCapabilities = server.server.liveRooms.get(room.id)!.media.rtpCapabilities as RtpCapabilities;
+		const consume = (who: typeof ana) => who.signaling.request('consumer.createMany', { transportId: anaTransport.id, producerIds: [producerId], rtpCapabilities });
 		expect(await refusal(bo.signaling.request('producer.pause', { producerId }))).toBe('NOT_FOUND');
 		expect(await refusal(bo.signaling.request('producer.close', { producerId }))).toBe('NOT_FOUND');
-		expect(await refusal(bo.signaling.request('consumer.create', { transportId: anaTransport.id, producerId }))).toBe('NOT_FOUND');
-		expect(await refusal(ana.signaling.request('consumer.create', { transportId: anaTransport.id, producerId }))).toBe('NOT_FOUND');
+		expect(await refusal(consume(bo))).toBe('NOT_FOUND');
+		// Her own producer, on her own transport: the request goes through, and that producer is refused in it.
+		expect(await consume(ana)).toMatchObject({ consumers: [], refused: [{ producerId, error: { code: 'NOT_FOUND' } }] });
 	});
 
 	it('keeps plain transports to the owner app\'s ingest participants, sending only to their own address', async () => {

@@ -29,12 +29,12 @@ describe('views racing consumers', () => {
 				// behind: after the consumes read the view, while the worker creates them, before they are registered.
 				await viewer.receive(producers[0]!);
 				const [shown, hidden] = [producers.slice(0, 3), producers.slice(3)];
-				const creating = producers.slice(1).map((producerId) => viewer.signaling.request('consumer.create', { transportId: viewer.recvTransportId!, producerId }));
+				const creating = producers.slice(1).map((producerId) => viewer.consume([producerId]).then(({ consumers: [consumer] }) => consumer!));
 				await new Promise((resolve) => setTimeout(resolve, round % 4));
 				const viewing = viewer.signaling.request('view.update', { tiles: shown.map((producerId) => ({ producerId, height: 90 })) });
 				const created = await Promise.all(creating);
 				await viewing;
-				await Promise.all(created.map(({ id }) => viewer.signaling.request('consumer.resume', { consumerId: id })));
+				await viewer.resume(created.map(({ id }) => id));
 
 				const consumers = live.seated(viewer.id)!.media.videoConsumers();
 				expect(consumers).toHaveLength(4);

@@ -53,11 +53,12 @@ export class ForwardedFrames {
 			if (packet[1]! >= 200 && packet[1]! <= 204) return;
 			recorder.#packet(RtpPacket.deSerialize(srtp.decrypt(packet)));
 		});
-		for (const producer of bot.joined.producers) {
-			const consumer = await bot.signaling.request('consumer.create', { transportId: transport.id, producerId: producer.id });
-			recorder.#kinds.set(consumer.rtpParameters.codecs[0]!.payloadType, consumer.kind);
-			await bot.signaling.request('consumer.resume', { consumerId: consumer.id });
-		}
+		const { consumers, refused } = await bot.signaling.request('consumer.createMany', {
+			transportId: transport.id, producerIds: bot.joined.producers.map(({ id }) => id), rtpCapabilities: bot.rtpCapabilities!,
+		});
+		if (refused.length > 0) throw new Error(`could not consume: ${JSON.stringify(refused)}`);
+		for (const consumer of consumers) recorder.#kinds.set(consumer.rtpParameters.codecs[0]!.payloadType, consumer.kind);
+		await bot.signaling.request('consumer.resumeMany', { consumerIds: consumers.map(({ id }) => id) });
 		return recorder;
 	}
 

@@ -25,6 +25,12 @@ export interface FloorBot {
 	receive: types.PlainTransport;
 }
 
+export interface Grid {
+	tiles: number;
+	tileHeight: number;
+	speakerHeight: number;
+}
+
 export class FloorRoom {
 	readonly worker: types.Worker;
 	readonly router: types.Router;
@@ -73,29 +79,37 @@ export class FloorRoom {
 	}
 
 	/**
-	 * Each bot consumes everyone's audio, the first `tiles` other cameras at `tileHeight`, and the speaker's at
-	 * `speakerHeight`; and, as the room does, every other camera too, paused (off the page). Resolves how many
-	 * consumers are so paused.
+	 * Each bot consumes every live microphone (as the room's clients do: a muted one only once it unmutes), the
+	 * first `tiles` other cameras at `tileHeight`, and the speaker's at `speakerHeight`; and, as the room does,
+	 * every other camera too, paused (off the page). Resolves how many consumers are so paused.
 	 */
-	async subscribeGrid(grid: { tiles: number; tileHeight: number; speakerHeight: number }, speaker: FloorBot): Promise<number> {
+	async subscribeGrid(grid: Grid, speaker: FloorBot): Promise<number> {
 		let paused = 0;
-		const pictureHeight = SIMULCAST.at(-1)!.height;
 		for (const viewer of this.bots) {
-			const others = this.bots.filter((bot) => bot !== viewer);
-			const tiles = new Map(others.slice(0, grid.tiles).map((bot) => [bot, grid.tileHeight]));
-			if (speaker !== viewer) tiles.set(speaker, grid.speakerHeight);
-			// The same cast the server makes of what a client sends: the schema checked it, mediasoup checks it again.
-			const rtpCapabilities = botRtpCapabilities(this.router.rtpCapabilities) as types.RtpCapabilities;
-			for (const bot of others) await viewer.receive.consume({ producerId: bot.mic.id, rtpCapabilities });
-			for (const [bot, height] of tiles) {
-				await viewer.receive.consume({ producerId: bot.camera.id, rtpCapabilities, preferredLayers: preferredLayers(height, pictureHeight) });
-			}
-			for (const bot of others.filter((other) => !tiles.has(other))) {
-				await viewer.receive.consume({ producerId: bot.camera.id, rtpCapabilities, paused: true });
-				paused++;
+			for (const other of this.bots.filter((bot) => bot !== viewer)) {
+				if (await this.consume(viewer, other, grid, speaker) === 'paused') paused++;
 			}
 		}
 		return paused;
+	}
+
+	/**
+	 * What `viewer` consumes of `other`: its live microphone, and its camera at its tile's layers, or paused when
+	 * it is off the page (not among the first `tiles` of the others, nor the speaker).
+	 */
+	async consume(viewer: FloorBot, other: FloorBot, grid: Grid, speaker: FloorBot): Promise<'shown' | 'paused'> {
+		// The same cast the server makes of what a client sends: the schema checked it, mediasoup checks it again.
+		const rtpCapabilities = botRtpCapabilities(this.router.rtpCapabilities) as types.RtpCapabilities;
+		const tile = other === speaker ? grid.speakerHeight
+			: this.bots.filter((bot) => bot !== viewer).indexOf(other) < grid.tiles ? grid.tileHeight : undefined;
+		await Promise.all([
+			other.mic.paused ? undefined : viewer.receive.consume({ producerId: other.mic.id, rtpCapabilities }),
+			viewer.receive.consume({
+				producerId: other.camera.id, rtpCapabilities,
+				...(tile === undefined ? { paused: true } : { preferredLayers: preferredLayers(tile, SIMULCAST.at(-1)!.height) }),
+			}),
+		]);
+		return tile === undefined ? 'paused' : 'shown';
 	}
 
 	close(): void {

@@ -27,7 +27,7 @@ export interface RoomShape {
 
 export interface Window {
 	seconds: number;
-	/** Consumers open on the server, paused ones included (muted microphones, video off screen). */
+	/** Consumers open on the server, paused ones included (video off screen). */
 	consumers: number;
 	/** Of those, the ones forwarding media. */
 	forwarding: number;
@@ -196,8 +196,8 @@ export async function runFloor(shape: RoomShape, seconds: number, workerBin?: st
 		const window = await measureWindow(seconds, totals, { workers: [floor.worker.pid] },
 			async () => {
 				const open = (await floor.router.dump()).mapConsumerIdProducerId.length;
-				// As in the room: off-page cameras' consumers are paused, and muted microphones' forward nothing.
-				return { open, forwarding: open - offPage - floor.bots.filter((bot) => bot.mic.paused).length * (floor.bots.length - 1) };
+				// As in the room: off-page cameras' consumers are paused (muted microphones have none).
+				return { open, forwarding: open - offPage };
 			}, 'floor');
 		return { window, joins: { medianMs: Number(median(joinMs).toFixed(1)), p95Ms: Number(percentile(joinMs, 0.95).toFixed(1)) } };
 	} finally {

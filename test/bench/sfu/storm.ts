@@ -13,6 +13,7 @@ import { startServerProcess } from '../../support/serverProcess.js';
 import { metricSum, percentile, progress, scrapeMetrics } from '../../../tools/loadtest/src/measure.js';
 import { sleep } from '../support/measure.js';
 import { isSpeaker, type RoomShape } from './steady.js';
+import { type FloorBot, FloorRoom } from './floor.js';
 
 export interface StormFigures {
 	participants: number;
@@ -21,7 +22,17 @@ export interface StormFigures {
 	ackMs: { p50: number; p99: number; requests: number };
 	/** The server's event-loop delay p99 during the storm (prom-client's monitorEventLoopDelay). */
 	eventLoopP99Ms: number;
+	/** Each bot's join: from asking for a seat until it is seated, sending, and its receive transport open. */
+	joinMs: { p50: number; p95: number };
 	/** From the first join's start until every bot's subscriptions were in place. */
+	allSubscribedSeconds: number;
+}
+
+/** The same storm against bare mediasoup (the floor): what the join and the subscriptions cost at the least. */
+export interface FloorStormFigures {
+	participants: number;
+	spreadSeconds: number;
+	joinMs: { p50: number; p95: number };
 	allSubscribedSeconds: number;
 }
 
@@ -43,11 +54,14 @@ export async function runStorm(shape: RoomShape, spreadSeconds: number): Promise
 		// Resets the server's event-loop histogram: the next scrape covers the storm only.
 		await scrapeMetrics(server.url);
 		const started = performance.now();
+		const joinMs: number[] = [];
 		await Promise.all(Array.from({ length: shape.participants }, async (_, index) => {
 			await sleep((index * spreadSeconds * 1000) / shape.participants);
+			const joining = performance.now();
 			const bot = await Bot.join({
 				url: server.url, roomId: room.id, appToken: ownerToken(), name: `Bot ${index + 1}`, speaking: isSpeaker(index, shape), grid: shape.grid,
 			}, clip);
+			joinMs.push(performance.now() - joining);
 			bots.push(bot);
 			clock.add(bot.media);
 			progress(`join storm: ${bots.length}/${shape.participants} joined`);
@@ -64,6 +78,7 @@ export async function runStorm(shape: RoomShape, spreadSeconds: number): Promise
 			spreadSeconds,
 			ackMs: { p50: Number(percentile(acks, 0.5).toFixed(1)), p99: Number(percentile(acks, 0.99).toFixed(1)), requests: acks.length },
 			eventLoopP99Ms: Number(eventLoopP99Ms.toFixed(1)),
+			joinMs: milliseconds(joinMs),
 			allSubscribedSeconds: Number(allSubscribedSeconds.toFixed(2)),
 		};
 		return {
@@ -88,5 +103,48 @@ export async function runStorm(shape: RoomShape, spreadSeconds: number): Promise
 		for (const bot of bots) bot.close();
 		server.child.kill('SIGKILL');
 		throw error;
+	}
+}
+
+function milliseconds(values: number[]): { p50: number; p95: number } {
+	return { p50: Math.round(percentile(values, 0.5)), p95: Math.round(percentile(values, 0.95)) };
+}
+
+/**
+ * The storm on the floor: the same bots joining over the same spread, each
+ * consuming everyone already there as the room's grid viewers do (every
+ * camera, the off-page ones paused; live microphones), and everyone there
+ * consuming it, all at once. Done when every consumer exists.
+ */
+export async function runFloorStorm(shape: RoomShape, spreadSeconds: number): Promise<FloorStormFigures> {
+	const floor = await FloorRoom.start();
+	// Media flows while the others join, as in the room's storm.
+	const clock = new MediaClock();
+	try {
+		const clip = await loadClip();
+		const speakerIndex = 0;
+		const seated: FloorBot[] = [];
+		const joinMs: number[] = [];
+		const started = performance.now();
+		await Promise.all(Array.from({ length: shape.participants }, async (_, index) => {
+			await sleep((index * spreadSeconds * 1000) / shape.participants);
+			const joining = performance.now();
+			const bot = await floor.join(clip, isSpeaker(index, shape));
+			joinMs.push(performance.now() - joining);
+			clock.add(bot.media);
+			// Taken and grown in one step: each pair is subscribed once, by whichever of the two came second.
+			const others = [...seated];
+			seated.push(bot);
+			progress(`floor storm: ${seated.length}/${shape.participants} joined`);
+			const speaker = () => floor.bots[speakerIndex]!;
+			await Promise.all(others.flatMap((other) => [floor.consume(bot, other, shape.grid, speaker()), floor.consume(other, bot, shape.grid, speaker())]));
+		}));
+		return {
+			participants: shape.participants, spreadSeconds, joinMs: milliseconds(joinMs),
+			allSubscribedSeconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+		};
+	} finally {
+		clock.stop();
+		floor.close();
 	}
 }

@@ -5,7 +5,7 @@
  * does the same for good.
  */
 import { Device, type types } from 'mediasoup-client';
-import type { IceServer, ProducerView } from '../../../shared/protocol.js';
+import type { IceServer, TransportView } from '../../../shared/protocol.js';
 import type { MediaSource, RtpCapabilities } from '../../../shared/schemas.js';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
 import { TransportHealth, type TransportHealthListener } from './TransportHealth.js';
@@ -48,6 +48,7 @@ export class MediaSession {
 	readonly #consumers = new Map<string, types.Consumer>();
 	/** Producers whose consumer is being created, so a second request for one waits for nothing. */
 	readonly #consuming = new Set<string>();
+
 	/** In an end-to-end encrypted room, set before anything is sent or received. */
 	#transforms: FrameTransforms | undefined;
 
@@ -92,23 +93,23 @@ export class MediaSession {
 		}
 	}
 
-	/** Loads the Device with the room's capabilities once; returns what this browser can receive. */
-	async load(): Promise<RtpCapabilities> {
-		if (!this.#device) {
-			const { routerRtpCapabilities } = await this.#signaling.request('room.capabilities', {});
-			const device = new Device();
-			// The protocol types RTP fields by shape; mediasoup-client's types also narrow some values
-			// (header extension URIs) to what it knows, which the router's own capabilities are.
-			await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
-			this.#device = device;
-		}
-		return this.#device.rtpCapabilities;
+	/** Loads the Device with the room's capabilities (from the join's answer) once. */
+	async load(routerRtpCapabilities: RtpCapabilities): Promise<void> {
+		if (this.#device) return;
+		const device = new Device();
+		// The protocol types RTP fields by shape; mediasoup-client's types also narrow some values
+		// (header extension URIs) to what it knows, which the router's own capabilities are.
+		await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
+		this.#device = device;
 	}
 
-	/** Seated: opens the receive transport, so consumers can be created while sending starts. */
-	async startReceiving(): Promise<void> {
+	/**
+	 * Seated: the receive transport the join opened (or, admitted from the
+	 * lobby, a new one), so consumers can be created while sending starts.
+	 */
+	async startReceiving(opened?: TransportView): Promise<void> {
 		// Kept as a promise: a producer announced while it is being created waits for it instead of being missed.
-		this.#recvTransport = this.#createTransport('recv');
+		this.#recvTransport = opened ? Promise.resolve(this.#openTransport('recv', opened)) : this.#createTransport('recv');
 		await this.#recvTransport;
 	}
 
@@ -122,8 +123,11 @@ export class MediaSession {
 	}
 
 	async #createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
+		return this.#openTransport(direction, await this.#signaling.request('transport.create', { direction }));
+	}
+
+	#openTransport(direction: 'send' | 'recv', params: TransportView): types.Transport {
 		const device = this.#device!;
-		const params = await this.#signaling.request('transport.create', { direction });
 		const options = {
 			id: params.id,
 			iceParameters: params.iceParameters!,
@@ -208,30 +212,46 @@ export class MediaSession {
 		await this.#signaling.request('producer.close', { producerId: producer.id });
 	}
 
-	/** Receives a remote producer; created paused on the server, resumed once the track is ready. */
-	async consume(producer: Pick<ProducerView, 'id'>): Promise<void> {
-		if (!this.#recvTransport || this.#consumers.has(producer.id) || this.#consuming.has(producer.id)) return;
-		this.#consuming.add(producer.id);
+	/**
+	 * Receives remote producers: one request creates their consumers (paused
+	 * on the server), and one resumes them all once their tracks are ready.
+	 * Producers already consumed, or being consumed, are left out.
+	 */
+	async consume(producerIds: string[]): Promise<void> {
+		const wanted = [...new Set(producerIds)].filter((id) => !this.#consumers.has(id) && !this.#consuming.has(id));
+		if (!this.#recvTransport || wanted.length === 0) return;
+		for (const id of wanted) this.#consuming.add(id);
 		try {
 			const transport = await this.#recvTransport;
-			const params = await this.#signaling.request('consumer.create', { transportId: transport.id, producerId: producer.id });
-			const transforms = this.#transforms;
-			const consumer = await transport.consume({
-				id: params.id,
-				producerId: params.producerId,
-				kind: params.kind,
-				appData: { participantId: params.participantId },
-				...(transforms ? { onRtpReceiver: (receiver: RTCRtpReceiver) => transforms.protectReceiver(receiver, params.kind, params.participantId) } : {}),
-				// As for the router's capabilities: the server's own consumer parameters, typed by shape.
-				rtpParameters: params.rtpParameters as types.RtpParameters,
+			// What this browser can receive goes with each batch: the join did not carry it (the Device loads from the join's answer).
+			const { consumers } = await this.#signaling.request('consumer.createMany', {
+				transportId: transport.id, producerIds: wanted, rtpCapabilities: this.#device!.rtpCapabilities,
 			});
-			this.#consumers.set(producer.id, consumer);
-			this.#listener.track(producer.id, consumer.track);
-			await this.#signaling.request('consumer.resume', { consumerId: consumer.id });
+			// Refused ones (closed meanwhile, a codec this browser lacks) have nothing to play; producer.closed cleans up.
+			const ready = (await Promise.all(consumers.map(async (params) => {
+				const transforms = this.#transforms;
+				try {
+					const consumer = await transport.consume({
+						id: params.id,
+						producerId: params.producerId,
+						kind: params.kind,
+						appData: { participantId: params.participantId },
+						...(transforms ? { onRtpReceiver: (receiver: RTCRtpReceiver) => transforms.protectReceiver(receiver, params.kind, params.participantId) } : {}),
+						// As for the router's capabilities: the server's own consumer parameters, typed by shape.
+						rtpParameters: params.rtpParameters as types.RtpParameters,
+					});
+					this.#consumers.set(params.producerId, consumer);
+					this.#listener.track(params.producerId, consumer.track);
+					return [consumer.id];
+				} catch {
+					return [];
+				}
+			}))).flat();
+			if (ready.length > 0) await this.#signaling.request('consumer.resumeMany', { consumerIds: ready });
 		} catch {
-			// The producer may have closed meanwhile; producer.closed cleans up.
+			// The session ended or the connection dropped meanwhile: the next join consumes afresh.
 		} finally {
-			this.#consuming.delete(producer.id);
+			for (const id of wanted) this.#consuming.delete(id);
 		}
 	}
 

@@ -9,7 +9,8 @@
  * session. Closing the tab leaves at once.
  */
 import { CloseReason } from '../../../shared/errors.js';
-import type { IceServer, JoinedRoom } from '../../../shared/protocol.js';
+import type { IceServer, JoinedRoom, TransportView } from '../../../shared/protocol.js';
+import type { RtpCapabilities } from '../../../shared/schemas.js';
 import { SignalingClient } from '../signaling/SignalingClient.js';
 import { HostControls } from './HostControls.js';
 import { Interactions } from './Interactions.js';
@@ -52,6 +53,8 @@ export class RoomClient {
 	/** An end-to-end encrypted room: its secret and the seat it proves, then this visit's keys. */
 	readonly #e2eeSeed: { secret: string; participantId: string } | undefined;
 	#e2ee: E2eeSession | undefined;
+	/** From the join's answer: what the Device loads with. */
+	#routerRtpCapabilities: RtpCapabilities | undefined;
 	#closed = false;
 
 	constructor(options: RoomClientOptions) {
@@ -102,8 +105,13 @@ export class RoomClient {
 	#listen(): void {
 		const { dispatch } = this.store;
 		followRoomEvents(this.#signaling, this.store, {
-			// Sound from everyone; video only once it is on screen (the next view consumes it).
-			producerAdded: (producer) => (producer.kind === 'audio' ? void this.#media.consume(producer) : this.#view.update(0)),
+			// Sound from every live microphone (a muted one once it unmutes: idle consumers still cost the SFU);
+			// video only once it is on screen (the next view consumes it).
+			producerAdded: (producer) => {
+				if (producer.kind === 'video') this.#view.update(0);
+				else if (!producer.paused) void this.#media.consume([producer.id]);
+			},
+			micUnmuted: (producerId) => void this.#media.consume([producerId]),
 			producerGone: (producerId) => {
 				this.#media.dropConsumer(producerId);
 				this.store.dispatch({ type: 'producerRemoved', producerId });
@@ -175,14 +183,18 @@ export class RoomClient {
 		await this.#recover(CloseReason.MEDIA_FAILURE);
 	}
 
+	/**
+	 * One round trip to a seat with its receive transport open: the router's capabilities come in the answer
+	 * (the Device loads from them as media starts), and this browser's own go with its first consumers.
+	 */
 	async #join(): Promise<void> {
-		const rtpCapabilities = await this.#media.load();
-		const result = await this.#signaling.request('room.join', { rtpCapabilities, wait: this.#wait, ...(this.#e2ee && { e2ee: this.#e2ee.identity }) });
+		const result = await this.#signaling.request('room.join', { receive: 'webrtc', wait: this.#wait, ...(this.#e2ee && { e2ee: this.#e2ee.identity }) });
+		this.#routerRtpCapabilities = result.routerRtpCapabilities;
 		if (result.status === 'waiting') {
 			this.store.dispatch({ type: 'waiting', status: result.lobby });
 			return;
 		}
-		this.#enter(result.room);
+		this.#enter(result.room, result.recvTransport);
 	}
 
 	/**
@@ -190,27 +202,30 @@ export class RoomClient {
 	 * media is set up behind it, the others' first, so their first frames do
 	 * not wait for ours. Media that cannot be set up ends the visit with
 	 * DISCONNECTED, which offers to rejoin, unless the connection dropped
-	 * meanwhile: the reconnect sets it up again.
+	 * meanwhile: the reconnect sets it up again. Nothing is awaited before the
+	 * room is in the store: the events held behind the join's answer (keys
+	 * sent to this person) come right after it, and must find the people seated.
 	 */
-	#enter(joined: JoinedRoom): void {
+	#enter(joined: JoinedRoom, recvTransport?: TransportView): void {
 		this.store.dispatch({ type: 'joined', room: joined });
 		void this.#e2ee?.seated(joined.participants).catch(() => undefined);
 		this.store.dispatch({ type: 'quality', quality: 'good' });
-		this.#startMedia(joined).catch(() => {
+		this.#startMedia(joined, recvTransport).catch(() => {
 			// Media cut short by a dropped connection is set up again when it comes back (restored joins afresh).
 			if (!this.#closed && this.#signaling.connected) this.#end(CloseReason.DISCONNECTED);
 		});
 	}
 
-	async #startMedia(joined: JoinedRoom): Promise<void> {
-		await this.#media.startReceiving();
-		// Everyone's sound now; video as it comes on screen, so joining a room of 49 cameras costs little.
-		const receiving = Promise.all(joined.producers.filter(({ kind }) => kind === 'audio').map((producer) => this.#media.consume(producer)));
-		await this.local.startSending();
-		await receiving;
-		// A new session starts with everything shown: tell it what is on screen, and take that video.
+	async #startMedia(joined: JoinedRoom, recvTransport: TransportView | undefined): Promise<void> {
+		await this.#media.load(this.#routerRtpCapabilities!);
+		await this.#media.startReceiving(recvTransport);
+		// Receiving first, so the others' first frames do not wait for ours: live microphones now, video as it comes
+		// on screen (a new session starts with everything shown: the view tells it what is, and takes that video).
+		const receiving = this.#media.consume(joined.producers.filter(({ kind, paused }) => kind === 'audio' && !paused).map(({ id }) => id));
 		this.#view.reset();
 		this.#view.update(0);
+		await this.local.startSending();
+		await receiving;
 		this.local.applyPreferences();
 	}
 

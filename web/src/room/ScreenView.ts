@@ -4,7 +4,8 @@
  * other video and gives each shown one the layer its tile needs; video
  * consumers are created here as their tiles first come on screen. Sent at
  * most every VIEW_INTERVAL_MS (the last view wins), at once for the first
- * view of a session, and as nothing while the tab is hidden.
+ * view of a session (as soon as the UI has measured its tiles), and as
+ * nothing while the tab is hidden.
  */
 import type { MediaSession } from './MediaSession.js';
 import { producerOf, type RoomState } from './roomState.js';
@@ -23,6 +24,8 @@ export class ScreenView {
 	readonly #media: MediaSession;
 	readonly #state: () => RoomState;
 	#shown: ShownTile[] = [];
+	/** Whether the UI has measured and reported its tiles yet: before that, an empty view would only delay the first real one. */
+	#reported = false;
 	/** What the server was last told, as JSON; undefined when it must be told again. */
 	#sent: string | undefined;
 	#timer: ReturnType<typeof setTimeout> | undefined;
@@ -38,6 +41,7 @@ export class ScreenView {
 	/** The UI's tiles on screen now. */
 	set(shown: ShownTile[]): void {
 		this.#shown = shown;
+		this.#reported = true;
 		this.update(this.#sent === undefined ? 0 : VIEW_INTERVAL_MS);
 	}
 
@@ -58,7 +62,9 @@ export class ScreenView {
 	/** Sends the view if it changed, then creates the consumers of video that came on screen (the view sets their layer). */
 	#apply(): void {
 		const state = this.#state();
-		const shown = document.visibilityState === 'hidden' ? [] : this.#shown;
+		const hidden = document.visibilityState === 'hidden';
+		if (!hidden && !this.#reported) return;
+		const shown = hidden ? [] : this.#shown;
 		const scale = window.devicePixelRatio || 1;
 		const tiles = shown.flatMap(({ participantId, isScreen, height }) => {
 			const participant = state.participants.find(({ id }) => id === participantId);
@@ -74,7 +80,7 @@ export class ScreenView {
 				this.update();
 			});
 		}
-		for (const { producerId } of tiles) void this.#media.consume({ id: producerId });
+		void this.#media.consume(tiles.map(({ producerId }) => producerId));
 	}
 
 	/** Idempotent. */

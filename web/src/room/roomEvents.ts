@@ -11,6 +11,8 @@ import type { RoomStateStore } from './RoomStateStore.js';
 export interface RoomEventTargets {
 	/** Someone started sending (already in the store). */
 	producerAdded(producer: ProducerView): void;
+	/** Someone unmuted their microphone: muted ones are not received until then. */
+	micUnmuted(producerId: string): void;
 	/** A producer, or this person's consumer of it, is gone. */
 	producerGone(producerId: string): void;
 	sessionClosed(reason: CloseReason): void;
@@ -39,7 +41,11 @@ export function followRoomEvents(signaling: SignalingClient, store: RoomStateSto
 	signaling.on('producer.closed', ({ producerId }) => targets.producerGone(producerId));
 	signaling.on('consumer.closed', ({ producerId }) => targets.producerGone(producerId));
 	signaling.on('producer.paused', ({ producerId }) => dispatch({ type: 'producerPaused', producerId, paused: true }));
-	signaling.on('producer.resumed', ({ producerId }) => dispatch({ type: 'producerPaused', producerId, paused: false }));
+	signaling.on('producer.resumed', ({ producerId, participantId }) => {
+		dispatch({ type: 'producerPaused', producerId, paused: false });
+		const participant = store.state.participants.find(({ id }) => id === participantId);
+		if (participant?.producers.some(({ id, source }) => id === producerId && source === 'mic')) targets.micUnmuted(producerId);
+	});
 	signaling.on('speaker.active', ({ participantId }) => dispatch({ type: 'activeSpeaker', participantId }));
 	signaling.on('speaking.changed', ({ participantIds }) => dispatch({ type: 'speaking', participantIds }));
 	signaling.on('spotlight.changed', ({ participantId }) => dispatch({ type: 'spotlight', participantId }));

@@ -82,13 +82,14 @@ export class Bot extends BotConnection {
 	#grid: BotOptions['grid'];
 	/** Video producers of the others, in the order they appeared (the grid's order). */
 	readonly #cameras: ProducerView[] = [];
-	/** Everyone else's microphones: all are consumed (a muted one sends nothing). */
-	readonly #microphones = new Set<string>();
+	/** Everyone else's microphones and whether each is live: a muted one is consumed only once it unmutes (idle consumers cost the SFU). */
+	readonly #mics = new Map<string, boolean>();
 	/** Producer id → consumer id. */
 	readonly #consumers = new Map<string, string>();
 	readonly #consuming = new Set<string>();
 	#activeSpeaker: string | null = null;
-	#recvTransportId: string | undefined;
+	/** Set once the receive transport is connected: consumers wait for it. */
+	#receiving = false;
 	#viewTimer: NodeJS.Timeout | undefined;
 	#lastView = '';
 	/** When every wanted subscription was last in place (ms, performance clock). */
@@ -154,6 +155,7 @@ export class Bot extends BotConnection {
 		this.signaling.on('producer.new', (producer) => this.#producerAdded(producer));
 		this.signaling.on('producer.closed', ({ producerId }) => this.#producerClosed(producerId));
 		this.signaling.on('consumer.closed', ({ producerId }) => this.#producerClosed(producerId));
+		this.signaling.on('producer.resumed', ({ producerId }) => this.#producerResumed(producerId));
 		this.signaling.on('speaker.active', ({ participantId }) => {
 			this.#activeSpeaker = participantId;
 			this.#scheduleView();
@@ -161,13 +163,27 @@ export class Bot extends BotConnection {
 		this.signaling.on('consumer.layers', ({ consumerId, spatialLayer }) =>
 			this.layerChanges.push({ at: performance.now(), consumerId, spatialLayer }));
 		await this.signaling.connect();
-		const joined = await this.join({ receive: botRtpCapabilities, ...(this.#keys && { e2ee: this.#keys.identity }) });
+		const joined = await this.join({ receive: botRtpCapabilities, openReceiver: Boolean(this.#grid), ...(this.#keys && { e2ee: this.#keys.identity }) });
 		if (joined.status !== 'joined') throw new Error('bot put in the lobby');
 		// Frames in clear would show as noise to every browser there: an encrypted room needs the link's key.
 		if (joined.room.settings.e2ee && !this.#keys) throw new Error('this room is end-to-end encrypted: give the full invite link, with its #k= key');
 		void this.#keys?.seated(joined.room.participants).catch(() => undefined);
 		this.#activeSpeaker ??= joined.room.activeSpeakerId;
+		// Receiving first, as the web app does: the others' media does not wait for this bot's to start.
+		const receiving = this.#startReceiving(joined.room.producers);
+		await this.#startSending();
+		await receiving;
+	}
 
+	async #startReceiving(producers: ProducerView[]): Promise<void> {
+		if (!this.#grid) return;
+		await this.openReceiver(this.media.receivePort, this.media.srtp);
+		this.#receiving = true;
+		for (const producer of producers) this.#producerAdded(producer);
+		this.#scheduleView();
+	}
+
+	async #startSending(): Promise<void> {
 		const send = await this.request('transport.create', { direction: 'send', type: 'plain' });
 		await this.request('transport.connect', { transportId: send.id, srtpParameters: this.media.srtp });
 		await this.request('producer.create', {
@@ -192,30 +208,29 @@ export class Bot extends BotConnection {
 		const target = { ip: send.ip!, port: send.port! };
 		this.media.answerKeyFrameRequests(send.srtpParameters!);
 		this.media.sendTo(target, target);
-
-		if (!this.#grid) return;
-		const recv = await this.request('transport.create', { direction: 'recv', type: 'plain' });
-		await this.request('transport.connect', { transportId: recv.id, ip: '127.0.0.1', port: this.media.receivePort, srtpParameters: this.media.srtp });
-		this.#recvTransportId = recv.id;
-		for (const producer of joined.room.producers) this.#producerAdded(producer);
-		this.#scheduleView();
 	}
 
 	#producerAdded(producer: ProducerView): void {
 		if (!this.#grid) return;
-		// Everyone's audio is consumed (muted microphones send nothing); video follows the view.
+		// Live microphones are consumed at once, muted ones when they unmute; video follows the view.
 		if (producer.kind === 'audio') {
-			this.#microphones.add(producer.id);
-			void this.#consume(producer.id);
+			this.#mics.set(producer.id, !producer.paused);
+			if (!producer.paused) void this.#consume([producer.id]);
 		} else if (producer.source === 'camera') {
 			this.#cameras.push(producer);
 			this.#scheduleView();
 		}
 	}
 
+	#producerResumed(producerId: string): void {
+		if (!this.#mics.has(producerId)) return;
+		this.#mics.set(producerId, true);
+		void this.#consume([producerId]);
+	}
+
 	#producerClosed(producerId: string): void {
 		this.#consumers.delete(producerId);
-		this.#microphones.delete(producerId);
+		this.#mics.delete(producerId);
 		const index = this.#cameras.findIndex(({ id }) => id === producerId);
 		if (index >= 0) {
 			this.#cameras.splice(index, 1);
@@ -223,20 +238,26 @@ export class Bot extends BotConnection {
 		}
 	}
 
-	async #consume(producerId: string): Promise<void> {
-		if (this.#consumers.has(producerId) || this.#consuming.has(producerId) || !this.#recvTransportId) return;
-		this.#consuming.add(producerId);
+	/** Consumes these producers (those not consumed or being consumed) in one request, and resumes them in another. */
+	async #consume(producerIds: string[]): Promise<void> {
+		const wanted = producerIds.filter((id) => !this.#consumers.has(id) && !this.#consuming.has(id));
+		if (wanted.length === 0 || !this.#receiving) return;
+		for (const id of wanted) this.#consuming.add(id);
 		try {
-			const consumer = await this.request('consumer.create', { transportId: this.#recvTransportId, producerId });
-			this.#consumers.set(producerId, consumer.id);
-			await this.request('consumer.resume', { consumerId: consumer.id });
+			const { consumers, refused } = await this.consume(wanted);
+			// A producer may have gone away meanwhile; the grid moves on, and the refusal is counted.
+			for (const { error } of refused) this.#countFailure(error.code);
+			for (const consumer of consumers) this.#consumers.set(consumer.producerId, consumer.id);
+			if (consumers.length > 0) await this.resume(consumers.map(({ id }) => id));
 		} catch (error) {
-			// The producer may have gone away meanwhile; the grid moves on, and the refusal is counted.
-			const code = (error as { code?: string }).code ?? 'UNKNOWN';
-			this.failures.set(code, (this.failures.get(code) ?? 0) + 1);
+			this.#countFailure((error as { code?: string }).code ?? 'UNKNOWN');
 		} finally {
-			this.#consuming.delete(producerId);
+			for (const id of wanted) this.#consuming.delete(id);
 		}
+	}
+
+	#countFailure(code: string): void {
+		this.failures.set(code, (this.failures.get(code) ?? 0) + 1);
 	}
 
 	/** The tiles this bot shows: the grid's first tiles, and the active speaker's larger one. */
@@ -249,7 +270,7 @@ export class Bot extends BotConnection {
 	}
 
 	#scheduleView(): void {
-		if (!this.#grid || this.#viewTimer || !this.#recvTransportId) return;
+		if (!this.#grid || this.#viewTimer || !this.#receiving) return;
 		this.#viewTimer = setTimeout(() => {
 			this.#viewTimer = undefined;
 			void this.#applyView();
@@ -266,7 +287,8 @@ export class Bot extends BotConnection {
 		}
 		if (!this.#grid?.concurrentView) await view;
 		const cameras = this.#grid?.consumeAll ? this.#cameras.map(({ id }) => id) : tiles.map(({ producerId }) => producerId);
-		await Promise.all([view, ...[...cameras, ...this.#microphones].map((producerId) => this.#consume(producerId))]);
+		const liveMics = [...this.#mics].flatMap(([id, live]) => (live ? [id] : []));
+		await Promise.all([view, this.#consume([...cameras, ...liveMics])]);
 		if (tiles.every(({ producerId }) => this.#consumers.has(producerId))) this.subscribedAt = performance.now();
 	}
 

@@ -10,11 +10,12 @@
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
-import type { E2eeIdentityView, JoinedRoom, JoinResult, ServerToClientEvents } from '../../../../shared/protocol.js';
+import type { ConsumersCreated, E2eeIdentityView, JoinAnswer, JoinedRoom, ServerToClientEvents, TransportView } from '../../../../shared/protocol.js';
 import type { RequestName, RequestPayload, ResponseData } from '../../../../shared/requests.js';
-import type { RtpCapabilities } from '../../../../shared/schemas.js';
+import type { RtpCapabilities, SrtpParameters } from '../../../../shared/schemas.js';
 import { newSrtpParameters } from '../../../../shared/srtp.js';
 import { SignalingClient } from '../../../../web/src/signaling/SignalingClient.js';
+import { SignalingError } from '../../../../web/src/signaling/SignalingError.js';
 import { OPUS_PAYLOAD_TYPE } from './BotMedia.js';
 import { RtpStream, SrtpProtector } from './rtp.js';
 
@@ -54,6 +55,10 @@ export class BotConnection {
 	#sendSocket: dgram.Socket | undefined;
 	#recvSocket: dgram.Socket | undefined;
 	#recvTransportId: string | undefined;
+	/** The receive transport the join opened, until `openReceiver` connects it. */
+	#joinedRecvTransport: TransportView | undefined;
+	/** What this participant receives, sent with each consumer request (the join carries none). */
+	#rtpCapabilities: RtpCapabilities | undefined;
 
 	protected constructor(signaling: SignalingClient, options: { record: boolean }) {
 		this.signaling = signaling;
@@ -85,14 +90,19 @@ export class BotConnection {
 	}
 
 	/**
-	 * Asks for a seat; with `wait`, a locked or full room puts this participant in the lobby instead of refusing.
-	 * It receives what `receive` (the router's own capabilities: every codec the room offers) unless told otherwise.
-	 * In an end-to-end encrypted room, `e2ee` is this visit's identity (shared/e2ee's RoomKeys).
+	 * Asks for a seat as the web app does, in one round trip: the router's capabilities come in the answer, and with
+	 * `openReceiver` the plain receive transport too. With `wait`, a locked or full room puts this participant in the
+	 * lobby instead of refusing. It receives what `receive` makes of the router's capabilities (by default all of
+	 * them: every codec the room offers). In an end-to-end encrypted room, `e2ee` is this visit's identity
+	 * (shared/e2ee's RoomKeys).
 	 */
-	async join(options: { wait?: boolean; receive?: (router: RtpCapabilities) => RtpCapabilities; e2ee?: E2eeIdentityView } = {}): Promise<JoinResult> {
-		const { routerRtpCapabilities } = await this.request('room.capabilities', {});
-		const rtpCapabilities = options.receive ? options.receive(routerRtpCapabilities) : routerRtpCapabilities;
-		const result = await this.request('room.join', { rtpCapabilities, wait: options.wait ?? false, ...(options.e2ee && { e2ee: options.e2ee }) });
+	async join(options: { wait?: boolean; receive?: (router: RtpCapabilities) => RtpCapabilities; e2ee?: E2eeIdentityView; openReceiver?: boolean } = {}):
+		Promise<JoinAnswer> {
+		const result = await this.request('room.join', {
+			wait: options.wait ?? false, ...(options.openReceiver && { receive: 'plain' as const }), ...(options.e2ee && { e2ee: options.e2ee }),
+		});
+		this.#rtpCapabilities = options.receive ? options.receive(result.routerRtpCapabilities) : result.routerRtpCapabilities;
+		this.#joinedRecvTransport = result.recvTransport;
 		if (result.status === 'joined') this.joined = result.room;
 		return result;
 	}
@@ -121,6 +131,11 @@ export class BotConnection {
 
 	get id(): string {
 		return this.joined.self.id;
+	}
+
+	/** What this participant receives (from the join's answer), sent with each consumer request. */
+	get rtpCapabilities(): RtpCapabilities | undefined {
+		return this.#rtpCapabilities;
 	}
 
 	/** The plain receive transport, once `receive` has made it. */
@@ -157,21 +172,42 @@ export class BotConnection {
 		clearInterval(this.#sendTimer);
 	}
 
+	/**
+	 * The plain SRTP receive transport, aimed at `port` on loopback and keyed with `srtp`: the one the join opened,
+	 * or a new one. Once per connection; returns its id.
+	 */
+	protected async openReceiver(port: number, srtp: SrtpParameters = this.#srtp): Promise<string> {
+		if (this.#recvTransportId) return this.#recvTransportId;
+		const transport = this.#joinedRecvTransport ?? await this.request('transport.create', { direction: 'recv', type: 'plain' });
+		this.#joinedRecvTransport = undefined;
+		await this.request('transport.connect', { transportId: transport.id, ip: '127.0.0.1', port, srtpParameters: srtp });
+		this.#recvTransportId = transport.id;
+		return transport.id;
+	}
+
+	/** Consumers of these producers on the receive transport, created paused (`resume` starts them), in one request. */
+	async consume(producerIds: string[]): Promise<ConsumersCreated> {
+		if (!this.#recvTransportId) throw new Error('no receive transport: openReceiver first');
+		return this.request('consumer.createMany', { transportId: this.#recvTransportId, producerIds, rtpCapabilities: this.#rtpCapabilities! });
+	}
+
+	async resume(consumerIds: string[]): Promise<void> {
+		await this.request('consumer.resumeMany', { consumerIds });
+	}
+
 	/** Consumes a producer over a plain SRTP receive transport and resumes it; packets arriving count in `receivedPackets`. */
 	async receive(producerId: string): Promise<string> {
-		if (!this.#recvTransportId) {
+		if (!this.#recvSocket) {
 			const socket = dgram.createSocket('udp4');
 			socket.on('message', () => this.receivedPackets++);
 			await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
 			this.#recvSocket = socket;
-			const transport = await this.request('transport.create', { direction: 'recv', type: 'plain' });
-			await this.request('transport.connect', {
-				transportId: transport.id, ip: '127.0.0.1', port: (socket.address() as AddressInfo).port, srtpParameters: this.#srtp,
-			});
-			this.#recvTransportId = transport.id;
 		}
-		const consumer = await this.request('consumer.create', { transportId: this.#recvTransportId, producerId });
-		await this.request('consumer.resume', { consumerId: consumer.id });
+		await this.openReceiver((this.#recvSocket.address() as AddressInfo).port);
+		const { consumers: [consumer], refused: [refusal] } = await this.consume([producerId]);
+		// Refused as a request would be: the error carries the server's code.
+		if (!consumer) throw new SignalingError(refusal!.error.code, refusal!.error.message);
+		await this.resume([consumer.id]);
 		return consumer.id;
 	}
 
