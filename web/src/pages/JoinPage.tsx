@@ -18,7 +18,7 @@ import type { InRoom } from './InRoom.js';
  * types their name.
  */
 const loadRoom = () => Promise.all([import('../room/RoomClient.js'), import('./InRoom.js')])
-	.then(([client, page]) => ({ RoomClient: client.RoomClient, InRoom: page.InRoom }));
+	.then(([client, page]) => ({ RoomClient: client.RoomClient, InRoom: page.InRoom, probeNativeCapabilities: client.probeNativeCapabilities }));
 import { usePreview } from './usePreview.js';
 import { Switch } from '../ui/Switch.js';
 import { IconButton } from '../ui/IconButton.js';
@@ -67,6 +67,23 @@ function takeFragment(code: string): { credentials: { hostKey?: string; appToken
 /** Join refusals after which a kept host key is of no use: the room ended, or the key no longer opens it. */
 const STALE_HOST_KEY = new Set(['ROOM_ENDED', 'AUTH_INVALID', 'INVITE_NOT_FOUND']);
 
+/** The invite's status, asked for before the first render (`prefetchInvite`), taken once by the page. */
+let prefetched: { code: string; status: Promise<InviteStatus> } | undefined;
+
+/** Asks for the invite's status as the script starts, not after the page has rendered: the join form shows sooner. */
+export function prefetchInvite(code: string): void {
+	const status = api.status(code, guestKey());
+	// Its failure is the page's to show when it takes it; unhandled meanwhile, it would be logged as one.
+	status.catch(() => undefined);
+	prefetched = { code, status };
+}
+
+function inviteStatus(code: string): Promise<InviteStatus> {
+	const early = prefetched?.code === code ? prefetched.status : undefined;
+	prefetched = undefined;
+	return early ?? api.status(code, guestKey());
+}
+
 export function JoinPage({ code }: { code: string }) {
 	const { t, roomTitle } = useI18n();
 	const [fragment] = useState(() => takeFragment(code));
@@ -80,14 +97,15 @@ export function JoinPage({ code }: { code: string }) {
 	const [client, setClient] = useState<RoomClient>();
 	const [RoomPage, setRoomPage] = useState<typeof InRoom>();
 	useEffect(() => {
-		// Fetched now, used on Join; a failure here is tried again (and reported) on Join.
-		loadRoom().catch(() => undefined);
+		// Fetched now, used on Join, and this browser's media capabilities probed meanwhile (the Device then loads at
+		// once when the seat is taken). A failure here is tried again (and reported) on Join.
+		loadRoom().then(({ probeNativeCapabilities }) => probeNativeCapabilities(), () => undefined);
 	}, []);
 	const preview = usePreview(!client);
 	const videoRef = useRef<HTMLVideoElement>(null);
 
 	useEffect(() => {
-		api.status(code, guestKey()).then(setInvite, (failure: unknown) => {
+		inviteStatus(code).then(setInvite, (failure: unknown) => {
 			const inviteError = toJoinError(failure);
 			if (STALE_HOST_KEY.has(inviteError.code)) forgetHostKey(code);
 			setError(inviteError);

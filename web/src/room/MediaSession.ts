@@ -8,6 +8,7 @@ import { Device, type types } from 'mediasoup-client';
 import type { IceServer, TransportView } from '../../../shared/protocol.js';
 import type { MediaSource, RtpCapabilities } from '../../../shared/schemas.js';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
+import { handlerFactory } from './nativeCapabilities.js';
 import { TransportHealth, type TransportHealthListener } from './TransportHealth.js';
 
 /**
@@ -96,7 +97,9 @@ export class MediaSession {
 	/** Loads the Device with the room's capabilities (from the join's answer) once. */
 	async load(routerRtpCapabilities: RtpCapabilities): Promise<void> {
 		if (this.#device) return;
-		const device = new Device();
+		// This browser's handler, whose capability probe the join page has likely run already.
+		const factory = handlerFactory();
+		const device = factory ? new Device({ handlerFactory: factory }) : new Device();
 		// The protocol types RTP fields by shape; mediasoup-client's types also narrow some values
 		// (header extension URIs) to what it knows, which the router's own capabilities are.
 		await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });

@@ -24,6 +24,8 @@ import { ScreenView, type ShownTile } from './ScreenView.js';
 import { TokenRefresh } from './TokenRefresh.js';
 import { type E2eeSession, followE2ee, participantIdOf } from './e2ee/followE2ee.js';
 
+export { probeNativeCapabilities } from './nativeCapabilities.js';
+
 export interface RoomClientOptions {
 	serverUrl: string;
 	token: string;
