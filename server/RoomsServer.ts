@@ -28,7 +28,7 @@ import { Moderation } from './services/Moderation.js';
 import { attachSignaling } from './signaling/SignalingServer.js';
 import { IceServers } from './media/IceServers.js';
 import { Retention } from './store/Retention.js';
-import { openSqliteStores } from './store/sqlite/openSqliteStores.js';
+import { openStores } from './store/openStores.js';
 import type { Stores } from './store/Stores.js';
 import { WebhookDispatcher } from './webhooks/WebhookDispatcher.js';
 
@@ -76,21 +76,23 @@ export class RoomsServer {
 		});
 		await workers.start();
 		let server: RoomsServer;
+		let stores: Stores | undefined;
 		try {
-			server = new RoomsServer(config, logger, workers);
+			stores = await openStores(config, logger);
+			server = new RoomsServer(config, logger, workers, stores);
 		} catch (error) {
 			workers.close();
+			await stores?.close();
 			throw error;
 		}
 		await server.#listen();
 		return server;
 	}
 
-	private constructor(config: Config, logger: Logger, workers: WorkerPool) {
+	private constructor(config: Config, logger: Logger, workers: WorkerPool, stores: Stores) {
 		this.config = config;
 		this.logger = logger;
 		this.workers = workers;
-		const stores = openSqliteStores(config.dataDir, { waitMs: config.storeWaitSeconds * 1000, logger });
 		this.stores = stores;
 		this.apps = AppRegistry.load(config.appsSource, config.dataDir, logger);
 		const tokens = new ParticipantTokens(loadServerSecret(config.dataDir), config.tokenTtlSeconds);
@@ -215,7 +217,7 @@ export class RoomsServer {
 		this.#httpServer.closeAllConnections();
 		await closed;
 		this.workers.close();
-		this.stores.close();
+		await this.stores.close();
 		this.logger.info('rooms server closed');
 	}
 }

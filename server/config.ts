@@ -30,6 +30,8 @@ const EnvSchema = z.object({
 	}),
 	/** SQLite database, generated secrets. Default `./data`. */
 	ROOMS_DATA_DIR: z.string().min(1).default('./data'),
+	/** `postgres://…`: every store on this PostgreSQL database instead of SQLite in the data folder. Default: SQLite. */
+	ROOMS_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL').optional(),
 	/** JSON array of apps or `@/path/to/apps.json`. Default: generated. */
 	ROOMS_APPS: z.string().min(1).optional(),
 	/** mediasoup workers. Default: CPU count. */
@@ -120,6 +122,8 @@ export interface Config {
 	/** Web origins besides the public URL's that may open rooms from a browser. */
 	allowedOrigins: string[];
 	dataDir: string;
+	/** PostgreSQL for every store, when set; else SQLite in `dataDir`. */
+	databaseUrl: string | undefined;
 	appsSource: string | undefined;
 	workers: number;
 	/** The mediasoup-worker binary, when not the built one. */
@@ -237,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		publicUrl: (e.ROOMS_PUBLIC_URL ?? (e.PORT === 0 ? undefined : `${scheme}://localhost:${e.PORT}`))?.replace(/\/+$/, ''),
 		allowedOrigins: e.ROOMS_ALLOWED_ORIGINS,
 		dataDir: path.resolve(e.ROOMS_DATA_DIR),
+		databaseUrl: e.ROOMS_DATABASE_URL,
 		appsSource: e.ROOMS_APPS,
 		workers: e.ROOMS_WORKERS,
 		workerBin: e.ROOMS_WORKER_BIN,

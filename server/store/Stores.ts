@@ -1,4 +1,7 @@
-/** Everything the service persists, behind async interfaces; `openSqliteStores` is the embedded implementation. */
+/**
+ * Everything the service persists, behind async interfaces: `openSqliteStores`
+ * is the embedded implementation, `openPgStores` the shared one (PostgreSQL).
+ */
 import type { IdentityLinkStore } from './IdentityLinkStore.js';
 import type { BarredStore, RoomStore, TimelineStore } from './RoomStore.js';
 import type { WebhookOutbox } from './WebhookOutbox.js';
@@ -15,7 +18,8 @@ export interface Stores {
 	fault(): StoreFault | undefined;
 	/** Work waiting for the store. */
 	queued(): number;
-	close(): void;
+	/** Fails what is still queued and lets go of the database. Idempotent. */
+	close(): Promise<void>;
 }
 
 /** Work is waiting because the store is locked or failing. */

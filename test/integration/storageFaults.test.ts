@@ -1,7 +1,8 @@
 /**
- * Storage faults against the real server and its real SQLite file: another
- * process holding the write lock, and a full disk. The server stays up and
- * quick, says so on /readyz, and loses no record of who came and went.
+ * Storage faults against the real server and its real store: another
+ * process holding SQLite's write lock, a full disk, and PostgreSQL stopped
+ * and started again. The server stays up and quick, says so on /readyz, and
+ * loses no record of who came and went.
  */
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { api, createRoom, startServer, TEST_APPS, type TestServer } from '../sup
 import { Crowd, ownerToken, peopleTimeline, webhookEvents } from '../support/rooms.js';
 import { eventually } from '../support/eventually.js';
 import { holdWriteLock, smallDisk } from '../support/storageFaults.js';
+import { Postgres } from '../support/postgres.js';
 
 /** Webhooks are queued for an endpoint that never answers: what matters here is that they are in the outbox. */
 const APPS = JSON.stringify(TEST_APPS.map((app) => (app.id === 'messenger' ? { ...app, webhookUrl: 'http://127.0.0.1:9/hooks' } : app)));
@@ -142,4 +144,56 @@ describe('a full disk', () => {
 		expect(health.slowestMs).toBeLessThan(500);
 		expect(await timeline(server, room.id)).toEqual(['Ana joined', 'Bo joined', 'Bo left']);
 	}, 30_000);
+});
+
+describe('PostgreSQL stopped and started again', () => {
+	let server: TestServer;
+	let postgres: Postgres;
+	const crowd = new Crowd(() => server.url);
+	beforeAll(async () => {
+		postgres = await Postgres.start();
+		server = await startServer({ ROOMS_APPS: APPS, ROOMS_DATABASE_URL: await postgres.database(), ROOMS_STORE_WAIT_SECONDS: '3' });
+	}, 60_000);
+	afterAll(async () => {
+		crowd.closeAll();
+		await server?.close();
+		postgres?.close();
+	});
+
+	it('stopped for 8 s: calls go on, what must wait gets 503 within the wait, /readyz says why, and every record lands once it is back', async () => {
+		const { room } = await createRoom(server.url);
+		const ana = await crowd.seat(room.code, 'Ana');
+		const bo = await crowd.seat(room.code, 'Bo');
+		const probe = probeHealth(server.url);
+		postgres.stop();
+		const stoppedAt = performance.now();
+
+		// What someone waits for gives up within ROOMS_STORE_WAIT_SECONDS (3 s), having changed nothing.
+		const started = performance.now();
+		const created = await api(server.url, 'POST', '/api/v1/rooms', { token: ownerToken(), body: { title: 'During the outage' } });
+		expect({ status: created.status, code: created.body.error?.code }).toEqual({ status: 503, code: 'UNAVAILABLE' });
+		expect(performance.now() - started).toBeLessThan(4500);
+		// The call goes on: both stay seated, and Bo's leaving is recorded when the database is back.
+		expect(server.server.liveRooms.get(room.id)?.participantCount).toBe(2);
+		bo.close();
+		await eventually(async () => {
+			const ready = await (await fetch(`${server.url}/readyz`)).json();
+			return ready.error?.reason === 'storage-fault' && /57P01|ECONNREFUSED|CONNECTION_LOST|08/.test(ready.error.message);
+		}, 5000, '/readyz to report PostgreSQL unreachable');
+		await new Promise((resolve) => setTimeout(resolve, Math.max(0, 8000 - (performance.now() - stoppedAt))));
+		await postgres.start();
+		await eventually(async () => (await fetch(`${server.url}/readyz`)).status === 200, 10_000, 'ready again');
+		await eventually(async () => (await timeline(server, room.id)).length === 3, 10_000, 'every join and leave on the timeline');
+		const health = await probe.stop();
+		console.log(`[storage] PostgreSQL stopped 8 s: ${health.checks} health checks, slowest ${health.slowestMs.toFixed(0)} ms, /readyz said ${[...health.readyReasons].join(', ')}`);
+		expect(health.failures).toBe(0);
+		expect(health.slowestMs).toBeLessThan(500);
+		expect(await timeline(server, room.id)).toEqual(['Ana joined', 'Bo joined', 'Bo left']);
+		await eventually(async () => (await webhooks(server, room.id)).length === 5, 5000, 'every webhook in the outbox');
+		expect(await webhooks(server, room.id)).toEqual(['room.created', 'room.started', 'participant.joined', 'participant.joined', 'participant.left']);
+		// Nothing of the refused creation was kept.
+		const { body } = await api(server.url, 'GET', '/api/v1/rooms', { token: ownerToken() });
+		expect(body.rooms.map(({ title }: { title: string }) => title)).not.toContain('During the outage');
+		ana.close();
+	}, 60_000);
 });

@@ -2,8 +2,9 @@
 // The tests need Debian's Chromium and Firefox ESR (end-to-end), openssl (the DTLS
 // certificate for mediasoup's own suite), ffmpeg (the bots' clip, and
 // streaming a file into a room through the ingest API), coturn (a real
-// TURN server for relay-only browsers) and haproxy (a real reverse proxy in
-// front of the server, for client addresses behind it); the worker's build dependencies are
+// TURN server for relay-only browsers), haproxy (a real reverse proxy in
+// front of the server, for client addresses behind it) and PostgreSQL 15 (the
+// shared stores, started per test run); the worker's build dependencies are
 // the postinstall's business. Installs what is missing with apt-get when
 // running as root, and fails loudly otherwise: tests never skip for want of a
 // package.
@@ -17,6 +18,7 @@ const needed = [
 	{ pkg: 'ffmpeg', present: () => fs.existsSync('/usr/bin/ffmpeg') },
 	{ pkg: 'coturn', present: () => fs.existsSync('/usr/bin/turnserver') },
 	{ pkg: 'haproxy', present: () => fs.existsSync('/usr/sbin/haproxy') },
+	{ pkg: 'postgresql-15', present: () => fs.existsSync('/usr/lib/postgresql/15/bin/initdb') },
 ];
 
 function fail(message) {

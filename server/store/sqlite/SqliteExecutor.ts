@@ -20,6 +20,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { Errors } from '../../errors.js';
+import { PendingWork } from '../PendingWork.js';
 import type { StoreFault } from '../Stores.js';
 
 /** How long one attempt may wait for SQLite's lock, synchronously. */
@@ -43,35 +44,27 @@ export interface ExecutorOptions {
 	logger: Logger;
 }
 
-interface Queued {
-	work: () => unknown;
-	resolve: (value: unknown) => void;
-	reject: (error: unknown) => void;
-	/** Epoch milliseconds; Infinity for records. */
-	deadline: number;
-}
-
 export class SqliteExecutor {
 	readonly #db: Database.Database;
 	readonly #options: ExecutorOptions;
-	readonly #queue: Queued[] = [];
-	#fault: StoreFault | undefined;
+	readonly #pending: PendingWork<() => unknown>;
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	#retryMs = FIRST_RETRY_MS;
 
 	constructor(db: Database.Database, options: ExecutorOptions) {
 		this.#db = db;
 		this.#options = options;
+		this.#pending = new PendingWork(options);
 		db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
 	}
 
 	/** Why work is waiting, if it is. */
 	get fault(): StoreFault | undefined {
-		return this.#fault;
+		return this.#pending.fault;
 	}
 
 	get queued(): number {
-		return this.#queue.length;
+		return this.#pending.length;
 	}
 
 	get isOpen(): boolean {
@@ -85,36 +78,23 @@ export class SqliteExecutor {
 
 	/** A record that must not be lost: retried for as long as it takes. */
 	record<T>(work: () => T): Promise<T> {
-		if (this.#queue.length >= this.#options.maxQueued) {
-			this.#options.logger.error({ queued: this.#queue.length }, 'storage has been failing too long; refusing a record');
-			return Promise.reject(Errors.unavailable('storage is unavailable; try again later'));
-		}
+		if (!this.#pending.admitsRecord()) return Promise.reject(Errors.unavailable('storage is unavailable; try again later'));
 		return this.#run(work, Infinity);
 	}
 
 	#run<T>(work: () => T, deadline: number): Promise<T> {
 		if (!this.#db.open) return Promise.reject(Errors.unavailable('storage is closed'));
-		if (this.#queue.length === 0) {
+		if (this.#pending.length === 0) {
 			try {
 				return Promise.resolve(work());
 			} catch (error) {
 				if (!isTransient(error)) return Promise.reject(error);
-				this.#failed(error);
+				this.#pending.failed(error.code);
 			}
 		}
-		return new Promise<T>((resolve, reject) => {
-			this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject, deadline });
-			this.#schedule();
-		});
-	}
-
-	#failed(error: Error & { code: string }): void {
-		if (!this.#fault) {
-			this.#fault = { code: error.code, since: Date.now() };
-			this.#options.logger.warn({ code: error.code }, 'storage is busy or failing; queueing its work and retrying');
-		} else {
-			this.#fault.code = error.code;
-		}
+		const queued = this.#pending.push<T>(work, deadline);
+		this.#schedule();
+		return queued;
 	}
 
 	#schedule(): void {
@@ -126,57 +106,37 @@ export class SqliteExecutor {
 
 	/** Runs queued work in order until it is done or the database fails again. */
 	#drain(): void {
-		this.#expire();
-		while (this.#queue.length > 0) {
-			if (!this.#db.open) return this.#rejectAll(Errors.unavailable('storage is closed'));
-			const head = this.#queue[0]!;
+		this.#pending.expire();
+		const { items } = this.#pending;
+		while (items.length > 0) {
+			if (!this.#db.open) return this.#pending.rejectAll(Errors.unavailable('storage is closed'));
+			const head = items[0]!;
 			let result: unknown;
 			try {
 				result = head.work();
 			} catch (error) {
 				if (isTransient(error)) {
-					this.#failed(error);
+					this.#pending.failed(error.code);
 					this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
 					this.#schedule();
 					return;
 				}
-				this.#queue.shift();
+				items.shift();
 				head.reject(error);
 				continue;
 			}
-			this.#queue.shift();
+			items.shift();
 			head.resolve(result);
 		}
-		if (this.#fault) {
-			this.#options.logger.info({ code: this.#fault.code, ms: Date.now() - this.#fault.since }, 'storage works again; its queued work is done');
-			this.#fault = undefined;
-		}
+		this.#pending.recovered();
 		this.#retryMs = FIRST_RETRY_MS;
-	}
-
-	/** Requests past their deadline fail, wherever they are in the queue. */
-	#expire(): void {
-		const now = Date.now();
-		for (let i = this.#queue.length - 1; i >= 0; i--) {
-			const entry = this.#queue[i]!;
-			if (entry.deadline > now) continue;
-			this.#queue.splice(i, 1);
-			this.#options.logger.error({ code: this.#fault?.code }, 'storage stayed unavailable; a request failed with UNAVAILABLE');
-			entry.reject(Errors.unavailable('storage is unavailable; try again in a moment'));
-		}
-	}
-
-	#rejectAll(error: Error): void {
-		const lost = this.#queue.splice(0);
-		if (lost.length > 0) this.#options.logger.error({ count: lost.length }, 'storage closed with work still queued');
-		for (const entry of lost) entry.reject(error);
 	}
 
 	/** Fails what is still queued, loudly, and closes the database. Idempotent. */
 	close(): void {
 		clearTimeout(this.#timer);
 		this.#timer = undefined;
-		this.#rejectAll(Errors.unavailable('storage is closed'));
+		this.#pending.rejectAll(Errors.unavailable('storage is closed'));
 		if (this.#db.open) this.#db.close();
 	}
 }

@@ -1,20 +1,8 @@
 /** Identity links, in the service's SQLite file. */
 import type Database from 'better-sqlite3';
 import type { IdentityLink, IdentityLinkStore } from '../IdentityLinkStore.js';
+import { linkFromRow, type LinkRow } from '../rows.js';
 import type { SqliteExecutor } from './SqliteExecutor.js';
-
-interface LinkRow {
-	id: string;
-	from_identity: string;
-	to_identity: string;
-	status: IdentityLink['status'];
-	created_at: string;
-	confirmed_at: string | null;
-}
-
-function fromRow(row: LinkRow): IdentityLink {
-	return { id: row.id, from: row.from_identity, to: row.to_identity, status: row.status, createdAt: row.created_at, confirmedAt: row.confirmed_at };
-}
 
 export class SqliteIdentityLinkStore implements IdentityLinkStore {
 	readonly #db: Database.Database;
@@ -43,13 +31,13 @@ export class SqliteIdentityLinkStore implements IdentityLinkStore {
 
 	#get(id: string): IdentityLink | undefined {
 		const row = this.#db.prepare<[string], LinkRow>('SELECT * FROM identity_links WHERE id = ?').get(id);
-		return row && fromRow(row);
+		return row && linkFromRow(row);
 	}
 
 	between(from: string, to: string): Promise<IdentityLink | undefined> {
 		return this.#sql.request(() => {
 			const row = this.#db.prepare<[string, string], LinkRow>('SELECT * FROM identity_links WHERE from_identity = ? AND to_identity = ?').get(from, to);
-			return row && fromRow(row);
+			return row && linkFromRow(row);
 		});
 	}
 
@@ -69,7 +57,7 @@ export class SqliteIdentityLinkStore implements IdentityLinkStore {
 	listFor(identity: string): Promise<IdentityLink[]> {
 		return this.#sql.request(() => this.#db.prepare<[string, string], LinkRow>(
 			'SELECT * FROM identity_links WHERE from_identity = ? OR to_identity = ? ORDER BY created_at, id')
-			.all(identity, identity).map(fromRow));
+			.all(identity, identity).map(linkFromRow));
 	}
 
 	activeNeighbours(identity: string): Promise<string[]> {

@@ -1,28 +1,9 @@
 /** Barred people (removed or denied) and the moderation timeline, in the service's SQLite file. */
 import type Database from 'better-sqlite3';
 import type { ModerationEvent } from '../../../shared/protocol.js';
+import { eventFromRow, type EventRow } from '../rows.js';
 import type { Ban, BarReason, BarredStore, NewModerationEvent, TimelineStore } from '../RoomStore.js';
 import type { SqliteExecutor } from './SqliteExecutor.js';
-
-interface EventRow {
-	id: number;
-	at: string;
-	type: ModerationEvent['type'];
-	actor: string;
-	subject: string | null;
-	data: string | null;
-}
-
-function fromEventRow(row: EventRow): ModerationEvent {
-	return {
-		id: row.id,
-		at: row.at,
-		type: row.type,
-		actor: JSON.parse(row.actor),
-		...(row.subject ? { subject: JSON.parse(row.subject) } : {}),
-		...(row.data ? { data: JSON.parse(row.data) } : {}),
-	};
-}
 
 export class SqliteModerationStore implements BarredStore, TimelineStore {
 	readonly #db: Database.Database;
@@ -69,6 +50,6 @@ export class SqliteModerationStore implements BarredStore, TimelineStore {
 	}
 
 	listEvents(roomId: string, afterId: number, limit: number): Promise<ModerationEvent[]> {
-		return this.#sql.request(() => this.#events.all(roomId, afterId, limit).map(fromEventRow));
+		return this.#sql.request(() => this.#events.all(roomId, afterId, limit).map(eventFromRow));
 	}
 }

@@ -1,67 +1,8 @@
 /** Rooms and their invite codes, in the service's SQLite file. */
 import type Database from 'better-sqlite3';
+import { ROOM_COLUMNS, roomFromRow, type RoomRow } from '../rows.js';
 import type { SqliteExecutor } from './SqliteExecutor.js';
-import { CodeTakenError, type LockedBy, type OwnerQuota, OwnerQuotaError, type PurgeCounts, type RoomPatch, type RoomPosition, type RoomRecord, type RoomStore } from '../RoomStore.js';
-
-interface RoomRow {
-	id: string;
-	code: string;
-	title: string;
-	owner_identity: string;
-	owner_name: string;
-	audience: RoomRecord['audience'];
-	max_participants: number;
-	locked: number;
-	locked_by: LockedBy | null;
-	wait_for_host: number;
-	auto_lock_on_remove: number;
-	e2ee: number;
-	expires_at: string | null;
-	status: RoomRecord['status'];
-	host_key_hash: string;
-	created_at: string;
-	updated_at: string;
-	ended_at: string | null;
-}
-
-/** The columns a patch may set; `code` only through replaceCode. */
-const COLUMNS: Record<keyof RoomPatch | 'code', keyof RoomRow> = {
-	title: 'title',
-	audience: 'audience',
-	maxParticipants: 'max_participants',
-	locked: 'locked',
-	lockedBy: 'locked_by',
-	waitForHost: 'wait_for_host',
-	autoLockOnRemove: 'auto_lock_on_remove',
-	expiresAt: 'expires_at',
-	status: 'status',
-	endedAt: 'ended_at',
-	hostKeyHash: 'host_key_hash',
-	code: 'code',
-};
-
-function fromRow(row: RoomRow): RoomRecord {
-	return {
-		id: row.id,
-		code: row.code,
-		title: row.title,
-		ownerIdentity: row.owner_identity,
-		ownerName: row.owner_name,
-		audience: row.audience,
-		maxParticipants: row.max_participants,
-		locked: row.locked === 1,
-		lockedBy: row.locked_by,
-		waitForHost: row.wait_for_host === 1,
-		autoLockOnRemove: row.auto_lock_on_remove === 1,
-		e2ee: row.e2ee === 1,
-		expiresAt: row.expires_at,
-		status: row.status,
-		hostKeyHash: row.host_key_hash,
-		createdAt: row.created_at,
-		updatedAt: row.updated_at,
-		endedAt: row.ended_at,
-	};
-}
+import { CodeTakenError, type OwnerQuota, OwnerQuotaError, type PurgeCounts, type RoomPatch, type RoomPosition, type RoomRecord, type RoomStore } from '../RoomStore.js';
 
 /** SQLite keeps booleans as 0/1; undefined fields are left as they are. */
 function toColumns(patch: Partial<RoomRecord>): Record<string, unknown> {
@@ -124,13 +65,13 @@ export class SqliteRoomStore implements RoomStore {
 
 	#get(id: string): RoomRecord | undefined {
 		const row = this.#byId.get(id);
-		return row && fromRow(row);
+		return row && roomFromRow(row);
 	}
 
 	getRoomByCode(code: string): Promise<RoomRecord | undefined> {
 		return this.#sql.request(() => {
 			const row = this.#byCode.get(code);
-			return row && fromRow(row);
+			return row && roomFromRow(row);
 		});
 	}
 
@@ -142,7 +83,7 @@ export class SqliteRoomStore implements RoomStore {
 		const values: (string | number)[] = [...ownerIdentities, ...(after ? [after.createdAt, after.createdAt, after.id] : []), limit];
 		return this.#sql.request(() => this.#db.prepare<(string | number)[], RoomRow>(
 			`SELECT * FROM rooms WHERE owner_identity IN (${placeholders}) ${continuing} ORDER BY created_at DESC, id LIMIT ?`)
-			.all(...values).map(fromRow));
+			.all(...values).map(roomFromRow));
 	}
 
 	purge({ roomsBefore, deliveriesBefore, keep }: { roomsBefore: Date; deliveriesBefore: Date; keep: ReadonlySet<string> }): Promise<PurgeCounts> {
@@ -179,7 +120,7 @@ export class SqliteRoomStore implements RoomStore {
 
 	#update(id: string, patch: RoomPatch & { code?: string }): RoomRecord | undefined {
 		const values = toColumns(patch);
-		const assignments = Object.keys(values).map((key) => `${COLUMNS[key as keyof typeof COLUMNS]} = @${key}`);
+		const assignments = Object.keys(values).map((key) => `${ROOM_COLUMNS[key as keyof typeof ROOM_COLUMNS]} = @${key}`);
 		this.#db.prepare(`UPDATE rooms SET ${[...assignments, 'updated_at = @updatedAt'].join(', ')} WHERE id = @id`)
 			.run({ ...values, id, updatedAt: new Date().toISOString() });
 		return this.#get(id);

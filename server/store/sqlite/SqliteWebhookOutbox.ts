@@ -1,36 +1,9 @@
 /** The webhook outbox, in the service's SQLite file. */
 import type Database from 'better-sqlite3';
 import type { DeliveryAttempt } from '../../../shared/api.js';
+import { deliveryFromRow, type DeliveryRow } from '../rows.js';
 import type { NewOutboxEntry, OutboxEntry, WebhookOutbox } from '../WebhookOutbox.js';
 import type { SqliteExecutor } from './SqliteExecutor.js';
-
-interface DeliveryRow {
-	seq: number;
-	id: string;
-	app_id: string;
-	room_id: string;
-	event: OutboxEntry['event'];
-	body: string;
-	status: OutboxEntry['status'];
-	attempts: string;
-	next_attempt_at: number;
-	created_at: string;
-}
-
-function fromRow(row: DeliveryRow): OutboxEntry {
-	return {
-		seq: row.seq,
-		id: row.id,
-		appId: row.app_id,
-		roomId: row.room_id,
-		event: row.event,
-		body: row.body,
-		status: row.status,
-		attempts: JSON.parse(row.attempts),
-		nextAttemptAt: row.next_attempt_at,
-		createdAt: row.created_at,
-	};
-}
 
 export class SqliteWebhookOutbox implements WebhookOutbox {
 	readonly #db: Database.Database;
@@ -52,7 +25,7 @@ export class SqliteWebhookOutbox implements WebhookOutbox {
 	pendingHeads(): Promise<OutboxEntry[]> {
 		return this.#sql.request(() => this.#db.prepare<[], DeliveryRow>(`SELECT * FROM webhook_deliveries d WHERE status = 'pending' AND seq = (
 			SELECT MIN(seq) FROM webhook_deliveries WHERE status = 'pending' AND app_id = d.app_id AND room_id = d.room_id)
-			ORDER BY next_attempt_at`).all().map(fromRow));
+			ORDER BY next_attempt_at`).all().map(deliveryFromRow));
 	}
 
 	recordAttempt(seq: number, status: OutboxEntry['status'], attempts: DeliveryAttempt[], nextAttemptAt: number): Promise<void> {
@@ -67,6 +40,6 @@ export class SqliteWebhookOutbox implements WebhookOutbox {
 			? this.#db.prepare<[string, string, number], DeliveryRow>(
 				'SELECT * FROM webhook_deliveries WHERE app_id = ? AND room_id = ? ORDER BY seq DESC LIMIT ?').all(appId, roomId, limit)
 			: this.#db.prepare<[string, number], DeliveryRow>(
-				'SELECT * FROM webhook_deliveries WHERE app_id = ? ORDER BY seq DESC LIMIT ?').all(appId, limit)).map(fromRow));
+				'SELECT * FROM webhook_deliveries WHERE app_id = ? ORDER BY seq DESC LIMIT ?').all(appId, limit)).map(deliveryFromRow));
 	}
 }

@@ -26,6 +26,6 @@ export function openSqliteStores(dataDir: string, options: { waitMs: number; log
 		isOpen: () => sql.isOpen,
 		fault: () => sql.fault,
 		queued: () => sql.queued,
-		close: () => sql.close(),
+		close: async () => sql.close(),
 	};
 }
