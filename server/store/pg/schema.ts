@@ -82,6 +82,22 @@ export const MIGRATIONS: string[] = [
 	);
 	CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (status, room_id, seq);
 	CREATE INDEX webhook_deliveries_app ON webhook_deliveries (app_id, room_id, seq);`,
+	// The directory of nodes and where each live room is (NodeDirectory). Heartbeats are the database's clock.
+	`CREATE TABLE nodes (
+		id TEXT PRIMARY KEY,
+		incarnation TEXT NOT NULL,
+		internal_url TEXT NOT NULL,
+		state TEXT NOT NULL CHECK (state IN ('serving', 'draining', 'dead')),
+		load INTEGER NOT NULL DEFAULT 0,
+		heartbeat_at TIMESTAMPTZ NOT NULL
+	);
+	CREATE TABLE room_placements (
+		room_id TEXT PRIMARY KEY,
+		node_id TEXT NOT NULL REFERENCES nodes (id),
+		epoch INTEGER NOT NULL,
+		placed_at TIMESTAMPTZ NOT NULL
+	);
+	CREATE INDEX room_placements_node ON room_placements (node_id);`,
 ];
 
 /** The advisory lock migrations take: any constant, the same on every node. */
