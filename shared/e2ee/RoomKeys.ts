@@ -15,10 +15,18 @@ import { type Identity, identityProof, newIdentity, pairwiseKey, verifyIdentity 
 import { KeyChain } from './KeyChain.js';
 import { parseRoomSecret, proofKey } from './roomSecret.js';
 import { SenderKey } from './senderKey.js';
+import { LIMITS } from '../limits.js';
 import type { E2eeIdentityView } from '../views.js';
 
 /** How long after handing out a fresh key (someone left) this person starts using it: time for the boxes to arrive. */
 export const ROTATION_DELAY_MS = 1000;
+
+/**
+ * Boxes kept from someone not seen yet, per person: a key box can overtake
+ * the event that introduces its sender (the join's answer and the events held
+ * behind it can arrive in one read). A visit sends a handful at most.
+ */
+const MAX_EARLY_BOXES = 4;
 
 /** Someone in the room as the keys need them: their participant id, and their identity when they sent one. */
 export interface KeyHolder {
@@ -54,6 +62,8 @@ export class RoomKeys {
 	readonly #participantId: string;
 	readonly #listener: RoomKeysListener;
 	readonly #peers = new Map<string, Peer>();
+	/** Boxes from people not seen yet, opened once they are (at most MAX_EARLY_BOXES each, and only for a room's worth of people). */
+	readonly #early = new Map<string, string[]>();
 	/** This person's key now; frames and chat use it. */
 	#key: SenderKey;
 	/** A fresh key handed out after someone left, and the timer that starts using it. */
@@ -134,12 +144,16 @@ export class RoomKeys {
 		if (!verified) return;
 		peer.pairwise = await pairwiseKey(this.#own, this.#participantId, publicKey!, participant.id, this.#secret);
 		await this.#give(participant.id, peer, this.#key);
+		const early = this.#early.get(participant.id) ?? [];
+		this.#early.delete(participant.id);
+		for (const box of early) await this.#open(participant.id, box);
 	}
 
 	/** Someone left: their keys go, and everyone else gets a fresh key of this person's, which they never learn. */
 	left(participantId: string): Promise<void> {
 		return this.#inOrder(async () => {
 			this.#peers.delete(participantId);
+			this.#early.delete(participantId);
 			this.#listener.forget(participantId);
 			const fresh = await SenderKey.random((this.#rotation?.key ?? this.#key).generation + 1);
 			await Promise.all([...this.#peers.entries()].map(([id, peer]) => this.#give(id, peer, fresh)));
@@ -151,17 +165,30 @@ export class RoomKeys {
 
 	/** A box from someone: their sender key, if it opens under the key this visit shares with them. */
 	received(from: string, box: string): Promise<void> {
-		return this.#inOrder(async () => {
-			const peer = this.#peers.get(from);
-			const bytes = fromBase64Url(box);
-			if (!peer?.pairwise || !bytes) return;
-			const message = await open(peer.pairwise, bytes, this.#keyMessageData(from, this.#participantId));
-			if (!message) return;
-			const key = await SenderKey.fromMessage(message).catch(() => undefined);
-			if (!key) return;
-			if (this.#decrypts) peer.keys.add(key);
-			this.#listener.peerKey(from, key);
-		});
+		return this.#inOrder(() => this.#open(from, box));
+	}
+
+	async #open(from: string, box: string): Promise<void> {
+		const peer = this.#peers.get(from);
+		if (!peer) return this.#keepEarly(from, box);
+		const bytes = fromBase64Url(box);
+		if (!peer.pairwise || !bytes) return;
+		const message = await open(peer.pairwise, bytes, this.#keyMessageData(from, this.#participantId));
+		if (!message) return;
+		const key = await SenderKey.fromMessage(message).catch(() => undefined);
+		if (!key) return;
+		if (this.#decrypts) peer.keys.add(key);
+		this.#listener.peerKey(from, key);
+	}
+
+	/** A box from someone not seen yet, kept until they are (a box that comes before its sender's join is not lost). */
+	#keepEarly(from: string, box: string): void {
+		const kept = this.#early.get(from);
+		if (kept) {
+			if (kept.length < MAX_EARLY_BOXES) kept.push(box);
+		} else if (this.#early.size < LIMITS.maxParticipants) {
+			this.#early.set(from, [box]);
+		}
 	}
 
 	/** The `box` of a chat message: to everyone under this person's key, or privately under the key shared with `to`. */

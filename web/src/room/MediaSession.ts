@@ -49,7 +49,6 @@ export class MediaSession {
 	readonly #consumers = new Map<string, types.Consumer>();
 	/** Producers whose consumer is being created, so a second request for one waits for nothing. */
 	readonly #consuming = new Set<string>();
-
 	/** In an end-to-end encrypted room, set before anything is sent or received. */
 	#transforms: FrameTransforms | undefined;
 

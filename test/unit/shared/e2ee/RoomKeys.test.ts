@@ -77,6 +77,24 @@ describe('RoomKeys', () => {
 		expect([ana.unverified, bo.unverified]).toEqual([[], []]);
 	});
 
+	it('opens a box that came before the event introducing its sender, once that sender is seen', async () => {
+		const room = new Room();
+		const secret = newRoomSecret();
+		const ana = await room.visit('ana', secret);
+		await room.seat(ana);
+		const bo = await room.visit('bo', secret);
+		// Ana sees Bo join and sends him her key; it reaches Bo before he has taken in who is in the room.
+		await ana.keys.joined({ id: 'bo', e2ee: bo.keys.identity });
+		await room.settled();
+		expect(bo.got.get('ana')).toBeUndefined();
+		await bo.keys.seated([{ id: 'ana', e2ee: ana.keys.identity }]);
+		await room.settled();
+		expect(bytesOf(newest(bo, 'ana'))).toEqual(bytesOf(ana.own.at(-1)));
+		// A box from someone who never shows up is kept only a few times, and opens nothing.
+		for (let i = 0; i < 10; i++) await bo.keys.received('ghost', 'AAAA');
+		expect(bo.got.get('ghost')).toBeUndefined();
+	});
+
 	it('verifies nobody without the room secret, and gives them nothing; someone without an identity is not verified either', async () => {
 		const room = new Room();
 		const secret = newRoomSecret();
