@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Server as SocketServer } from 'socket.io';
-import { AppRegistry, loadServerSecret } from './apps/AppRegistry.js';
+import { AppRegistry, loadServerSecret, sharedSettingsFingerprint } from './apps/AppRegistry.js';
 import { ParticipantTokens } from './auth/participantTokens.js';
 import type { Config } from './config.js';
 import { createHttpApp } from './http/app.js';
@@ -29,6 +29,7 @@ import { attachSignaling } from './signaling/SignalingServer.js';
 import { IceServers } from './media/IceServers.js';
 import { Retention } from './store/Retention.js';
 import { openStores } from './store/openStores.js';
+import { checkClusterFingerprint } from './store/pg/clusterFingerprint.js';
 import type { Stores } from './store/Stores.js';
 import { WebhookDispatcher } from './webhooks/WebhookDispatcher.js';
 
@@ -79,7 +80,14 @@ export class RoomsServer {
 		let stores: Stores | undefined;
 		try {
 			stores = await openStores(config, logger);
-			server = new RoomsServer(config, logger, workers, stores);
+			const apps = AppRegistry.load(config.appsSource, config.dataDir, logger);
+			const serverSecret = loadServerSecret(config.dataDir, config.serverSecret);
+			if (config.cluster) {
+				// Every node shares the first one's secrets and apps, or does not start (config validation made these present).
+				await checkClusterFingerprint(config.databaseUrl!, config.cluster.nodeId,
+					sharedSettingsFingerprint(serverSecret, config.cluster.clusterSecret, apps.list()));
+			}
+			server = new RoomsServer(config, logger, workers, stores, apps, serverSecret);
 		} catch (error) {
 			workers.close();
 			await stores?.close();
@@ -89,13 +97,13 @@ export class RoomsServer {
 		return server;
 	}
 
-	private constructor(config: Config, logger: Logger, workers: WorkerPool, stores: Stores) {
+	private constructor(config: Config, logger: Logger, workers: WorkerPool, stores: Stores, apps: AppRegistry, serverSecret: string) {
 		this.config = config;
 		this.logger = logger;
 		this.workers = workers;
 		this.stores = stores;
-		this.apps = AppRegistry.load(config.appsSource, config.dataDir, logger);
-		const tokens = new ParticipantTokens(loadServerSecret(config.dataDir), config.tokenTtlSeconds);
+		this.apps = apps;
+		const tokens = new ParticipantTokens(serverSecret, config.tokenTtlSeconds);
 		this.liveRooms = new LiveRooms(stores.rooms, stores.barred, workers, {
 			routers: workers,
 			consumerBudget: config.workerConsumerBudget,

@@ -32,6 +32,12 @@ const EnvSchema = z.object({
 	ROOMS_DATA_DIR: z.string().min(1).default('./data'),
 	/** `postgres://…`: every store on this PostgreSQL database instead of SQLite in the data folder. Default: SQLite. */
 	ROOMS_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL').optional(),
+	/** This server's name among the nodes sharing ROOMS_DATABASE_URL. Default: none (a server of its own). */
+	ROOMS_NODE_ID: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, 1..63').optional(),
+	/** Signs participant tokens; every node has the same. Default: generated in the data folder (one server). */
+	ROOMS_SERVER_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+	/** Signs what nodes ask of each other. Required with ROOMS_NODE_ID. */
+	ROOMS_CLUSTER_SECRET: z.string().min(32, 'at least 32 characters').optional(),
 	/** JSON array of apps or `@/path/to/apps.json`. Default: generated. */
 	ROOMS_APPS: z.string().min(1).optional(),
 	/** mediasoup workers. Default: CPU count. */
@@ -124,6 +130,10 @@ export interface Config {
 	dataDir: string;
 	/** PostgreSQL for every store, when set; else SQLite in `dataDir`. */
 	databaseUrl: string | undefined;
+	/** Set for a node of a cluster: its id, and the secrets every node shares (checked against the cluster's fingerprint at start). */
+	cluster: { nodeId: string; clusterSecret: string } | undefined;
+	/** The participant tokens' secret when configured; else generated in the data folder. */
+	serverSecret: string | undefined;
 	appsSource: string | undefined;
 	workers: number;
 	/** The mediasoup-worker binary, when not the built one. */
@@ -206,6 +216,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	if (e.ROOMS_RTC_PORT <= e.ROOMS_RTC_MAX_PORT && lastMediaPort >= e.ROOMS_RTC_MIN_PORT) {
 		throw new ConfigError(`invalid ROOMS_RTC_PORT: ports ${e.ROOMS_RTC_PORT}..${lastMediaPort} overlap ROOMS_RTC_MIN_PORT..ROOMS_RTC_MAX_PORT`);
 	}
+	if (e.ROOMS_NODE_ID) {
+		// A node of a cluster shares everything that signs or admits with the others: nothing may be generated per node.
+		const missing = (['ROOMS_DATABASE_URL', 'ROOMS_SERVER_SECRET', 'ROOMS_CLUSTER_SECRET', 'ROOMS_APPS'] as const).filter((name) => !e[name]);
+		if (missing.length > 0) throw new ConfigError(`invalid ROOMS_NODE_ID: a node of a cluster needs ${missing.join(', ')} as well`);
+	}
 	if (Boolean(e.ROOMS_TLS_CERT) !== Boolean(e.ROOMS_TLS_KEY)) {
 		throw new ConfigError('invalid ROOMS_TLS_CERT: ROOMS_TLS_CERT and ROOMS_TLS_KEY go together');
 	}
@@ -242,6 +257,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		allowedOrigins: e.ROOMS_ALLOWED_ORIGINS,
 		dataDir: path.resolve(e.ROOMS_DATA_DIR),
 		databaseUrl: e.ROOMS_DATABASE_URL,
+		cluster: e.ROOMS_NODE_ID ? { nodeId: e.ROOMS_NODE_ID, clusterSecret: e.ROOMS_CLUSTER_SECRET! } : undefined,
+		serverSecret: e.ROOMS_SERVER_SECRET,
 		appsSource: e.ROOMS_APPS,
 		workers: e.ROOMS_WORKERS,
 		workerBin: e.ROOMS_WORKER_BIN,

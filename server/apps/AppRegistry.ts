@@ -2,7 +2,7 @@
  * The chat apps that host rooms, and the server's own signing secret.
  * Apps come from ROOMS_APPS, or are generated once into the data directory.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -96,7 +96,21 @@ function writePrivateFile(file: string, content: string): void {
 }
 
 /** The secret that signs participant tokens; generated once, kept in the data directory. */
-export function loadServerSecret(dataDir: string): string {
+/**
+ * What the nodes of a cluster must share, as one SHA-256: the participant
+ * tokens' secret, the cluster secret and the apps (each field, in id order).
+ * High-entropy secrets make it safe to store; the secrets themselves never
+ * leave the node's configuration.
+ */
+export function sharedSettingsFingerprint(serverSecret: string, clusterSecret: string, apps: App[]): string {
+	const canonical = [...apps].sort((a, b) => (a.id < b.id ? -1 : 1))
+		.map(({ id, name, secret, webhookUrl, userIdFormat }) => ({ id, name, secret, webhookUrl: webhookUrl ?? null, userIdFormat }));
+	return createHash('sha256').update(JSON.stringify({ serverSecret, clusterSecret, apps: canonical })).digest('hex');
+}
+
+/** The participant tokens' secret: the configured one (ROOMS_SERVER_SECRET), else one generated once into the data folder. */
+export function loadServerSecret(dataDir: string, configured?: string): string {
+	if (configured) return configured;
 	const file = path.join(dataDir, 'server-secret');
 	if (!fs.existsSync(file)) writePrivateFile(file, randomBytes(48).toString('base64url'));
 	return fs.readFileSync(file, 'utf8').trim();

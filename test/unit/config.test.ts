@@ -37,9 +37,23 @@ describe('loadConfig', () => {
 		['ROOMS_TLS_CERT', { ROOMS_TLS_CERT: '/cert.pem' }],
 		['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
 		['ROOMS_INGEST_IDLE_SECONDS', { ROOMS_INGEST_IDLE_SECONDS: '0' }],
+		['ROOMS_DATABASE_URL', { ROOMS_DATABASE_URL: 'mysql://db/rooms' }],
+		['ROOMS_NODE_ID', { ROOMS_NODE_ID: 'Node A' }],
+		['ROOMS_NODE_ID', { ROOMS_NODE_ID: 'node-a', ROOMS_DATABASE_URL: 'postgres://db/rooms', ROOMS_APPS: '@/apps.json' }],
+		['ROOMS_SERVER_SECRET', { ROOMS_SERVER_SECRET: 'short' }],
 	])('stops with a message naming %s for %j', (variable, env) => {
 		expect(() => loadConfig(env)).toThrowError(ConfigError);
 		expect(() => loadConfig(env)).toThrowError(new RegExp(`invalid ${variable}`));
+	});
+
+	it('names every shared setting a node of a cluster lacks', () => {
+		expect(() => loadConfig({ ROOMS_NODE_ID: 'node-a', ROOMS_DATABASE_URL: 'postgres://db/rooms' }))
+			.toThrowError('invalid ROOMS_NODE_ID: a node of a cluster needs ROOMS_SERVER_SECRET, ROOMS_CLUSTER_SECRET, ROOMS_APPS as well');
+		const secret = 's'.repeat(32);
+		const config = loadConfig({ ROOMS_NODE_ID: 'node-a', ROOMS_DATABASE_URL: 'postgres://db/rooms', ROOMS_SERVER_SECRET: secret,
+			ROOMS_CLUSTER_SECRET: `c${secret}`, ROOMS_APPS: '@/apps.json' });
+		expect(config.cluster).toEqual({ nodeId: 'node-a', clusterSecret: `c${secret}` });
+		expect(config.serverSecret).toBe(secret);
 	});
 
 	it('announces a public IP for a wildcard listen address', () => {

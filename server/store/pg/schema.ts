@@ -98,6 +98,13 @@ export const MIGRATIONS: string[] = [
 		placed_at TIMESTAMPTZ NOT NULL
 	);
 	CREATE INDEX room_placements_node ON room_placements (node_id);`,
+	// What every node must share (ROOMS_SERVER_SECRET, ROOMS_CLUSTER_SECRET, ROOMS_APPS), as the first node's fingerprint.
+	`CREATE TABLE cluster_fingerprint (
+		id INTEGER PRIMARY KEY CHECK (id = 1),
+		fingerprint TEXT NOT NULL,
+		node_id TEXT NOT NULL,
+		set_at TEXT NOT NULL
+	);`,
 ];
 
 /** The advisory lock migrations take: any constant, the same on every node. */
