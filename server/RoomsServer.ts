@@ -30,6 +30,7 @@ import { IceServers } from './media/IceServers.js';
 import { Retention } from './store/Retention.js';
 import { openStores } from './store/openStores.js';
 import { checkClusterFingerprint } from './store/pg/clusterFingerprint.js';
+import { ClusterMembership } from './services/ClusterMembership.js';
 import type { Stores } from './store/Stores.js';
 import { WebhookDispatcher } from './webhooks/WebhookDispatcher.js';
 
@@ -62,6 +63,8 @@ export class RoomsServer {
 	readonly #httpServer: http.Server;
 	readonly #io: SocketServer;
 	#publicUrl: string | undefined;
+	/** Set on a node of a cluster, once it listens. */
+	#membership: ClusterMembership | undefined;
 	#closed = false;
 
 	/** Starts everything and listens; resolves once the server takes requests. */
@@ -93,7 +96,13 @@ export class RoomsServer {
 			await stores?.close();
 			throw error;
 		}
-		await server.#listen();
+		try {
+			await server.#listen();
+		} catch (error) {
+			// Listening, or joining the cluster, failed: nothing is left running.
+			await server.close();
+			throw error;
+		}
 		return server;
 	}
 
@@ -168,6 +177,13 @@ export class RoomsServer {
 		this.#publicUrl ??= `${this.config.tls ? 'https' : 'http'}://localhost:${port}`;
 		this.webhooks.start();
 		this.retention.start();
+		if (this.config.cluster && this.stores.nodes) {
+			const host = this.config.host === '0.0.0.0' || this.config.host === '::' ? '127.0.0.1' : this.config.host;
+			const internalUrl = this.config.cluster.internalUrl ?? `${this.config.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+			this.#membership = new ClusterMembership(this.stores.nodes, { id: this.config.cluster.nodeId, internalUrl },
+				() => ({ participants: this.liveRooms.participantCount, draining: this.liveRooms.draining }), this.logger);
+			await this.#membership.start();
+		}
 		this.logger.info({ port, publicUrl: this.#publicUrl, workers: this.workers.liveWorkers }, 'rooms server listening');
 	}
 
@@ -179,6 +195,7 @@ export class RoomsServer {
 
 	#notReadyBecause(): { reason: string; message: string } | undefined {
 		if (this.#closed) return { reason: 'stopped', message: 'the server has stopped' };
+		if (this.#membership?.lost) return { reason: 'not-in-cluster', message: `the cluster no longer counts node ${this.#membership.nodeId}` };
 		if (this.workers.liveWorkers === 0) return { reason: 'no-media-worker', message: 'no live media worker' };
 		if (!this.stores.isOpen()) return { reason: 'storage-closed', message: 'storage is closed' };
 		const fault = this.stores.fault();
@@ -225,6 +242,7 @@ export class RoomsServer {
 		this.#httpServer.closeAllConnections();
 		await closed;
 		this.workers.close();
+		await this.#membership?.close();
 		await this.stores.close();
 		this.logger.info('rooms server closed');
 	}

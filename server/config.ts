@@ -36,6 +36,8 @@ const EnvSchema = z.object({
 	ROOMS_NODE_ID: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, 1..63').optional(),
 	/** Signs participant tokens; every node has the same. Default: generated in the data folder (one server). */
 	ROOMS_SERVER_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+	/** Where the other nodes reach this one. Default: `http://<ROOMS_HOST, or 127.0.0.1 for a wildcard>:<PORT>`. */
+	ROOMS_INTERNAL_URL: z.url().optional(),
 	/** Signs what nodes ask of each other. Required with ROOMS_NODE_ID. */
 	ROOMS_CLUSTER_SECRET: z.string().min(32, 'at least 32 characters').optional(),
 	/** JSON array of apps or `@/path/to/apps.json`. Default: generated. */
@@ -131,7 +133,7 @@ export interface Config {
 	/** PostgreSQL for every store, when set; else SQLite in `dataDir`. */
 	databaseUrl: string | undefined;
 	/** Set for a node of a cluster: its id, and the secrets every node shares (checked against the cluster's fingerprint at start). */
-	cluster: { nodeId: string; clusterSecret: string } | undefined;
+	cluster: { nodeId: string; clusterSecret: string; internalUrl: string | undefined } | undefined;
 	/** The participant tokens' secret when configured; else generated in the data folder. */
 	serverSecret: string | undefined;
 	appsSource: string | undefined;
@@ -257,7 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		allowedOrigins: e.ROOMS_ALLOWED_ORIGINS,
 		dataDir: path.resolve(e.ROOMS_DATA_DIR),
 		databaseUrl: e.ROOMS_DATABASE_URL,
-		cluster: e.ROOMS_NODE_ID ? { nodeId: e.ROOMS_NODE_ID, clusterSecret: e.ROOMS_CLUSTER_SECRET! } : undefined,
+		cluster: e.ROOMS_NODE_ID ? { nodeId: e.ROOMS_NODE_ID, clusterSecret: e.ROOMS_CLUSTER_SECRET!, internalUrl: e.ROOMS_INTERNAL_URL?.replace(/\/+$/, '') } : undefined,
 		serverSecret: e.ROOMS_SERVER_SECRET,
 		appsSource: e.ROOMS_APPS,
 		workers: e.ROOMS_WORKERS,

@@ -3,6 +3,7 @@
  * is the embedded implementation, `openPgStores` the shared one (PostgreSQL).
  */
 import type { IdentityLinkStore } from './IdentityLinkStore.js';
+import type { NodeDirectory } from './NodeDirectory.js';
 import type { BarredStore, RoomStore, TimelineStore } from './RoomStore.js';
 import type { WebhookOutbox } from './WebhookOutbox.js';
 
@@ -12,6 +13,8 @@ export interface Stores {
 	timeline: TimelineStore;
 	webhooks: WebhookOutbox;
 	identityLinks: IdentityLinkStore;
+	/** The directory of a cluster's nodes and rooms: PostgreSQL only (a server on SQLite is a node of its own). */
+	nodes: NodeDirectory | undefined;
 	/** Whether the store can take requests (for /readyz). */
 	isOpen(): boolean;
 	/** Why work is waiting on a locked or failing store, if it is (for /readyz). */

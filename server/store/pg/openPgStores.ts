@@ -9,6 +9,7 @@ import type { Stores } from '../Stores.js';
 import { PgExecutor } from './PgExecutor.js';
 import { PgIdentityLinkStore } from './PgIdentityLinkStore.js';
 import { PgModerationStore } from './PgModerationStore.js';
+import { PgNodeDirectory } from './PgNodeDirectory.js';
 import { PgRoomStore } from './PgRoomStore.js';
 import { PgWebhookOutbox } from './PgWebhookOutbox.js';
 import { migrate } from './schema.js';
@@ -48,6 +49,7 @@ export async function openPgStores(url: string, options: { waitMs: number; logge
 		timeline: moderation,
 		webhooks: new PgWebhookOutbox(sql),
 		identityLinks: new PgIdentityLinkStore(sql),
+		nodes: new PgNodeDirectory(sql),
 		isOpen: () => sql.isOpen,
 		fault: () => sql.fault,
 		queued: () => sql.queued,

@@ -23,6 +23,7 @@ export function openSqliteStores(dataDir: string, options: { waitMs: number; log
 		timeline: moderation,
 		webhooks: new SqliteWebhookOutbox(db, sql),
 		identityLinks: new SqliteIdentityLinkStore(db, sql),
+		nodes: undefined,
 		isOpen: () => sql.isOpen,
 		fault: () => sql.fault,
 		queued: () => sql.queued,

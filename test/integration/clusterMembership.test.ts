@@ -1,0 +1,63 @@
+/**
+ * Servers as nodes of a cluster on a real PostgreSQL 15: each enters the
+ * node directory at start and beats every second with its load and state; a
+ * drained node is left draining; a second start of a node's id takes over,
+ * and the first then says on /readyz that the cluster no longer counts it.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRoom, startServer, type TestServer } from '../support/server.js';
+import { Crowd } from '../support/rooms.js';
+import { eventually } from '../support/eventually.js';
+import { Postgres } from '../support/postgres.js';
+
+let postgres: Postgres;
+const started: TestServer[] = [];
+beforeAll(async () => {
+	postgres = await Postgres.start();
+}, 60_000);
+afterAll(async () => {
+	for (const server of started) await server.close();
+	postgres?.close();
+});
+
+interface NodeRow { id: string; state: string; load: number; age: number; internal_url: string }
+
+describe('cluster membership', () => {
+	it('enters the directory, beats with its load and state, drains, and knows when another start of its id took over', async () => {
+		const url = await postgres.database();
+		const shared = { ROOMS_DATABASE_URL: url, ROOMS_SERVER_SECRET: 'server-secret-'.padEnd(40, 'x'), ROOMS_CLUSTER_SECRET: 'cluster-secret-'.padEnd(40, 'y') };
+		const a = await startServer({ ...shared, ROOMS_NODE_ID: 'node-a' });
+		const b = await startServer({ ...shared, ROOMS_NODE_ID: 'node-b' });
+		started.push(a, b);
+		const db = new pg.Client({ connectionString: url });
+		await db.connect();
+		const nodes = async () => Object.fromEntries((await db.query<NodeRow>(
+			'SELECT id, state, load, internal_url, EXTRACT(EPOCH FROM now() - heartbeat_at)::float8 AS age FROM nodes')).rows.map((row) => [row.id, row]));
+		try {
+			await eventually(async () => Object.keys(await nodes()).length === 2, 5000, 'both nodes in the directory');
+			expect((await nodes())['node-a']).toMatchObject({ state: 'serving', load: 0, internal_url: a.url.replace('localhost', '127.0.0.1') });
+
+			// Node a's load follows the people in its calls, within a heartbeat or two.
+			const crowd = new Crowd(() => a.url);
+			const { room } = await createRoom(a.url);
+			await crowd.seat(room.code, 'Ana');
+			await eventually(async () => (await nodes())['node-a']!.load === 1, 5000, 'node a reports one participant');
+			const ages = Object.values(await nodes()).map(({ age }) => age);
+			expect(Math.max(...ages)).toBeLessThan(2);
+
+			// Drained and stopped: node b is left draining, and takes no new rooms.
+			await b.server.drain(1000);
+			expect((await nodes())['node-b']!.state).toBe('draining');
+
+			// Another start of node a's id takes over; the first start learns it at its next heartbeat.
+			const again = await startServer({ ...shared, ROOMS_NODE_ID: 'node-a' });
+			started.push(again);
+			await eventually(async () => (await (await fetch(`${a.url}/readyz`)).json()).error?.reason === 'not-in-cluster', 5000, 'the first start of node a to say it is not in the cluster');
+			expect((await fetch(`${again.url}/readyz`)).status).toBe(200);
+			crowd.closeAll();
+		} finally {
+			await db.end();
+		}
+	}, 60_000);
+});
