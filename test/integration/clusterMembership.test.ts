@@ -5,32 +5,22 @@
  * and the first then says on /readyz that the cluster no longer counts it.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRoom, startServer, type TestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { createRoom } from '../support/server.js';
 import { Crowd } from '../support/rooms.js';
 import { eventually } from '../support/eventually.js';
-import { Postgres } from '../support/postgres.js';
+import { clusterFixture } from '../support/postgres.js';
 
-let postgres: Postgres;
-const started: TestServer[] = [];
-beforeAll(async () => {
-	postgres = await Postgres.start();
-}, 60_000);
-afterAll(async () => {
-	for (const server of started) await server.close();
-	postgres?.close();
-});
+const fixture = clusterFixture();
 
 interface NodeRow { id: string; state: string; load: number; age: number; internal_url: string }
 
 describe('cluster membership', () => {
 	it('enters the directory, beats with its load and state, drains, and knows when another start of its id took over', async () => {
-		const url = await postgres.database();
-		const shared = { ROOMS_DATABASE_URL: url, ROOMS_SERVER_SECRET: 'server-secret-'.padEnd(40, 'x'), ROOMS_CLUSTER_SECRET: 'cluster-secret-'.padEnd(40, 'y') };
-		const a = await startServer({ ...shared, ROOMS_NODE_ID: 'node-a' });
-		const b = await startServer({ ...shared, ROOMS_NODE_ID: 'node-b' });
-		started.push(a, b);
-		const db = new pg.Client({ connectionString: url });
+		const shared = await fixture.cluster();
+		const a = await fixture.node({ ...shared, ROOMS_NODE_ID: 'node-a' });
+		const b = await fixture.node({ ...shared, ROOMS_NODE_ID: 'node-b' });
+		const db = new pg.Client({ connectionString: shared.ROOMS_DATABASE_URL });
 		await db.connect();
 		const nodes = async () => Object.fromEntries((await db.query<NodeRow>(
 			'SELECT id, state, load, internal_url, EXTRACT(EPOCH FROM now() - heartbeat_at)::float8 AS age FROM nodes')).rows.map((row) => [row.id, row]));
@@ -51,8 +41,7 @@ describe('cluster membership', () => {
 			expect((await nodes())['node-b']!.state).toBe('draining');
 
 			// Another start of node a's id takes over; the first start learns it at its next heartbeat.
-			const again = await startServer({ ...shared, ROOMS_NODE_ID: 'node-a' });
-			started.push(again);
+			const again = await fixture.node({ ...shared, ROOMS_NODE_ID: 'node-a' });
 			await eventually(async () => (await (await fetch(`${a.url}/readyz`)).json()).error?.reason === 'not-in-cluster', 5000, 'the first start of node a to say it is not in the cluster');
 			expect((await fetch(`${again.url}/readyz`)).status).toBe(200);
 			crowd.closeAll();

@@ -11,7 +11,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freeMediaPort } from './server.js';
+import { afterAll, beforeAll } from 'vitest';
+import { freeMediaPort, startServer, type TestServer } from './server.js';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 /** The superuser initdb makes; trusted on loopback only, in a cluster that lives as long as the test run. */
@@ -82,4 +83,37 @@ export class Postgres {
 		const asPostgres = process.getuid?.() === 0;
 		execFileSync(asPostgres ? 'runuser' : command, asPostgres ? ['-u', 'postgres', '--', command, ...args] : args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: this.#dir });
 	}
+}
+
+/**
+ * For a test file whose servers are nodes sharing one PostgreSQL: the server
+ * starts before the file's tests; `node()` starts a Rooms server with the
+ * settings every node shares (plus `env`), closed after the tests; and
+ * `cluster()` gives a fresh database's shared settings.
+ */
+export function clusterFixture(): { readonly postgres: Postgres; cluster(): Promise<Record<string, string>>; node(env: Record<string, string>): Promise<TestServer> } {
+	let postgres: Postgres | undefined;
+	const started: TestServer[] = [];
+	beforeAll(async () => {
+		postgres = await Postgres.start();
+	}, 60_000);
+	afterAll(async () => {
+		for (const server of started) await server.close();
+		postgres?.close();
+	});
+	const fixture = {
+		get postgres(): Postgres {
+			if (!postgres) throw new Error('PostgreSQL has not started');
+			return postgres;
+		},
+		async cluster() {
+			return { ROOMS_DATABASE_URL: await fixture.postgres.database(), ROOMS_SERVER_SECRET: 'server-secret-'.padEnd(40, 'x'), ROOMS_CLUSTER_SECRET: 'cluster-secret-'.padEnd(40, 'y') };
+		},
+		async node(env: Record<string, string>) {
+			const server = await startServer(env);
+			started.push(server);
+			return server;
+		},
+	};
+	return fixture;
 }

@@ -4,27 +4,18 @@
  * secret, cluster secret or apps differ from the first node's refuses to
  * start, saying which settings and which node recorded the cluster's.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BotConnection } from '../../../tools/loadtest/src/bots/BotConnection.js';
-import { createRoom, joinToken, startServer, TEST_APPS, type TestServer } from '../../support/server.js';
-import { Postgres } from '../../support/postgres.js';
+import { createRoom, joinToken, startServer, TEST_APPS } from '../../support/server.js';
+import { clusterFixture } from '../../support/postgres.js';
 
-let postgres: Postgres;
-const started: TestServer[] = [];
-beforeAll(async () => {
-	postgres = await Postgres.start();
-}, 60_000);
-afterAll(async () => {
-	for (const server of started) await server.close();
-	postgres?.close();
-});
+const fixture = clusterFixture();
 
 describe('joining a cluster', () => {
 	it("starts nodes that share the secrets and apps, and refuses one whose settings differ from the first node's", async () => {
-		const url = await postgres.database();
-		const shared = { ROOMS_DATABASE_URL: url, ROOMS_SERVER_SECRET: 'server-secret-'.padEnd(40, 'x'), ROOMS_CLUSTER_SECRET: 'cluster-secret-'.padEnd(40, 'y') };
-		started.push(await startServer({ ...shared, ROOMS_NODE_ID: 'node-a' }));
-		started.push(await startServer({ ...shared, ROOMS_NODE_ID: 'node-b' }));
+		const shared = await fixture.cluster();
+		await fixture.node({ ...shared, ROOMS_NODE_ID: 'node-a' });
+		await fixture.node({ ...shared, ROOMS_NODE_ID: 'node-b' });
 		const refusal = /this node's ROOMS_SERVER_SECRET, ROOMS_CLUSTER_SECRET or ROOMS_APPS differ from the cluster's \(recorded by node node-a at .*\): refusing to start/;
 		await expect(startServer({ ...shared, ROOMS_NODE_ID: 'node-c', ROOMS_SERVER_SECRET: 'another-secret-'.padEnd(40, 'z') })).rejects.toThrow(refusal);
 		await expect(startServer({ ...shared, ROOMS_NODE_ID: 'node-c', ROOMS_CLUSTER_SECRET: 'another-cluster-'.padEnd(40, 'z') })).rejects.toThrow(refusal);
@@ -33,10 +24,8 @@ describe('joining a cluster', () => {
 	}, 60_000);
 
 	it('signs participant tokens with ROOMS_SERVER_SECRET, so a token from one node opens a seat on another', async () => {
-		const url = await postgres.database();
-		const shared = { ROOMS_DATABASE_URL: url, ROOMS_SERVER_SECRET: 'tokens-secret-'.padEnd(40, 'x'), ROOMS_CLUSTER_SECRET: 'cluster-secret-'.padEnd(40, 'y') };
-		const [a, b] = [await startServer({ ...shared, ROOMS_NODE_ID: 'node-a' }), await startServer({ ...shared, ROOMS_NODE_ID: 'node-b' })];
-		started.push(a, b);
+		const shared = await fixture.cluster();
+		const [a, b] = [await fixture.node({ ...shared, ROOMS_NODE_ID: 'node-a' }), await fixture.node({ ...shared, ROOMS_NODE_ID: 'node-b' })];
 		const { room } = await createRoom(a.url);
 		// The room and the token come from node a; the seat is taken on node b, which reads the same database.
 		const guest = await BotConnection.connect(b.url, await joinToken(a.url, room.code, 'Ana'));
