@@ -95,7 +95,6 @@ function writePrivateFile(file: string, content: string): void {
 	fs.renameSync(`${file}.tmp`, file);
 }
 
-/** The secret that signs participant tokens; generated once, kept in the data directory. */
 /**
  * What the nodes of a cluster must share, as one SHA-256: the participant
  * tokens' secret, the cluster secret and the apps (each field, in id order).
