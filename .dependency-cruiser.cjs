@@ -7,7 +7,7 @@
  *   server/store, server/auth, server/apps        persistence and credentials
  *   server/media, server/rooms, server/webhooks   the live domain
  *   server/services, metrics                      application services over stores and live rooms
- *   server/http, server/signaling                 the edges
+ *   server/http, server/signaling, server/routing the edges (routing: which node answers a room's requests)
  *   server main (main, RoomsServer, cli, tools)
  *
  * The browser app (web/src) imports only shared/ of ours. The load tool
@@ -20,7 +20,7 @@ const LAYERS = [
 	['persistence', '^server/(store|auth|apps)/'],
 	['domain', '^server/(media|rooms|webhooks)/'],
 	['services', '^server/(services/|metrics\\.ts$)'],
-	['edges', '^server/(http|signaling)/'],
+	['edges', '^server/(http|signaling|routing)/'],
 	['main', '^server/((main|RoomsServer)\\.ts$|cli/|tools/)'],
 ];
 

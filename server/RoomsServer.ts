@@ -31,6 +31,7 @@ import { Retention } from './store/Retention.js';
 import { openStores } from './store/openStores.js';
 import { checkClusterFingerprint } from './store/pg/clusterFingerprint.js';
 import { ClusterMembership } from './services/ClusterMembership.js';
+import { RoomRouting } from './routing/RoomRouting.js';
 import type { Stores } from './store/Stores.js';
 import { WebhookDispatcher } from './webhooks/WebhookDispatcher.js';
 
@@ -60,6 +61,7 @@ export class RoomsServer {
 	readonly webhooks: WebhookDispatcher;
 	readonly retention: Retention;
 	readonly metrics: Metrics;
+	readonly routing: RoomRouting;
 	readonly #httpServer: http.Server;
 	readonly #io: SocketServer;
 	#publicUrl: string | undefined;
@@ -113,7 +115,10 @@ export class RoomsServer {
 		this.stores = stores;
 		this.apps = apps;
 		const tokens = new ParticipantTokens(serverSecret, config.tokenTtlSeconds);
-		this.liveRooms = new LiveRooms(stores.rooms, stores.barred, workers, {
+		this.routing = new RoomRouting(config.cluster && stores.nodes
+			? { directory: stores.nodes, nodeId: config.cluster.nodeId, timeoutSeconds: config.cluster.nodeTimeoutSeconds }
+			: undefined, logger);
+		this.liveRooms = new LiveRooms(stores.rooms, stores.barred, workers, this.routing, {
 			routers: workers,
 			consumerBudget: config.workerConsumerBudget,
 			knockTimeoutMs: config.knockTimeoutSeconds * 1000,
@@ -132,8 +137,9 @@ export class RoomsServer {
 			inviteUrl,
 		});
 		this.invitations = new Invitations(stores.rooms, this.liveRooms, this.apps, this.links, this.moderation,
-			this.activity, tokens, { maxParticipants: config.maxParticipants, roomsPerUser: config.roomsPerUser, iceServers, inviteUrl });
-		this.ingest = new Ingest(stores.rooms, this.liveRooms, this.moderation, tokens, { idleMs: config.ingestIdleSeconds * 1000 }, logger);
+			this.activity, tokens, { maxParticipants: config.maxParticipants, roomsPerUser: config.roomsPerUser, iceServers, inviteUrl,
+				signalingPath: this.routing.signalingPath });
+		this.ingest = new Ingest(stores.rooms, this.liveRooms, this.moderation, tokens, { idleMs: config.ingestIdleSeconds * 1000, signalingPath: this.routing.signalingPath }, logger);
 		this.metrics = new Metrics(this.liveRooms, workers);
 		const originAllowed = originCheck(() => this.url, config.allowedOrigins);
 		const app = createHttpApp({
@@ -154,12 +160,18 @@ export class RoomsServer {
 			webHosts: config.webHosts,
 			notReadyBecause: () => this.#notReadyBecause(),
 			isDraining: () => this.liveRooms.draining,
+			roomForwarding: {
+				routing: this.routing,
+				roomIdOfCode: async (code) => (await stores.rooms.getRoomByCode(code))?.id,
+				cluster: config.cluster && { nodeId: config.cluster.nodeId, clusterSecret: config.cluster.clusterSecret },
+				logger,
+			},
 		});
 		this.#httpServer = config.tls
 			? https.createServer({ cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }, app)
 			: http.createServer(app);
 		this.#io = attachSignaling(this.#httpServer, {
-			liveRooms: this.liveRooms, moderation: this.moderation, tokens, metrics: this.metrics, logger,
+			liveRooms: this.liveRooms, routing: this.routing, moderation: this.moderation, tokens, metrics: this.metrics, logger,
 			connectionsPerIpPerMinute: config.rateLimitPerMinute,
 			originAllowed,
 			iceServers,

@@ -40,6 +40,8 @@ const EnvSchema = z.object({
 	ROOMS_INTERNAL_URL: z.url().optional(),
 	/** Signs what nodes ask of each other. Required with ROOMS_NODE_ID. */
 	ROOMS_CLUSTER_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+	/** Rooms are placed only on nodes whose last heartbeat (every second) is younger than this. Default 5. */
+	ROOMS_NODE_TIMEOUT_SECONDS: z.coerce.number().min(2).max(300).default(5),
 	/** JSON array of apps or `@/path/to/apps.json`. Default: generated. */
 	ROOMS_APPS: z.string().min(1).optional(),
 	/** mediasoup workers. Default: CPU count. */
@@ -133,7 +135,7 @@ export interface Config {
 	/** PostgreSQL for every store, when set; else SQLite in `dataDir`. */
 	databaseUrl: string | undefined;
 	/** Set for a node of a cluster: its id, and the secrets every node shares (checked against the cluster's fingerprint at start). */
-	cluster: { nodeId: string; clusterSecret: string; internalUrl: string | undefined } | undefined;
+	cluster: { nodeId: string; clusterSecret: string; internalUrl: string | undefined; nodeTimeoutSeconds: number } | undefined;
 	/** The participant tokens' secret when configured; else generated in the data folder. */
 	serverSecret: string | undefined;
 	appsSource: string | undefined;
@@ -259,7 +261,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		allowedOrigins: e.ROOMS_ALLOWED_ORIGINS,
 		dataDir: path.resolve(e.ROOMS_DATA_DIR),
 		databaseUrl: e.ROOMS_DATABASE_URL,
-		cluster: e.ROOMS_NODE_ID ? { nodeId: e.ROOMS_NODE_ID, clusterSecret: e.ROOMS_CLUSTER_SECRET!, internalUrl: e.ROOMS_INTERNAL_URL?.replace(/\/+$/, '') } : undefined,
+		cluster: e.ROOMS_NODE_ID ? { nodeId: e.ROOMS_NODE_ID, clusterSecret: e.ROOMS_CLUSTER_SECRET!, internalUrl: e.ROOMS_INTERNAL_URL?.replace(/\/+$/, ''),
+			nodeTimeoutSeconds: e.ROOMS_NODE_TIMEOUT_SECONDS } : undefined,
 		serverSecret: e.ROOMS_SERVER_SECRET,
 		appsSource: e.ROOMS_APPS,
 		workers: e.ROOMS_WORKERS,

@@ -11,6 +11,13 @@ export class RoomsError extends Error {
 	}
 }
 
+/** The room lives on another node: the client connects to its path instead. */
+export class WrongNodeError extends RoomsError {
+	constructor(readonly signalingPath: string) {
+		super(ErrorCode.WRONG_NODE, 'the room is on another node of this service');
+	}
+}
+
 export const Errors = {
 	invalidPayload: (message: string) => new RoomsError(ErrorCode.INVALID_PAYLOAD, message),
 	roomNotFound: () => new RoomsError(ErrorCode.ROOM_NOT_FOUND, 'room not found'),

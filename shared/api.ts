@@ -84,6 +84,8 @@ export interface IngestResponse {
 	participantId: string;
 	/** The participant's token for Socket.IO signalling (ingest participants may create plain SRTP transports). */
 	token: string;
+	/** Where to open Socket.IO: the room's node's path in a cluster, else `/socket.io`. */
+	signalingPath: string;
 	/** With audio or video: the key to encrypt every stream with. */
 	srtp?: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80'; keyBase64: string };
 	audio?: IngestStream;

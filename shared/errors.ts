@@ -29,6 +29,8 @@ export const ErrorCode = {
 	/** A per-person cap (transports, consumers) is reached: close something first. */
 	LIMIT_REACHED: 'LIMIT_REACHED',
 	UNAVAILABLE: 'UNAVAILABLE',
+	/** The room lives on another node of the cluster: connect to `signalingPath` instead. */
+	WRONG_NODE: 'WRONG_NODE',
 	/** This server is stopping: calls on it continue, new joins go elsewhere (or after the restart). */
 	DRAINING: 'DRAINING',
 	INTERNAL: 'INTERNAL',
@@ -42,6 +44,8 @@ export interface ErrorBody {
 	message: string;
 	/** Why, when the code alone is ambiguous: `link-reset` for an INVITE_NOT_FOUND of a reset link. */
 	reason?: string;
+	/** With WRONG_NODE: where the room's node takes Socket.IO connections. */
+	signalingPath?: string;
 }
 
 /** Why a participant's session ended; sent to the client so it can say so. */

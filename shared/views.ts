@@ -241,6 +241,8 @@ export interface JoinResponse {
 	room: InviteView;
 	role: S.TokenRole;
 	iceServers: IceServer[];
+	/** Where to open Socket.IO (on this origin): the room's node's path in a cluster, else `/socket.io`. */
+	signalingPath: string;
 }
 
 export interface IceServer {

@@ -10,6 +10,8 @@ import { errorHandler, sendError } from './errorResponses.js';
 import type { ProxyTrust } from '../addresses.js';
 import type { OriginCheck } from './origins.js';
 import { type OwnerRoutesDeps, ownerRoutes } from './ownerRoutes.js';
+import { forwardByCode } from './roomForwarding.js';
+import { INTERNAL_PREFIX, isInternal, keepRawBody, verifyInternal } from '../routing/forwarding.js';
 import { parseBody } from './validate.js';
 import { webAppRouter } from './webApp.js';
 
@@ -85,32 +87,38 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 	});
 
 	const api = express.Router();
-	api.use(express.json({ limit: '16kb' }));
+	// The body as it came is kept for a forwarded request's signature.
+	const json = express.json({ limit: '16kb', verify: keepRawBody });
+	api.use(json);
 
 	const limiter = (windowMs: number, limit: number, what: string) => rateLimit({
 		windowMs,
 		limit,
 		standardHeaders: 'draft-8',
 		legacyHeaders: false,
+		// A request another node forwards was counted there, against the caller's own address.
+		skip: (_req, res) => isInternal(res),
 		handler: (_req, res) => sendError(res, ErrorCode.RATE_LIMITED, `too many ${what}; slow down`),
 	});
 	const publicLimiter = limiter(60_000, deps.rateLimitPerMinute, 'requests');
 	// Another site's page may not join or create rooms in its visitors' names (their browser keys, their IPs).
 	api.post(['/invites/:code/join', '/invites/:code/status', '/web/rooms'], (req, res, next) => {
-		if (deps.originAllowed(req.headers.origin)) return next();
+		if (isInternal(res) || deps.originAllowed(req.headers.origin)) return next();
 		sendError(res, ErrorCode.FORBIDDEN, 'requests from this site are not allowed');
 	});
 	// Each room is a row kept for good and a link that works: far fewer than look-ups.
 	const webRoomLimiter = limiter(3_600_000, deps.webRoomsPerHour, 'new rooms from this address');
 
-	api.get('/invites/:code', publicLimiter, async (req, res) => {
+	api.use('/invites', publicLimiter);
+	api.use('/invites/:code', forwardByCode(deps.roomForwarding));
+	api.get('/invites/:code', async (req, res) => {
 		res.json(await invitations.invite(parseCode(String(req.params.code))));
 	});
-	api.post('/invites/:code/status', publicLimiter, async (req, res) => {
+	api.post('/invites/:code/status', async (req, res) => {
 		const { guestKey } = parseBody(InviteStatusBody, req.body);
 		res.json(await invitations.inviteStatus(parseCode(String(req.params.code)), guestKey));
 	});
-	api.post('/invites/:code/join', publicLimiter, async (req, res) => {
+	api.post('/invites/:code/join', async (req, res) => {
 		const code = parseCode(String(req.params.code));
 		const body = parseBody(JoinBody, req.body);
 		res.json(await invitations.join(code, body));
@@ -126,6 +134,10 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 	api.use((_req, res) => sendError(res, ErrorCode.NOT_FOUND, 'no such API endpoint'));
 
 	app.use('/api/v1', api);
+	if (deps.roomForwarding.cluster) {
+		// The same API, for what other nodes forward: only with the cluster's signature.
+		app.use(INTERNAL_PREFIX, json, verifyInternal(deps.roomForwarding.cluster.clusterSecret, logger), api);
+	}
 	const web = webAppRouter(deps.webDistDir);
 	if (web) app.use(web);
 	else logger.warn({ dir: deps.webDistDir }, 'web app not built; run npm run build');

@@ -28,6 +28,8 @@ const STATUS: Record<ErrorCode, number> = {
 	MEDIA_ERROR: 500,
 	UNAVAILABLE: 503,
 	DRAINING: 503,
+	// Misdirected Request: this node does not hold the room.
+	WRONG_NODE: 421,
 	TIMEOUT: 504,
 };
 

@@ -19,6 +19,7 @@ import type { Moderation } from '../services/Moderation.js';
 import { roomView } from '../rooms/views.js';
 import type { WebhookDispatcher } from '../webhooks/WebhookDispatcher.js';
 import { appUser, requireApp } from './appAuth.js';
+import { type RoomForwardingDeps, forwardByRoom } from './roomForwarding.js';
 import { parseBody } from './validate.js';
 
 export interface OwnerRoutesDeps {
@@ -30,6 +31,8 @@ export interface OwnerRoutesDeps {
 	apps: AppRegistry;
 	metrics: Metrics;
 	logger: Logger;
+	/** Where a room's requests are answered: on a node of a cluster, by the node holding it. */
+	roomForwarding: RoomForwardingDeps;
 }
 
 const app = (req: Request): Actor => ({ kind: 'app', user: appUser(req) });
@@ -40,6 +43,7 @@ export function ownerRoutes(deps: OwnerRoutesDeps): Router {
 	const { invitations, moderation, links, webhooks, metrics, logger } = deps;
 	const router = express.Router();
 	router.use(['/rooms', '/identity-links'], requireApp(deps.apps));
+	router.use('/rooms/:id', forwardByRoom(deps.roomForwarding));
 
 	router.post('/rooms', async (req, res) => {
 		const body = parseBody(CreateRoomBody, req.body);

@@ -1,7 +1,10 @@
 /**
  * The registry of live rooms on this node. A room goes live when its first
  * participant connects and closes when the last one leaves. Opening is
- * serialised per room: two simultaneous first joins share one router.
+ * serialised per room: two simultaneous first joins share one router. On a
+ * node of a cluster a room opens only where the node directory places it
+ * (RoomRouting.claim: elsewhere is WRONG_NODE), and its placement goes when
+ * it closes.
  */
 import { CloseReason } from '../../shared/errors.js';
 import { Errors } from '../errors.js';
@@ -14,22 +17,32 @@ import { type Door, type DoorPerson, door } from './door.js';
 import type { LiveRoomDirectory, LiveRoomsEvents } from './LiveRoomDirectory.js';
 import type { RoomSettings } from './RoomTypes.js';
 
+/** Where rooms may open: RoomRouting on a node of a cluster; on a server of its own every room is here. */
+export interface RoomPlacement {
+	/** Resolves when the room may open on this node; else rejects (WRONG_NODE with its path, or UNAVAILABLE). */
+	claim(roomId: string): Promise<void>;
+	/** The room is not live here (any more). */
+	release(roomId: string): void;
+}
+
 export class LiveRooms extends SafeEmitter<LiveRoomsEvents> implements LiveRoomDirectory {
 	readonly #live = new Map<string, Room>();
 	readonly #opening = new Map<string, Promise<Room>>();
 	readonly #store: RoomStore;
 	readonly #barred: BarredStore;
 	readonly #workers: WorkerPool;
+	readonly #placement: RoomPlacement;
 	readonly #roomSettings: RoomSettings;
 	readonly #logger: Logger;
 	#closed = false;
 	#draining = false;
 
-	constructor(store: RoomStore, barred: BarredStore, workers: WorkerPool, roomSettings: RoomSettings, logger: Logger) {
+	constructor(store: RoomStore, barred: BarredStore, workers: WorkerPool, placement: RoomPlacement, roomSettings: RoomSettings, logger: Logger) {
 		super(() => logger);
 		this.#store = store;
 		this.#barred = barred;
 		this.#workers = workers;
+		this.#placement = placement;
 		this.#roomSettings = roomSettings;
 		this.#logger = logger;
 	}
@@ -79,26 +92,39 @@ export class LiveRooms extends SafeEmitter<LiveRoomsEvents> implements LiveRoomD
 	}
 
 	async #create(roomId: string): Promise<Room> {
-		const record = await this.#store.getRoom(roomId);
-		if (!record) throw Errors.roomNotFound();
-		if (record.status === 'ended') throw Errors.roomEnded();
-		const placement = await this.#workers.createRouter();
-		if (!placement) throw Errors.unavailable('no media worker is available');
+		await this.#placement.claim(roomId);
 		let room: Room;
 		try {
-			room = await Room.open(record, placement, { ...this.#roomSettings, barred: this.#barred, draining: () => this.#draining }, this.#logger);
+			room = await this.#openHere(roomId);
 		} catch (error) {
-			placement.router.close();
+			this.#placement.release(roomId);
 			throw error;
 		}
 		this.#live.set(roomId, room);
 		room.on('empty', () => room.close(CloseReason.LEFT));
 		room.on('close', () => {
-			if (this.#live.get(roomId) === room) this.#live.delete(roomId);
+			if (this.#live.get(roomId) !== room) return;
+			this.#live.delete(roomId);
+			// The next first join places it afresh (on a server of its own, nothing to do).
+			this.#placement.release(roomId);
 		});
 		this.emit('open', room);
 		room.logger.info({ liveWorkers: this.#workers.liveWorkers }, 'room live');
 		return room;
+	}
+
+	async #openHere(roomId: string): Promise<Room> {
+		const record = await this.#store.getRoom(roomId);
+		if (!record) throw Errors.roomNotFound();
+		if (record.status === 'ended') throw Errors.roomEnded();
+		const routerPlacement = await this.#workers.createRouter();
+		if (!routerPlacement) throw Errors.unavailable('no media worker is available');
+		try {
+			return await Room.open(record, routerPlacement, { ...this.#roomSettings, barred: this.#barred, draining: () => this.#draining }, this.#logger);
+		} catch (error) {
+			routerPlacement.router.close();
+			throw error;
+		}
 	}
 
 	close(): void {

@@ -38,6 +38,8 @@ const STREAMS = {
 export interface IngestOptions {
 	/** An HTTP-streamed participant leaves after this long without a packet. */
 	idleMs: number;
+	/** Where the participant opens Socket.IO: this node's path (the room's node answers). */
+	signalingPath: string;
 }
 
 /** A seat without a client: events go nowhere, and its end frees the room. */
@@ -79,10 +81,11 @@ export class Ingest {
 		// No identity: the stream is the app's, not its user's, and nobody sees the user's app id through it.
 		const claims: ParticipantClaims = { rid: record.id, code: record.code, pid: nanoid(), name: body.name, role: 'guest', appName: user.app.name, ingest: true };
 		const token = this.tokens.sign(claims);
-		if (!body.audio && !body.video) return { participantId: claims.pid, token };
+		const seat = { participantId: claims.pid, token, signalingPath: this.options.signalingPath };
+		if (!body.audio && !body.video) return seat;
 		// Token-only ingest (a client that signals itself, like the bots) can encrypt; ffmpeg's plain SRTP streams cannot.
 		if (record.e2ee) throw Errors.e2eeRoom('this room is end-to-end encrypted: streams from ffmpeg would be in clear; ask for a token only');
-		return { participantId: claims.pid, token, ...await this.#seatStreaming(claims, body) };
+		return { ...seat, ...await this.#seatStreaming(claims, body) };
 	}
 
 	async #seatStreaming(claims: ParticipantClaims, body: IngestBody): Promise<Pick<IngestResponse, 'srtp' | 'audio' | 'video'>> {

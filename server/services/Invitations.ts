@@ -32,6 +32,8 @@ export interface InvitationsOptions {
 	roomsPerUser: { maxOpen: number; perHour: number };
 	iceServers: IceServers;
 	inviteUrl: (code: string) => string;
+	/** Where a joining person opens Socket.IO: this node's path (a join is answered by the room's node). */
+	signalingPath: string;
 }
 
 export class Invitations {
@@ -189,7 +191,7 @@ export class Invitations {
 			...(user ? { identity: user.identity, appName: user.app.name } : {}),
 			...(gk ? { gk } : {}),
 		});
-		return { token, room: this.#inviteView(record), role, iceServers: this.options.iceServers.for(person.pid) };
+		return { token, room: this.#inviteView(record), role, iceServers: this.options.iceServers.for(person.pid), signalingPath: this.options.signalingPath };
 	}
 }
 

@@ -17,6 +17,7 @@ import { Errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { LiveRooms } from '../rooms/LiveRooms.js';
+import type { RoomRouting } from '../routing/RoomRouting.js';
 import type { Moderation } from '../services/Moderation.js';
 import type { Room } from '../rooms/Room.js';
 import { HANDLERS, type SessionContext, sessionLimits } from './handlers.js';
@@ -39,6 +40,8 @@ type RoomsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<str
 
 export interface SignalingDeps {
 	liveRooms: LiveRooms;
+	/** This node's Socket.IO path. */
+	routing: Pick<RoomRouting, 'signalingPath'>;
 	moderation: Moderation;
 	tokens: ParticipantTokens;
 	metrics: Metrics;
@@ -75,6 +78,7 @@ async function answer(name: RequestName, raw: unknown, ctx: SessionContext, log:
 export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Server {
 	const { liveRooms, moderation, tokens, metrics, logger } = deps;
 	const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
+		path: deps.routing.signalingPath,
 		serveClient: false,
 		maxHttpBufferSize: 64 * 1024,
 		pingInterval: 10_000,
@@ -96,6 +100,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 			if (!connectionsByIp.take(clientAddress(socket.request, deps.trustProxy))) throw Errors.rateLimited('connections from this address');
 			const claims = tokens.verify(socket.handshake.auth?.token);
 			if (!connectionsByParticipant.take(claims.pid)) throw Errors.rateLimited('reconnects');
+			// On a node of a cluster, a room held elsewhere is refused with WRONG_NODE and its path (LiveRooms' placement).
 			const room = await liveRooms.open(claims.rid);
 			room.retain();
 			try {

@@ -25,6 +25,8 @@ export interface Placement {
 	nodeId: string;
 	/** Counts the placements of this room: a takeover makes a new epoch, so the old holder can tell it lost the room. */
 	epoch: number;
+	/** Where the holding node is reached by the others (NodeRecord.internalUrl). */
+	internalUrl: string;
 }
 
 export interface NodeDirectory {
@@ -43,9 +45,11 @@ export interface NodeDirectory {
 	 * The room's node: where it is placed, unless that node is dead; else the
 	 * least-loaded serving node heard from within `timeoutSeconds`, in one
 	 * transaction, so that first joins racing on different nodes agree.
-	 * Undefined when no node can take it.
+	 * Undefined when no node can take it. A `preferred` node takes a room that
+	 * is not placed when it may take rooms at all (a node whose socket the
+	 * room's first person reached).
 	 */
-	place(roomId: string, timeoutSeconds: number): Promise<Placement | undefined>;
+	place(roomId: string, timeoutSeconds: number, preferred?: string): Promise<Placement | undefined>;
 	/** The room ended on its node: nothing is placed any more. Only the placement of that epoch goes. */
 	release(placement: Placement): Promise<void>;
 	/** A node that failed its probes: its rooms go to others at their next placement. */

@@ -9,7 +9,8 @@ import { type Socket, io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack } from '../../shared/protocol.js';
 import { newSrtpParameters } from '../../shared/srtp.js';
-import { Haproxy } from '../support/haproxy.js';
+import type { Haproxy } from '../../server/cli/cluster/Haproxy.js';
+import { proxyTo } from '../support/haproxy.js';
 import { ownerToken } from '../support/rooms.js';
 import { api, createRoom, joinToken, startServer, type TestServer } from '../support/server.js';
 
@@ -21,7 +22,7 @@ const sockets: Socket[] = [];
 beforeAll(async () => {
 	// An announced address stands for the server's public one; the tests never send media to it.
 	server = await startServer({ ROOMS_RATE_LIMIT_PER_MINUTE: String(CONNECTIONS_PER_MINUTE), ROOMS_ANNOUNCED_IP: '198.51.100.1' });
-	proxy = await Haproxy.start(server.url);
+	proxy = await proxyTo(server.url);
 });
 afterEach(() => {
 	for (const socket of sockets.splice(0)) socket.close();

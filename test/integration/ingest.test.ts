@@ -101,7 +101,8 @@ describe('ingest API', () => {
 	it('answers a token only, for a bot that signals itself, and refuses a full room', async () => {
 		const { room } = await createRoom(fixture.server.url, { maxParticipants: 2 });
 		const tokenOnly = (await ingest(room.id, { name: 'Bot' })).body;
-		expect(Object.keys(tokenOnly).sort()).toEqual(['participantId', 'token']);
+		expect(Object.keys(tokenOnly).sort()).toEqual(['participantId', 'signalingPath', 'token']);
+		expect(tokenOnly.signalingPath).toBe('/socket.io');
 		await crowd.stream(room.id, 'One');
 		await crowd.stream(room.id, 'Two');
 		const full = await ingest(room.id, { name: 'Three', audio: true });

@@ -10,7 +10,7 @@ import { api, createRoom, startServer, TEST_APPS, type TestServer } from '../sup
 import { Crowd, ownerToken, peopleTimeline, webhookEvents } from '../support/rooms.js';
 import { eventually } from '../support/eventually.js';
 import { holdWriteLock, smallDisk } from '../support/storageFaults.js';
-import { Postgres } from '../support/postgres.js';
+import { Postgres, startPostgres } from '../support/postgres.js';
 
 /** Webhooks are queued for an endpoint that never answers: what matters here is that they are in the outbox. */
 const APPS = JSON.stringify(TEST_APPS.map((app) => (app.id === 'messenger' ? { ...app, webhookUrl: 'http://127.0.0.1:9/hooks' } : app)));
@@ -151,7 +151,7 @@ describe('PostgreSQL stopped and started again', () => {
 	let postgres: Postgres;
 	const crowd = new Crowd(() => server.url);
 	beforeAll(async () => {
-		postgres = await Postgres.start();
+		postgres = await startPostgres();
 		server = await startServer({ ROOMS_APPS: APPS, ROOMS_DATABASE_URL: await postgres.database(), ROOMS_STORE_WAIT_SECONDS: '3' });
 	}, 60_000);
 	afterAll(async () => {

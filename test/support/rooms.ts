@@ -1,7 +1,7 @@
 /** Helpers for tests that need a host and guests in a room. */
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { SignalingError } from '../../web/src/signaling/SignalingClient.js';
-import { api, appToken, joinAppToken, joinToken, startServer, type TestServer } from './server.js';
+import { api, appToken, joinAppToken, joinSeat, startServer, type TestServer } from './server.js';
 import { BotConnection } from '../../tools/loadtest/src/bots/BotConnection.js';
 
 export const OWNER = { app: 'messenger', user: 'u-host', name: 'Hana' } as const;
@@ -32,7 +32,8 @@ export class Crowd {
 
 	/** Joins by code and takes a seat (or fails). */
 	async seat(code: string, name: string, extra: Record<string, unknown> = {}): Promise<BotConnection> {
-		const participant = await BotConnection.connect(this.url(), await joinToken(this.url(), code, name, extra));
+		const seat = await joinSeat(this.url(), code, name, extra);
+		const participant = await BotConnection.connect(this.url(), seat.token, { path: seat.signalingPath });
 		this.#open.push(participant);
 		return participant;
 	}
@@ -46,7 +47,8 @@ export class Crowd {
 
 	/** Connects with `wait` and asks for a seat; may end up in the lobby. */
 	async arrive(code: string, name: string, extra: Record<string, unknown> = {}) {
-		const participant = await BotConnection.connect(this.url(), await joinToken(this.url(), code, name, { wait: true, ...extra }), { join: false });
+		const seat = await joinSeat(this.url(), code, name, { wait: true, ...extra });
+		const participant = await BotConnection.connect(this.url(), seat.token, { join: false, path: seat.signalingPath });
 		this.#open.push(participant);
 		const result = await participant.join({ wait: true });
 		return { participant, result };

@@ -170,9 +170,14 @@ export async function createRoom(base: string, body: Record<string, unknown> = {
 	return response.body as { room: { id: string; code: string }; inviteUrl: string; hostUrl: string };
 }
 
-/** Asks to join by invite code; returns the participant token. */
-export async function joinToken(base: string, code: string, name: string, extra: Record<string, unknown> = {}): Promise<string> {
+/** Asks to join by invite code; returns the participant token and where to open Socket.IO. */
+export async function joinSeat(base: string, code: string, name: string, extra: Record<string, unknown> = {}): Promise<{ token: string; signalingPath: string }> {
 	const response = await api(base, 'POST', `/api/v1/invites/${code}/join`, { body: { name, ...extra } });
 	if (response.status !== 200) throw new Error(`join failed: ${JSON.stringify(response.body)}`);
-	return response.body.token;
+	return { token: response.body.token, signalingPath: response.body.signalingPath };
+}
+
+/** Asks to join by invite code; returns the participant token. */
+export async function joinToken(base: string, code: string, name: string, extra: Record<string, unknown> = {}): Promise<string> {
+	return (await joinSeat(base, code, name, extra)).token;
 }

@@ -52,7 +52,7 @@ describe('loadConfig', () => {
 		const secret = 's'.repeat(32);
 		const config = loadConfig({ ROOMS_NODE_ID: 'node-a', ROOMS_DATABASE_URL: 'postgres://db/rooms', ROOMS_SERVER_SECRET: secret,
 			ROOMS_CLUSTER_SECRET: `c${secret}`, ROOMS_APPS: '@/apps.json' });
-		expect(config.cluster).toEqual({ nodeId: 'node-a', clusterSecret: `c${secret}`, internalUrl: undefined });
+		expect(config.cluster).toEqual({ nodeId: 'node-a', clusterSecret: `c${secret}`, internalUrl: undefined, nodeTimeoutSeconds: 5 });
 		expect(config.serverSecret).toBe(secret);
 	});
 

@@ -16,9 +16,10 @@ interface PlacementRow {
 	room_id: string;
 	node_id: string;
 	epoch: number;
+	internal_url: string;
 }
 
-const toPlacement = (row: PlacementRow): Placement => ({ roomId: row.room_id, nodeId: row.node_id, epoch: row.epoch });
+const toPlacement = (row: PlacementRow): Placement => ({ roomId: row.room_id, nodeId: row.node_id, epoch: row.epoch, internalUrl: row.internal_url });
 
 export class PgNodeDirectory implements NodeDirectory {
 	readonly #sql: PgExecutor;
@@ -49,33 +50,33 @@ export class PgNodeDirectory implements NodeDirectory {
 
 	placementOf(roomId: string): Promise<Placement | undefined> {
 		return this.#sql.request(async (db) => {
-			const { rows: [row] } = await db.query<PlacementRow>('SELECT room_id, node_id, epoch FROM room_placements WHERE room_id = $1', [roomId]);
+			const { rows: [row] } = await db.query<PlacementRow>('SELECT p.room_id, p.node_id, p.epoch, n.internal_url FROM room_placements p JOIN nodes n ON n.id = p.node_id WHERE p.room_id = $1', [roomId]);
 			return row && toPlacement(row);
 		});
 	}
 
-	place(roomId: string, timeoutSeconds: number): Promise<Placement | undefined> {
+	place(roomId: string, timeoutSeconds: number, preferred?: string): Promise<Placement | undefined> {
 		return this.#sql.request(transaction(async (db) => {
 			// Whoever comes second waits here for the first to commit, then reads its placement.
 			await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`placement:${roomId}`]);
 			const { rows: [current] } = await db.query<PlacementRow & { state: NodeState }>(
-				'SELECT p.room_id, p.node_id, p.epoch, n.state FROM room_placements p JOIN nodes n ON n.id = p.node_id WHERE p.room_id = $1', [roomId]);
+				'SELECT p.room_id, p.node_id, p.epoch, n.internal_url, n.state FROM room_placements p JOIN nodes n ON n.id = p.node_id WHERE p.room_id = $1', [roomId]);
 			if (current && current.state !== 'dead') return toPlacement(current);
-			const nodeId = await this.#leastLoaded(db, timeoutSeconds);
-			if (!nodeId) return undefined;
-			const { rows: [placed] } = await db.query<PlacementRow>(`INSERT INTO room_placements (room_id, node_id, epoch, placed_at) VALUES ($1, $2, 1, now())
+			const node = await this.#leastLoaded(db, timeoutSeconds, preferred);
+			if (!node) return undefined;
+			const { rows: [placed] } = await db.query<Omit<PlacementRow, 'internal_url'>>(`INSERT INTO room_placements (room_id, node_id, epoch, placed_at) VALUES ($1, $2, 1, now())
 				ON CONFLICT (room_id) DO UPDATE SET node_id = $2, epoch = room_placements.epoch + 1, placed_at = now()
-				RETURNING room_id, node_id, epoch`, [roomId, nodeId]);
-			return toPlacement(placed!);
+				RETURNING room_id, node_id, epoch`, [roomId, node.id]);
+			return toPlacement({ ...placed!, internal_url: node.internal_url });
 		}));
 	}
 
-	/** The serving node heard from lately with the fewest rooms placed on it, then the least reported load. */
-	async #leastLoaded(db: pg.ClientBase, timeoutSeconds: number): Promise<string | undefined> {
-		const { rows: [node] } = await db.query<{ id: string }>(`SELECT n.id FROM nodes n LEFT JOIN room_placements p ON p.node_id = n.id
+	/** The preferred node, else the serving node heard from lately with the fewest rooms placed on it, then the least reported load. */
+	async #leastLoaded(db: pg.ClientBase, timeoutSeconds: number, preferred: string | undefined): Promise<{ id: string; internal_url: string } | undefined> {
+		const { rows: [node] } = await db.query<{ id: string; internal_url: string }>(`SELECT n.id, n.internal_url FROM nodes n LEFT JOIN room_placements p ON p.node_id = n.id
 			WHERE n.state = 'serving' AND n.heartbeat_at > now() - make_interval(secs => $1)
-			GROUP BY n.id, n.load ORDER BY COUNT(p.room_id), n.load, n.id LIMIT 1`, [timeoutSeconds]);
-		return node?.id;
+			GROUP BY n.id, n.internal_url, n.load ORDER BY n.id = $2 DESC, COUNT(p.room_id), n.load, n.id LIMIT 1`, [timeoutSeconds, preferred ?? '']);
+		return node;
 	}
 
 	release(placement: Placement): Promise<void> {

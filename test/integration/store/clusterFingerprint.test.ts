@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BotConnection } from '../../../tools/loadtest/src/bots/BotConnection.js';
-import { createRoom, joinToken, startServer, TEST_APPS } from '../../support/server.js';
+import { api, createRoom, startServer, TEST_APPS } from '../../support/server.js';
+import { ownerToken } from '../../support/rooms.js';
 import { clusterFixture } from '../../support/postgres.js';
 
 const fixture = clusterFixture();
@@ -27,8 +28,11 @@ describe('joining a cluster', () => {
 		const shared = await fixture.cluster();
 		const [a, b] = [await fixture.node({ ...shared, ROOMS_NODE_ID: 'node-a' }), await fixture.node({ ...shared, ROOMS_NODE_ID: 'node-b' })];
 		const { room } = await createRoom(a.url);
-		// The room and the token come from node a; the seat is taken on node b, which reads the same database.
-		const guest = await BotConnection.connect(b.url, await joinToken(a.url, room.code, 'Ana'));
+		// The token comes from node a (an app's seat for a room placed nowhere yet, so node a answers it); the seat
+		// is taken on node b, which reads the same database and, reached first, takes the room.
+		const seat = await api(a.url, 'POST', `/api/v1/rooms/${room.id}/ingest`, { token: ownerToken(), body: { name: 'Ana' } });
+		expect(seat.body.signalingPath).toBe('/node/node-a/socket.io');
+		const guest = await BotConnection.connect(b.url, seat.body.token, { path: '/node/node-b/socket.io' });
 		try {
 			expect(guest.joined.self.name).toBe('Ana');
 		} finally {

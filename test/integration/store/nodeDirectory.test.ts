@@ -12,13 +12,13 @@ import type { Placement } from '../../../server/store/NodeDirectory.js';
 import { PgNodeDirectory } from '../../../server/store/pg/PgNodeDirectory.js';
 import { PgExecutor } from '../../../server/store/pg/PgExecutor.js';
 import { migrate } from '../../../server/store/pg/schema.js';
-import { Postgres } from '../../support/postgres.js';
+import { Postgres, startPostgres } from '../../support/postgres.js';
 
 const logger = pino({ level: 'silent' });
 const TIMEOUT_SECONDS = 5;
 let postgres: Postgres;
 beforeAll(async () => {
-	postgres = await Postgres.start();
+	postgres = await startPostgres();
 }, 60_000);
 afterAll(() => postgres?.close());
 

@@ -19,12 +19,12 @@ import { openPgStores } from '../../../server/store/pg/openPgStores.js';
 import { MIGRATIONS, migrate } from '../../../server/store/pg/schema.js';
 import { openSqliteStores } from '../../../server/store/sqlite/openSqliteStores.js';
 import type { Stores } from '../../../server/store/Stores.js';
-import { Postgres } from '../../support/postgres.js';
+import { Postgres, startPostgres } from '../../support/postgres.js';
 
 const logger = pino({ level: 'silent' });
 let postgres: Postgres;
 beforeAll(async () => {
-	postgres = await Postgres.start();
+	postgres = await startPostgres();
 }, 60_000);
 afterAll(() => postgres?.close());
 

@@ -128,6 +128,7 @@ export function JoinPage({ code }: { code: string }) {
 			const [tracks, { RoomClient, InRoom }] = await Promise.all([preview.handOver(), loadRoom()]);
 			const room = new RoomClient({
 				serverUrl: window.location.origin,
+				signalingPath: response.signalingPath,
 				token: response.token,
 				iceServers: response.iceServers,
 				micTrack: tracks.audioTrack,

@@ -28,6 +28,8 @@ export { probeNativeCapabilities } from './nativeCapabilities.js';
 
 export interface RoomClientOptions {
 	serverUrl: string;
+	/** Socket.IO's path on `serverUrl`: the join's answer (the room's node, in a cluster). */
+	signalingPath: string;
 	token: string;
 	iceServers: IceServer[];
 	micTrack?: MediaStreamTrack;
@@ -60,7 +62,7 @@ export class RoomClient {
 	#closed = false;
 
 	constructor(options: RoomClientOptions) {
-		this.#signaling = new SignalingClient(options.serverUrl, options.token);
+		this.#signaling = new SignalingClient(options.serverUrl, options.token, { path: options.signalingPath });
 		this.#wait = options.wait ?? false;
 		this.#e2eeSeed = options.roomSecret ? { secret: options.roomSecret, participantId: participantIdOf(options.token) } : undefined;
 		this.store = new RoomStateStore(initialRoomState({

@@ -19,7 +19,14 @@ export interface SignalingClientOptions {
 	requestTimeoutMs?: number;
 	/** Let Socket.IO reconnect by itself after a drop. Default true. */
 	reconnection?: boolean;
+	/** Socket.IO's path on the server: the join's `signalingPath` (a cluster's node). Default `/socket.io`. */
+	path?: string;
 }
+
+/** How many times one connect follows WRONG_NODE to another path: a room moves at most once while it is looked for. */
+const MAX_NODE_MOVES = 2;
+
+type ConnectError = Error & { data?: { code?: ErrorCode; signalingPath?: string } };
 
 /** What happens to the connection itself. */
 export interface ConnectionListener {
@@ -44,7 +51,18 @@ export class SignalingClient {
 			transports: ['websocket'],
 			autoConnect: false,
 			reconnection: options.reconnection ?? true,
+			path: options.path ?? '/socket.io',
 		});
+	}
+
+	/** Socket.IO's path now: where the room's node was last found. */
+	get path(): string {
+		return this.#socket.io.opts.path ?? '/socket.io';
+	}
+
+	/** The room is on another node: the next connection goes to its path. */
+	#moveTo(path: string): void {
+		this.#socket.io.opts.path = path;
 	}
 
 	get connected(): boolean {
@@ -56,14 +74,22 @@ export class SignalingClient {
 		return (this.#socket.auth as { token: string }).token;
 	}
 
-	/** Connects; rejects with the server's code when the handshake is refused. */
+	/** Connects, following the room to its node; rejects with the server's code when the handshake is refused. */
 	connect(): Promise<void> {
+		let moves = 0;
 		return new Promise((resolve, reject) => {
 			const onConnect = () => {
 				this.#socket.off('connect_error', onError);
 				resolve();
 			};
-			const onError = (error: Error & { data?: { code?: ErrorCode } }) => {
+			const onError = (error: ConnectError) => {
+				const path = error.data?.signalingPath;
+				if (error.data?.code === ErrorCode.WRONG_NODE && path && moves++ < MAX_NODE_MOVES) {
+					this.#moveTo(path);
+					this.#socket.once('connect_error', onError);
+					this.#socket.connect();
+					return;
+				}
 				this.#socket.off('connect', onConnect);
 				this.#socket.disconnect();
 				reject(new SignalingError(error.data?.code ?? ErrorCode.UNAVAILABLE, error.message));
@@ -93,8 +119,16 @@ export class SignalingClient {
 		this.#socket.on('disconnect', (reason) => listener.lost?.(reason === 'io server disconnect'));
 		this.#socket.io.on('reconnect', () => listener.restored?.());
 		// A refusal by the server's handshake stops Socket.IO's retries; a network failure does not.
-		this.#socket.on('connect_error', (error: Error & { data?: { code?: ErrorCode } }) => {
-			if (!this.#socket.active) listener.refused?.(error.data?.code ?? ErrorCode.UNAVAILABLE);
+		this.#socket.on('connect_error', (error: ConnectError) => {
+			if (this.#socket.active) return;
+			// A reconnect that reached a node not holding the room (it moved): try its node, once per refusal.
+			const path = error.data?.signalingPath;
+			if (error.data?.code === ErrorCode.WRONG_NODE && path && path !== this.path) {
+				this.#moveTo(path);
+				this.#socket.connect();
+				return;
+			}
+			listener.refused?.(error.data?.code ?? ErrorCode.UNAVAILABLE);
 		});
 	}
 

@@ -114,7 +114,7 @@ export class Bot extends BotConnection {
 		const seat = await ingestSeat(options.url, options.roomId, options.name, options.appToken);
 		const media = await BotMedia.open(clip, newSrtpParameters());
 		if (options.network) media.shape(options.network);
-		const bot = new Bot(options, media, new SignalingClient(options.url, seat.token, { reconnection: false }));
+		const bot = new Bot(options, media, new SignalingClient(options.url, seat.token, { reconnection: false, path: seat.signalingPath }));
 		bot.participantId = seat.participantId;
 		try {
 			if (options.roomSecret !== undefined) bot.#keys = await bot.#followKeys(options.roomSecret);

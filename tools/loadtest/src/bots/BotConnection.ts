@@ -30,16 +30,16 @@ export interface RecordedEvent {
 /** How long signalling requests took, for the join-storm figures. */
 export type RequestTimings = { request: RequestName; ms: number }[];
 
-/** A seat in a room for the owner app's participant `name`: its token and id (the ingest API). */
-export async function ingestSeat(url: string, roomId: string, name: string, appToken: string): Promise<{ token: string; participantId: string }> {
+/** A seat in a room for the owner app's participant `name`: its token, id and signalling path (the ingest API). */
+export async function ingestSeat(url: string, roomId: string, name: string, appToken: string): Promise<{ token: string; participantId: string; signalingPath: string }> {
 	const response = await fetch(`${url}/api/v1/rooms/${roomId}/ingest`, {
 		method: 'POST',
 		headers: { authorization: `Bearer ${appToken}`, 'content-type': 'application/json' },
 		body: JSON.stringify({ name }),
 	});
-	const body = await response.json() as { token?: string; participantId?: string; error?: { code: string } };
-	if (response.status !== 201 || !body.token || !body.participantId) throw new Error(`ingest refused: ${response.status} ${body.error?.code ?? ''}`);
-	return { token: body.token, participantId: body.participantId };
+	const body = await response.json() as { token?: string; participantId?: string; signalingPath?: string; error?: { code: string } };
+	if (response.status !== 201 || !body.token || !body.participantId || !body.signalingPath) throw new Error(`ingest refused: ${response.status} ${body.error?.code ?? ''}`);
+	return { token: body.token, participantId: body.participantId, signalingPath: body.signalingPath };
 }
 
 export class BotConnection {
@@ -65,9 +65,12 @@ export class BotConnection {
 		if (options.record) signaling.onAny((event, payload) => this.events.push({ event, payload }));
 	}
 
-	/** Connects with a join token, records what it hears and, unless told otherwise, takes a seat (failing if put in the lobby). */
-	static async connect(url: string, token: string, options: { join?: boolean } = {}): Promise<BotConnection> {
-		const participant = new BotConnection(new SignalingClient(url, token, { reconnection: false }), { record: true });
+	/**
+	 * Connects with a join token (at the join's `path` on `url`, by default a server's own), records what it hears
+	 * and, unless told otherwise, takes a seat (failing if put in the lobby).
+	 */
+	static async connect(url: string, token: string, options: { join?: boolean; path?: string } = {}): Promise<BotConnection> {
+		const participant = new BotConnection(new SignalingClient(url, token, { reconnection: false, ...(options.path ? { path: options.path } : {}) }), { record: true });
 		await participant.signaling.connect();
 		if (options.join ?? true) {
 			const result = await participant.join();
@@ -78,7 +81,8 @@ export class BotConnection {
 
 	/** An ingest participant of the owner app (`appToken`), seated: the kind that may send and receive plain SRTP. */
 	static async ingest(url: string, roomId: string, name: string, appToken: string): Promise<BotConnection> {
-		return BotConnection.connect(url, (await ingestSeat(url, roomId, name, appToken)).token);
+		const seat = await ingestSeat(url, roomId, name, appToken);
+		return BotConnection.connect(url, seat.token, { path: seat.signalingPath });
 	}
 
 	/** A signalling request, timed. */

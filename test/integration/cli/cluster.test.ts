@@ -1,0 +1,68 @@
+/**
+ * The reference cluster (`npm run cluster`) for real: PostgreSQL 15, three
+ * node processes and Debian's haproxy. Through the balancer alone, rooms
+ * spread over the nodes, and guests of one room whose joins land on
+ * different nodes meet on the room's node.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BotConnection } from '../../../tools/loadtest/src/bots/BotConnection.js';
+import { Cluster } from '../../../server/cli/cluster/Cluster.js';
+import { ownerToken } from '../../support/rooms.js';
+import { api, createRoom, joinSeat, TEST_APPS } from '../../support/server.js';
+
+let cluster: Cluster;
+const open: BotConnection[] = [];
+
+beforeAll(async () => {
+	cluster = await Cluster.start({
+		nodes: 3,
+		port: 0,
+		nodeCommand: [process.execPath, '--import', 'tsx', 'server/main.ts'],
+		env: {
+			ROOMS_APPS: JSON.stringify(TEST_APPS),
+			ROOMS_RATE_LIMIT_PER_MINUTE: '100000',
+			ROOMS_MAX_OPEN_ROOMS_PER_USER: '100000',
+			ROOMS_ROOMS_PER_USER_PER_HOUR: '100000',
+			LOG_LEVEL: 'info',
+		},
+	});
+}, 120_000);
+
+afterAll(async () => {
+	for (const participant of open.splice(0)) participant.close();
+	await cluster?.stop();
+});
+
+describe('the reference cluster behind haproxy', () => {
+	it('spreads 30 rooms made and joined through the balancer over the three nodes', async () => {
+		const paths: string[] = [];
+		for (let index = 0; index < 30; index++) {
+			const { room } = await createRoom(cluster.url);
+			paths.push((await joinSeat(cluster.url, room.code, 'Ana')).signalingPath);
+		}
+		const perNode = cluster.nodes.map(({ id }) => paths.filter((path) => path === `/node/${id}/socket.io`).length);
+		expect(perNode.every((count) => count >= 5), `rooms per node: ${perNode.join(', ')}`).toBe(true);
+		expect(perNode.reduce((sum, count) => sum + count, 0)).toBe(30);
+	}, 60_000);
+
+	it('seats guests whose joins land on different nodes together on the room\'s node', async () => {
+		const { room } = await createRoom(cluster.url);
+		// Round-robin without stickiness: three joins in a row are answered by three nodes.
+		const seats = [];
+		for (const name of ['Ana', 'Bo', 'Cy']) seats.push({ name, ...await joinSeat(cluster.url, room.code, name) });
+		expect(new Set(seats.map(({ signalingPath }) => signalingPath)).size).toBe(1);
+		const guests: BotConnection[] = [];
+		for (const seat of seats) {
+			const guest = await BotConnection.connect(cluster.url, seat.token, { path: seat.signalingPath });
+			open.push(guest);
+			guests.push(guest);
+		}
+		await guests[0]!.waitFor('participant.joined', (view) => view.name === 'Cy');
+		expect(guests[2]!.joined.participants.map((view: { name: string }) => view.name).sort()).toEqual(['Ana', 'Bo']);
+		// Whichever node the balancer picks answers with the room's node's view.
+		for (let attempt = 0; attempt < 3; attempt++) {
+			const { body } = await api(cluster.url, 'GET', `/api/v1/rooms/${room.id}`, { token: ownerToken() });
+			expect(body.room.participants).toHaveLength(3);
+		}
+	}, 60_000);
+});

@@ -1,0 +1,174 @@
+/**
+ * Three real nodes on a real PostgreSQL 15, reached directly (the balancer's
+ * part is in cluster.test.ts): a room lives on one node. A join on any node
+ * places it and answers its node's signalling path; guests who joined via
+ * different nodes meet there; first joins racing on two nodes agree; a socket
+ * on another node is told where the room is (WRONG_NODE); the owner's
+ * controls sent to any node act on the room where it is; and a node answers
+ * forwarded requests only under the cluster's signature.
+ */
+import { createHmac } from 'node:crypto';
+import pg from 'pg';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BotConnection, ingestSeat } from '../../../tools/loadtest/src/bots/BotConnection.js';
+import { eventually } from '../../support/eventually.js';
+import { clusterFixture } from '../../support/postgres.js';
+import { ownerToken } from '../../support/rooms.js';
+import { api, createRoom, joinSeat, type TestServer } from '../../support/server.js';
+
+const fixture = clusterFixture();
+const NODE_IDS = ['node-a', 'node-b', 'node-c'] as const;
+let nodes: TestServer[] = [];
+let shared: Record<string, string>;
+let db: pg.Client;
+const open: BotConnection[] = [];
+
+beforeAll(async () => {
+	shared = await fixture.cluster();
+	nodes = [];
+	for (const id of NODE_IDS) nodes.push(await fixture.node({ ...shared, ROOMS_NODE_ID: id }));
+	db = new pg.Client({ connectionString: shared.ROOMS_DATABASE_URL });
+	await db.connect();
+}, 60_000);
+
+afterAll(async () => {
+	for (const participant of open.splice(0)) participant.close();
+	await db?.end();
+});
+
+/** The node whose Socket.IO path this is. */
+function nodeAt(signalingPath: string): TestServer {
+	const index = NODE_IDS.findIndex((id) => signalingPath === `/node/${id}/socket.io`);
+	if (index < 0) throw new Error(`no node has the path ${signalingPath}`);
+	return nodes[index]!;
+}
+
+/** Joins via `via` and connects where the answer says, as a browser behind the balancer would. */
+async function seatVia(via: TestServer, code: string, name: string): Promise<BotConnection> {
+	const seat = await joinSeat(via.url, code, name);
+	const participant = await BotConnection.connect(nodeAt(seat.signalingPath).url, seat.token, { path: seat.signalingPath });
+	open.push(participant);
+	return participant;
+}
+
+async function placements(): Promise<Record<string, string>> {
+	const { rows } = await db.query<{ room_id: string; node_id: string }>('SELECT room_id, node_id FROM room_placements');
+	return Object.fromEntries(rows.map((row) => [row.room_id, row.node_id]));
+}
+
+describe('rooms on a cluster of nodes', () => {
+	it('places a room on one node; guests joining via different nodes meet on it', async () => {
+		const { room } = await createRoom(nodes[0]!.url);
+		const ana = await seatVia(nodes[0]!, room.code, 'Ana');
+		const bo = await seatVia(nodes[1]!, room.code, 'Bo');
+		const cy = await seatVia(nodes[2]!, room.code, 'Cy');
+		await ana.waitFor('participant.joined', (view) => view.name === 'Cy');
+		expect(cy.joined.participants.map((view: { name: string }) => view.name).sort()).toEqual(['Ana', 'Bo']);
+		const holder = (await placements())[room.id]!;
+		const holderIndex = NODE_IDS.indexOf(holder as typeof NODE_IDS[number]);
+		expect(nodes[holderIndex]!.server.liveRooms.get(room.id)?.participantCount).toBe(3);
+		for (const [index, node] of nodes.entries()) if (index !== holderIndex) expect(node.server.liveRooms.get(room.id)).toBeUndefined();
+		// What the join page shows comes from the room's node, whichever node is asked.
+		for (const node of nodes) expect((await api(node.url, 'GET', `/api/v1/invites/${room.code}`)).body.participantCount).toBe(3);
+		for (const participant of [ana, bo]) participant.close();
+	}, 60_000);
+
+	it('spreads 30 rooms over the three nodes', async () => {
+		const before = Object.keys(await placements()).length;
+		const paths: string[] = [];
+		for (let index = 0; index < 30; index++) {
+			const { room } = await createRoom(nodes[index % 3]!.url);
+			paths.push((await joinSeat(nodes[(index + 1) % 3]!.url, room.code, 'Ana')).signalingPath);
+		}
+		const perNode = NODE_IDS.map((id) => paths.filter((path) => path === `/node/${id}/socket.io`).length);
+		expect(perNode.every((count) => count >= 5), `rooms per node: ${perNode.join(', ')}`).toBe(true);
+		expect(Object.keys(await placements()).length).toBe(before + 30);
+	}, 60_000);
+
+	it('agrees on one node when first joins race via two nodes, 20 times', async () => {
+		for (let round = 0; round < 20; round++) {
+			const { room } = await createRoom(nodes[0]!.url);
+			const [first, second] = await Promise.all([joinSeat(nodes[1]!.url, room.code, 'Ana'), joinSeat(nodes[2]!.url, room.code, 'Bo')]);
+			expect(first.signalingPath).toBe(second.signalingPath);
+			const { rows } = await db.query('SELECT node_id FROM room_placements WHERE room_id = $1', [room.id]);
+			expect(rows).toHaveLength(1);
+		}
+	}, 60_000);
+
+	it('refuses a socket on a node that does not hold the room with WRONG_NODE and the room\'s path', async () => {
+		const { room } = await createRoom(nodes[0]!.url);
+		const seat = await joinSeat(nodes[0]!.url, room.code, 'Ana');
+		const other = nodes.find((node) => node !== nodeAt(seat.signalingPath))!;
+		const otherPath = `/node/${NODE_IDS[nodes.indexOf(other)]}/socket.io`;
+		const socket = io(other.url, { path: otherPath, auth: { token: seat.token }, transports: ['websocket'], reconnection: false });
+		try {
+			const refusal = await new Promise<{ data?: { code: string; signalingPath: string } }>((resolve) => {
+				socket.once('connect_error', resolve);
+				socket.once('connect', () => resolve({}));
+			});
+			expect(refusal.data).toMatchObject({ code: 'WRONG_NODE', signalingPath: seat.signalingPath });
+		} finally {
+			socket.close();
+		}
+		// The room did not go live there, and its placement did not move.
+		expect(other.server.liveRooms.get(room.id)).toBeUndefined();
+		expect(`/node/${(await placements())[room.id]}/socket.io`).toBe(seat.signalingPath);
+	}, 30_000);
+
+	it('acts on owner controls sent to a node that does not hold the room: mute, remove, lock, reset, end', async () => {
+		const { room } = await createRoom(nodes[0]!.url);
+		const bo = await seatVia(nodes[0]!, room.code, 'Bo');
+		const holder = (await placements())[room.id]!;
+		const elsewhere = nodes[NODE_IDS.findIndex((id) => id !== holder)]!;
+		// Ana streams her microphone (an ingest seat of the owner app, asked of a node that does not hold the room).
+		const seat = await ingestSeat(elsewhere.url, room.id, 'Ana', ownerToken());
+		expect(seat.signalingPath).toBe(`/node/${holder}/socket.io`);
+		const ana = await BotConnection.connect(nodeAt(seat.signalingPath).url, seat.token, { path: seat.signalingPath });
+		open.push(ana);
+		await ana.sendAudio();
+		const owner = { token: ownerToken() };
+
+		// The room's participants are listed by the node holding them, whichever node is asked.
+		const listed = await api(elsewhere.url, 'GET', `/api/v1/rooms/${room.id}`, owner);
+		expect(listed.body.room.participants.map((view: { name: string }) => view.name).sort()).toEqual(['Ana', 'Bo']);
+
+		expect((await api(elsewhere.url, 'POST', `/api/v1/rooms/${room.id}/participants/${ana.id}/mute`, owner)).status).toBe(200);
+		await ana.waitFor('moderation.muted');
+
+		expect((await api(elsewhere.url, 'DELETE', `/api/v1/rooms/${room.id}/participants/${bo.id}`, owner)).status).toBe(204);
+		await bo.waitFor('session.closed', ({ reason }) => reason === 'removed');
+
+		const locked = await api(elsewhere.url, 'PATCH', `/api/v1/rooms/${room.id}`, { ...owner, body: { locked: true } });
+		expect(locked.status).toBe(200);
+		await ana.waitFor('room.updated', (settings) => settings.locked === true);
+
+		const reset = await api(elsewhere.url, 'POST', `/api/v1/rooms/${room.id}/link/reset`, { ...owner, body: {} });
+		expect(reset.status).toBe(200);
+		expect(reset.body.room.code).not.toBe(room.code);
+
+		expect((await api(elsewhere.url, 'POST', `/api/v1/rooms/${room.id}/end`, owner)).status).toBe(200);
+		await ana.waitFor('session.closed', ({ reason }) => reason === 'room-ended');
+		await eventually(() => nodes.every((node) => !node.server.liveRooms.get(room.id)), 5000, 'the room to close on its node');
+	}, 60_000);
+
+	it('answers /internal/v1 only under the cluster secret\'s signature, made lately', async () => {
+		const { room } = await createRoom(nodes[0]!.url);
+		const path = `/internal/v1/rooms/${room.id}/end`;
+		const signed = (secret: string, time: number) => ({
+			'x-rooms-time': String(time),
+			'x-rooms-signature': createHmac('sha256', secret).update(`POST\n${path}\n${time}\n`).digest('base64url'),
+			authorization: `Bearer ${ownerToken()}`,
+		});
+		const send = (headers: Record<string, string>) => fetch(`${nodes[1]!.url}${path}`, { method: 'POST', headers });
+		const wrongSecret = await send(signed('not-the-cluster-secret-'.padEnd(40, 'n'), Date.now()));
+		expect(wrongSecret.status).toBe(401);
+		expect((await wrongSecret.json()).error.code).toBe('AUTH_INVALID');
+		expect((await send(signed(shared.ROOMS_CLUSTER_SECRET!, Date.now() - 60_000))).status).toBe(401);
+		expect((await send({ authorization: `Bearer ${ownerToken()}` })).status).toBe(401);
+		expect((await api(nodes[0]!.url, 'GET', `/api/v1/rooms/${room.id}`, { token: ownerToken() })).body.room.status).toBe('open');
+		// The same request, rightly signed, is answered.
+		expect((await send(signed(shared.ROOMS_CLUSTER_SECRET!, Date.now()))).status).toBe(200);
+		expect((await api(nodes[0]!.url, 'GET', `/api/v1/rooms/${room.id}`, { token: ownerToken() })).body.room.status).toBe('ended');
+	}, 30_000);
+});
