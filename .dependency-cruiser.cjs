@@ -6,8 +6,8 @@
  *   server base (errors, logger, SafeEmitter, addresses, config)
  *   server/store, server/auth, server/apps        persistence and credentials
  *   server/media, server/rooms, server/webhooks   the live domain
- *   server/services, metrics                      application services over stores and live rooms
- *   server/http, server/signaling, server/routing the edges (routing: which node answers a room's requests)
+ *   server/services, server/routing, metrics      application services over stores and live rooms
+ *   server/http, server/signaling                 the edges
  *   server main (main, RoomsServer, cli, tools)
  *
  * The browser app (web/src) imports only shared/ of ours. The load tool
@@ -19,8 +19,8 @@ const LAYERS = [
 	['base', '^server/(errors|logger|SafeEmitter|addresses|config)\\.ts$'],
 	['persistence', '^server/(store|auth|apps)/'],
 	['domain', '^server/(media|rooms|webhooks)/'],
-	['services', '^server/(services/|metrics\\.ts$)'],
-	['edges', '^server/(http|signaling|routing)/'],
+	['services', '^server/(services/|routing/|metrics\\.ts$)'],
+	['edges', '^server/(http|signaling)/'],
 	['main', '^server/((main|RoomsServer)\\.ts$|cli/|tools/)'],
 ];
 

@@ -137,8 +137,7 @@ export class RoomsServer {
 			inviteUrl,
 		});
 		this.invitations = new Invitations(stores.rooms, this.liveRooms, this.apps, this.links, this.moderation,
-			this.activity, tokens, { maxParticipants: config.maxParticipants, roomsPerUser: config.roomsPerUser, iceServers, inviteUrl,
-				signalingPath: this.routing.signalingPath });
+			this.activity, tokens, this.routing, { maxParticipants: config.maxParticipants, roomsPerUser: config.roomsPerUser, iceServers, inviteUrl });
 		this.ingest = new Ingest(stores.rooms, this.liveRooms, this.moderation, tokens, { idleMs: config.ingestIdleSeconds * 1000, signalingPath: this.routing.signalingPath }, logger);
 		this.metrics = new Metrics(this.liveRooms, workers);
 		const originAllowed = originCheck(() => this.url, config.allowedOrigins);
@@ -193,7 +192,11 @@ export class RoomsServer {
 			const host = this.config.host === '0.0.0.0' || this.config.host === '::' ? '127.0.0.1' : this.config.host;
 			const internalUrl = this.config.cluster.internalUrl ?? `${this.config.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 			this.#membership = new ClusterMembership(this.stores.nodes, { id: this.config.cluster.nodeId, internalUrl },
-				() => ({ participants: this.liveRooms.participantCount, draining: this.liveRooms.draining }), this.logger);
+				() => ({ participants: this.liveRooms.participantCount, draining: this.liveRooms.draining }),
+				() => {
+					this.routing.forget();
+					this.liveRooms.evacuate();
+				}, this.logger);
 			await this.#membership.start();
 		}
 		this.logger.info({ port, publicUrl: this.#publicUrl, workers: this.workers.liveWorkers }, 'rooms server listening');

@@ -93,6 +93,8 @@ export const EventsQuery = z.object({
 
 /** What the join page asks about an invite for its own browser. */
 export const InviteStatusBody = z.strictObject({ guestKey });
+/** A participant asking where their room is now (after a dropped connection): their token. */
+export const LocateBody = z.strictObject({ token: z.string().min(1).max(4096) });
 
 /** Creating a room from the landing page, as the built-in `web` app. */
 export const WebRoomBody = z.strictObject({

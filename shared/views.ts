@@ -245,6 +245,11 @@ export interface JoinResponse {
 	signalingPath: string;
 }
 
+/** What `POST /api/v1/locate` answers: where the participant's room takes Socket.IO connections now. */
+export interface LocateResponse {
+	signalingPath: string;
+}
+
 export interface IceServer {
 	urls: string | string[];
 	username?: string;

@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { ErrorCode } from '../../shared/errors.js';
-import { InviteCode, InviteStatusBody, JoinBody, WebRoomBody } from '../../shared/schemas.js';
+import { InviteCode, InviteStatusBody, JoinBody, LocateBody, WebRoomBody } from '../../shared/schemas.js';
 import { hashSecret, matchesHash } from '../auth/secrets.js';
 import { Errors } from '../errors.js';
 import { errorHandler, sendError } from './errorResponses.js';
@@ -11,7 +11,7 @@ import type { ProxyTrust } from '../addresses.js';
 import type { OriginCheck } from './origins.js';
 import { type OwnerRoutesDeps, ownerRoutes } from './ownerRoutes.js';
 import { forwardByCode } from './roomForwarding.js';
-import { INTERNAL_PREFIX, isInternal, keepRawBody, verifyInternal } from '../routing/forwarding.js';
+import { INTERNAL_PREFIX, isInternal, keepRawBody, verifyInternal } from './forwarding.js';
 import { parseBody } from './validate.js';
 import { webAppRouter } from './webApp.js';
 
@@ -102,7 +102,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 	});
 	const publicLimiter = limiter(60_000, deps.rateLimitPerMinute, 'requests');
 	// Another site's page may not join or create rooms in its visitors' names (their browser keys, their IPs).
-	api.post(['/invites/:code/join', '/invites/:code/status', '/web/rooms'], (req, res, next) => {
+	api.post(['/invites/:code/join', '/invites/:code/status', '/web/rooms', '/locate'], (req, res, next) => {
 		if (isInternal(res) || deps.originAllowed(req.headers.origin)) return next();
 		sendError(res, ErrorCode.FORBIDDEN, 'requests from this site are not allowed');
 	});
@@ -122,6 +122,10 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 		const code = parseCode(String(req.params.code));
 		const body = parseBody(JoinBody, req.body);
 		res.json(await invitations.join(code, body));
+	});
+
+	api.post('/locate', publicLimiter, async (req, res) => {
+		res.json(await invitations.locate(parseBody(LocateBody, req.body).token));
 	});
 
 	api.use(ownerRoutes(deps));

@@ -7,7 +7,7 @@
 import type { Request, RequestHandler } from 'express';
 import { InviteCode } from '../../shared/schemas.js';
 import type { Logger } from '../logger.js';
-import { forward, isInternal } from '../routing/forwarding.js';
+import { forward, isInternal } from './forwarding.js';
 import type { RoomNode, RoomRouting } from '../routing/RoomRouting.js';
 
 export interface RoomForwardingDeps {

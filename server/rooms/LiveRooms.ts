@@ -71,7 +71,15 @@ export class LiveRooms extends SafeEmitter<LiveRoomsEvents> implements LiveRoomD
 		for (const room of this.rooms) room.broadcast('server.draining', { deadline: deadline.toISOString() });
 	}
 
-	/** The live room, opened on the least-loaded worker if it is not live yet. */
+	/**
+	 * Closes every live room with SERVER_SHUTDOWN while the registry stays open:
+	 * the rooms belong elsewhere now (the cluster counted this node out), and
+	 * their browsers come back where the rooms are.
+	 */
+	evacuate(): void {
+		for (const room of this.rooms) room.close(CloseReason.SERVER_SHUTDOWN);
+	}
+
 	/** The live room's door, or for a room that is not live, the store's. */
 	door(record: RoomRecord, person: DoorPerson): Promise<Door> {
 		const room = this.get(record.id);

@@ -4,10 +4,18 @@
  * its Socket.IO connections. The node directory places it on its first join,
  * HTTP requests about it are forwarded to that node (forwarding.ts), and a
  * socket that reaches another node is sent to the room's path (WRONG_NODE).
+ * When a room's node dies, its browsers ask where the room is (locate): a
+ * holder that fails a direct probe is marked dead, and the room is placed on
+ * a live node, where it is rebuilt as their sockets come.
  */
 import { Errors, WrongNodeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { NodeDirectory, Placement } from '../store/NodeDirectory.js';
+
+/** How long a node's /readyz has to answer a probe before it counts as dead. */
+const PROBE_TIMEOUT_MS = 2000;
+/** What a node that is up but counts itself out answers: it holds no rooms any more. */
+const GONE_REASONS = new Set(['not-in-cluster', 'stopped']);
 
 /** Socket.IO's path on a server of its own. */
 export const SINGLE_SIGNALING_PATH = '/socket.io';
@@ -76,6 +84,43 @@ export class RoomRouting {
 		if (!placement) throw Errors.unavailable('no node of this service can take the room now');
 		if (placement.nodeId !== nodeId) throw new WrongNodeError(signalingPathOf(placement.nodeId));
 		this.#held.set(roomId, placement);
+	}
+
+	/**
+	 * The room's path now, for a participant whose connection to it dropped:
+	 * its node, if that node answers a direct probe; else the node is marked
+	 * dead and the room placed on a live one. A node that answers is never
+	 * marked, whatever the caller says; while the database is out this fails
+	 * (503), so nothing moves during an outage.
+	 */
+	async locate(roomId: string): Promise<string> {
+		if (!this.#cluster) return this.signalingPath;
+		const { directory, nodeId, timeoutSeconds } = this.#cluster;
+		const current = await directory.placementOf(roomId);
+		if (current && current.nodeId !== nodeId && !(await this.#answers(current.internalUrl))) {
+			this.#logger.warn({ roomId, deadNode: current.nodeId }, 'a room\'s node failed its probe: marking it dead, and moving its rooms');
+			await directory.markDead(current.nodeId);
+		}
+		const placement = await directory.place(roomId, timeoutSeconds);
+		if (!placement) throw Errors.unavailable('no node of this service can take the room now');
+		return signalingPathOf(placement.nodeId);
+	}
+
+	/** Whether the node at `internalUrl` is up and still counts itself in (draining or a store fault count: it still holds its rooms). */
+	async #answers(internalUrl: string): Promise<boolean> {
+		try {
+			const response = await fetch(`${internalUrl}/readyz`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+			if (response.ok) return true;
+			const body = await response.json().catch(() => undefined) as { error?: { reason?: string } } | undefined;
+			return !GONE_REASONS.has(body?.error?.reason ?? '');
+		} catch {
+			return false;
+		}
+	}
+
+	/** The directory counts this node out: its rooms are others' now, and nothing of theirs is released from here. */
+	forget(): void {
+		this.#held.clear();
 	}
 
 	/** The room closed here: the next first join places it afresh. */

@@ -5,7 +5,8 @@
  * once it takes no new rooms), so that rooms are placed only on nodes heard
  * from lately. A heartbeat the directory refuses means another start of the
  * same id took over, or the node was marked dead: the node is then `lost`,
- * /readyz says so, and the error is logged once. A heartbeat that cannot
+ * /readyz says so, the error is logged once, and its owner is told (it closes
+ * the node's rooms, whose browsers then find them on other nodes). A heartbeat that cannot
  * reach the database is the store's fault, which /readyz already reports.
  */
 import { randomUUID } from 'node:crypto';
@@ -27,16 +28,19 @@ export class ClusterMembership {
 	readonly #directory: NodeDirectory;
 	readonly #internalUrl: string;
 	readonly #load: () => NodeLoad;
+	/** Told once, when the cluster counts this node out. */
+	readonly #onLost: () => void;
 	readonly #logger: Logger;
 	#timer: ReturnType<typeof setInterval> | undefined;
 	#beating: Promise<void> | undefined;
 	#lost = false;
 
-	constructor(directory: NodeDirectory, node: { id: string; internalUrl: string }, load: () => NodeLoad, logger: Logger) {
+	constructor(directory: NodeDirectory, node: { id: string; internalUrl: string }, load: () => NodeLoad, onLost: () => void, logger: Logger) {
 		this.#directory = directory;
 		this.nodeId = node.id;
 		this.#internalUrl = node.internalUrl;
 		this.#load = load;
+		this.#onLost = onLost;
 		this.#logger = logger.child({ nodeId: node.id });
 	}
 
@@ -62,7 +66,8 @@ export class ClusterMembership {
 		const alive = await this.#directory.heartbeat(this.nodeId, this.incarnation, participants, draining ? 'draining' : 'serving').catch(() => undefined);
 		if (alive === false && !this.#lost) {
 			this.#lost = true;
-			this.#logger.error('the cluster no longer counts this node (another start of its id took over, or it was marked dead)');
+			this.#logger.error('the cluster no longer counts this node (another start of its id took over, or it was marked dead): closing its rooms so that they move');
+			this.#onLost();
 		}
 	}
 

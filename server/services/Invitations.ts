@@ -7,7 +7,7 @@
  */
 import { nanoid } from 'nanoid';
 import type { CreatedRoom } from '../../shared/api.js';
-import type { InviteStatus, InviteView, JoinResponse, OwnerParticipantView, RoomView } from '../../shared/protocol.js';
+import type { InviteStatus, InviteView, JoinResponse, LocateResponse, OwnerParticipantView, RoomView } from '../../shared/protocol.js';
 import type { CreateRoomBody, JoinBody, TokenRole } from '../../shared/schemas.js';
 import { defaultTitle, defaultTitleOf } from '../../shared/titles.js';
 import type { AppRegistry } from '../apps/AppRegistry.js';
@@ -24,6 +24,7 @@ import { closedDoor } from '../rooms/door.js';
 import { withFreshCode } from '../rooms/inviteCodes.js';
 import type { LiveRoomDirectory } from '../rooms/LiveRoomDirectory.js';
 import type { Moderation } from './Moderation.js';
+import type { RoomRouting } from '../routing/RoomRouting.js';
 import { hostLink, roomView } from '../rooms/views.js';
 
 export interface InvitationsOptions {
@@ -32,8 +33,6 @@ export interface InvitationsOptions {
 	roomsPerUser: { maxOpen: number; perHour: number };
 	iceServers: IceServers;
 	inviteUrl: (code: string) => string;
-	/** Where a joining person opens Socket.IO: this node's path (a join is answered by the room's node). */
-	signalingPath: string;
 }
 
 export class Invitations {
@@ -45,6 +44,8 @@ export class Invitations {
 		private readonly moderation: Moderation,
 		private readonly activity: ActivityFeed,
 		private readonly tokens: ParticipantTokens,
+		/** Where rooms live: a join is answered by the room's node, with its path. */
+		private readonly routing: Pick<RoomRouting, 'signalingPath' | 'locate'>,
 		private readonly options: InvitationsOptions,
 	) {}
 
@@ -191,7 +192,20 @@ export class Invitations {
 			...(user ? { identity: user.identity, appName: user.app.name } : {}),
 			...(gk ? { gk } : {}),
 		});
-		return { token, room: this.#inviteView(record), role, iceServers: this.options.iceServers.for(person.pid), signalingPath: this.options.signalingPath };
+		return { token, room: this.#inviteView(record), role, iceServers: this.options.iceServers.for(person.pid), signalingPath: this.routing.signalingPath };
+	}
+
+	/**
+	 * Where a participant's room is now, for a client whose connection dropped
+	 * (its node may have died: RoomRouting.locate). Whether they may come back
+	 * is the handshake's and the room's to say, as for any reconnect.
+	 */
+	async locate(token: string): Promise<LocateResponse> {
+		const claims = this.tokens.verify(token);
+		const record = await this.rooms.getRoom(claims.rid);
+		if (!record) throw Errors.roomNotFound();
+		if (record.status === 'ended') throw Errors.roomEnded();
+		return { signalingPath: await this.routing.locate(record.id) };
 	}
 }
 

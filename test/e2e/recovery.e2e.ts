@@ -4,24 +4,9 @@
  * come back to the same room by themselves, as the same participants, and
  * their media flows again.
  */
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { e2eServer, join } from '../support/browser.js';
+import { expect, test, type Page } from '@playwright/test';
+import { cameraTile, e2eServer, framesAgain, join } from '../support/browser.js';
 import { api, createRoom, freeMediaPort, startServer } from '../support/server.js';
-
-const cameraTile = (page: Page, name: string) => page.locator('figure.tile[data-kind=camera]', { hasText: name });
-/** Frames the tile's video has presented; fails within a second if the tile is not there (it may be rebuilding). */
-const framesShown = (tile: Locator) => tile.locator('video').evaluate((video: HTMLVideoElement) => video.getVideoPlaybackQuality().totalVideoFrames, undefined, { timeout: 1000 });
-
-/** Resolves once the tile's video presents new frames again, with how long that took. */
-async function framesAgain(tile: Locator, since: number, timeoutMs = 30_000): Promise<number> {
-	while (Date.now() - since < timeoutMs) {
-		const before = await framesShown(tile).catch(() => -1);
-		await tile.page().waitForTimeout(250);
-		const after = await framesShown(tile).catch(() => -1);
-		if (before >= 0 && after > before) return Date.now() - since;
-	}
-	throw new Error('no new frames');
-}
 
 test.describe('a worker killed mid-call', () => {
 	const fixture = e2eServer();

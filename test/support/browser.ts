@@ -1,5 +1,5 @@
 /** Fixtures for end-to-end tests in real Chromium: a server per test file, and people arriving in their own browser profiles. */
-import { expect, test, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
 import { startServer, type TestServer } from './server.js';
 import { KEEP_PEER_CONNECTIONS } from '../../tools/loadtest/src/peerConnections.js';
 
@@ -80,4 +80,20 @@ export function inbound(page: Page, kind: 'audio' | 'video'): Promise<InboundTot
 		}
 		return totals;
 	}, kind);
+}
+
+/** A person's camera tile. */
+export const cameraTile = (page: Page, name: string) => page.locator('figure.tile[data-kind=camera]', { hasText: name });
+/** Frames the tile's video has presented; fails within a second if the tile is not there (it may be rebuilding). */
+const framesShown = (tile: Locator) => tile.locator('video').evaluate((video: HTMLVideoElement) => video.getVideoPlaybackQuality().totalVideoFrames, undefined, { timeout: 1000 });
+
+/** Resolves once the tile's video presents new frames again, with how long that took. */
+export async function framesAgain(tile: Locator, since: number, timeoutMs = 30_000): Promise<number> {
+	while (Date.now() - since < timeoutMs) {
+		const before = await framesShown(tile).catch(() => -1);
+		await tile.page().waitForTimeout(250);
+		const after = await framesShown(tile).catch(() => -1);
+		if (before >= 0 && after > before) return Date.now() - since;
+	}
+	throw new Error('no new frames');
 }

@@ -41,6 +41,7 @@ export interface ClusterNode {
 	url: string;
 	logFile: string;
 	process: ChildProcess;
+	ports: NodePorts;
 }
 
 /** The built server's entry point, from the project root. */
@@ -51,13 +52,15 @@ export class Cluster {
 	readonly nodes: ClusterNode[] = [];
 	/** The settings every node shares (the database, the secrets, the apps): what a node added later needs. */
 	readonly sharedEnv: Record<string, string>;
+	readonly #options: ClusterOptions;
 	#postgres: Postgres | undefined;
 	#balancer: Haproxy | undefined;
 	#stopped = false;
 
-	private constructor(dir: string, sharedEnv: Record<string, string>) {
+	private constructor(dir: string, sharedEnv: Record<string, string>, options: ClusterOptions) {
 		this.dir = dir;
 		this.sharedEnv = sharedEnv;
+		this.#options = options;
 	}
 
 	static async start(options: ClusterOptions): Promise<Cluster> {
@@ -72,7 +75,7 @@ export class Cluster {
 			ROOMS_CLUSTER_SECRET: randomBytes(32).toString('base64url'),
 			ROOMS_APPS: `@${apps}`,
 			ROOMS_PUBLIC_URL: `http://127.0.0.1:${ports.balancer}`,
-		});
+		}, options);
 		try {
 			say(`starting PostgreSQL 15 on 127.0.0.1:${ports.postgres}`);
 			cluster.#postgres = await Postgres.start(ports.postgres);
@@ -81,7 +84,7 @@ export class Cluster {
 			// One after another: the first node records the cluster's fingerprint, the others check theirs against it.
 			for (const [index, id] of ids.entries()) {
 				say(`starting ${id} on 127.0.0.1:${ports.nodes[index]!.http}`);
-				cluster.nodes.push(await cluster.#startNode(id, ports.nodes[index]!, options));
+				cluster.nodes.push(await cluster.#startNode(id, ports.nodes[index]!));
 			}
 			say(`starting haproxy on 127.0.0.1:${ports.balancer}`);
 			cluster.#balancer = await Haproxy.start(haproxyConfig({
@@ -112,7 +115,25 @@ export class Cluster {
 		return node;
 	}
 
-	async #startNode(id: string, ports: NodePorts, options: ClusterOptions): Promise<ClusterNode> {
+	/** Kills a node at once (SIGKILL: no drain, no goodbye), as a crash would; resolves once it is gone. */
+	async kill(id: string): Promise<void> {
+		const { process: child } = this.node(id);
+		if (child.exitCode !== null || child.signalCode !== null) return;
+		const exited = new Promise((resolve) => child.once('exit', resolve));
+		child.kill('SIGKILL');
+		await exited;
+	}
+
+	/** Starts a node that stopped again, on its ports and data (a new incarnation of its id); resolves once it is ready. */
+	async restart(id: string): Promise<void> {
+		const index = this.nodes.findIndex((node) => node.id === id);
+		await this.kill(id);
+		this.nodes[index] = await this.#startNode(id, this.nodes[index]!.ports);
+		await this.#balancerSeesEveryNode();
+	}
+
+	async #startNode(id: string, ports: NodePorts): Promise<ClusterNode> {
+		const options = this.#options;
 		const logFile = path.join(this.dir, `${id}.log`);
 		const log = fs.openSync(logFile, 'a');
 		const [command, ...args] = options.nodeCommand ?? [process.execPath, ...BUILT_SERVER];
@@ -133,7 +154,7 @@ export class Cluster {
 		};
 		const child = spawn(command!, args, { env, stdio: ['ignore', log, log] });
 		fs.closeSync(log);
-		const node = { id, url: `http://127.0.0.1:${ports.http}`, logFile, process: child };
+		const node = { id, url: `http://127.0.0.1:${ports.http}`, logFile, process: child, ports };
 		const deadline = Date.now() + NODE_START_MS;
 		while ((await fetch(`${node.url}/readyz`).catch(() => undefined))?.status !== 200) {
 			if (child.exitCode !== null) throw new Error(`${id} exited (${child.exitCode}):\n${tail(logFile)}`);
@@ -159,12 +180,7 @@ export class Cluster {
 		if (this.#stopped) return;
 		this.#stopped = true;
 		await this.#balancer?.close();
-		await Promise.all(this.nodes.map(async ({ process: child }) => {
-			if (child.exitCode !== null || child.signalCode !== null) return;
-			const exited = new Promise((resolve) => child.once('exit', resolve));
-			child.kill('SIGKILL');
-			await exited;
-		}));
+		await Promise.all(this.nodes.map(({ id }) => this.kill(id)));
 		this.#postgres?.close();
 		fs.rmSync(this.dir, { recursive: true, force: true });
 	}

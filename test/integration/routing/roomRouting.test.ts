@@ -4,8 +4,9 @@
  * places it and answers its node's signalling path; guests who joined via
  * different nodes meet there; first joins racing on two nodes agree; a socket
  * on another node is told where the room is (WRONG_NODE); the owner's
- * controls sent to any node act on the room where it is; and a node answers
- * forwarded requests only under the cluster's signature.
+ * controls sent to any node act on the room where it is; a node answers
+ * forwarded requests only under the cluster's signature; and a locate moves
+ * a room only off a node that fails its probe, whose rooms then close.
  */
 import { createHmac } from 'node:crypto';
 import pg from 'pg';
@@ -170,5 +171,45 @@ describe('rooms on a cluster of nodes', () => {
 		// The same request, rightly signed, is answered.
 		expect((await send(signed(shared.ROOMS_CLUSTER_SECRET!, Date.now()))).status).toBe(200);
 		expect((await api(nodes[0]!.url, 'GET', `/api/v1/rooms/${room.id}`, { token: ownerToken() })).body.room.status).toBe('ended');
+	}, 30_000);
+
+	it('answers a locate with the room\'s node while that node answers its probe: a healthy node is never marked dead', async () => {
+		const { room } = await createRoom(nodes[0]!.url);
+		const seat = await joinSeat(nodes[0]!.url, room.code, 'Ana');
+		const ana = await BotConnection.connect(nodeAt(seat.signalingPath).url, seat.token, { path: seat.signalingPath });
+		open.push(ana);
+		const before = await db.query('SELECT node_id, epoch FROM room_placements WHERE room_id = $1', [room.id]);
+		for (const node of nodes) {
+			const located = await api(node.url, 'POST', '/api/v1/locate', { body: { token: seat.token } });
+			expect([located.status, located.body.signalingPath]).toEqual([200, seat.signalingPath]);
+		}
+		expect((await db.query('SELECT node_id, epoch FROM room_placements WHERE room_id = $1', [room.id])).rows).toEqual(before.rows);
+		expect((await db.query("SELECT id FROM nodes WHERE state != 'serving'")).rows).toEqual([]);
+		const forged = await api(nodes[1]!.url, 'POST', '/api/v1/locate', { body: { token: `${seat.token}x` } });
+		expect([forged.status, forged.body.error.code]).toEqual([401, 'AUTH_INVALID']);
+		ana.close();
+	}, 30_000);
+
+	it('closes a node\'s rooms when the cluster counts it out, and a locate then places them on a live node', async () => {
+		const spare = await fixture.node({ ...shared, ROOMS_NODE_ID: 'node-d' });
+		const { room } = await createRoom(nodes[0]!.url);
+		// A seat asked of node d for a room placed nowhere: the room goes live where its first socket arrives.
+		const seat = await ingestSeat(spare.url, room.id, 'Ana', ownerToken());
+		const ana = await BotConnection.connect(spare.url, seat.token, { path: '/node/node-d/socket.io' });
+		open.push(ana);
+		expect((await placements())[room.id]).toBe('node-d');
+
+		await db.query("UPDATE nodes SET state = 'dead' WHERE id = 'node-d'");
+		await ana.waitFor('session.closed', ({ reason }) => reason === 'server-shutdown');
+		expect(spare.server.liveRooms.get(room.id)).toBeUndefined();
+		expect((await api(spare.url, 'GET', '/readyz')).body.error.reason).toBe('not-in-cluster');
+
+		const located = await api(nodes[0]!.url, 'POST', '/api/v1/locate', { body: { token: seat.token } });
+		expect(located.body.signalingPath).not.toBe('/node/node-d/socket.io');
+		expect(`/node/${(await placements())[room.id]}/socket.io`).toBe(located.body.signalingPath);
+		// Back on its new node, as the same participant.
+		const again = await BotConnection.connect(nodeAt(located.body.signalingPath).url, seat.token, { path: located.body.signalingPath });
+		open.push(again);
+		expect(again.joined.self.id).toBe(seat.participantId);
 	}, 30_000);
 });

@@ -162,8 +162,9 @@ export class RoomClient {
 		this.store.dispatch({ type: 'quality', quality: 'lost' });
 		this.#media.reset();
 		const back = await this.#recovery.run(async () => {
-			// From a clean state: the old connection may still be closing.
+			// From a clean state: the old connection may still be closing. The room may have moved to another node.
 			this.#signaling.close();
+			await this.#signaling.locate();
 			await this.#signaling.connect();
 			await this.#join();
 		}, () => this.#closed);

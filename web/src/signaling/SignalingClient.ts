@@ -9,7 +9,7 @@ import { io, type Socket } from 'socket.io-client';
 import { ErrorCode } from '../../../shared/errors.js';
 import { SignalingError } from './SignalingError.js';
 import { LIMITS } from '../../../shared/limits.js';
-import type { Ack, ClientToServerEvents, ServerEvents, ServerToClientEvents } from '../../../shared/protocol.js';
+import type { Ack, ClientToServerEvents, LocateResponse, ServerEvents, ServerToClientEvents } from '../../../shared/protocol.js';
 import type { RequestName, RequestPayload, ResponseData } from '../../../shared/requests.js';
 
 export { SignalingError, errorCode } from './SignalingError.js';
@@ -42,9 +42,13 @@ type Emitter = (event: string, payload: unknown) => Promise<unknown>;
 
 export class SignalingClient {
 	readonly #socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+	readonly #url: string;
 	readonly #timeoutMs: number;
+	/** A locate under way: reconnect failures while it runs do not start another. */
+	#locating: Promise<void> | undefined;
 
 	constructor(url: string, token: string, options: SignalingClientOptions = {}) {
+		this.#url = url;
 		this.#timeoutMs = options.requestTimeoutMs ?? LIMITS.requestTimeoutMs;
 		this.#socket = io(url, {
 			auth: { token },
@@ -63,6 +67,31 @@ export class SignalingClient {
 	/** The room is on another node: the next connection goes to its path. */
 	#moveTo(path: string): void {
 		this.#socket.io.opts.path = path;
+	}
+
+	/**
+	 * Asks the service where the room is now (`POST /api/v1/locate`): its node
+	 * may have died, and the room moved to another. The next connection goes
+	 * there. A failure changes nothing: the connection attempt says why.
+	 */
+	locate(): Promise<void> {
+		this.#locating ??= (async () => {
+			try {
+				const response = await fetch(`${this.#url}/api/v1/locate`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ token: this.token }),
+					signal: AbortSignal.timeout(this.#timeoutMs),
+				});
+				const body = await response.json() as Partial<LocateResponse>;
+				if (response.ok && body.signalingPath) this.#moveTo(body.signalingPath);
+			} catch {
+				// Unreachable for now: the next attempt asks again.
+			} finally {
+				this.#locating = undefined;
+			}
+		})();
+		return this.#locating;
 	}
 
 	get connected(): boolean {
@@ -120,7 +149,11 @@ export class SignalingClient {
 		this.#socket.io.on('reconnect', () => listener.restored?.());
 		// A refusal by the server's handshake stops Socket.IO's retries; a network failure does not.
 		this.#socket.on('connect_error', (error: ConnectError) => {
-			if (this.#socket.active) return;
+			// Socket.IO tries again by itself; meanwhile, where is the room now? (Its node may be gone.)
+			if (this.#socket.active) {
+				void this.locate();
+				return;
+			}
 			// A reconnect that reached a node not holding the room (it moved): try its node, once per refusal.
 			const path = error.data?.signalingPath;
 			if (error.data?.code === ErrorCode.WRONG_NODE && path && path !== this.path) {

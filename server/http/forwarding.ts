@@ -11,9 +11,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import { ErrorCode } from '../../shared/errors.js';
-import { sendError } from '../http/errorResponses.js';
+import { sendError } from './errorResponses.js';
 import type { Logger } from '../logger.js';
-import type { RoomNode } from './RoomRouting.js';
+import type { RoomNode } from '../routing/RoomRouting.js';
 
 export const INTERNAL_PREFIX = '/internal/v1';
 /** A signed request older or newer than this is refused: a copy cannot be played back later. */
