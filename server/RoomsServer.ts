@@ -32,6 +32,7 @@ import { openStores } from './store/openStores.js';
 import { checkClusterFingerprint } from './store/pg/clusterFingerprint.js';
 import { ClusterMembership } from './services/ClusterMembership.js';
 import { RoomRouting } from './routing/RoomRouting.js';
+import { ClusterSweeper } from './services/ClusterSweeper.js';
 import type { Stores } from './store/Stores.js';
 import { WebhookDispatcher } from './webhooks/WebhookDispatcher.js';
 
@@ -67,6 +68,7 @@ export class RoomsServer {
 	#publicUrl: string | undefined;
 	/** Set on a node of a cluster, once it listens. */
 	#membership: ClusterMembership | undefined;
+	#sweeper: ClusterSweeper | undefined;
 	#closed = false;
 
 	/** Starts everything and listens; resolves once the server takes requests. */
@@ -131,7 +133,8 @@ export class RoomsServer {
 		this.links = new IdentityLinks(stores.identityLinks, this.apps);
 		this.webhooks = new WebhookDispatcher(stores.webhooks, this.apps, { ...config.webhooks, concurrency: 16 }, logger);
 		this.retention = new Retention(stores.rooms, () => new Set(this.liveRooms.rooms.map(({ id }) => id)), config.retention, logger);
-		this.activity = new ActivityFeed(stores.timeline, this.liveRooms, this.webhooks, inviteUrl, config.churnWindowSeconds * 1000);
+		this.activity = new ActivityFeed(stores.timeline, this.liveRooms, this.webhooks, inviteUrl, config.churnWindowSeconds * 1000,
+			config.cluster && stores.presence ? { store: stores.presence, nodeId: config.cluster.nodeId } : undefined);
 		this.moderation = new Moderation(stores.rooms, this.liveRooms, this.links, this.activity, {
 			maxParticipants: config.maxParticipants,
 			inviteUrl,
@@ -198,6 +201,11 @@ export class RoomsServer {
 					this.liveRooms.evacuate();
 				}, this.logger);
 			await this.#membership.start();
+			if (this.stores.presence) {
+				this.#sweeper = new ClusterSweeper({ routing: this.routing, presence: this.stores.presence, activity: this.activity,
+					rooms: this.stores.rooms, graceSeconds: this.config.reconnectGraceSeconds, logger: this.logger });
+				this.#sweeper.start();
+			}
 		}
 		this.logger.info({ port, publicUrl: this.#publicUrl, workers: this.workers.liveWorkers }, 'rooms server listening');
 	}
@@ -249,6 +257,7 @@ export class RoomsServer {
 		await Promise.race([this.activity.settled(), delay(this.config.storeWaitSeconds * 1000, undefined, { ref: false })]);
 		this.webhooks.close();
 		this.retention.close();
+		await this.#sweeper?.close();
 		// Socket.IO closes the HTTP server, whose callback waits for every connection to end;
 		// a browser's kept-alive connection could hold it for ever, so they are all ended now.
 		const closed = new Promise<void>((resolve) => {

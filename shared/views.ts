@@ -185,7 +185,9 @@ export interface ActorView {
 export type ModerationEventType =
 	| 'participant.joined' | 'participant.left' | 'participant.removed' | 'participant.muted'
 	| 'participant.role_changed' | 'lobby.admitted' | 'lobby.denied'
-	| 'room.locked' | 'room.unlocked' | 'room.link_reset' | 'room.settings_changed' | 'room.ended';
+	| 'room.locked' | 'room.unlocked' | 'room.link_reset' | 'room.settings_changed' | 'room.ended'
+	/** The room's node died or drained, and the room was rebuilt on another (`data.from`, `data.to`: node ids). */
+	| 'room.moved';
 
 /** One line of the moderation timeline. */
 export interface ModerationEvent {

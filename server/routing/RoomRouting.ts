@@ -106,6 +106,25 @@ export class RoomRouting {
 		return signalingPathOf(placement.nodeId);
 	}
 
+	/**
+	 * Probes the nodes silent for longer than the timeout, and marks dead those
+	 * that do not answer: their rooms move at the next locate, and the people
+	 * who do not come back are found stranded. Resolves with the ids marked.
+	 */
+	async markSilentNodes(): Promise<string[]> {
+		if (!this.#cluster) return [];
+		const { directory, nodeId, timeoutSeconds } = this.#cluster;
+		const silent = (await directory.nodes()).filter((node) => node.state !== 'dead' && node.id !== nodeId && node.silentSeconds > timeoutSeconds);
+		const marked: string[] = [];
+		for (const node of silent) {
+			if (await this.#answers(node.internalUrl)) continue;
+			this.#logger.warn({ deadNode: node.id, silentSeconds: node.silentSeconds }, 'a silent node failed its probe: marking it dead');
+			await directory.markDead(node.id);
+			marked.push(node.id);
+		}
+		return marked;
+	}
+
 	/** Whether the node at `internalUrl` is up and still counts itself in (draining or a store fault count: it still holds its rooms). */
 	async #answers(internalUrl: string): Promise<boolean> {
 		try {

@@ -4,11 +4,19 @@
  * webhooks to the owner app, each carrying the room's current card. It also
  * follows every live room, so joins and leaves (including everyone still
  * seated when a room closes) reach both.
+ *
+ * On a node of a cluster it keeps who sits where (PresenceStore): a room
+ * that moved to this node (its node died, or drained) is logged once as
+ * `room.moved`, and the people who come back with it were never away as far
+ * as the records go. Closing rooms so that they move (SERVER_SHUTDOWN) records
+ * no leaves; whoever does not come back is recorded as left (`node-failure`)
+ * by whichever node finds them first (recordStranded).
  */
 import type { RoomCard, WebhookEventType } from '../../shared/api.js';
 import type { ActorView, ModerationEvent } from '../../shared/protocol.js';
 import { type AppUser, appIdOf } from '../auth/appTokens.js';
-import type { NewModerationEvent, RoomRecord, TimelineStore } from '../store/RoomStore.js';
+import type { PresenceStore, SeatedPerson } from '../store/PresenceStore.js';
+import type { NewModerationEvent, RoomRecord, RoomStore, TimelineStore } from '../store/RoomStore.js';
 import type { WebhookDispatcher } from '../webhooks/WebhookDispatcher.js';
 import type { LiveRoomDirectory } from '../rooms/LiveRoomDirectory.js';
 import type { Participant } from '../rooms/Participant.js';
@@ -25,6 +33,14 @@ export type Actor =
 export const SYSTEM: Actor = { kind: 'system' };
 
 const CARD_NAMES = 10;
+/** Why someone is recorded as gone whose room's node died and who did not come back. */
+export const NODE_FAILURE = 'node-failure';
+
+/** A node of a cluster: who sits where is kept across nodes. */
+export interface ClusterPresence {
+	store: PresenceStore;
+	nodeId: string;
+}
 
 export function actorView(actor: Actor): ActorView {
 	if (actor.kind === 'app') return { kind: 'app', id: actor.user.identity, name: `${actor.user.name} (${actor.user.app.name})` };
@@ -40,6 +56,8 @@ export class ActivityFeed {
 	/** Writes started by room events, so shutdown can wait for the last `participant.left`. */
 	readonly #pending = new Set<Promise<void>>();
 	readonly #churn: ChurnCoalescer;
+	/** Rooms live here whose move was logged: once per room going live. */
+	readonly #moved = new WeakSet<Room>();
 
 	constructor(
 		private readonly timeline: TimelineStore,
@@ -48,6 +66,8 @@ export class ActivityFeed {
 		private readonly inviteUrl: (code: string) => string,
 		/** How long a leave waits before it is recorded, in case the person comes straight back. */
 		churnWindowMs: number,
+		/** Set on a node of a cluster. */
+		private readonly presence?: ClusterPresence,
 	) {
 		this.#churn = new ChurnCoalescer(churnWindowMs);
 		liveRooms.on('open', (room) => this.#follow(room));
@@ -85,6 +105,24 @@ export class ActivityFeed {
 		};
 	}
 
+	/** The first person back on this node of a room that lived on `fromNode`: logged once per room going live here. */
+	async #roomMoved(room: Room, fromNode: string): Promise<void> {
+		if (this.#moved.has(room)) return;
+		this.#moved.add(room);
+		room.logger.info({ fromNode }, 'room moved here');
+		await this.log(room.id, SYSTEM, { type: 'room.moved', data: { from: fromNode, to: this.presence!.nodeId } });
+	}
+
+	/** People whose room's node died and who did not come back (PresenceStore.takeStranded): each recorded as left. */
+	async recordStranded(people: SeatedPerson[], rooms: RoomStore): Promise<void> {
+		for (const person of people) {
+			const subject = { id: person.participantId, name: person.name };
+			await this.log(person.roomId, SYSTEM, { type: 'participant.left', subject, data: { reason: NODE_FAILURE } });
+			const record = await rooms.getRoom(person.roomId);
+			if (record) await this.notify(record, 'participant.left', { participant: subject, reason: NODE_FAILURE });
+		}
+	}
+
 	/** Records the leaves still held back, and resolves when the writes started by room events so far are done (or failed). */
 	async settled(): Promise<void> {
 		this.#churn.flush();
@@ -112,6 +150,8 @@ export class ActivityFeed {
 			const first = room.participantCount === 1;
 			const record = room.record;
 			return this.#track((async () => {
+				const seat = await this.presence?.store.seat({ roomId: room.id, participantId: participant.id, name: participant.name }, this.presence.nodeId);
+				if (seat && seat.fromNode !== this.presence!.nodeId) return this.#roomMoved(room, seat.fromNode);
 				await this.log(room.id, { kind: 'participant', participant },
 					{ type: 'participant.joined', ...(participant.appName ? { data: { verifiedBy: participant.appName } } : {}) });
 				if (first) await this.notify(record, 'room.started');
@@ -119,8 +159,11 @@ export class ActivityFeed {
 			})());
 		});
 		room.on('participantLeft', (participant, reason) => {
+			// The room closes here so that it moves: the person is expected on its next node (or is found stranded).
+			if (this.presence && reason === CloseReason.SERVER_SHUTDOWN) return;
 			const at = new Date();
 			const write = () => void this.#track((async () => {
+				await this.presence?.store.unseat(room.id, participant.id);
 				await this.log(room.id, { kind: 'participant', participant }, { type: 'participant.left', data: { reason } }, at);
 				await this.notify(room.record, 'participant.left', { participant: subjectOf(participant), reason });
 			})()).catch((error: unknown) => room.logger.error({ err: error, participantId: participant.id }, 'could not record a leave'));

@@ -4,6 +4,7 @@
  */
 import type { IdentityLinkStore } from './IdentityLinkStore.js';
 import type { NodeDirectory } from './NodeDirectory.js';
+import type { PresenceStore } from './PresenceStore.js';
 import type { BarredStore, RoomStore, TimelineStore } from './RoomStore.js';
 import type { WebhookOutbox } from './WebhookOutbox.js';
 
@@ -15,6 +16,8 @@ export interface Stores {
 	identityLinks: IdentityLinkStore;
 	/** The directory of a cluster's nodes and rooms: PostgreSQL only (a server on SQLite is a node of its own). */
 	nodes: NodeDirectory | undefined;
+	/** Who sits where across a cluster: PostgreSQL only. */
+	presence: PresenceStore | undefined;
 	/** Whether the store can take requests (for /readyz). */
 	isOpen(): boolean;
 	/** Why work is waiting on a locked or failing store, if it is (for /readyz). */

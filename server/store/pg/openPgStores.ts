@@ -10,6 +10,7 @@ import { PgExecutor } from './PgExecutor.js';
 import { PgIdentityLinkStore } from './PgIdentityLinkStore.js';
 import { PgModerationStore } from './PgModerationStore.js';
 import { PgNodeDirectory } from './PgNodeDirectory.js';
+import { PgPresenceStore } from './PgPresenceStore.js';
 import { PgRoomStore } from './PgRoomStore.js';
 import { PgWebhookOutbox } from './PgWebhookOutbox.js';
 import { migrate } from './schema.js';
@@ -50,6 +51,7 @@ export async function openPgStores(url: string, options: { waitMs: number; logge
 		webhooks: new PgWebhookOutbox(sql),
 		identityLinks: new PgIdentityLinkStore(sql),
 		nodes: new PgNodeDirectory(sql),
+		presence: new PgPresenceStore(sql),
 		isOpen: () => sql.isOpen,
 		fault: () => sql.fault,
 		queued: () => sql.queued,

@@ -105,6 +105,16 @@ export const MIGRATIONS: string[] = [
 		node_id TEXT NOT NULL,
 		set_at TEXT NOT NULL
 	);`,
+	// Who sits in which room on which node: a room that moves keeps its people's records straight.
+	`CREATE TABLE room_presence (
+		room_id TEXT NOT NULL,
+		participant_id TEXT NOT NULL,
+		name TEXT NOT NULL,
+		node_id TEXT NOT NULL REFERENCES nodes (id),
+		seated_at TIMESTAMPTZ NOT NULL,
+		PRIMARY KEY (room_id, participant_id)
+	);
+	CREATE INDEX room_presence_node ON room_presence (node_id);`,
 ];
 
 /** The advisory lock migrations take: any constant, the same on every node. */

@@ -24,6 +24,7 @@ export function openSqliteStores(dataDir: string, options: { waitMs: number; log
 		webhooks: new SqliteWebhookOutbox(db, sql),
 		identityLinks: new SqliteIdentityLinkStore(db, sql),
 		nodes: undefined,
+		presence: undefined,
 		isOpen: () => sql.isOpen,
 		fault: () => sql.fault,
 		queued: () => sql.queued,

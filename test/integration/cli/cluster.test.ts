@@ -2,11 +2,15 @@
  * The reference cluster (`npm run cluster`) for real: PostgreSQL 15, three
  * node processes and Debian's haproxy. Through the balancer alone, rooms
  * spread over the nodes, and guests of one room whose joins land on
- * different nodes meet on the room's node.
+ * different nodes meet on the room's node. A node killed under a call: those
+ * who ask where their room went find it on another node as themselves, are
+ * not recorded as joining twice, the move is logged once, and one who stays
+ * away is recorded as gone (`node-failure`) after the reconnect grace.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotConnection } from '../../../tools/loadtest/src/bots/BotConnection.js';
 import { Cluster } from '../../../server/cli/cluster/Cluster.js';
+import { eventually } from '../../support/eventually.js';
 import { ownerToken } from '../../support/rooms.js';
 import { api, createRoom, joinSeat, TEST_APPS } from '../../support/server.js';
 
@@ -23,6 +27,8 @@ beforeAll(async () => {
 			ROOMS_RATE_LIMIT_PER_MINUTE: '100000',
 			ROOMS_MAX_OPEN_ROOMS_PER_USER: '100000',
 			ROOMS_ROOMS_PER_USER_PER_HOUR: '100000',
+			ROOMS_RECONNECT_GRACE_SECONDS: '3',
+			ROOMS_CHURN_WINDOW_SECONDS: '0',
 			LOG_LEVEL: 'info',
 		},
 	});
@@ -64,5 +70,39 @@ describe('the reference cluster behind haproxy', () => {
 			const { body } = await api(cluster.url, 'GET', `/api/v1/rooms/${room.id}`, { token: ownerToken() });
 			expect(body.room.participants).toHaveLength(3);
 		}
+	}, 60_000);
+
+	it('moves a call off a killed node: nobody joins twice, the move is logged, and whoever stays away is recorded gone', async () => {
+		const { room } = await createRoom(cluster.url);
+		const seats = [];
+		for (const name of ['Ana', 'Bo', 'Cy']) seats.push(await joinSeat(cluster.url, room.code, name));
+		const guests: BotConnection[] = [];
+		for (const seat of seats) guests.push(await BotConnection.connect(cluster.url, seat.token, { path: seat.signalingPath }));
+		const ids = guests.map((guest) => guest.id);
+		const holder = seats[0]!.signalingPath.split('/')[2]!;
+		const timeline = async () => (await api(cluster.url, 'GET', `/api/v1/rooms/${room.id}/events?limit=100`, { token: ownerToken() })).body.events as
+			{ type: string; actor: { id?: string }; subject?: { id: string }; data?: { reason?: string } }[];
+		// A call under way: its joins are on the record (a crash loses what it had not written yet).
+		await eventually(async () => (await timeline()).filter(({ type }) => type === 'participant.joined').length === 3, 5000, 'the joins to be recorded');
+
+		await cluster.kill(holder);
+		for (const guest of guests) guest.close();
+		// Ana and Bo come back as a browser does: where is the room now?
+		for (const seat of seats.slice(0, 2)) {
+			const located = await api(cluster.url, 'POST', '/api/v1/locate', { body: { token: seat.token } });
+			expect(located.body.signalingPath).not.toBe(seat.signalingPath);
+			const back = await BotConnection.connect(cluster.url, seat.token, { path: located.body.signalingPath });
+			open.push(back);
+			expect(ids).toContain(back.joined.self.id);
+		}
+
+		await eventually(async () => (await timeline()).some((event) => event.type === 'participant.left' && event.subject?.id === ids[2]), 15_000, 'Cy to be recorded gone');
+		const events = await timeline();
+		expect(events.filter(({ type }) => type === 'room.moved')).toHaveLength(1);
+		for (const id of ids) expect(events.filter((event) => event.type === 'participant.joined' && event.actor.id === id)).toHaveLength(1);
+		expect(events.find((event) => event.type === 'participant.left' && event.subject?.id === ids[2])!.data?.reason).toBe('node-failure');
+		// Ana and Bo never left, as far as the records go.
+		expect(events.filter((event) => event.type === 'participant.left' && ids.slice(0, 2).includes(event.actor.id ?? event.subject?.id ?? ''))).toEqual([]);
+		await cluster.restart(holder);
 	}, 60_000);
 });

@@ -149,6 +149,7 @@ export const en = {
 	'timeline.room.link_reset': '{actor} reset the invite link',
 	'timeline.room.settings_changed': '{actor} changed the room settings',
 	'timeline.room.ended': '{actor} ended the room',
+	'timeline.room.moved': '{actor} moved the call to another server',
 	'timeline.everyone': 'everyone',
 	'control.invite': 'Invite people',
 	'invite.heading': 'Invite people',

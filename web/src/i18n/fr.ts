@@ -151,6 +151,7 @@ export const fr: Catalog = {
 	'timeline.room.link_reset': '{actor} a réinitialisé le lien',
 	'timeline.room.settings_changed': '{actor} a modifié les réglages',
 	'timeline.room.ended': '{actor} a terminé le salon',
+	'timeline.room.moved': '{actor} a déplacé l’appel vers un autre serveur',
 	'timeline.everyone': 'tout le monde',
 	'control.invite': 'Inviter',
 	'invite.heading': 'Inviter des personnes',

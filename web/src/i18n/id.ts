@@ -151,6 +151,7 @@ export const id: Catalog = {
 	'timeline.room.link_reset': '{actor} mengganti tautan undangan',
 	'timeline.room.settings_changed': '{actor} mengubah pengaturan ruangan',
 	'timeline.room.ended': '{actor} mengakhiri ruangan',
+	'timeline.room.moved': '{actor} memindahkan panggilan ke server lain',
 	'timeline.everyone': 'semua orang',
 	'control.invite': 'Undang orang',
 	'invite.heading': 'Undang orang',
