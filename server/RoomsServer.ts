@@ -131,7 +131,7 @@ export class RoomsServer {
 		const inviteUrl = (code: string) => `${this.url}/r/${code}`;
 		const iceServers = new IceServers(config.iceServers, config.turn);
 		this.links = new IdentityLinks(stores.identityLinks, this.apps);
-		this.webhooks = new WebhookDispatcher(stores.webhooks, this.apps, { ...config.webhooks, concurrency: 16 }, logger);
+		this.webhooks = new WebhookDispatcher(stores.webhooks, this.apps, { ...config.webhooks, concurrency: 16, owner: config.cluster?.nodeId ?? 'server' }, logger);
 		this.retention = new Retention(stores.rooms, () => new Set(this.liveRooms.rooms.map(({ id }) => id)), config.retention, logger);
 		this.activity = new ActivityFeed(stores.timeline, this.liveRooms, this.webhooks, inviteUrl, config.churnWindowSeconds * 1000,
 			config.cluster && stores.presence ? { store: stores.presence, nodeId: config.cluster.nodeId } : undefined);

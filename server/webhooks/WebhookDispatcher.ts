@@ -1,5 +1,6 @@
 /**
- * Delivers webhooks to the apps that own rooms, from an outbox in SQLite.
+ * Delivers webhooks to the apps that own rooms, from the outbox (SQLite, or
+ * PostgreSQL shared by a cluster's nodes).
  *
  * - Never on the call path: `enqueue` is one insert into the outbox;
  *   delivery happens later, so a slow or dead endpoint cannot slow a join.
@@ -7,6 +8,10 @@
  *   across restarts, retried with exponential backoff up to `maxAttempts`.
  * - In order per room: only the oldest pending event of a room is in
  *   flight; the next waits until it is delivered or has failed for good.
+ * - Any node delivers any room's: a node claims what it sends (claimHeads),
+ *   for the attempt's timeout and a margin. A node that dies mid-attempt
+ *   leaves its claims to lapse, and another sends those again: the only
+ *   duplicates are of deliveries in flight when a node dies.
  */
 import { nanoid } from 'nanoid';
 import type { DeliveryAttempt, DeliveryView, WebhookEventType } from '../../shared/api.js';
@@ -24,9 +29,15 @@ export interface WebhookOptions {
 	maxAttempts: number;
 	/** Deliveries in flight at once, across rooms. Default 16. */
 	concurrency: number;
+	/** Who claims deliveries: this node's id, the same across its restarts. */
+	owner: string;
 }
 
 const MAX_RETRY_DELAY_MS = 10 * 60_000;
+/** A claim outlives its attempt's timeout by this much, for recording the outcome. */
+const LEASE_MARGIN_MS = 5000;
+/** How often the outbox is looked at anyway: what other nodes queued, and claims of dead nodes that lapsed. */
+const POLL_MS = 5000;
 
 function toView(entry: OutboxEntry): DeliveryView {
 	return {
@@ -45,11 +56,12 @@ export class WebhookDispatcher {
 	readonly #apps: AppRegistry;
 	readonly #options: WebhookOptions;
 	readonly #logger: Logger;
-	/** Rooms (`app/room`) with a delivery in flight. */
-	readonly #inFlight = new Set<string>();
+	/** Deliveries (their seq) in flight from here. */
+	readonly #inFlight = new Set<number>();
 	readonly #abort = new AbortController();
 	#timer: NodeJS.Timeout | undefined;
 	#timerDue = Infinity;
+	#poll: NodeJS.Timeout | undefined;
 	#closed = false;
 
 	constructor(outbox: WebhookOutbox, apps: AppRegistry, options: WebhookOptions, logger: Logger) {
@@ -59,9 +71,13 @@ export class WebhookDispatcher {
 		this.#logger = logger.child({ component: 'webhooks' });
 	}
 
-	/** Resumes deliveries left pending by a previous run. */
+	/** Resumes deliveries left pending by a previous run (its claims, under the same owner, are taken back at once). */
 	start(): void {
-		this.#schedulePump();
+		this.#outbox.releaseClaims(this.#options.owner)
+			.catch((error: unknown) => this.#logger.warn({ err: error }, 'could not take back the claims of a previous run; they lapse'))
+			.finally(() => this.#schedulePump());
+		this.#poll = setInterval(() => this.#schedulePump(), POLL_MS);
+		this.#poll.unref();
 	}
 
 	/**
@@ -93,24 +109,18 @@ export class WebhookDispatcher {
 
 	/** Starts what is due, and sets a timer for the next retry. */
 	async #pump(): Promise<void> {
-		if (this.#closed) return;
-		// The oldest pending delivery of each room: only it may go out.
-		const heads = await this.#outbox.pendingHeads();
+		const room = this.#options.concurrency - this.#inFlight.size;
+		if (this.#closed || room <= 0) return;
+		// The oldest pending delivery of each room that nobody holds: only it may go out, and now it is ours.
 		const now = Date.now();
-		let nextDue = Infinity;
-		for (const entry of heads) {
-			const key = `${entry.appId}/${entry.roomId}`;
-			if (this.#inFlight.has(key)) continue;
-			if (entry.nextAttemptAt > now) {
-				nextDue = Math.min(nextDue, entry.nextAttemptAt);
-				continue;
-			}
-			if (this.#inFlight.size >= this.#options.concurrency) break;
-			this.#inFlight.add(key);
+		const { claimed, nextDueAt } = await this.#outbox.claimHeads(this.#options.owner, now, this.#options.timeoutMs + LEASE_MARGIN_MS, room);
+		const nextDue = nextDueAt ?? Infinity;
+		for (const entry of claimed) {
+			this.#inFlight.add(entry.seq);
 			void this.#deliver(entry)
 				.catch((error: unknown) => this.#logger.error({ err: error, delivery: entry.id }, 'could not record a webhook attempt'))
 				.finally(() => {
-					this.#inFlight.delete(key);
+					this.#inFlight.delete(entry.seq);
 					this.#schedulePump();
 				});
 		}
@@ -173,6 +183,7 @@ export class WebhookDispatcher {
 		if (this.#closed) return;
 		this.#closed = true;
 		clearTimeout(this.#timer);
+		clearInterval(this.#poll);
 		this.#abort.abort();
 	}
 }

@@ -2,62 +2,20 @@
  * Webhooks against a real local HTTP receiver: signed, in order per room,
  * retried after failures, and never in the way of a join.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../server/webhooks/signature.js';
 import { api, createRoom, startServer, TEST_APPS, type TestServer } from '../support/server.js';
 import { Crowd, hostKeyOf, ownerToken } from '../support/rooms.js';
 import { eventually } from '../support/eventually.js';
-
-interface Received {
-	headers: http.IncomingHttpHeaders;
-	body: string;
-	json: any;
-}
-
-/** A chat app's webhook endpoint; `respond` decides each answer (or never answers). */
-class Receiver {
-	readonly received: Received[] = [];
-	/** Requests held open without an answer. */
-	readonly hanging: http.ServerResponse[] = [];
-	respond: (request: Received, index: number) => number | 'hang' = () => 200;
-	readonly #server = http.createServer((req, res) => {
-		let body = '';
-		req.on('data', (chunk) => { body += chunk; });
-		req.on('end', () => {
-			const request = { headers: req.headers, body, json: JSON.parse(body) };
-			this.received.push(request);
-			const answer = this.respond(request, this.received.length - 1);
-			if (answer === 'hang') this.hanging.push(res);
-			else res.writeHead(answer).end();
-		});
-	});
-
-	async start(): Promise<string> {
-		await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-		return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/hooks`;
-	}
-
-	/** Event types that were answered 2xx or are still arriving, in arrival order, for one room. */
-	types(roomId: string): string[] {
-		return this.received.filter(({ json }) => json.room.id === roomId).map(({ json }) => json.type);
-	}
-
-	close(): Promise<void> {
-		for (const response of this.hanging) response.destroy();
-		this.#server.closeAllConnections();
-		return new Promise((resolve) => this.#server.close(() => resolve()));
-	}
-}
+import { WebhookReceiver } from '../support/webhookReceiver.js';
 
 const secret = TEST_APPS.find(({ id }) => id === 'messenger')!.secret;
-let receiver: Receiver;
+let receiver: WebhookReceiver;
 let server: TestServer;
 const crowd = new Crowd(() => server.url);
 
 beforeAll(async () => {
-	receiver = new Receiver();
+	receiver = new WebhookReceiver();
 	const url = await receiver.start();
 	server = await startServer({
 		ROOMS_APPS: JSON.stringify(TEST_APPS.map((app) => (app.id === 'messenger' ? { ...app, webhookUrl: url } : app))),

@@ -115,6 +115,9 @@ export const MIGRATIONS: string[] = [
 		PRIMARY KEY (room_id, participant_id)
 	);
 	CREATE INDEX room_presence_node ON room_presence (node_id);`,
+	// A delivery in flight is claimed by one node until its lease ends (WebhookOutbox.claimHeads): any node delivers any room's.
+	`ALTER TABLE webhook_deliveries ADD COLUMN claimed_by TEXT;
+	ALTER TABLE webhook_deliveries ADD COLUMN claimed_until BIGINT;`,
 ];
 
 /** The advisory lock migrations take: any constant, the same on every node. */

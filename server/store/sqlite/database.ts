@@ -95,6 +95,9 @@ export const MIGRATIONS = [
 	DROP TABLE room_denials;`,
 	// End-to-end encrypted rooms: chosen at creation, never changed.
 	`ALTER TABLE rooms ADD COLUMN e2ee INTEGER NOT NULL DEFAULT 0 CHECK (e2ee IN (0, 1));`,
+	// A delivery in flight is claimed (WebhookOutbox.claimHeads), as on PostgreSQL, where nodes share the outbox.
+	`ALTER TABLE webhook_deliveries ADD COLUMN claimed_by TEXT;
+	ALTER TABLE webhook_deliveries ADD COLUMN claimed_until INTEGER;`,
 ];
 
 /** Opens the database in a data folder made private by preparePrivateDataDir. */

@@ -37,6 +37,9 @@ const KINDS = {
 	PostgreSQL: async () => ({ stores: await openPgStores(await postgres.database(), { waitMs: 2000, logger }), cleanUp: () => undefined }),
 };
 
+/** The ids of the deliveries a claim got. */
+const ids = ({ claimed }: { claimed: { id: string }[] }): string[] => claimed.map(({ id }) => id);
+
 let serial = 0;
 function record(code: string, overrides: Partial<RoomRecord> = {}): RoomRecord {
 	const now = new Date().toISOString();
@@ -187,18 +190,29 @@ describe.each(Object.keys(KINDS) as (keyof typeof KINDS)[])('%s stores', (kind) 
 		expect(await stores.timeline.listEvents('room-other', 0, 10)).toEqual([]);
 	});
 
-	it('gives the outbox\'s oldest pending delivery of each room, soonest due first', async () => {
+	it('claims the outbox\'s oldest pending delivery of each room, soonest due first, for one owner at a time until its lease ends', async () => {
 		const entry = (id: string, roomId: string, nextAttemptAt: number) => ({ id, appId: 'messenger', roomId, event: 'participant.joined' as const, body: `{"id":"${id}"}`, nextAttemptAt, createdAt: new Date().toISOString() });
 		await stores.webhooks.enqueue(entry('a1', 'room-a', 500));
 		await stores.webhooks.enqueue(entry('b1', 'room-b', 100));
 		await stores.webhooks.enqueue(entry('a2', 'room-a', 0));
-		expect((await stores.webhooks.pendingHeads()).map(({ id }) => id)).toEqual(['b1', 'a1']);
-		const [b1] = await stores.webhooks.pendingHeads();
-		await stores.webhooks.recordAttempt(b1!.seq, 'delivered', [{ at: new Date().toISOString(), status: 204, durationMs: 12 }], 0);
-		const heads = await stores.webhooks.pendingHeads();
-		expect(heads.map(({ id }) => id)).toEqual(['a1']);
-		expect(heads[0]).toMatchObject({ appId: 'messenger', roomId: 'room-a', status: 'pending', attempts: [], nextAttemptAt: 500, body: '{"id":"a1"}' });
-		expect((await stores.webhooks.list('messenger', undefined, 10)).map(({ id, status }) => `${id} ${status}`)).toEqual(['a2 pending', 'b1 delivered', 'a1 pending']);
+		await stores.webhooks.enqueue(entry('c1', 'room-c', 5000));
+		// Due heads only, soonest first; c1 is the next to fall due.
+		const first = await stores.webhooks.claimHeads('node-1', 1000, 10_000, 10);
+		expect([ids(first), first.nextDueAt]).toEqual([['b1', 'a1'], 5000]);
+		expect(first.claimed[1]).toMatchObject({ appId: 'messenger', roomId: 'room-a', status: 'pending', attempts: [], nextAttemptAt: 500, body: '{"id":"a1"}' });
+		// Held: nobody else gets them, and a room's next delivery waits behind its held head.
+		expect(ids(await stores.webhooks.claimHeads('node-2', 1000, 10_000, 10))).toEqual([]);
+		await stores.webhooks.recordAttempt(first.claimed[0]!.seq, 'delivered', [{ at: new Date().toISOString(), status: 204, durationMs: 12 }], 0);
+		expect(ids(await stores.webhooks.claimHeads('node-2', 2000, 10_000, 10))).toEqual([]);
+		// A lease that ended (its node died mid-attempt): another owner takes it; and an owner's own claims can be let go.
+		expect(ids(await stores.webhooks.claimHeads('node-2', 11_001, 10_000, 1))).toEqual(['a1']);
+		await stores.webhooks.releaseClaims('node-2');
+		expect(ids(await stores.webhooks.claimHeads('node-3', 11_002, 10_000, 10))).toEqual(['a1', 'c1']);
+		// The outcome of an attempt ends its claim: a retry is anybody's once due.
+		const [a1] = (await stores.webhooks.list('messenger', 'room-a', 10)).filter(({ id }) => id === 'a1');
+		await stores.webhooks.recordAttempt(a1!.seq, 'pending', [{ at: new Date().toISOString(), status: 500, durationMs: 3 }], 12_000);
+		expect(ids(await stores.webhooks.claimHeads('node-1', 12_000, 10_000, 10))).toEqual(['a1']);
+		expect((await stores.webhooks.list('messenger', undefined, 10)).map(({ id, status }) => `${id} ${status}`)).toEqual(['c1 pending', 'a2 pending', 'b1 delivered', 'a1 pending']);
 		expect((await stores.webhooks.list('messenger', 'room-b', 10))[0]!.attempts).toEqual([{ at: expect.any(String), status: 204, durationMs: 12 }]);
 	});
 
@@ -244,6 +258,23 @@ describe('PostgreSQL shared by several nodes', () => {
 			const winner = await nodes[1]!.rooms.getRoomByCode('RACECODE23');
 			await nodes[2]!.rooms.replaceCode(winner!.id, 'RACENEW234', {});
 			await expect(nodes[0]!.rooms.insertRoom(record('RACECODE23'))).rejects.toBeInstanceOf(CodeTakenError);
+		} finally {
+			await Promise.all(nodes.map((node) => node.close()));
+		}
+	});
+
+	it('gives each delivery to one node when three claim at once, and a room\'s next only after its head is done', async () => {
+		const nodes = await threeNodes();
+		try {
+			for (let room = 0; room < 20; room++) {
+				for (let index = 0; index < 2; index++) {
+					await nodes[room % 3]!.webhooks.enqueue({ id: `r${room}-${index}`, appId: 'messenger', roomId: `room-${room}`, event: 'room.locked', body: '{}', nextAttemptAt: 0, createdAt: new Date().toISOString() });
+				}
+			}
+			const rounds = await Promise.all(nodes.map((node, index) => node.webhooks.claimHeads(`node-${index}`, 1000, 10_000, 20)));
+			const claimed = rounds.flatMap(({ claimed: entries }) => entries.map(({ id }) => id));
+			expect(claimed.sort()).toEqual(Array.from({ length: 20 }, (_, room) => `r${room}-0`).sort());
+			expect(ids(await nodes[0]!.webhooks.claimHeads('node-0', 1000, 10_000, 20))).toEqual([]);
 		} finally {
 			await Promise.all(nodes.map((node) => node.close()));
 		}
