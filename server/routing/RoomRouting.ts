@@ -23,6 +23,18 @@ export const SINGLE_SIGNALING_PATH = '/socket.io';
 /** Socket.IO's path on a node: the balancer sends `/node/<id>/` to that node. */
 export const signalingPathOf = (nodeId: string): string => `/node/${nodeId}/socket.io`;
 
+/** Whether the node at `internalUrl` is up and still counts itself in (draining or a store fault count: it still holds its rooms). */
+export async function nodeAnswers(internalUrl: string): Promise<boolean> {
+	try {
+		const response = await fetch(`${internalUrl}/readyz`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+		if (response.ok) return true;
+		const body = await response.json().catch(() => undefined) as { error?: { reason?: string } } | undefined;
+		return !GONE_REASONS.has(body?.error?.reason ?? '');
+	} catch {
+		return false;
+	}
+}
+
 export interface RoomNode {
 	nodeId: string;
 	/** Where the other nodes reach it. */
@@ -97,7 +109,7 @@ export class RoomRouting {
 		if (!this.#cluster) return this.signalingPath;
 		const { directory, nodeId, timeoutSeconds } = this.#cluster;
 		const current = await directory.placementOf(roomId);
-		if (current && current.nodeId !== nodeId && !(await this.#answers(current.internalUrl))) {
+		if (current && current.nodeId !== nodeId && !(await nodeAnswers(current.internalUrl))) {
 			this.#logger.warn({ roomId, deadNode: current.nodeId }, 'a room\'s node failed its probe: marking it dead, and moving its rooms');
 			await directory.markDead(current.nodeId);
 		}
@@ -117,24 +129,12 @@ export class RoomRouting {
 		const silent = (await directory.nodes()).filter((node) => node.state !== 'dead' && node.id !== nodeId && node.silentSeconds > timeoutSeconds);
 		const marked: string[] = [];
 		for (const node of silent) {
-			if (await this.#answers(node.internalUrl)) continue;
+			if (await nodeAnswers(node.internalUrl)) continue;
 			this.#logger.warn({ deadNode: node.id, silentSeconds: node.silentSeconds }, 'a silent node failed its probe: marking it dead');
 			await directory.markDead(node.id);
 			marked.push(node.id);
 		}
 		return marked;
-	}
-
-	/** Whether the node at `internalUrl` is up and still counts itself in (draining or a store fault count: it still holds its rooms). */
-	async #answers(internalUrl: string): Promise<boolean> {
-		try {
-			const response = await fetch(`${internalUrl}/readyz`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-			if (response.ok) return true;
-			const body = await response.json().catch(() => undefined) as { error?: { reason?: string } } | undefined;
-			return !GONE_REASONS.has(body?.error?.reason ?? '');
-		} catch {
-			return false;
-		}
 	}
 
 	/** The directory counts this node out: its rooms are others' now, and nothing of theirs is released from here. */

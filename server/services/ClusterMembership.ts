@@ -11,7 +11,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
+import { nodeAnswers } from '../routing/RoomRouting.js';
 import type { NodeDirectory } from '../store/NodeDirectory.js';
+import { ClusterMismatchError } from '../store/pg/clusterFingerprint.js';
 
 /** How often the node tells the directory it is alive; ROOMS_NODE_TIMEOUT_SECONDS is a few of these. */
 export const HEARTBEAT_MS = 1000;
@@ -49,8 +51,17 @@ export class ClusterMembership {
 		return this.#lost;
 	}
 
-	/** Enters the directory, then beats until closed. */
+	/**
+	 * Enters the directory, then beats until closed. Refuses when another
+	 * server runs under the same id (its address answers): two nodes of one
+	 * name would take each other's rooms. A restart after a crash, or on the
+	 * same address, takes the id over.
+	 */
 	async start(): Promise<void> {
+		const existing = (await this.#directory.nodes()).find((node) => node.id === this.nodeId);
+		if (existing && existing.state !== 'dead' && existing.internalUrl !== this.#internalUrl && await nodeAnswers(existing.internalUrl)) {
+			throw new ClusterMismatchError(`ROOMS_NODE_ID ${this.nodeId} is already running at ${existing.internalUrl}: give this node an id of its own`);
+		}
 		await this.#directory.register({ id: this.nodeId, incarnation: this.incarnation, internalUrl: this.#internalUrl });
 		this.#logger.info({ internalUrl: this.#internalUrl }, 'joined the cluster');
 		this.#timer = setInterval(() => {

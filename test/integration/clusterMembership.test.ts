@@ -1,12 +1,14 @@
 /**
  * Servers as nodes of a cluster on a real PostgreSQL 15: each enters the
  * node directory at start and beats every second with its load and state; a
- * drained node is left draining; a second start of a node's id takes over,
- * and the first then says on /readyz that the cluster no longer counts it.
+ * drained node is left draining; a second server under a running node's id
+ * is refused, while a start at the node's own address (a restart) takes the
+ * id over, and the first then says on /readyz that the cluster no longer
+ * counts it.
  */
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createRoom } from '../support/server.js';
+import { createRoom, startServer } from '../support/server.js';
 import { Crowd } from '../support/rooms.js';
 import { eventually } from '../support/eventually.js';
 import { clusterFixture } from '../support/postgres.js';
@@ -40,8 +42,11 @@ describe('cluster membership', () => {
 			await b.server.drain(1000);
 			expect((await nodes())['node-b']!.state).toBe('draining');
 
-			// Another start of node a's id takes over; the first start learns it at its next heartbeat.
-			const again = await fixture.node({ ...shared, ROOMS_NODE_ID: 'node-a' });
+			// Another server under node a's id, while node a answers: refused, naming where node a runs.
+			const internalUrl = (await nodes())['node-a']!.internal_url;
+			await expect(startServer({ ...shared, ROOMS_NODE_ID: 'node-a' })).rejects.toThrow(`ROOMS_NODE_ID node-a is already running at ${internalUrl}`);
+			// A start at node a's own address (node a crashed, and came back) takes the id over; the first start learns it at its next heartbeat.
+			const again = await fixture.node({ ...shared, ROOMS_NODE_ID: 'node-a', ROOMS_INTERNAL_URL: internalUrl });
 			await eventually(async () => (await (await fetch(`${a.url}/readyz`)).json()).error?.reason === 'not-in-cluster', 5000, 'the first start of node a to say it is not in the cluster');
 			expect((await fetch(`${again.url}/readyz`)).status).toBe(200);
 			crowd.closeAll();

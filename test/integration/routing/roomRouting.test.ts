@@ -5,8 +5,9 @@
  * different nodes meet there; first joins racing on two nodes agree; a socket
  * on another node is told where the room is (WRONG_NODE); the owner's
  * controls sent to any node act on the room where it is; a node answers
- * forwarded requests only under the cluster's signature; and a locate moves
- * a room only off a node that fails its probe, whose rooms then close.
+ * forwarded requests only under the cluster's signature; a locate moves a
+ * room only off a node that fails its probe, whose rooms then close; and a
+ * draining node takes no new room, and its call moves when the drain ends.
  */
 import { createHmac } from 'node:crypto';
 import pg from 'pg';
@@ -211,5 +212,31 @@ describe('rooms on a cluster of nodes', () => {
 		const again = await BotConnection.connect(nodeAt(located.body.signalingPath).url, seat.token, { path: located.body.signalingPath });
 		open.push(again);
 		expect(again.joined.self.id).toBe(seat.participantId);
+	}, 30_000);
+
+	it('places no new room on a draining node, and its call moves when the drain ends, recorded as a move', async () => {
+		const draining = await fixture.node({ ...shared, ROOMS_NODE_ID: 'node-e' });
+		const { room } = await createRoom(nodes[0]!.url);
+		const seat = await ingestSeat(draining.url, room.id, 'Ana', ownerToken());
+		const ana = await BotConnection.connect(draining.url, seat.token, { path: '/node/node-e/socket.io' });
+		open.push(ana);
+		const drained = draining.server.drain(3000);
+		await eventually(async () => (await db.query("SELECT state FROM nodes WHERE id = 'node-e'")).rows[0]?.state === 'draining', 5000, 'node e to say it drains');
+		for (let index = 0; index < 6; index++) {
+			const { room: fresh } = await createRoom(nodes[0]!.url);
+			expect((await joinSeat(draining.url, fresh.code, 'Bo')).signalingPath).not.toBe('/node/node-e/socket.io');
+		}
+		// The call went on while it drained, and is closed so that it moves.
+		await ana.waitFor('session.closed', ({ reason }) => reason === 'server-shutdown', 10_000);
+		await drained;
+		const located = await api(nodes[0]!.url, 'POST', '/api/v1/locate', { body: { token: seat.token } });
+		expect(located.body.signalingPath).not.toBe('/node/node-e/socket.io');
+		const again = await BotConnection.connect(nodeAt(located.body.signalingPath).url, seat.token, { path: located.body.signalingPath });
+		open.push(again);
+		expect(again.joined.self.id).toBe(seat.participantId);
+		const timeline = async () => (await api(nodes[0]!.url, 'GET', `/api/v1/rooms/${room.id}/events`, { token: ownerToken() })).body.events as { type: string }[];
+		await eventually(async () => (await timeline()).some(({ type }) => type === 'room.moved'), 5000, 'the move to be logged');
+		const events = await timeline();
+		expect(events.map(({ type }) => type).filter((type) => type.startsWith('participant.'))).toEqual(['participant.joined']);
 	}, 30_000);
 });
