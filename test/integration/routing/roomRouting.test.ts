@@ -54,6 +54,20 @@ async function seatVia(via: TestServer, code: string, name: string): Promise<Bot
 	return participant;
 }
 
+/**
+ * A node started now, and a call on it: an owner app's seat asked of it for a
+ * room placed nowhere, so the room goes live where its first socket arrives.
+ */
+async function callOnNewNode(id: string) {
+	const node = await fixture.node({ ...shared, ROOMS_NODE_ID: id });
+	const { room } = await createRoom(nodes[0]!.url);
+	const seat = await ingestSeat(node.url, room.id, 'Ana', ownerToken());
+	const participant = await BotConnection.connect(node.url, seat.token, { path: `/node/${id}/socket.io` });
+	open.push(participant);
+	expect((await placements())[room.id]).toBe(id);
+	return { node, room, seat, participant };
+}
+
 async function placements(): Promise<Record<string, string>> {
 	const { rows } = await db.query<{ room_id: string; node_id: string }>('SELECT room_id, node_id FROM room_placements');
 	return Object.fromEntries(rows.map((row) => [row.room_id, row.node_id]));
@@ -192,13 +206,7 @@ describe('rooms on a cluster of nodes', () => {
 	}, 30_000);
 
 	it('closes a node\'s rooms when the cluster counts it out, and a locate then places them on a live node', async () => {
-		const spare = await fixture.node({ ...shared, ROOMS_NODE_ID: 'node-d' });
-		const { room } = await createRoom(nodes[0]!.url);
-		// A seat asked of node d for a room placed nowhere: the room goes live where its first socket arrives.
-		const seat = await ingestSeat(spare.url, room.id, 'Ana', ownerToken());
-		const ana = await BotConnection.connect(spare.url, seat.token, { path: '/node/node-d/socket.io' });
-		open.push(ana);
-		expect((await placements())[room.id]).toBe('node-d');
+		const { node: spare, room, seat, participant: ana } = await callOnNewNode('node-d');
 
 		await db.query("UPDATE nodes SET state = 'dead' WHERE id = 'node-d'");
 		await ana.waitFor('session.closed', ({ reason }) => reason === 'server-shutdown');
@@ -215,11 +223,7 @@ describe('rooms on a cluster of nodes', () => {
 	}, 30_000);
 
 	it('places no new room on a draining node, and its call moves when the drain ends, recorded as a move', async () => {
-		const draining = await fixture.node({ ...shared, ROOMS_NODE_ID: 'node-e' });
-		const { room } = await createRoom(nodes[0]!.url);
-		const seat = await ingestSeat(draining.url, room.id, 'Ana', ownerToken());
-		const ana = await BotConnection.connect(draining.url, seat.token, { path: '/node/node-e/socket.io' });
-		open.push(ana);
+		const { node: draining, room, seat, participant: ana } = await callOnNewNode('node-e');
 		const drained = draining.server.drain(3000);
 		await eventually(async () => (await db.query("SELECT state FROM nodes WHERE id = 'node-e'")).rows[0]?.state === 'draining', 5000, 'node e to say it drains');
 		for (let index = 0; index < 6; index++) {
