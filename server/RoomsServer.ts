@@ -120,7 +120,7 @@ export class RoomsServer {
 		this.routing = new RoomRouting(config.cluster && stores.nodes
 			? { directory: stores.nodes, nodeId: config.cluster.nodeId, timeoutSeconds: config.cluster.nodeTimeoutSeconds }
 			: undefined, logger);
-		this.liveRooms = new LiveRooms(stores.rooms, stores.barred, workers, this.routing, {
+		this.liveRooms = new LiveRooms(stores, workers, this.routing, {
 			routers: workers,
 			consumerBudget: config.workerConsumerBudget,
 			knockTimeoutMs: config.knockTimeoutSeconds * 1000,

@@ -11,7 +11,7 @@ import { Errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { WorkerPool } from '../media/WorkerPool.js';
 import { SafeEmitter } from '../SafeEmitter.js';
-import type { BarredStore, RoomRecord, RoomStore } from '../store/RoomStore.js';
+import type { BarredStore, CohostStore, RoomRecord, RoomStore } from '../store/RoomStore.js';
 import { Room } from './Room.js';
 import { type Door, type DoorPerson, door } from './door.js';
 import type { LiveRoomDirectory, LiveRoomsEvents } from './LiveRoomDirectory.js';
@@ -30,6 +30,7 @@ export class LiveRooms extends SafeEmitter<LiveRoomsEvents> implements LiveRoomD
 	readonly #opening = new Map<string, Promise<Room>>();
 	readonly #store: RoomStore;
 	readonly #barred: BarredStore;
+	readonly #cohosts: CohostStore;
 	readonly #workers: WorkerPool;
 	readonly #placement: RoomPlacement;
 	readonly #roomSettings: RoomSettings;
@@ -37,10 +38,11 @@ export class LiveRooms extends SafeEmitter<LiveRoomsEvents> implements LiveRoomD
 	#closed = false;
 	#draining = false;
 
-	constructor(store: RoomStore, barred: BarredStore, workers: WorkerPool, placement: RoomPlacement, roomSettings: RoomSettings, logger: Logger) {
+	constructor(stores: { rooms: RoomStore; barred: BarredStore; cohosts: CohostStore }, workers: WorkerPool, placement: RoomPlacement, roomSettings: RoomSettings, logger: Logger) {
 		super(() => logger);
-		this.#store = store;
-		this.#barred = barred;
+		this.#store = stores.rooms;
+		this.#barred = stores.barred;
+		this.#cohosts = stores.cohosts;
 		this.#workers = workers;
 		this.#placement = placement;
 		this.#roomSettings = roomSettings;
@@ -128,7 +130,7 @@ export class LiveRooms extends SafeEmitter<LiveRoomsEvents> implements LiveRoomD
 		const routerPlacement = await this.#workers.createRouter();
 		if (!routerPlacement) throw Errors.unavailable('no media worker is available');
 		try {
-			return await Room.open(record, routerPlacement, { ...this.#roomSettings, barred: this.#barred, draining: () => this.#draining }, this.#logger);
+			return await Room.open(record, routerPlacement, { ...this.#roomSettings, barred: this.#barred, cohosts: this.#cohosts, draining: () => this.#draining }, this.#logger);
 		} catch (error) {
 			routerPlacement.router.close();
 			throw error;

@@ -3,7 +3,8 @@
  * credentials; hosts and co-hosts appoint co-hosts. When the last host
  * leaves, the longest-serving seated co-host stands in as host until an
  * owner returns, then steps back to co-host. Appointments are kept by
- * participant id, so a reconnect keeps its role.
+ * participant id, so a reconnect keeps its role, and in the store
+ * (CohostStore), so a room rebuilt elsewhere starts with them.
  */
 import type { Role } from '../../shared/schemas.js';
 import type { ParticipantClaims } from '../auth/participantTokens.js';
@@ -19,6 +20,8 @@ export interface RolesRoom {
 	succeeded(participant: Participant, role: Role): void;
 	/** The last host left and no co-host could stand in. */
 	hostAway(): void;
+	/** Someone was appointed co-host, or dismissed: keep it beyond this room's life here. */
+	appointed(participantId: string, cohost: boolean): void;
 }
 
 export class Roles {
@@ -26,8 +29,10 @@ export class Roles {
 	/** Co-hosts by participant id, in order of appointment. */
 	readonly #cohosts = new Set<string>();
 
-	constructor(room: RolesRoom) {
+	/** `cohosts`: those appointed before the room was rebuilt here, in order of appointment. */
+	constructor(room: RolesRoom, cohosts: readonly string[] = []) {
 		this.#room = room;
+		for (const id of cohosts) this.#cohosts.add(id);
 	}
 
 	/** The role a person takes when they sit down. */
@@ -41,8 +46,11 @@ export class Roles {
 		if (participant.role === role) return;
 		const wasModerator = participant.isModerator;
 		participant.role = role;
-		if (role === 'cohost') this.#cohosts.add(participant.id);
-		if (role === 'guest') this.#cohosts.delete(participant.id);
+		if (role === 'cohost' && !this.#cohosts.has(participant.id)) {
+			this.#cohosts.add(participant.id);
+			this.#room.appointed(participant.id, true);
+		}
+		if (role === 'guest' && this.#cohosts.delete(participant.id)) this.#room.appointed(participant.id, false);
 		this.#room.roleChanged(participant, wasModerator);
 	}
 

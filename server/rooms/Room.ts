@@ -64,12 +64,14 @@ export class Room extends SafeEmitter<RoomEvents> {
 		const roomLogger = logger.child({ roomId: record.id });
 		// Read before the room exists: its first join already knows who was turned away (before a restart too).
 		const denials = await options.barred.barredOf(record.id, 'denied');
-		const room = new Room(record, await RoomMedia.open(placement, options, roomLogger), options, roomLogger);
+		// And who was appointed co-host, so that they sit down as co-hosts again.
+		const cohosts = await options.cohosts.cohostsOf(record.id);
+		const room = new Room(record, await RoomMedia.open(placement, options, roomLogger), options, cohosts, roomLogger);
 		room.#denials.addBans(denials);
 		return room;
 	}
 
-	private constructor(record: RoomRecord, media: RoomMedia, options: RoomOptions, logger: Logger) {
+	private constructor(record: RoomRecord, media: RoomMedia, options: RoomOptions, cohosts: string[], logger: Logger) {
 		super(() => logger);
 		this.id = record.id;
 		this.#record = record;
@@ -85,7 +87,10 @@ export class Room extends SafeEmitter<RoomEvents> {
 			},
 			succeeded: (participant, role) => this.emit('roleChanged', participant, role),
 			hostAway: () => this.emit('hostAway'),
-		});
+			appointed: (participantId, cohost) => {
+				options.cohosts.setCohost(record.id, participantId, cohost).catch((error: unknown) => logger.error({ err: error, participantId }, 'could not keep a co-host appointment'));
+			},
+		}, cohosts);
 		this.lobby = new Lobby({
 			isClosed: () => this.#closed,
 			// Those in the lobby consented to wait; they count among the waiting already.

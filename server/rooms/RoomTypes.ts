@@ -2,7 +2,7 @@
 import type { CloseReason } from '../../shared/errors.js';
 import type { Role } from '../../shared/schemas.js';
 import type { RoomMediaOptions } from '../media/RoomMedia.js';
-import type { BarredStore } from '../store/RoomStore.js';
+import type { BarredStore, CohostStore } from '../store/RoomStore.js';
 import type { Participant } from './Participant.js';
 
 export interface RoomOptions extends RoomMediaOptions {
@@ -14,12 +14,14 @@ export interface RoomOptions extends RoomMediaOptions {
 	reconnectGraceMs: number;
 	/** Removals and denials kept beyond the room's life. */
 	barred: BarredStore;
+	/** Co-hosts kept beyond the room's life on this server. */
+	cohosts: CohostStore;
 	/** Whether the server is stopping: nobody new comes in. */
 	draining: () => boolean;
 }
 
 /** What the registry is configured with; it adds the store and its draining state for each room. */
-export type RoomSettings = Omit<RoomOptions, 'barred' | 'draining'>;
+export type RoomSettings = Omit<RoomOptions, 'barred' | 'cohosts' | 'draining'>;
 
 export interface RoomEvents {
 	/** The last connection to the room went away. */

@@ -123,6 +123,16 @@ export interface BarredStore {
 	barredOf(roomId: string, reason: BarReason): Promise<Ban[]>;
 }
 
+/**
+ * The co-hosts appointed in a room, kept so that they keep their role when
+ * the room is rebuilt: after a restart, or on another node of a cluster.
+ */
+export interface CohostStore {
+	/** In order of appointment. */
+	cohostsOf(roomId: string): Promise<string[]>;
+	setCohost(roomId: string, participantId: string, cohost: boolean): Promise<void>;
+}
+
 export interface TimelineStore {
 	/** Stores the event as happening at `at` (default now). */
 	appendEvent(roomId: string, event: NewModerationEvent, at?: Date): Promise<ModerationEvent>;

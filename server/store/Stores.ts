@@ -5,12 +5,13 @@
 import type { IdentityLinkStore } from './IdentityLinkStore.js';
 import type { NodeDirectory } from './NodeDirectory.js';
 import type { PresenceStore } from './PresenceStore.js';
-import type { BarredStore, RoomStore, TimelineStore } from './RoomStore.js';
+import type { BarredStore, CohostStore, RoomStore, TimelineStore } from './RoomStore.js';
 import type { WebhookOutbox } from './WebhookOutbox.js';
 
 export interface Stores {
 	rooms: RoomStore;
 	barred: BarredStore;
+	cohosts: CohostStore;
 	timeline: TimelineStore;
 	webhooks: WebhookOutbox;
 	identityLinks: IdentityLinkStore;

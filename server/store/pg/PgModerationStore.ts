@@ -1,10 +1,10 @@
-/** Barred people (removed or denied) and the moderation timeline, in PostgreSQL. */
+/** Barred people (removed or denied), co-hosts and the moderation timeline, in PostgreSQL. */
 import type { ModerationEvent } from '../../../shared/protocol.js';
 import { eventFromRow, type EventRow } from '../rows.js';
-import type { Ban, BarReason, BarredStore, NewModerationEvent, TimelineStore } from '../RoomStore.js';
+import type { Ban, BarReason, BarredStore, CohostStore, NewModerationEvent, TimelineStore } from '../RoomStore.js';
 import type { PgExecutor } from './PgExecutor.js';
 
-export class PgModerationStore implements BarredStore, TimelineStore {
+export class PgModerationStore implements BarredStore, CohostStore, TimelineStore {
 	readonly #sql: PgExecutor;
 
 	constructor(sql: PgExecutor) {
@@ -29,6 +29,19 @@ export class PgModerationStore implements BarredStore, TimelineStore {
 
 	barredOf(roomId: string, reason: BarReason): Promise<Ban[]> {
 		return this.#sql.request(async (db) => (await db.query<Ban>('SELECT kind, value FROM room_barred WHERE room_id = $1 AND reason = $2', [roomId, reason])).rows);
+	}
+
+	cohostsOf(roomId: string): Promise<string[]> {
+		return this.#sql.request(async (db) => (await db.query<{ participant_id: string }>(
+			'SELECT participant_id FROM room_roles WHERE room_id = $1 ORDER BY seq', [roomId])).rows.map((row) => row.participant_id));
+	}
+
+	setCohost(roomId: string, participantId: string, cohost: boolean): Promise<void> {
+		const at = new Date().toISOString();
+		return this.#sql.record(async (db) => {
+			if (cohost) await db.query('INSERT INTO room_roles (room_id, participant_id, appointed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [roomId, participantId, at]);
+			else await db.query('DELETE FROM room_roles WHERE room_id = $1 AND participant_id = $2', [roomId, participantId]);
+		});
 	}
 
 	appendEvent(roomId: string, event: NewModerationEvent, when = new Date()): Promise<ModerationEvent> {

@@ -84,6 +84,7 @@ export class PgRoomStore implements RoomStore {
 				rooms: 0,
 			};
 			await db.query('DELETE FROM room_barred WHERE room_id = ANY($1)', [ids]);
+			await db.query('DELETE FROM room_roles WHERE room_id = ANY($1)', [ids]);
 			await db.query('DELETE FROM invite_codes WHERE room_id = ANY($1)', [ids]);
 			counts.rooms = await deleted('DELETE FROM rooms WHERE id = ANY($1)', [ids]);
 			counts.retiredCodes += await deleted('DELETE FROM invite_codes WHERE retired_at < $1', [rooms]);

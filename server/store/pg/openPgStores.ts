@@ -47,6 +47,7 @@ export async function openPgStores(url: string, options: { waitMs: number; logge
 	return {
 		rooms: new PgRoomStore(sql),
 		barred: moderation,
+		cohosts: moderation,
 		timeline: moderation,
 		webhooks: new PgWebhookOutbox(sql),
 		identityLinks: new PgIdentityLinkStore(sql),

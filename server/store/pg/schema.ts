@@ -118,6 +118,14 @@ export const MIGRATIONS: string[] = [
 	// A delivery in flight is claimed by one node until its lease ends (WebhookOutbox.claimHeads): any node delivers any room's.
 	`ALTER TABLE webhook_deliveries ADD COLUMN claimed_by TEXT;
 	ALTER TABLE webhook_deliveries ADD COLUMN claimed_until BIGINT;`,
+	// Co-hosts outlive the room's life on one node (CohostStore).
+	`CREATE TABLE room_roles (
+		seq BIGINT GENERATED ALWAYS AS IDENTITY,
+		room_id TEXT NOT NULL,
+		participant_id TEXT NOT NULL,
+		appointed_at TEXT COLLATE "C" NOT NULL,
+		PRIMARY KEY (room_id, participant_id)
+	);`,
 ];
 
 /** The advisory lock migrations take: any constant, the same on every node. */

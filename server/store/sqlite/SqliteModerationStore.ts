@@ -1,11 +1,11 @@
-/** Barred people (removed or denied) and the moderation timeline, in the service's SQLite file. */
+/** Barred people (removed or denied), co-hosts and the moderation timeline, in the service's SQLite file. */
 import type Database from 'better-sqlite3';
 import type { ModerationEvent } from '../../../shared/protocol.js';
 import { eventFromRow, type EventRow } from '../rows.js';
-import type { Ban, BarReason, BarredStore, NewModerationEvent, TimelineStore } from '../RoomStore.js';
+import type { Ban, BarReason, BarredStore, CohostStore, NewModerationEvent, TimelineStore } from '../RoomStore.js';
 import type { SqliteExecutor } from './SqliteExecutor.js';
 
-export class SqliteModerationStore implements BarredStore, TimelineStore {
+export class SqliteModerationStore implements BarredStore, CohostStore, TimelineStore {
 	readonly #db: Database.Database;
 	readonly #sql: SqliteExecutor;
 	readonly #bar: Database.Statement<[string, BarReason, string, string, string]>;
@@ -37,6 +37,19 @@ export class SqliteModerationStore implements BarredStore, TimelineStore {
 
 	barredOf(roomId: string, reason: BarReason): Promise<Ban[]> {
 		return this.#sql.request(() => this.#barredOf.all(roomId, reason));
+	}
+
+	cohostsOf(roomId: string): Promise<string[]> {
+		return this.#sql.request(() => this.#db.prepare<[string], { participant_id: string }>(
+			'SELECT participant_id FROM room_roles WHERE room_id = ? ORDER BY rowid').all(roomId).map((row) => row.participant_id));
+	}
+
+	setCohost(roomId: string, participantId: string, cohost: boolean): Promise<void> {
+		const at = new Date().toISOString();
+		return this.#sql.record(() => {
+			if (cohost) this.#db.prepare('INSERT OR IGNORE INTO room_roles (room_id, participant_id, appointed_at) VALUES (?, ?, ?)').run(roomId, participantId, at);
+			else this.#db.prepare('DELETE FROM room_roles WHERE room_id = ? AND participant_id = ?').run(roomId, participantId);
+		});
 	}
 
 	appendEvent(roomId: string, event: NewModerationEvent, when = new Date()): Promise<ModerationEvent> {

@@ -95,6 +95,7 @@ export class SqliteRoomStore implements RoomStore {
 			const forRoom = {
 				events: this.#db.prepare('DELETE FROM room_events WHERE room_id = ?'),
 				barred: this.#db.prepare('DELETE FROM room_barred WHERE room_id = ?'),
+				roles: this.#db.prepare('DELETE FROM room_roles WHERE room_id = ?'),
 				codes: this.#db.prepare('DELETE FROM retired_codes WHERE room_id = ?'),
 				// A pending delivery stays until it is delivered or given up: the app still gets told.
 				deliveries: this.#db.prepare("DELETE FROM webhook_deliveries WHERE room_id = ? AND status != 'pending'"),
@@ -103,6 +104,7 @@ export class SqliteRoomStore implements RoomStore {
 			for (const { id } of gone.filter((room) => !keep.has(room.id))) {
 				counts.events += forRoom.events.run(id).changes;
 				forRoom.barred.run(id);
+				forRoom.roles.run(id);
 				counts.retiredCodes += forRoom.codes.run(id).changes;
 				counts.deliveries += forRoom.deliveries.run(id).changes;
 				counts.rooms += forRoom.room.run(id).changes;

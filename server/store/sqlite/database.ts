@@ -98,6 +98,13 @@ export const MIGRATIONS = [
 	// A delivery in flight is claimed (WebhookOutbox.claimHeads), as on PostgreSQL, where nodes share the outbox.
 	`ALTER TABLE webhook_deliveries ADD COLUMN claimed_by TEXT;
 	ALTER TABLE webhook_deliveries ADD COLUMN claimed_until INTEGER;`,
+	// Co-hosts outlive the room's life on one server (CohostStore).
+	`CREATE TABLE room_roles (
+		room_id TEXT NOT NULL,
+		participant_id TEXT NOT NULL,
+		appointed_at TEXT NOT NULL,
+		PRIMARY KEY (room_id, participant_id)
+	);`,
 ];
 
 /** Opens the database in a data folder made private by preparePrivateDataDir. */

@@ -20,6 +20,7 @@ export function openSqliteStores(dataDir: string, options: { waitMs: number; log
 	return {
 		rooms: new SqliteRoomStore(db, sql),
 		barred: moderation,
+		cohosts: moderation,
 		timeline: moderation,
 		webhooks: new SqliteWebhookOutbox(db, sql),
 		identityLinks: new SqliteIdentityLinkStore(db, sql),

@@ -207,6 +207,8 @@ describe('rooms on a cluster of nodes', () => {
 
 	it('closes a node\'s rooms when the cluster counts it out, and a locate then places them on a live node', async () => {
 		const { node: spare, room, seat, participant: ana } = await callOnNewNode('node-d');
+		const appointed = await api(nodes[0]!.url, 'POST', `/api/v1/rooms/${room.id}/participants/${ana.id}/role`, { token: ownerToken(), body: { role: 'cohost' } });
+		expect(appointed.status).toBe(200);
 
 		await db.query("UPDATE nodes SET state = 'dead' WHERE id = 'node-d'");
 		await ana.waitFor('session.closed', ({ reason }) => reason === 'server-shutdown');
@@ -216,10 +218,10 @@ describe('rooms on a cluster of nodes', () => {
 		const located = await api(nodes[0]!.url, 'POST', '/api/v1/locate', { body: { token: seat.token } });
 		expect(located.body.signalingPath).not.toBe('/node/node-d/socket.io');
 		expect(`/node/${(await placements())[room.id]}/socket.io`).toBe(located.body.signalingPath);
-		// Back on its new node, as the same participant.
+		// Back on its new node, as the same participant, still co-host.
 		const again = await BotConnection.connect(nodeAt(located.body.signalingPath).url, seat.token, { path: located.body.signalingPath });
 		open.push(again);
-		expect(again.joined.self.id).toBe(seat.participantId);
+		expect(again.joined.self).toMatchObject({ id: seat.participantId, role: 'cohost' });
 	}, 30_000);
 
 	it('places no new room on a draining node, and its call moves when the drain ends, recorded as a move', async () => {

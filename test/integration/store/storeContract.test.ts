@@ -163,6 +163,22 @@ describe.each(Object.keys(KINDS) as (keyof typeof KINDS)[])('%s stores', (kind) 
 		expect(await stores.rooms.getRoom(open.id)).toBeDefined();
 	});
 
+	it('keeps co-hosts in order of appointment until dismissed, and purges them with their room', async () => {
+		await stores.cohosts.setCohost('room-r', 'p-2', true);
+		await stores.cohosts.setCohost('room-r', 'p-1', true);
+		await stores.cohosts.setCohost('room-r', 'p-2', true);
+		await stores.cohosts.setCohost('room-other', 'p-9', true);
+		expect(await stores.cohosts.cohostsOf('room-r')).toEqual(['p-2', 'p-1']);
+		await stores.cohosts.setCohost('room-r', 'p-2', false);
+		expect(await stores.cohosts.cohostsOf('room-r')).toEqual(['p-1']);
+		const ended = record('ROLESEND23', { status: 'ended', endedAt: '2020-01-01T00:00:00.000Z' });
+		await stores.rooms.insertRoom(ended);
+		await stores.cohosts.setCohost(ended.id, 'p-3', true);
+		await stores.rooms.purge({ roomsBefore: new Date(), deliveriesBefore: new Date(0), keep: new Set() });
+		expect(await stores.cohosts.cohostsOf(ended.id)).toEqual([]);
+		expect(await stores.cohosts.cohostsOf('room-r')).toEqual(['p-1']);
+	});
+
 	it('keeps removals and denials apart', async () => {
 		const person = [{ kind: 'guest-key' as const, value: 'gk-1' }];
 		await stores.barred.bar('room-a', 'removed', person);
