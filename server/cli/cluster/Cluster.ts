@@ -33,6 +33,8 @@ export interface ClusterOptions {
 	env?: Record<string, string>;
 	/** Told each step as it happens. */
 	progress?: (line: string) => void;
+	/** PostgreSQL settings besides ours (`name=value`), e.g. to load pg_stat_statements for a benchmark. */
+	postgresSettings?: string[];
 }
 
 export interface ClusterNode {
@@ -78,7 +80,7 @@ export class Cluster {
 		}, options);
 		try {
 			say(`starting PostgreSQL 15 on 127.0.0.1:${ports.postgres}`);
-			cluster.#postgres = await Postgres.start(ports.postgres);
+			cluster.#postgres = await Postgres.start(ports.postgres, options.postgresSettings);
 			cluster.sharedEnv.ROOMS_DATABASE_URL = await cluster.#postgres.database();
 			const ids = Array.from({ length: options.nodes }, (_, index) => `node-${String.fromCharCode(97 + index)}`);
 			// One after another: the first node records the cluster's fingerprint, the others check theirs against it.

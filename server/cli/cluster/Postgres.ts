@@ -21,16 +21,20 @@ export class Postgres {
 	readonly #data: string;
 	#databases = 0;
 
-	private constructor(dir: string, readonly port: number) {
+	/** Server settings besides ours (`name=value`, as `postgres -c` takes them). */
+	readonly #settings: string[];
+
+	private constructor(dir: string, readonly port: number, settings: string[]) {
 		this.#dir = dir;
 		this.#data = path.join(dir, 'data');
+		this.#settings = settings;
 	}
 
 	/** Makes a cluster listening on loopback `port` and starts it; resolves once it takes connections. */
-	static async start(port: number): Promise<Postgres> {
+	static async start(port: number, settings: string[] = []): Promise<Postgres> {
 		if (!fs.existsSync(path.join(BIN, 'initdb'))) throw new Error(`PostgreSQL 15 is not installed (${BIN}): install postgresql-15 (node test/tools/ensure-system-packages.mjs does, as root)`);
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rooms-postgres-'));
-		const server = new Postgres(dir, port);
+		const server = new Postgres(dir, port, settings);
 		if (process.getuid?.() === 0) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
 		server.#run('initdb', ['-D', server.#data, '-U', USER, '-A', 'trust', '-E', 'UTF8', '--no-instructions']);
 		await server.start();
@@ -57,7 +61,7 @@ export class Postgres {
 	/** Starts the server (again) on the same port and data; resolves once it takes connections. */
 	async start(): Promise<void> {
 		this.#run('pg_ctl', ['-D', this.#data, '-l', path.join(this.#dir, 'server.log'), '-w', '-t', '30',
-			'-o', `-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.#dir} -c fsync=off`, 'start']);
+			'-o', [`-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.#dir} -c fsync=off`, ...this.#settings.map((setting) => `-c ${setting}`)].join(' '), 'start']);
 	}
 
 	/** Stops the server at once, cutting its connections (`-m fast`). */
