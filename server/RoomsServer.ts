@@ -69,6 +69,8 @@ export class RoomsServer {
 	/** Set on a node of a cluster, once it listens. */
 	#membership: ClusterMembership | undefined;
 	#sweeper: ClusterSweeper | undefined;
+	/** Before anyone could be seated by this start (presence older than this is an earlier start's). */
+	readonly #startedAt = new Date();
 	#closed = false;
 
 	/** Starts everything and listens; resolves once the server takes requests. */
@@ -203,7 +205,7 @@ export class RoomsServer {
 			await this.#membership.start();
 			if (this.stores.presence) {
 				this.#sweeper = new ClusterSweeper({ routing: this.routing, presence: this.stores.presence, activity: this.activity,
-					rooms: this.stores.rooms, graceSeconds: this.config.reconnectGraceSeconds, logger: this.logger });
+					rooms: this.stores.rooms, graceSeconds: this.config.reconnectGraceSeconds, nodeId: this.config.cluster.nodeId, startedAt: this.#startedAt, logger: this.logger });
 				this.#sweeper.start();
 			}
 		}

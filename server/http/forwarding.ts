@@ -56,8 +56,11 @@ export function verifyInternal(clusterSecret: string, logger: Logger): RequestHa
 	};
 }
 
-/** Sends the caller's request to the room's node and its answer back; a node that does not answer is a 503. */
-export async function forward(req: Request, res: Response, node: RoomNode, from: { nodeId: string; clusterSecret: string }, logger: Logger): Promise<void> {
+/**
+ * Sends the caller's request to the room's node and its answer back.
+ * Resolves false, having sent nothing, when the node does not answer.
+ */
+export async function forward(req: Request, res: Response, node: RoomNode, from: { nodeId: string; clusterSecret: string }, logger: Logger): Promise<boolean> {
 	// The same endpoint under the internal prefix (req.url would be relative to whichever router runs this).
 	const path = `${INTERNAL_PREFIX}${req.originalUrl.replace(/^\/api\/v1(?=\/|\?|$)/, '')}`;
 	const time = String(Date.now());
@@ -82,7 +85,7 @@ export async function forward(req: Request, res: Response, node: RoomNode, from:
 		});
 	} catch (error) {
 		logger.warn({ err: error, nodeId: node.nodeId, path: req.path }, 'the room\'s node did not answer a forwarded request');
-		return sendError(res, ErrorCode.UNAVAILABLE, 'the server holding this room is not answering; try again in a moment');
+		return false;
 	}
 	res.status(answer.status);
 	for (const name of ['content-type', 'retry-after']) {
@@ -90,4 +93,5 @@ export async function forward(req: Request, res: Response, node: RoomNode, from:
 		if (value) res.setHeader(name, value);
 	}
 	res.send(Buffer.from(await answer.arrayBuffer()));
+	return true;
 }

@@ -1,11 +1,15 @@
 /**
  * On a node of a cluster, the API's requests about one room are answered by
- * the node holding it (routing/forwarding.ts): `/invites/:code…` by the code's
- * room, placed there first by a join, and the owner's `/rooms/:id…`. A room
- * placed nowhere is answered here; so is every request on a server of its own.
+ * the node holding it (forwarding.ts): `/invites/:code…` by the code's room,
+ * placed there first by a join, and the owner's `/rooms/:id…`. A room placed
+ * nowhere is answered here; so is every request on a server of its own. A
+ * holder that does not answer is probed, and the room moves off it if it is
+ * dead (RoomRouting.takeOver): a newcomer gets into a call whose node died.
  */
 import type { Request, RequestHandler } from 'express';
+import { ErrorCode } from '../../shared/errors.js';
 import { InviteCode } from '../../shared/schemas.js';
+import { sendError } from './errorResponses.js';
 import type { Logger } from '../logger.js';
 import { forward, isInternal } from './forwarding.js';
 import type { RoomNode, RoomRouting } from '../routing/RoomRouting.js';
@@ -19,12 +23,17 @@ export interface RoomForwardingDeps {
 	logger: Logger;
 }
 
-function forwardWhenElsewhere(deps: RoomForwardingDeps, locate: (req: Request) => Promise<RoomNode | undefined>): RequestHandler {
+function forwardWhenElsewhere(deps: RoomForwardingDeps, locate: (req: Request) => Promise<{ roomId: string; node: RoomNode | undefined } | undefined>): RequestHandler {
 	return async (req, res, next) => {
 		if (!deps.cluster || isInternal(res)) return next();
-		const node = await locate(req);
-		if (!node || node.here) return next();
-		await forward(req, res, node, deps.cluster, deps.logger);
+		const found = await locate(req);
+		let node = found?.node;
+		if (!found || !node || node.here) return next();
+		if (await forward(req, res, node, deps.cluster, deps.logger)) return;
+		node = await deps.routing.takeOver(found.roomId);
+		if (node.here) return next();
+		if (await forward(req, res, node, deps.cluster, deps.logger)) return;
+		sendError(res, ErrorCode.UNAVAILABLE, 'the server holding this room is not answering; try again in a moment');
 	};
 }
 
@@ -36,11 +45,11 @@ export function forwardByCode(deps: RoomForwardingDeps): RequestHandler {
 		if (!InviteCode.safeParse(code).success) return undefined;
 		const roomId = await deps.roomIdOfCode(code);
 		if (!roomId) return undefined;
-		return req.method === 'POST' && req.path === '/join' ? deps.routing.place(roomId) : deps.routing.find(roomId);
+		return { roomId, node: req.method === 'POST' && req.path === '/join' ? await deps.routing.place(roomId) : await deps.routing.find(roomId) };
 	});
 }
 
 /** For the owner's `/rooms/:id…`, after the app's token is checked here. */
 export function forwardByRoom(deps: RoomForwardingDeps): RequestHandler {
-	return forwardWhenElsewhere(deps, (req) => deps.routing.find(String(req.params.id)));
+	return forwardWhenElsewhere(deps, async (req) => ({ roomId: String(req.params.id), node: await deps.routing.find(String(req.params.id)) }));
 }

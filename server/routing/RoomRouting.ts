@@ -99,14 +99,15 @@ export class RoomRouting {
 	}
 
 	/**
-	 * The room's path now, for a participant whose connection to it dropped:
-	 * its node, if that node answers a direct probe; else the node is marked
-	 * dead and the room placed on a live one. A node that answers is never
-	 * marked, whatever the caller says; while the database is out this fails
-	 * (503), so nothing moves during an outage.
+	 * The room's node now, for someone who could not reach it (a participant
+	 * whose connection dropped, or a node forwarding a request): its node, if
+	 * that node answers a direct probe; else the node is marked dead and the
+	 * room placed on a live one. A node that answers is never marked, whoever
+	 * asks; while the database is out this fails (503), so nothing moves
+	 * during an outage.
 	 */
-	async locate(roomId: string): Promise<string> {
-		if (!this.#cluster) return this.signalingPath;
+	async takeOver(roomId: string): Promise<RoomNode> {
+		if (!this.#cluster) throw new Error('a server of its own holds every room');
 		const { directory, nodeId, timeoutSeconds } = this.#cluster;
 		const current = await directory.placementOf(roomId);
 		if (current && current.nodeId !== nodeId && !(await nodeAnswers(current.internalUrl))) {
@@ -115,7 +116,13 @@ export class RoomRouting {
 		}
 		const placement = await directory.place(roomId, timeoutSeconds);
 		if (!placement) throw Errors.unavailable('no node of this service can take the room now');
-		return signalingPathOf(placement.nodeId);
+		return this.#nodeOf(placement);
+	}
+
+	/** The room's Socket.IO path now (takeOver), for a participant whose connection dropped. */
+	async locate(roomId: string): Promise<string> {
+		if (!this.#cluster) return this.signalingPath;
+		return signalingPathOf((await this.takeOver(roomId)).nodeId);
 	}
 
 	/**

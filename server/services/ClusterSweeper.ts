@@ -3,13 +3,14 @@
  * silent past ROOMS_NODE_TIMEOUT_SECONDS are probed, and marked dead when
  * they do not answer (RoomRouting); the people still recorded on a dead node
  * past ROOMS_RECONNECT_GRACE_SECONDS did not come back with their room, and
- * are recorded as left (`node-failure`), each once across the cluster. A
+ * are recorded as left (`node-failure`), each once across the cluster; so
+ * are, when a node starts again, those its earlier start left behind. A
  * sweep that cannot reach the database waits for the next: the store's fault
  * is /readyz's to report, and nothing is marked during an outage.
  */
 import type { Logger } from '../logger.js';
 import type { RoomRouting } from '../routing/RoomRouting.js';
-import type { PresenceStore } from '../store/PresenceStore.js';
+import type { PresenceStore, SeatedPerson } from '../store/PresenceStore.js';
 import type { RoomStore } from '../store/RoomStore.js';
 import type { ActivityFeed } from './ActivityFeed.js';
 
@@ -23,6 +24,9 @@ export interface SweeperDeps {
 	rooms: RoomStore;
 	/** How long people have to come back after their node's last heartbeat (ROOMS_RECONNECT_GRACE_SECONDS). */
 	graceSeconds: number;
+	/** This node, and when this start of it began. */
+	nodeId: string;
+	startedAt: Date;
 	logger: Logger;
 }
 
@@ -35,7 +39,13 @@ export class ClusterSweeper {
 		this.#deps = deps;
 	}
 
+	/** Records who this node's earlier start left behind, then sweeps every few seconds. */
 	start(): void {
+		this.#sweeping = this.#record(this.#deps.presence.takeAllOf(this.#deps.nodeId, this.#deps.startedAt)).catch((error: unknown) => {
+			this.#deps.logger.warn({ err: error }, 'could not record the people an earlier start of this node left behind; a later start tries again');
+		}).finally(() => {
+			this.#sweeping = undefined;
+		});
 		this.#timer ??= setInterval(() => {
 			this.#sweeping ??= this.sweep().catch((error: unknown) => {
 				this.#deps.logger.debug({ err: error }, 'cluster sweep failed; the next one tries again');
@@ -47,12 +57,15 @@ export class ClusterSweeper {
 
 	/** One sweep: silent nodes probed, stranded people recorded. */
 	async sweep(): Promise<void> {
-		const { routing, presence, activity, rooms, graceSeconds, logger } = this.#deps;
-		await routing.markSilentNodes();
-		const stranded = await presence.takeStranded(graceSeconds);
+		await this.#deps.routing.markSilentNodes();
+		await this.#record(this.#deps.presence.takeStranded(this.#deps.graceSeconds));
+	}
+
+	async #record(taking: Promise<SeatedPerson[]>): Promise<void> {
+		const stranded = await taking;
 		if (stranded.length === 0) return;
-		logger.info({ people: stranded.length, rooms: new Set(stranded.map(({ roomId }) => roomId)).size }, 'recording people whose node died and who did not come back');
-		await activity.recordStranded(stranded, rooms);
+		this.#deps.logger.info({ people: stranded.length, rooms: new Set(stranded.map(({ roomId }) => roomId)).size }, 'recording people whose node died and who did not come back');
+		await this.#deps.activity.recordStranded(stranded, this.#deps.rooms);
 	}
 
 	/** Stops sweeping, after the sweep under way. Idempotent. */

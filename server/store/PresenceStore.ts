@@ -27,4 +27,10 @@ export interface PresenceStore {
 	 * they are returned, so that each is returned to one caller only.
 	 */
 	takeStranded(graceSeconds: number): Promise<(SeatedPerson & { nodeId: string })[]>;
+	/**
+	 * Everyone recorded on `nodeId` as seated before `before`, taken off the
+	 * record: for a node that starts again, whose earlier start's people are
+	 * gone with it (those who come back to it are seated afresh).
+	 */
+	takeAllOf(nodeId: string, before: Date): Promise<(SeatedPerson & { nodeId: string })[]>;
 }

@@ -29,11 +29,18 @@ export class PgPresenceStore implements PresenceStore {
 	}
 
 	takeStranded(graceSeconds: number): Promise<(SeatedPerson & { nodeId: string })[]> {
-		return this.#sql.request(async (db) => (await db.query<{ room_id: string; participant_id: string; name: string; node_id: string }>(
-			// A DELETE … RETURNING takes each row once, however many nodes sweep at the same time.
-			`DELETE FROM room_presence p USING nodes n
+		// A DELETE … RETURNING takes each row once, however many nodes sweep at the same time.
+		return this.#take(`DELETE FROM room_presence p USING nodes n
 			WHERE p.node_id = n.id AND n.state = 'dead' AND n.heartbeat_at < now() - make_interval(secs => $1)
-			RETURNING p.room_id, p.participant_id, p.name, p.node_id`, [graceSeconds])).rows
+			RETURNING p.room_id, p.participant_id, p.name, p.node_id`, [graceSeconds]);
+	}
+
+	takeAllOf(nodeId: string, before: Date): Promise<(SeatedPerson & { nodeId: string })[]> {
+		return this.#take('DELETE FROM room_presence WHERE node_id = $1 AND seated_at < $2 RETURNING room_id, participant_id, name, node_id', [nodeId, before]);
+	}
+
+	#take(query: string, values: unknown[]): Promise<(SeatedPerson & { nodeId: string })[]> {
+		return this.#sql.request(async (db) => (await db.query<{ room_id: string; participant_id: string; name: string; node_id: string }>(query, values)).rows
 			.map((row) => ({ roomId: row.room_id, participantId: row.participant_id, name: row.name, nodeId: row.node_id })));
 	}
 }

@@ -95,6 +95,9 @@ describe('the reference cluster behind haproxy', () => {
 
 		await cluster.kill(holder);
 		for (const guest of guests) guest.close();
+		// Someone new opens the link: the node that gets the join finds the room's node dead, and the room moves.
+		const newcomer = await joinSeat(cluster.url, room.code, 'Dee');
+		expect(newcomer.signalingPath).not.toBe(seats[0]!.signalingPath);
 		// Ana and Bo come back as a browser does: where is the room now?
 		for (const seat of seats.slice(0, 2)) {
 			const located = await api(cluster.url, 'POST', '/api/v1/locate', { body: { token: seat.token } });
@@ -108,6 +111,11 @@ describe('the reference cluster behind haproxy', () => {
 		const events = await timeline();
 		expect(events.filter(({ type }) => type === 'room.moved')).toHaveLength(1);
 		for (const id of ids) expect(events.filter((event) => event.type === 'participant.joined' && event.actor.id === id)).toHaveLength(1);
+		// The app hears the same: one room.started, one participant.joined each, and Cy's leave.
+		const hooks = () => receiver.received.filter(({ json }) => json.room.id === room.id);
+		await eventually(() => hooks().some(({ json }) => json.type === 'participant.left' && json.participant.id === ids[2]), 15_000, 'the app to hear Cy is gone');
+		expect(hooks().filter(({ json }) => json.type === 'room.started')).toHaveLength(1);
+		for (const id of ids) expect(hooks().filter(({ json }) => json.type === 'participant.joined' && json.participant.id === id)).toHaveLength(1);
 		expect(events.find((event) => event.type === 'participant.left' && event.subject?.id === ids[2])!.data?.reason).toBe('node-failure');
 		// Ana and Bo never left, as far as the records go.
 		expect(events.filter((event) => event.type === 'participant.left' && ids.slice(0, 2).includes(event.actor.id ?? event.subject?.id ?? ''))).toEqual([]);

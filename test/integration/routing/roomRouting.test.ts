@@ -6,8 +6,9 @@
  * on another node is told where the room is (WRONG_NODE); the owner's
  * controls sent to any node act on the room where it is; a node answers
  * forwarded requests only under the cluster's signature; a locate moves a
- * room only off a node that fails its probe, whose rooms then close; and a
- * draining node takes no new room, and its call moves when the drain ends.
+ * room only off a node that fails its probe, whose rooms then close; a
+ * draining node takes no new room, and its call moves when the drain ends;
+ * and a node that starts again records who its earlier start left behind.
  */
 import { createHmac } from 'node:crypto';
 import pg from 'pg';
@@ -244,5 +245,18 @@ describe('rooms on a cluster of nodes', () => {
 		await eventually(async () => (await timeline()).some(({ type }) => type === 'room.moved'), 5000, 'the move to be logged');
 		const events = await timeline();
 		expect(events.map(({ type }) => type).filter((type) => type.startsWith('participant.'))).toEqual(['participant.joined']);
+	}, 30_000);
+
+	it('records as gone, when a node starts again, the people its earlier start left on the record', async () => {
+		const { room } = await createRoom(nodes[0]!.url);
+		const first = await fixture.node({ ...shared, ROOMS_NODE_ID: 'node-f' });
+		await first.close();
+		// Seated under the earlier start, which stopped without a goodbye (as a crash would leave it).
+		await db.query(`INSERT INTO room_presence (room_id, participant_id, name, node_id, seated_at) VALUES ($1, 'p-gus', 'Gus', 'node-f', now() - interval '1 minute')`, [room.id]);
+		await fixture.node({ ...shared, ROOMS_NODE_ID: 'node-f' });
+		const timeline = async () => (await api(nodes[0]!.url, 'GET', `/api/v1/rooms/${room.id}/events`, { token: ownerToken() })).body.events as { type: string; subject?: { id: string }; data?: { reason?: string } }[];
+		await eventually(async () => (await timeline()).some((event) => event.type === 'participant.left' && event.subject?.id === 'p-gus'), 5000, 'Gus to be recorded gone');
+		expect((await timeline()).find(({ subject }) => subject?.id === 'p-gus')!.data?.reason).toBe('node-failure');
+		expect((await db.query("SELECT 1 FROM room_presence WHERE participant_id = 'p-gus'")).rows).toEqual([]);
 	}, 30_000);
 });
