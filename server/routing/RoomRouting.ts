@@ -2,11 +2,12 @@
  * Where a room's requests go. On a server of its own every room is here. On a
  * node of a cluster (issue 27) a room lives on one node: its routers and all
  * its Socket.IO connections. The node directory places it on its first join,
- * HTTP requests about it are forwarded to that node (forwarding.ts), and a
- * socket that reaches another node is sent to the room's path (WRONG_NODE).
- * When a room's node dies, its browsers ask where the room is (locate): a
- * holder that fails a direct probe is marked dead, and the room is placed on
- * a live node, where it is rebuilt as their sockets come.
+ * HTTP requests about it are forwarded to that node (http/roomForwarding),
+ * and a socket that reaches another node is sent to the room's path
+ * (WRONG_NODE). When a room's node dies, its browsers ask where the room is
+ * (locate), and a node whose forwarded request goes unanswered asks the same
+ * (takeOver): a holder that fails a direct probe is marked dead, and the room
+ * is placed on a live node, where it is rebuilt as its people come.
  */
 import { Errors, WrongNodeError } from '../errors.js';
 import type { Logger } from '../logger.js';
