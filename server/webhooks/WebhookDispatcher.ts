@@ -62,6 +62,9 @@ export class WebhookDispatcher {
 	#timer: NodeJS.Timeout | undefined;
 	#timerDue = Infinity;
 	#poll: NodeJS.Timeout | undefined;
+	#pumping: Promise<void> | undefined;
+	/** Something asked for a pump while one ran. */
+	#pumpAgain = false;
 	#closed = false;
 
 	constructor(outbox: WebhookOutbox, apps: AppRegistry, options: WebhookOptions, logger: Logger) {
@@ -103,17 +106,29 @@ export class WebhookDispatcher {
 		return (await this.#outbox.list(appId, roomId, limit)).map(toView);
 	}
 
+	/** Pumps now, or right after the pump under way: one at a time, so what they claim never exceeds the concurrency. */
 	#schedulePump(): void {
-		this.#pump().catch((error: unknown) => this.#logger.error({ err: error }, 'could not read the webhook outbox'));
+		if (this.#pumping) {
+			this.#pumpAgain = true;
+			return;
+		}
+		this.#pumping = this.#pump()
+			.catch((error: unknown) => this.#logger.error({ err: error }, 'could not read the webhook outbox'))
+			.finally(() => {
+				this.#pumping = undefined;
+				if (!this.#pumpAgain) return;
+				this.#pumpAgain = false;
+				this.#schedulePump();
+			});
 	}
 
 	/** Starts what is due, and sets a timer for the next retry. */
 	async #pump(): Promise<void> {
-		const room = this.#options.concurrency - this.#inFlight.size;
-		if (this.#closed || room <= 0) return;
+		const capacity = this.#options.concurrency - this.#inFlight.size;
+		if (this.#closed || capacity <= 0) return;
 		// The oldest pending delivery of each room that nobody holds: only it may go out, and now it is ours.
 		const now = Date.now();
-		const { claimed, nextDueAt } = await this.#outbox.claimHeads(this.#options.owner, now, this.#options.timeoutMs + LEASE_MARGIN_MS, room);
+		const { claimed, nextDueAt } = await this.#outbox.claimHeads(this.#options.owner, now, this.#options.timeoutMs + LEASE_MARGIN_MS, capacity);
 		const nextDue = nextDueAt ?? Infinity;
 		for (const entry of claimed) {
 			this.#inFlight.add(entry.seq);

@@ -9,6 +9,12 @@
  *   and forwards what belongs to a room elsewhere.
  * - A connection that fails is tried once more, on another node where it can
  *   be; WebSockets may stay open for a call's length (`timeout tunnel`).
+ * - Each request opens its own connection to a node, closed after the
+ *   answer (`option http-server-close`; clients keep theirs to the balancer):
+ *   a kept-alive connection to a node that just died would fail the request
+ *   it carried, and haproxy does not retry a non-idempotent one there; a
+ *   fresh connection to a dead node is refused, and tried again elsewhere.
+ *   On loopback or a LAN that costs a TCP handshake per request.
  */
 
 export interface BalancedNode {
@@ -41,6 +47,7 @@ export function haproxyConfig({ bind, nodes }: BalancerSettings): string {
 		'  timeout tunnel 1h',
 		'  retries 1',
 		'  retry-on conn-failure',
+		'  option http-server-close',
 		'  default-server inter 500ms fall 2 rise 2',
 		'frontend rooms',
 		`  bind ${bind.host}:${bind.port}`,

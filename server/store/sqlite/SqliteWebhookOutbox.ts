@@ -23,8 +23,8 @@ export class SqliteWebhookOutbox implements WebhookOutbox {
 	}
 
 	claimHeads(owner: string, now: number, leaseMs: number, max: number): Promise<ClaimedHeads> {
-		// One writer: the select and the update are one step of the executor, nobody claims in between.
-		return this.#sql.request(() => {
+		// One writer, one transaction: the select and the updates are one step of the executor, nobody claims in between.
+		return this.#sql.request(this.#db.transaction(() => {
 			const heads = this.#db.prepare<[], DeliveryRow & { claimed_until: number | null }>(`SELECT * FROM webhook_deliveries d WHERE status = 'pending' AND seq = (
 				SELECT MIN(seq) FROM webhook_deliveries WHERE status = 'pending' AND app_id = d.app_id AND room_id = d.room_id)
 				ORDER BY next_attempt_at`).all();
@@ -34,7 +34,7 @@ export class SqliteWebhookOutbox implements WebhookOutbox {
 			for (const row of claimed) claim.run(owner, now + leaseMs, row.seq);
 			const later = heads.map((row) => Math.max(Number(row.next_attempt_at), row.claimed_until ?? 0)).filter((due) => due > now);
 			return { claimed: claimed.map(deliveryFromRow), nextDueAt: later.length > 0 ? Math.min(...later) : undefined };
-		});
+		}));
 	}
 
 	releaseClaims(owner: string): Promise<void> {
