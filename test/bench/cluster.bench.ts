@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { Cluster } from '../../server/cli/cluster/Cluster.js';
+import { Cluster, untilReady } from '../../server/cli/cluster/Cluster.js';
 import { BotConnection } from '../../tools/loadtest/src/bots/BotConnection.js';
 import { ownerToken } from '../support/rooms.js';
 import { api, createRoom, freeMediaPort, joinSeat, TEST_APPS } from '../support/server.js';
@@ -57,10 +57,7 @@ async function startSqliteServer(): Promise<{ url: string; process: ChildProcess
 		stdio: 'ignore',
 	});
 	const url = `http://127.0.0.1:${port}`;
-	while ((await fetch(`${url}/readyz`).catch(() => undefined))?.status !== 200) {
-		if (child.exitCode !== null) throw new Error('the SQLite server did not start');
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
+	await untilReady(url, child, 'the SQLite server', () => 'LOG_LEVEL=warn: run it by hand to see why');
 	return { url, process: child, close: () => child.kill('SIGKILL') };
 }
 

@@ -1,13 +1,12 @@
 /** Starts a real Rooms server (real workers, real SQLite) on a free port, and cleans up. */
-import dgram from 'node:dgram';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { signAppToken } from '../../shared/appTokens.js';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
 import { RoomsServer } from '../../server/RoomsServer.js';
+import { freeLoopbackPort } from '../../server/cli/cluster/ports.js';
 
 export const TEST_APPS = [
 	{ id: 'messenger', name: 'Messenger', secret: 'messenger-test-secret-0123456789abcdef' },
@@ -23,22 +22,6 @@ export interface TestServer {
 	close(): Promise<void>;
 }
 
-/** Whether both a TCP server and a UDP socket can bind this loopback port right now. */
-async function bindable(port: number): Promise<boolean> {
-	const tcp = net.createServer();
-	const udp = dgram.createSocket('udp4');
-	const listen = (bind: (done: () => void) => void, target: net.Server | dgram.Socket) =>
-		new Promise<boolean>((resolve) => {
-			target.once('error', () => resolve(false));
-			bind(() => resolve(true));
-		});
-	const ok = await listen((done) => tcp.listen(port, '127.0.0.1', done), tcp)
-		&& await listen((done) => udp.bind(port, '127.0.0.1', done), udp);
-	await new Promise<void>((resolve) => tcp.close(() => resolve()));
-	try { udp.close(); } catch { /* never bound */ }
-	return ok;
-}
-
 /**
  * A free media port for one worker's WebRtcServer. Test servers run side by
  * side (two test files at a time, several servers in some tests), so each
@@ -46,12 +29,8 @@ async function bindable(port: number): Promise<boolean> {
  * ephemeral ports (32768 and up): an outgoing connection could otherwise
  * take the port between this check and the worker's bind.
  */
-export async function freeMediaPort(): Promise<number> {
-	for (let attempt = 0; attempt < 50; attempt++) {
-		const port = 20_000 + Math.floor(Math.random() * 12_000);
-		if (await bindable(port)) return port;
-	}
-	throw new Error('no free media port found');
+export function freeMediaPort(): Promise<number> {
+	return freeLoopbackPort();
 }
 
 export interface StartOptions {

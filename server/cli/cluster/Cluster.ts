@@ -8,12 +8,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Haproxy } from './Haproxy.js';
 import { haproxyConfig } from './haproxyConfig.js';
 import { Postgres } from './Postgres.js';
+import { freeLoopbackPort } from './ports.js';
 
 /** The apps a cluster made for itself serves: the same ids as a single server generates. */
 const APP_IDS = [['messenger', 'Messenger'], ['whatsapp', 'WhatsApp'], ['instagram', 'Instagram'], ['portal', 'Portal']] as const;
@@ -44,6 +44,19 @@ export interface ClusterNode {
 	logFile: string;
 	process: ChildProcess;
 	ports: NodePorts;
+}
+
+/**
+ * Resolves once the server process at `url` answers /readyz; rejects, with
+ * `log()`, when it exits first or is not ready within a minute.
+ */
+export async function untilReady(url: string, child: ChildProcess, name: string, log: () => string): Promise<void> {
+	const deadline = Date.now() + NODE_START_MS;
+	while ((await fetch(`${url}/readyz`).catch(() => undefined))?.status !== 200) {
+		if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}):\n${log()}`);
+		if (Date.now() > deadline) throw new Error(`${name} was not ready within ${NODE_START_MS / 1000} s:\n${log()}`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
 }
 
 /** The built server's entry point, from the project root. */
@@ -157,12 +170,7 @@ export class Cluster {
 		const child = spawn(command!, args, { env, stdio: ['ignore', log, log] });
 		fs.closeSync(log);
 		const node = { id, url: `http://127.0.0.1:${ports.http}`, logFile, process: child, ports };
-		const deadline = Date.now() + NODE_START_MS;
-		while ((await fetch(`${node.url}/readyz`).catch(() => undefined))?.status !== 200) {
-			if (child.exitCode !== null) throw new Error(`${id} exited (${child.exitCode}):\n${tail(logFile)}`);
-			if (Date.now() > deadline) throw new Error(`${id} was not ready within ${NODE_START_MS / 1000} s:\n${tail(logFile)}`);
-			await new Promise((resolve) => setTimeout(resolve, 100));
-		}
+		await untilReady(node.url, child, id, () => tail(logFile));
 		return node;
 	}
 
@@ -198,37 +206,13 @@ interface NodePorts {
 /** Fixed ports from `port` up (the balancer, then 3001.. for nodes), or free ones when `port` is 0. */
 async function planPorts(nodes: number, port: number): Promise<{ balancer: number; postgres: number; nodes: NodePorts[] }> {
 	const taken = new Set<number>();
-	const pick = async (fixed: number, count = 1) => (port === 0 ? freePort(taken, count) : fixed);
+	const pick = async (fixed: number, count = 1) => (port === 0 ? freeLoopbackPort(taken, count) : fixed);
 	const plainBase = await pick(41_000, PLAIN_PORTS_PER_NODE * nodes);
 	const plan = { balancer: await pick(port), postgres: await pick(5433), nodes: [] as NodePorts[] };
 	for (let index = 0; index < nodes; index++) {
 		plan.nodes.push({ http: await pick(3001 + index), rtc: await pick(40_000 + index), plain: plainBase + index * PLAIN_PORTS_PER_NODE });
 	}
 	return plan;
-}
-
-/**
- * A loopback port (the first of `count`, none planned yet) that is free now, below Linux's
- * ephemeral range (32768 and up), where an outgoing connection could take it
- * before the owner binds it.
- */
-async function freePort(taken: Set<number>, count: number): Promise<number> {
-	for (let attempt = 0; attempt < 100; attempt++) {
-		const port = 20_000 + Math.floor(Math.random() * (12_000 - count));
-		const block = Array.from({ length: count }, (_, offset) => port + offset);
-		if (block.some((candidate) => taken.has(candidate)) || !(await bindable(port))) continue;
-		for (const candidate of block) taken.add(candidate);
-		return port;
-	}
-	throw new Error('no free port found');
-}
-
-function bindable(port: number): Promise<boolean> {
-	return new Promise((resolve) => {
-		const server = net.createServer();
-		server.once('error', () => resolve(false));
-		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-	});
 }
 
 function tail(file: string): string {
