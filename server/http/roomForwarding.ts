@@ -25,14 +25,20 @@ export interface RoomForwardingDeps {
 
 function forwardWhenElsewhere(deps: RoomForwardingDeps, locate: (req: Request) => Promise<{ roomId: string; node: RoomNode | undefined } | undefined>): RequestHandler {
 	return async (req, res, next) => {
-		if (!deps.cluster || isInternal(res)) return next();
+		const { cluster } = deps;
+		if (!cluster || isInternal(res)) return next();
+		const sendTo = async (node: RoomNode) => {
+			const answered = await forward(req, res, node, cluster, deps.logger);
+			deps.routing.countForward(answered);
+			return answered;
+		};
 		const found = await locate(req);
 		let node = found?.node;
 		if (!found || !node || node.here) return next();
-		if (await forward(req, res, node, deps.cluster, deps.logger)) return;
+		if (await sendTo(node)) return;
 		node = await deps.routing.takeOver(found.roomId);
 		if (node.here) return next();
-		if (await forward(req, res, node, deps.cluster, deps.logger)) return;
+		if (await sendTo(node)) return;
 		sendError(res, ErrorCode.UNAVAILABLE, 'the server holding this room is not answering; try again in a moment');
 	};
 }

@@ -5,6 +5,7 @@
  * past ROOMS_RECONNECT_GRACE_SECONDS did not come back with their room, and
  * are recorded as left (`node-failure`), each once across the cluster; so
  * are, when a node starts again, those its earlier start left behind. A
+ * room placed here by a join whose person never connected is released. A
  * sweep that cannot reach the database waits for the next: the store's fault
  * is /readyz's to report, and nothing is marked during an outage.
  */
@@ -55,10 +56,11 @@ export class ClusterSweeper {
 		}, SWEEP_MS);
 	}
 
-	/** One sweep: silent nodes probed, stranded people recorded. */
+	/** One sweep: silent nodes probed, stranded people recorded, placements of rooms that never opened here released. */
 	async sweep(): Promise<void> {
 		await this.#deps.routing.markSilentNodes();
 		await this.#record(this.#deps.presence.takeStranded(this.#deps.graceSeconds));
+		await this.#deps.routing.releaseUnused();
 	}
 
 	async #record(taking: Promise<SeatedPerson[]>): Promise<void> {

@@ -50,6 +50,8 @@ export interface NodeDirectory {
 	 * room's first person reached).
 	 */
 	place(roomId: string, timeoutSeconds: number, preferred?: string): Promise<Placement | undefined>;
+	/** The rooms placed on `nodeId` longer ago than `olderThanSeconds` (by the database's clock). */
+	placementsOn(nodeId: string, olderThanSeconds: number): Promise<Placement[]>;
 	/** The room ended on its node: nothing is placed any more. Only the placement of that epoch goes. */
 	release(placement: Placement): Promise<void>;
 	/** A node that failed its probes: its rooms go to others at their next placement. */

@@ -55,6 +55,11 @@ export class PgNodeDirectory implements NodeDirectory {
 		});
 	}
 
+	placementsOn(nodeId: string, olderThanSeconds: number): Promise<Placement[]> {
+		return this.#sql.request(async (db) => (await db.query<PlacementRow>(`SELECT p.room_id, p.node_id, p.epoch, n.internal_url FROM room_placements p JOIN nodes n ON n.id = p.node_id
+			WHERE p.node_id = $1 AND p.placed_at < now() - make_interval(secs => $2) ORDER BY p.placed_at`, [nodeId, olderThanSeconds])).rows.map(toPlacement));
+	}
+
 	place(roomId: string, timeoutSeconds: number, preferred?: string): Promise<Placement | undefined> {
 		return this.#sql.request(transaction(async (db) => {
 			// Whoever comes second waits here for the first to commit, then reads its placement.

@@ -3,7 +3,8 @@
  * one database as several servers would have: first joins racing on two
  * nodes agree on one placement; rooms spread over the serving nodes; a node
  * not heard from, draining or dead takes no new room; a dead node's rooms
- * are placed again under a new epoch, and its heartbeats say it lost them.
+ * are placed again under a new epoch, and its heartbeats say it lost them;
+ * a node's placements older than an age are listed (for releasing unused ones).
  */
 import { pino } from 'pino';
 import pg from 'pg';
@@ -86,6 +87,16 @@ describe('the node directory', () => {
 		await nodes[0]!.directory.register({ id: 'node-a', incarnation: 'node-a-2', internalUrl: 'http://127.0.0.1/node-a' });
 		expect(await nodes[0]!.directory.heartbeat('node-a', 'node-a-1', 0, 'serving')).toBe(false);
 		expect(await nodes[0]!.directory.heartbeat('node-a', 'node-a-2', 0, 'serving')).toBe(true);
+	});
+
+	it('lists a node\'s placements older than an age, by the database\'s clock', async () => {
+		const placed = (await nodes[0]!.directory.place('aged', TIMEOUT_SECONDS, 'node-b'))!;
+		await nodes[0]!.directory.place('young', TIMEOUT_SECONDS, 'node-b');
+		await nodes[0]!.directory.place('elsewhere', TIMEOUT_SECONDS, 'node-c');
+		await admin.query("UPDATE room_placements SET placed_at = now() - interval '2 minutes' WHERE room_id IN ('aged', 'elsewhere')");
+		expect(await nodes[0]!.directory.placementsOn('node-b', 60)).toEqual([placed]);
+		expect((await nodes[0]!.directory.placementsOn('node-b', 0)).map(({ roomId }) => roomId).sort()).toEqual(['aged', 'young']);
+		expect(await nodes[0]!.directory.placementsOn('node-a', 0)).toEqual([]);
 	});
 
 	it('places nothing when no node is serving', async () => {
