@@ -144,7 +144,7 @@ export class RoomsServer {
 		this.invitations = new Invitations(stores.rooms, this.liveRooms, this.apps, this.links, this.moderation,
 			this.activity, tokens, this.routing, { maxParticipants: config.maxParticipants, roomsPerUser: config.roomsPerUser, iceServers, inviteUrl });
 		this.ingest = new Ingest(stores.rooms, this.liveRooms, this.moderation, tokens, { idleMs: config.ingestIdleSeconds * 1000, signalingPath: this.routing.signalingPath }, logger);
-		this.metrics = new Metrics(this.liveRooms, workers);
+		this.metrics = new Metrics(this.liveRooms, workers, this.routing, this.webhooks);
 		const originAllowed = originCheck(() => this.url, config.allowedOrigins);
 		const app = createHttpApp({
 			invitations: this.invitations,

@@ -4,6 +4,8 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { METRIC } from '../shared/metricNames.js';
 import type { WorkerPool } from './media/WorkerPool.js';
 import type { LiveRooms } from './rooms/LiveRooms.js';
+import type { RoomRouting, RoutingCounts } from './routing/RoomRouting.js';
+import type { WebhookDispatcher } from './webhooks/WebhookDispatcher.js';
 
 export class Metrics {
 	readonly registry = new Registry();
@@ -25,8 +27,10 @@ export class Metrics {
 		registers: [this.registry],
 	});
 
-	constructor(liveRooms: LiveRooms, workers: WorkerPool) {
+	constructor(liveRooms: LiveRooms, workers: WorkerPool, routing: RoomRouting, webhooks: WebhookDispatcher) {
 		collectDefaultMetrics({ register: this.registry });
+		this.#watchWebhooks(webhooks);
+		this.#watchCluster(routing);
 		new Gauge({
 			name: METRIC.liveRooms,
 			help: 'Rooms with a router on this node',
@@ -90,5 +94,82 @@ export class Metrics {
 		consumerGauge(METRIC.workerConsumersForwarding,
 			'Consumers forwarding media on a mediasoup worker: neither they nor their producer paused (off-screen video and muted microphones are)',
 			({ forwarding }) => forwarding);
+	}
+
+	/**
+	 * What the dispatcher counted itself, read at each scrape: a counter's
+	 * value is set from the tally (reset, then the total), so the webhooks
+	 * layer needs nothing of Prometheus.
+	 */
+	#watchWebhooks(webhooks: WebhookDispatcher): void {
+		new Counter({
+			name: METRIC.webhookAttempts,
+			help: 'Webhook delivery attempts from this node, by outcome: delivered, will-retry, failed (gave up)',
+			labelNames: ['result'] as const,
+			registers: [this.registry],
+			collect() {
+				this.reset();
+				this.inc({ result: 'delivered' }, webhooks.counts.delivered);
+				this.inc({ result: 'will-retry' }, webhooks.counts.willRetry);
+				this.inc({ result: 'failed' }, webhooks.counts.failed);
+			},
+		});
+		new Gauge({
+			name: METRIC.webhookInFlight,
+			help: 'Webhook deliveries being attempted from this node now',
+			registers: [this.registry],
+			collect() { this.set(webhooks.inFlight); },
+		});
+		new Gauge({
+			name: METRIC.webhookBacklog,
+			help: 'Webhook deliveries waiting in the outbox (the whole cluster\'s, when nodes share one), counted every 5 s; absent while the store cannot be read',
+			registers: [this.registry],
+			collect() {
+				this.reset();
+				if (webhooks.backlog !== undefined) this.set(webhooks.backlog);
+			},
+		});
+	}
+
+	/** Routing's own tallies, and the nodes as its last sweep saw them: present only on a node of a cluster. */
+	#watchCluster(routing: RoomRouting): void {
+		if (!routing.clustered) return;
+		const tally = (name: string, help: string, read: (counts: RoutingCounts) => number) => new Counter({
+			name,
+			help,
+			registers: [this.registry],
+			collect() {
+				this.reset();
+				this.inc(read(routing.counts));
+			},
+		});
+		new Counter({
+			name: METRIC.clusterForwarded,
+			help: 'Requests about a room on another node, sent on to it: answered there, or unanswered (the room was then located again)',
+			labelNames: ['result'] as const,
+			registers: [this.registry],
+			collect() {
+				this.reset();
+				this.inc({ result: 'answered' }, routing.counts.forwardsAnswered);
+				this.inc({ result: 'unanswered' }, routing.counts.forwardsUnanswered);
+			},
+		});
+		tally(METRIC.clusterNodesMarkedDead, 'Nodes this node marked dead after they failed its direct probe', (counts) => counts.nodesMarkedDead);
+		tally(METRIC.clusterRoomsMoved, 'Rooms found on a dead node and placed on a live one by this node\'s look-up', (counts) => counts.roomsMoved);
+		tally(METRIC.clusterUnusedPlacementsReleased, 'Placements of rooms that never opened on this node (joins whose people never connected), released',
+			(counts) => counts.unusedPlacementsReleased);
+		new Gauge({
+			name: METRIC.clusterNodes,
+			help: 'The cluster\'s nodes by state, as this node\'s last sweep (every 2 s) saw them; silent: not dead, but not heard from within ROOMS_NODE_TIMEOUT_SECONDS',
+			labelNames: ['state'] as const,
+			registers: [this.registry],
+			collect() {
+				this.reset();
+				const seen = routing.nodeStatesSeen();
+				if (seen.length === 0) return;
+				for (const state of ['serving', 'draining', 'dead', 'silent'] as const) this.set({ state }, 0);
+				for (const state of seen) this.inc({ state });
+			},
+		});
 	}
 }

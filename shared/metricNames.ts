@@ -14,4 +14,12 @@ export const METRIC = {
 	mediaBitrate: 'rooms_media_bitrate_bits_per_second',
 	workerConsumers: 'rooms_mediasoup_worker_consumers',
 	workerConsumersForwarding: 'rooms_mediasoup_worker_consumers_forwarding',
+	webhookAttempts: 'rooms_webhook_attempts_total',
+	webhookInFlight: 'rooms_webhook_deliveries_in_flight',
+	webhookBacklog: 'rooms_webhook_deliveries_pending',
+	clusterForwarded: 'rooms_cluster_forwarded_requests_total',
+	clusterNodesMarkedDead: 'rooms_cluster_nodes_marked_dead_total',
+	clusterRoomsMoved: 'rooms_cluster_rooms_moved_total',
+	clusterUnusedPlacementsReleased: 'rooms_cluster_unused_placements_released_total',
+	clusterNodes: 'rooms_cluster_nodes',
 } as const;

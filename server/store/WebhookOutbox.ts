@@ -43,6 +43,8 @@ export interface WebhookOutbox {
 	releaseClaims(owner: string): Promise<void>;
 	/** The outcome of an attempt; the claim on it ends. */
 	recordAttempt(seq: number, status: OutboxEntry['status'], attempts: DeliveryAttempt[], nextAttemptAt: number): Promise<void>;
+	/** How many deliveries wait to be sent, across every app and room (for /metrics). */
+	pendingCount(): Promise<number>;
 	/** Newest first, for one app and optionally one room. */
 	list(appId: string, roomId: string | undefined, limit: number): Promise<OutboxEntry[]>;
 }

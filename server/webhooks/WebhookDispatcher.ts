@@ -66,6 +66,10 @@ export class WebhookDispatcher {
 	/** Something asked for a pump while one ran. */
 	#pumpAgain = false;
 	#closed = false;
+	/** Attempts' outcomes since this node started, for /metrics. */
+	readonly counts = { delivered: 0, willRetry: 0, failed: 0 };
+	/** Deliveries waiting across the whole outbox (every node's), as of the last poll; undefined before the first, or while the store fails. */
+	#backlog: number | undefined;
 
 	constructor(outbox: WebhookOutbox, apps: AppRegistry, options: WebhookOptions, logger: Logger) {
 		this.#outbox = outbox;
@@ -79,8 +83,31 @@ export class WebhookDispatcher {
 		this.#outbox.releaseClaims(this.#options.owner)
 			.catch((error: unknown) => this.#logger.warn({ err: error }, 'could not take back the claims of a previous run; they lapse'))
 			.finally(() => this.#schedulePump());
-		this.#poll = setInterval(() => this.#schedulePump(), POLL_MS);
+		this.#poll = setInterval(() => {
+			this.#schedulePump();
+			this.#countBacklog();
+		}, POLL_MS);
 		this.#poll.unref();
+		this.#countBacklog();
+	}
+
+	/** Deliveries in flight from this node now. */
+	get inFlight(): number {
+		return this.#inFlight.size;
+	}
+
+	/** Deliveries waiting in the outbox, as of the last poll (at most a poll old); undefined when it could not be read. */
+	get backlog(): number | undefined {
+		return this.#backlog;
+	}
+
+	#countBacklog(): void {
+		this.#outbox.pendingCount().then((count) => {
+			this.#backlog = count;
+		}, () => {
+			// The store's fault is /readyz's to report; /metrics shows no figure rather than a stale one.
+			this.#backlog = undefined;
+		});
 	}
 
 	/**
@@ -187,6 +214,7 @@ export class WebhookDispatcher {
 		const failed = !delivered && attempts.length >= this.#options.maxAttempts;
 		const delay = Math.min(this.#options.retryBaseMs * 2 ** (attempts.length - 1), MAX_RETRY_DELAY_MS);
 		await this.#outbox.recordAttempt(row.seq, delivered ? 'delivered' : failed ? 'failed' : 'pending', attempts, Date.now() + delay);
+		this.counts[delivered ? 'delivered' : failed ? 'failed' : 'willRetry']++;
 		if (!delivered) {
 			this.#logger.warn({ delivery: row.id, event: row.event, attempt: attempts.length, status: attempt.status, error: attempt.error, gaveUp: failed },
 				'webhook delivery failed');

@@ -348,6 +348,9 @@ describe('health', () => {
 		expect(metrics).toMatch(/rooms_mediasoup_worker_cpu_seconds\{worker="0"\} \d/);
 		expect(metrics).toMatch(/rooms_mediasoup_worker_max_rss_bytes\{worker="0"\} [1-9]\d{6,}/);
 		expect(metrics).toMatch(/rooms_created_total \d+/);
+		expect(metrics).toMatch(/rooms_webhook_deliveries_in_flight 0/);
+		// A server of its own is no cluster, and says nothing of one.
+		expect(metrics).not.toMatch(/rooms_cluster_/);
 	});
 
 	it('answers /metrics only with the bearer token when ROOMS_METRICS_TOKEN is set', async () => {

@@ -8,6 +8,7 @@ import { api, createRoom, startServer, TEST_APPS, type TestServer } from '../sup
 import { Crowd, hostKeyOf, ownerToken } from '../support/rooms.js';
 import { eventually } from '../support/eventually.js';
 import { WebhookReceiver } from '../support/webhookReceiver.js';
+import { scrapeMetrics } from '../../tools/loadtest/src/measure.js';
 
 const secret = TEST_APPS.find(({ id }) => id === 'messenger')!.secret;
 let receiver: WebhookReceiver;
@@ -31,6 +32,10 @@ afterAll(async () => {
 	await server?.close();
 	await receiver?.close();
 });
+
+/** One of the server's metrics, by its name and labels as /metrics prints them (0 when absent). */
+const metric = async (key: string) => (await scrapeMetrics(server.url)).get(key) ?? 0;
+const attempts = (result: string) => metric(`rooms_webhook_attempts_total{result="${result}"}`);
 
 const deliveries = async (roomId: string) =>
 	(await api(server.url, 'GET', `/api/v1/rooms/${roomId}/webhooks`, { token: ownerToken() })).body.deliveries as any[];
@@ -73,6 +78,7 @@ describe('webhooks', () => {
 
 	it('retries a failing endpoint with backoff until it recovers, keeping the order', async () => {
 		let failures = 0;
+		const [retriedBefore, deliveredBefore] = [await attempts('will-retry'), await attempts('delivered')];
 		receiver.respond = ({ json }) => (json.type === 'room.created' && failures++ < 2 ? 503 : 200);
 		const { room, hostUrl } = await createRoom(server.url);
 		await crowd.seat(room.code, 'Hana', { hostKey: hostKeyOf(hostUrl) });
@@ -85,6 +91,10 @@ describe('webhooks', () => {
 		// Exponential backoff: the second wait is longer than the first.
 		const [a, b, c] = created.attempts.map((attempt: any) => Date.parse(attempt.at));
 		expect(c - b).toBeGreaterThan(b - a);
+		// /metrics counts the attempts by outcome: two to be retried, then three delivered.
+		expect(await attempts('will-retry') - retriedBefore).toBe(2);
+		await eventually(async () => await attempts('delivered') - deliveredBefore >= 3, 5000, 'three deliveries counted');
+		expect(await attempts('failed')).toBe(0);
 	});
 
 	it('does not let a hanging endpoint delay joins, and times it out and retries', async () => {
@@ -103,9 +113,13 @@ describe('webhooks', () => {
 		const created = (await deliveries(room.id)).find((delivery) => delivery.event === 'room.created');
 		expect(created.attempts[0].error).toMatch(/no answer within 400 ms/);
 		expect(created.status).toBe('pending');
+		// /metrics shows the queue behind it (counted every 5 s), and what is in flight.
+		await eventually(async () => await metric('rooms_webhook_deliveries_pending') >= 8, 7000, 'the backlog in /metrics');
+		await eventually(async () => await metric('rooms_webhook_deliveries_in_flight') >= 1, 5000, 'an attempt in flight in /metrics');
 
 		receiver.respond = () => 200;
 		await eventually(() => receiver.types(room.id).filter((type) => type === 'participant.joined').length === 6, 10_000, 'delivery after recovery');
+		await eventually(async () => await metric('rooms_webhook_deliveries_pending') === 0, 7000, 'the backlog to empty in /metrics');
 		expect(receiver.types(room.id).filter((type) => type !== 'room.created')[0]).toBe('room.started');
 	});
 

@@ -54,6 +54,10 @@ export class PgWebhookOutbox implements WebhookOutbox {
 		});
 	}
 
+	pendingCount(): Promise<number> {
+		return this.#sql.request(async (db) => Number((await db.query<{ count: string }>('SELECT COUNT(*) AS count FROM webhook_deliveries WHERE status = \'pending\'')).rows[0]!.count));
+	}
+
 	list(appId: string, roomId: string | undefined, limit: number): Promise<OutboxEntry[]> {
 		return this.#sql.request(async (db) => (roomId
 			? await db.query<DeliveryRow>('SELECT * FROM webhook_deliveries WHERE app_id = $1 AND room_id = $2 ORDER BY seq DESC LIMIT $3', [appId, roomId, limit])

@@ -50,6 +50,10 @@ export class SqliteWebhookOutbox implements WebhookOutbox {
 		});
 	}
 
+	pendingCount(): Promise<number> {
+		return this.#sql.request(() => this.#db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM webhook_deliveries WHERE status = \'pending\'').get()!.count);
+	}
+
 	list(appId: string, roomId: string | undefined, limit: number): Promise<OutboxEntry[]> {
 		return this.#sql.request(() => (roomId
 			? this.#db.prepare<[string, string, number], DeliveryRow>(

@@ -15,6 +15,7 @@ import pg from 'pg';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotConnection, ingestSeat } from '../../../tools/loadtest/src/bots/BotConnection.js';
+import { scrapeMetrics } from '../../../tools/loadtest/src/measure.js';
 import { eventually } from '../../support/eventually.js';
 import { clusterFixture } from '../../support/postgres.js';
 import { ownerToken } from '../../support/rooms.js';
@@ -67,6 +68,11 @@ async function callOnNewNode(id: string) {
 	open.push(participant);
 	expect((await placements())[room.id]).toBe(id);
 	return { node, room, seat, participant };
+}
+
+/** One of a node's metrics, by its name and labels as /metrics prints them (0 when absent). */
+async function metric(node: TestServer, key: string): Promise<number> {
+	return (await scrapeMetrics(node.url)).get(key) ?? 0;
 }
 
 async function placements(): Promise<Record<string, string>> {
@@ -145,6 +151,8 @@ describe('rooms on a cluster of nodes', () => {
 		open.push(ana);
 		await ana.sendAudio();
 		const owner = { token: ownerToken() };
+		const forwardedKey = 'rooms_cluster_forwarded_requests_total{result="answered"}';
+		const forwardedBefore = await metric(elsewhere, forwardedKey);
 
 		// The room's participants are listed by the node holding them, whichever node is asked.
 		const listed = await api(elsewhere.url, 'GET', `/api/v1/rooms/${room.id}`, owner);
@@ -166,6 +174,9 @@ describe('rooms on a cluster of nodes', () => {
 
 		expect((await api(elsewhere.url, 'POST', `/api/v1/rooms/${room.id}/end`, owner)).status).toBe(200);
 		await ana.waitFor('session.closed', ({ reason }) => reason === 'room-ended');
+		// The list and the five controls went on to the room's node, and this node's metrics say so.
+		expect(await metric(elsewhere, forwardedKey) - forwardedBefore).toBe(6);
+		expect(await metric(elsewhere, 'rooms_cluster_forwarded_requests_total{result="unanswered"}')).toBe(0);
 		await eventually(() => nodes.every((node) => !node.server.liveRooms.get(room.id)), 5000, 'the room to close on its node');
 	}, 60_000);
 
@@ -211,6 +222,8 @@ describe('rooms on a cluster of nodes', () => {
 		const appointed = await api(nodes[0]!.url, 'POST', `/api/v1/rooms/${room.id}/participants/${ana.id}/role`, { token: ownerToken(), body: { role: 'cohost' } });
 		expect(appointed.status).toBe(200);
 
+		const moved = 'rooms_cluster_rooms_moved_total';
+		const [movedBefore, markedBefore] = [await metric(nodes[0]!, moved), await metric(nodes[0]!, 'rooms_cluster_nodes_marked_dead_total')];
 		await db.query("UPDATE nodes SET state = 'dead' WHERE id = 'node-d'");
 		await ana.waitFor('session.closed', ({ reason }) => reason === 'server-shutdown');
 		expect(spare.server.liveRooms.get(room.id)).toBeUndefined();
@@ -219,6 +232,11 @@ describe('rooms on a cluster of nodes', () => {
 		const located = await api(nodes[0]!.url, 'POST', '/api/v1/locate', { body: { token: seat.token } });
 		expect(located.body.signalingPath).not.toBe('/node/node-d/socket.io');
 		expect(`/node/${(await placements())[room.id]}/socket.io`).toBe(located.body.signalingPath);
+		// The node that located the room moved it; node d answers that it is out, so it is marked dead again.
+		expect(await metric(nodes[0]!, moved) - movedBefore).toBe(1);
+		expect(await metric(nodes[0]!, 'rooms_cluster_nodes_marked_dead_total') - markedBefore).toBe(1);
+		await eventually(async () => await metric(nodes[0]!, 'rooms_cluster_nodes{state="dead"}') >= 1, 5000, 'a sweep to see node d dead');
+		expect(await metric(nodes[0]!, 'rooms_cluster_nodes{state="serving"}')).toBeGreaterThanOrEqual(3);
 		// Back on its new node, as the same participant, still co-host.
 		const again = await BotConnection.connect(nodeAt(located.body.signalingPath).url, seat.token, { path: located.body.signalingPath });
 		open.push(again);
@@ -245,6 +263,49 @@ describe('rooms on a cluster of nodes', () => {
 		await eventually(async () => (await timeline()).some(({ type }) => type === 'room.moved'), 5000, 'the move to be logged');
 		const events = await timeline();
 		expect(events.map(({ type }) => type).filter((type) => type.startsWith('participant.'))).toEqual(['participant.joined']);
+	}, 30_000);
+
+	it('releases the placement of a room whose person joined but never connected, and places it again when someone does', async () => {
+		const { room } = await createRoom(nodes[0]!.url);
+		const seat = await joinSeat(nodes[1]!.url, room.code, 'Ana');
+		const holder = nodeAt(seat.signalingPath);
+		const holderId = (await placements())[room.id]!;
+		// A call on the same node, whose placement must stay.
+		const { room: live } = await createRoom(nodes[0]!.url);
+		const bo = await seatVia(nodes[1]!, live.code, 'Bo');
+		const liveHolder = (await placements())[live.id]!;
+		const released = 'rooms_cluster_unused_placements_released_total';
+		const releasedBefore = await metric(holder, released);
+
+		// Not yet: the placement is younger than the age asked for.
+		await holder.server.routing.releaseUnused(3600);
+		expect((await placements())[room.id]).toBe(holderId);
+		expect(await holder.server.routing.releaseUnused(0)).toBeGreaterThanOrEqual(1);
+		expect((await placements())[room.id]).toBeUndefined();
+		expect(await metric(holder, released) - releasedBefore).toBeGreaterThanOrEqual(1);
+		expect((await placements())[live.id]).toBe(liveHolder);
+		const liveNode = nodes[NODE_IDS.indexOf(liveHolder as typeof NODE_IDS[number])]!;
+		await liveNode.server.routing.releaseUnused(0);
+		expect((await placements())[live.id]).toBe(liveHolder);
+		expect(liveNode.server.liveRooms.get(live.id)?.participantCount).toBe(1);
+		bo.close();
+
+		// Ana connects late, with her join's answer: the room is placed again, on the node she reached.
+		const ana = await BotConnection.connect(holder.url, seat.token, { path: seat.signalingPath });
+		open.push(ana);
+		expect(ana.joined.self.name).toBe('Ana');
+		expect((await placements())[room.id]).toBe(holderId);
+
+		// A socket's claim of a room at the moment its unused placement is released: whichever reaches the database first,
+		// the room stays placed on the node that now holds it.
+		for (let attempt = 0; attempt < 5; attempt++) {
+			const { room: raced } = await createRoom(nodes[0]!.url);
+			const racedHolder = nodeAt((await joinSeat(holder.url, raced.code, 'Cy')).signalingPath);
+			const racedId = (await placements())[raced.id];
+			await Promise.all([racedHolder.server.routing.claim(raced.id), racedHolder.server.routing.releaseUnused(0)]);
+			expect((await placements())[raced.id]).toBe(racedId);
+			racedHolder.server.routing.release(raced.id);
+		}
 	}, 30_000);
 
 	it('records as gone, when a node starts again, the people its earlier start left on the record', async () => {
