@@ -2,8 +2,8 @@
  * What is kept, and for how long: rooms that ended (or whose link expired)
  * go after `ROOMS_RETENTION_DAYS` with their timeline, removals, retired
  * codes and settled webhook deliveries; delivered or failed deliveries of
- * any room go after `ROOMS_WEBHOOK_RETENTION_DAYS`. Live rooms and pending
- * deliveries are never purged. It runs at start and every hour.
+ * any room go after `ROOMS_WEBHOOK_RETENTION_DAYS`. Live rooms (here, or on
+ * another node of a cluster) and pending deliveries are never purged. It runs at start and every hour.
  */
 import type { Logger } from '../logger.js';
 import type { PurgeCounts, RoomStore } from './RoomStore.js';

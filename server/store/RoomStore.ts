@@ -97,7 +97,8 @@ export interface RoomStore {
 	 * Deletes rooms that ended, or whose link expired, before `roomsBefore`, with
 	 * their timeline, removals, retired codes and settled webhook deliveries;
 	 * codes retired before it; and delivered or failed webhook deliveries
-	 * created before `deliveriesBefore`. Rooms in `keep` (live ones) stay. Resolves with what went.
+	 * created before `deliveriesBefore`. Rooms in `keep` (live ones) stay, and so,
+	 * on a cluster's store, do rooms placed on a node not marked dead. Resolves with what went.
 	 */
 	purge(cutoffs: { roomsBefore: Date; deliveriesBefore: Date; keep: ReadonlySet<string> }): Promise<PurgeCounts>;
 	/** Resolves with the updated record, or undefined when no such room exists. */

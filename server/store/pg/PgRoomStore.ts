@@ -71,8 +71,10 @@ export class PgRoomStore implements RoomStore {
 	purge({ roomsBefore, deliveriesBefore, keep }: { roomsBefore: Date; deliveriesBefore: Date; keep: ReadonlySet<string> }): Promise<PurgeCounts> {
 		const rooms = roomsBefore.toISOString();
 		return this.#sql.request(transaction(async (db) => {
+			// `keep` holds the rooms live on this node; a room placed on another node that is not dead is live there.
 			const { rows } = await db.query<{ id: string }>(
 				`SELECT id FROM rooms WHERE ((status = 'ended' AND ended_at < $1) OR (expires_at IS NOT NULL AND expires_at < $1)) AND NOT id = ANY($2)
+				AND NOT EXISTS (SELECT 1 FROM room_placements p JOIN nodes n ON n.id = p.node_id WHERE p.room_id = rooms.id AND n.state != 'dead')
 				FOR UPDATE`, [rooms, [...keep]]);
 			const ids = rows.map(({ id }) => id);
 			const deleted = async (query: string, values: unknown[]) => (await db.query(query, values)).rowCount ?? 0;
@@ -85,6 +87,9 @@ export class PgRoomStore implements RoomStore {
 			};
 			await db.query('DELETE FROM room_barred WHERE room_id = ANY($1)', [ids]);
 			await db.query('DELETE FROM room_roles WHERE room_id = ANY($1)', [ids]);
+			// A dead node's placement, and whoever it still had on the record (names), go with the room.
+			await db.query('DELETE FROM room_placements WHERE room_id = ANY($1)', [ids]);
+			await db.query('DELETE FROM room_presence WHERE room_id = ANY($1)', [ids]);
 			await db.query('DELETE FROM invite_codes WHERE room_id = ANY($1)', [ids]);
 			counts.rooms = await deleted('DELETE FROM rooms WHERE id = ANY($1)', [ids]);
 			counts.retiredCodes += await deleted('DELETE FROM invite_codes WHERE retired_at < $1', [rooms]);

@@ -296,6 +296,34 @@ describe('PostgreSQL shared by several nodes', () => {
 		}
 	});
 
+	it('purges no room live on another node, and takes a dead node\'s placement and records with the room they were of', async () => {
+		const nodes = await threeNodes();
+		try {
+			const [purging, holding] = nodes as [Stores, Stores];
+			for (const id of ['node-b', 'node-c']) await holding.nodes!.register({ id, incarnation: `${id}-1`, internalUrl: `http://127.0.0.1/${id}` });
+			const old = '2026-01-01T00:00:00.000Z';
+			// Its link expired long ago, but its call goes on, on node b (no time limit).
+			const elsewhere = record('LIVEELSE23', { expiresAt: old });
+			// It ended on node c, which died before it could let go of the room, with Ana still on the record.
+			const abandoned = record('ABANDON234', { status: 'ended', endedAt: old });
+			for (const room of [elsewhere, abandoned]) await purging.rooms.insertRoom(room);
+			expect((await holding.nodes!.place(elsewhere.id, 5, 'node-b'))?.nodeId).toBe('node-b');
+			expect((await holding.nodes!.place(abandoned.id, 5, 'node-c'))?.nodeId).toBe('node-c');
+			await holding.presence!.seat({ roomId: abandoned.id, participantId: 'p-ana', name: 'Ana' }, 'node-c');
+			await holding.nodes!.markDead('node-c');
+
+			const counts = await purging.rooms.purge({ roomsBefore: new Date('2026-02-01'), deliveriesBefore: new Date('2026-02-01'), keep: new Set() });
+			expect(counts.rooms).toBe(1);
+			expect(await purging.rooms.getRoom(elsewhere.id)).toBeDefined();
+			expect(await purging.rooms.getRoom(abandoned.id)).toBeUndefined();
+			expect(await holding.nodes!.placementsOn('node-c', 0)).toEqual([]);
+			expect(await holding.presence!.takeAllOf('node-c', new Date(Date.now() + 60_000))).toEqual([]);
+			expect((await holding.nodes!.placementsOn('node-b', 0)).map(({ roomId }) => roomId)).toEqual([elsewhere.id]);
+		} finally {
+			await Promise.all(nodes.map((node) => node.close()));
+		}
+	});
+
 	it('three nodes starting at once against an empty database apply each migration once', async () => {
 		const url = await postgres.database();
 		const clients = await Promise.all(Array.from({ length: 3 }, async () => {
