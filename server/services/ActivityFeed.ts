@@ -81,8 +81,9 @@ export class ActivityFeed {
 	}
 
 	/** Queues a webhook to the app that owns the room; rooms made on the landing page have none. */
-	async notify(record: RoomRecord, type: WebhookEventType, extra: { participant?: { id: string; name: string }; reason?: string } = {}): Promise<void> {
-		await this.webhooks.enqueue(appIdOf(record.ownerIdentity), record.id, type, { room: this.card(record), ...extra });
+	async notify(record: RoomRecord, type: WebhookEventType, extra: { participant?: { id: string; name: string }; reason?: string } = {},
+		people?: readonly { name: string }[]): Promise<void> {
+		await this.webhooks.enqueue(appIdOf(record.ownerIdentity), record.id, type, { room: this.card(record, people), ...extra });
 	}
 
 	/** The timeline, oldest first, after the event id `after`. */
@@ -90,8 +91,8 @@ export class ActivityFeed {
 		return this.timeline.listEvents(roomId, after, limit);
 	}
 
-	card(record: RoomRecord): RoomCard {
-		const people = this.liveRooms.get(record.id)?.participants() ?? [];
+	/** The room as an app sees it; `people` in it when it is not live here (else those live here). */
+	card(record: RoomRecord, people: readonly { name: string }[] = this.liveRooms.get(record.id)?.participants() ?? []): RoomCard {
 		return {
 			id: record.id,
 			title: record.title,
@@ -113,13 +114,19 @@ export class ActivityFeed {
 		await this.log(room.id, SYSTEM, { type: 'room.moved', data: { from: fromNode, to: this.presence!.nodeId } });
 	}
 
-	/** People whose room's node died and who did not come back (PresenceStore.takeStranded): each recorded as left. */
+	/**
+	 * People whose room's node died and who did not come back (PresenceStore.takeStranded): each recorded as left.
+	 * The webhook's card counts who is in the room now: those live here, or, when it lives on another node (or
+	 * nowhere yet), those on the record.
+	 */
 	async recordStranded(people: SeatedPerson[], rooms: RoomStore): Promise<void> {
 		for (const person of people) {
 			const subject = { id: person.participantId, name: person.name };
 			await this.log(person.roomId, SYSTEM, { type: 'participant.left', subject, data: { reason: NODE_FAILURE } });
 			const record = await rooms.getRoom(person.roomId);
-			if (record) await this.notify(record, 'participant.left', { participant: subject, reason: NODE_FAILURE });
+			if (!record) continue;
+			const elsewhere = this.liveRooms.get(record.id) ? undefined : await this.presence?.store.seatedIn(record.id);
+			await this.notify(record, 'participant.left', { participant: subject, reason: NODE_FAILURE }, elsewhere);
 		}
 	}
 

@@ -19,6 +19,8 @@ export interface PresenceStore {
 	 * moved with them), else undefined (a join).
 	 */
 	seat(person: SeatedPerson, nodeId: string): Promise<{ fromNode: string } | undefined>;
+	/** Who is recorded in the room now, on whichever node, first seated first. */
+	seatedIn(roomId: string): Promise<SeatedPerson[]>;
 	/** They left, and that is recorded. */
 	unseat(roomId: string, participantId: string): Promise<void>;
 	/**

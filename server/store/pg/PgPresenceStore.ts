@@ -22,6 +22,12 @@ export class PgPresenceStore implements PresenceStore {
 		});
 	}
 
+	seatedIn(roomId: string): Promise<SeatedPerson[]> {
+		return this.#sql.request(async (db) => (await db.query<{ participant_id: string; name: string }>(
+			'SELECT participant_id, name FROM room_presence WHERE room_id = $1 ORDER BY seated_at, participant_id', [roomId])).rows
+			.map((row) => ({ roomId, participantId: row.participant_id, name: row.name })));
+	}
+
 	unseat(roomId: string, participantId: string): Promise<void> {
 		return this.#sql.record(async (db) => {
 			await db.query('DELETE FROM room_presence WHERE room_id = $1 AND participant_id = $2', [roomId, participantId]);

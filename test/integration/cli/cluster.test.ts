@@ -117,6 +117,9 @@ describe('the reference cluster behind haproxy', () => {
 		expect(hooks().filter(({ json }) => json.type === 'room.started')).toHaveLength(1);
 		for (const id of ids) expect(hooks().filter(({ json }) => json.type === 'participant.joined' && json.participant.id === id)).toHaveLength(1);
 		expect(events.find((event) => event.type === 'participant.left' && event.subject?.id === ids[2])!.data?.reason).toBe('node-failure');
+		// Its card counts who is in the room now, whichever node's sweep recorded the leave: Ana and Bo, back on the room's new node.
+		const cyLeft = hooks().find(({ json }) => json.type === 'participant.left' && json.participant.id === ids[2])!.json;
+		expect({ count: cyLeft.room.participantCount, names: [...cyLeft.room.participantNames].sort() }).toEqual({ count: 2, names: ['Ana', 'Bo'] });
 		// Ana and Bo never left, as far as the records go.
 		expect(events.filter((event) => event.type === 'participant.left' && ids.slice(0, 2).includes(event.actor.id ?? event.subject?.id ?? ''))).toEqual([]);
 		await cluster.restart(holder);
