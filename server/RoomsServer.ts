@@ -259,7 +259,8 @@ export class RoomsServer {
 		await Promise.race([this.activity.settled(), delay(this.config.storeWaitSeconds * 1000, undefined, { ref: false })]);
 		this.webhooks.close();
 		this.retention.close();
-		await this.#sweeper?.close();
+		// A sweep's records wait for a failing store just as long; the store's close then fails what is left of them.
+		await Promise.race([this.#sweeper?.close(), delay(this.config.storeWaitSeconds * 1000, undefined, { ref: false })]);
 		// Socket.IO closes the HTTP server, whose callback waits for every connection to end;
 		// a browser's kept-alive connection could hold it for ever, so they are all ended now.
 		const closed = new Promise<void>((resolve) => {
