@@ -4,7 +4,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { METRIC } from '../shared/metricNames.js';
 import type { WorkerPool } from './media/WorkerPool.js';
 import type { LiveRooms } from './rooms/LiveRooms.js';
-import type { RoomRouting, RoutingCounts } from './routing/RoomRouting.js';
+import type { RoomRouting } from './routing/RoomRouting.js';
 import type { WebhookDispatcher } from './webhooks/WebhookDispatcher.js';
 
 export class Metrics {
@@ -97,23 +97,30 @@ export class Metrics {
 	}
 
 	/**
-	 * What the dispatcher counted itself, read at each scrape: a counter's
-	 * value is set from the tally (reset, then the total), so the webhooks
-	 * layer needs nothing of Prometheus.
+	 * A counter whose value is a tally kept elsewhere, read at each scrape
+	 * (reset, then set to the total), so the layer that counts needs nothing
+	 * of Prometheus. `read` gives one total, or one per value of `label`.
 	 */
-	#watchWebhooks(webhooks: WebhookDispatcher): void {
+	#tally(name: string, help: string, read: () => number | Record<string, number>, label?: string): void {
 		new Counter({
-			name: METRIC.webhookAttempts,
-			help: 'Webhook delivery attempts from this node, by outcome: delivered, will-retry, failed (gave up)',
-			labelNames: ['result'] as const,
+			name,
+			help,
+			labelNames: label ? [label] : [],
 			registers: [this.registry],
 			collect() {
 				this.reset();
-				this.inc({ result: 'delivered' }, webhooks.counts.delivered);
-				this.inc({ result: 'will-retry' }, webhooks.counts.willRetry);
-				this.inc({ result: 'failed' }, webhooks.counts.failed);
+				const totals = read();
+				if (typeof totals === 'number') this.inc(totals);
+				else for (const [value, total] of Object.entries(totals)) this.inc({ [label!]: value }, total);
 			},
 		});
+	}
+
+	/** What the dispatcher counted itself, and what it holds and sees waiting now. */
+	#watchWebhooks(webhooks: WebhookDispatcher): void {
+		const { counts } = webhooks;
+		this.#tally(METRIC.webhookAttempts, 'Webhook delivery attempts from this node, by outcome: delivered, will-retry, failed (gave up)',
+			() => ({ delivered: counts.delivered, 'will-retry': counts.willRetry, failed: counts.failed }), 'result');
 		new Gauge({
 			name: METRIC.webhookInFlight,
 			help: 'Webhook deliveries being attempted from this node now',
@@ -134,30 +141,13 @@ export class Metrics {
 	/** Routing's own tallies, and the nodes as its last sweep saw them: present only on a node of a cluster. */
 	#watchCluster(routing: RoomRouting): void {
 		if (!routing.clustered) return;
-		const tally = (name: string, help: string, read: (counts: RoutingCounts) => number) => new Counter({
-			name,
-			help,
-			registers: [this.registry],
-			collect() {
-				this.reset();
-				this.inc(read(routing.counts));
-			},
-		});
-		new Counter({
-			name: METRIC.clusterForwarded,
-			help: 'Requests about a room on another node, sent on to it: answered there, or unanswered (the room was then located again)',
-			labelNames: ['result'] as const,
-			registers: [this.registry],
-			collect() {
-				this.reset();
-				this.inc({ result: 'answered' }, routing.counts.forwardsAnswered);
-				this.inc({ result: 'unanswered' }, routing.counts.forwardsUnanswered);
-			},
-		});
-		tally(METRIC.clusterNodesMarkedDead, 'Nodes this node marked dead after they failed its direct probe', (counts) => counts.nodesMarkedDead);
-		tally(METRIC.clusterRoomsMoved, 'Rooms found on a dead node and placed on a live one by this node\'s look-up', (counts) => counts.roomsMoved);
-		tally(METRIC.clusterUnusedPlacementsReleased, 'Placements of rooms that never opened on this node (joins whose people never connected), released',
-			(counts) => counts.unusedPlacementsReleased);
+		const { counts } = routing;
+		this.#tally(METRIC.clusterForwarded, 'Requests about a room on another node, sent on to it: answered there, or unanswered (the room was then located again)',
+			() => ({ answered: counts.forwardsAnswered, unanswered: counts.forwardsUnanswered }), 'result');
+		this.#tally(METRIC.clusterNodesMarkedDead, 'Nodes this node marked dead after they failed its direct probe', () => counts.nodesMarkedDead);
+		this.#tally(METRIC.clusterRoomsMoved, 'Rooms found on a dead node and placed on a live one by this node\'s look-up', () => counts.roomsMoved);
+		this.#tally(METRIC.clusterUnusedPlacementsReleased, 'Placements of rooms that never opened on this node (joins whose people never connected), released',
+			() => counts.unusedPlacementsReleased);
 		new Gauge({
 			name: METRIC.clusterNodes,
 			help: 'The cluster\'s nodes by state, as this node\'s last sweep (every 2 s) saw them; silent: not dead, but not heard from within ROOMS_NODE_TIMEOUT_SECONDS',

@@ -4,11 +4,10 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../server/webhooks/signature.js';
-import { api, createRoom, startServer, TEST_APPS, type TestServer } from '../support/server.js';
+import { api, createRoom, metricOf, startServer, TEST_APPS, type TestServer } from '../support/server.js';
 import { Crowd, hostKeyOf, ownerToken } from '../support/rooms.js';
 import { eventually } from '../support/eventually.js';
 import { WebhookReceiver } from '../support/webhookReceiver.js';
-import { scrapeMetrics } from '../../tools/loadtest/src/measure.js';
 
 const secret = TEST_APPS.find(({ id }) => id === 'messenger')!.secret;
 let receiver: WebhookReceiver;
@@ -33,8 +32,7 @@ afterAll(async () => {
 	await receiver?.close();
 });
 
-/** One of the server's metrics, by its name and labels as /metrics prints them (0 when absent). */
-const metric = async (key: string) => (await scrapeMetrics(server.url)).get(key) ?? 0;
+const metric = (key: string) => metricOf(server.url, key);
 const attempts = (result: string) => metric(`rooms_webhook_attempts_total{result="${result}"}`);
 
 const deliveries = async (roomId: string) =>

@@ -7,6 +7,7 @@ import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
 import { RoomsServer } from '../../server/RoomsServer.js';
 import { freeLoopbackPort } from '../../server/cli/cluster/ports.js';
+import { scrapeMetrics } from '../../tools/loadtest/src/measure.js';
 
 export const TEST_APPS = [
 	{ id: 'messenger', name: 'Messenger', secret: 'messenger-test-secret-0123456789abcdef' },
@@ -159,4 +160,9 @@ export async function joinSeat(base: string, code: string, name: string, extra: 
 /** Asks to join by invite code; returns the participant token. */
 export async function joinToken(base: string, code: string, name: string, extra: Record<string, unknown> = {}): Promise<string> {
 	return (await joinSeat(base, code, name, extra)).token;
+}
+
+/** One of a server's metrics, by its name and labels as /metrics prints them; 0 when absent. */
+export async function metricOf(base: string, key: string): Promise<number> {
+	return (await scrapeMetrics(base)).get(key) ?? 0;
 }

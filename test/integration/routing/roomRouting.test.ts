@@ -15,11 +15,10 @@ import pg from 'pg';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotConnection, ingestSeat } from '../../../tools/loadtest/src/bots/BotConnection.js';
-import { scrapeMetrics } from '../../../tools/loadtest/src/measure.js';
 import { eventually } from '../../support/eventually.js';
 import { clusterFixture } from '../../support/postgres.js';
 import { ownerToken } from '../../support/rooms.js';
-import { api, createRoom, joinSeat, type TestServer } from '../../support/server.js';
+import { api, createRoom, joinSeat, metricOf, type TestServer } from '../../support/server.js';
 
 const fixture = clusterFixture();
 const NODE_IDS = ['node-a', 'node-b', 'node-c'] as const;
@@ -68,11 +67,6 @@ async function callOnNewNode(id: string) {
 	open.push(participant);
 	expect((await placements())[room.id]).toBe(id);
 	return { node, room, seat, participant };
-}
-
-/** One of a node's metrics, by its name and labels as /metrics prints them (0 when absent). */
-async function metric(node: TestServer, key: string): Promise<number> {
-	return (await scrapeMetrics(node.url)).get(key) ?? 0;
 }
 
 async function placements(): Promise<Record<string, string>> {
@@ -152,7 +146,7 @@ describe('rooms on a cluster of nodes', () => {
 		await ana.sendAudio();
 		const owner = { token: ownerToken() };
 		const forwardedKey = 'rooms_cluster_forwarded_requests_total{result="answered"}';
-		const forwardedBefore = await metric(elsewhere, forwardedKey);
+		const forwardedBefore = await metricOf(elsewhere.url, forwardedKey);
 
 		// The room's participants are listed by the node holding them, whichever node is asked.
 		const listed = await api(elsewhere.url, 'GET', `/api/v1/rooms/${room.id}`, owner);
@@ -175,8 +169,8 @@ describe('rooms on a cluster of nodes', () => {
 		expect((await api(elsewhere.url, 'POST', `/api/v1/rooms/${room.id}/end`, owner)).status).toBe(200);
 		await ana.waitFor('session.closed', ({ reason }) => reason === 'room-ended');
 		// The list and the five controls went on to the room's node, and this node's metrics say so.
-		expect(await metric(elsewhere, forwardedKey) - forwardedBefore).toBe(6);
-		expect(await metric(elsewhere, 'rooms_cluster_forwarded_requests_total{result="unanswered"}')).toBe(0);
+		expect(await metricOf(elsewhere.url, forwardedKey) - forwardedBefore).toBe(6);
+		expect(await metricOf(elsewhere.url, 'rooms_cluster_forwarded_requests_total{result="unanswered"}')).toBe(0);
 		await eventually(() => nodes.every((node) => !node.server.liveRooms.get(room.id)), 5000, 'the room to close on its node');
 	}, 60_000);
 
@@ -223,7 +217,7 @@ describe('rooms on a cluster of nodes', () => {
 		expect(appointed.status).toBe(200);
 
 		const moved = 'rooms_cluster_rooms_moved_total';
-		const [movedBefore, markedBefore] = [await metric(nodes[0]!, moved), await metric(nodes[0]!, 'rooms_cluster_nodes_marked_dead_total')];
+		const [movedBefore, markedBefore] = [await metricOf(nodes[0]!.url, moved), await metricOf(nodes[0]!.url, 'rooms_cluster_nodes_marked_dead_total')];
 		await db.query("UPDATE nodes SET state = 'dead' WHERE id = 'node-d'");
 		await ana.waitFor('session.closed', ({ reason }) => reason === 'server-shutdown');
 		expect(spare.server.liveRooms.get(room.id)).toBeUndefined();
@@ -233,10 +227,10 @@ describe('rooms on a cluster of nodes', () => {
 		expect(located.body.signalingPath).not.toBe('/node/node-d/socket.io');
 		expect(`/node/${(await placements())[room.id]}/socket.io`).toBe(located.body.signalingPath);
 		// The node that located the room moved it; node d answers that it is out, so it is marked dead again.
-		expect(await metric(nodes[0]!, moved) - movedBefore).toBe(1);
-		expect(await metric(nodes[0]!, 'rooms_cluster_nodes_marked_dead_total') - markedBefore).toBe(1);
-		await eventually(async () => await metric(nodes[0]!, 'rooms_cluster_nodes{state="dead"}') >= 1, 5000, 'a sweep to see node d dead');
-		expect(await metric(nodes[0]!, 'rooms_cluster_nodes{state="serving"}')).toBeGreaterThanOrEqual(3);
+		expect(await metricOf(nodes[0]!.url, moved) - movedBefore).toBe(1);
+		expect(await metricOf(nodes[0]!.url, 'rooms_cluster_nodes_marked_dead_total') - markedBefore).toBe(1);
+		await eventually(async () => await metricOf(nodes[0]!.url, 'rooms_cluster_nodes{state="dead"}') >= 1, 5000, 'a sweep to see node d dead');
+		expect(await metricOf(nodes[0]!.url, 'rooms_cluster_nodes{state="serving"}')).toBeGreaterThanOrEqual(3);
 		// Back on its new node, as the same participant, still co-host.
 		const again = await BotConnection.connect(nodeAt(located.body.signalingPath).url, seat.token, { path: located.body.signalingPath });
 		open.push(again);
@@ -275,14 +269,14 @@ describe('rooms on a cluster of nodes', () => {
 		const bo = await seatVia(nodes[1]!, live.code, 'Bo');
 		const liveHolder = (await placements())[live.id]!;
 		const released = 'rooms_cluster_unused_placements_released_total';
-		const releasedBefore = await metric(holder, released);
+		const releasedBefore = await metricOf(holder.url, released);
 
 		// Not yet: the placement is younger than the age asked for.
 		await holder.server.routing.releaseUnused(3600);
 		expect((await placements())[room.id]).toBe(holderId);
 		expect(await holder.server.routing.releaseUnused(0)).toBeGreaterThanOrEqual(1);
 		expect((await placements())[room.id]).toBeUndefined();
-		expect(await metric(holder, released) - releasedBefore).toBeGreaterThanOrEqual(1);
+		expect(await metricOf(holder.url, released) - releasedBefore).toBeGreaterThanOrEqual(1);
 		expect((await placements())[live.id]).toBe(liveHolder);
 		const liveNode = nodes[NODE_IDS.indexOf(liveHolder as typeof NODE_IDS[number])]!;
 		await liveNode.server.routing.releaseUnused(0);
