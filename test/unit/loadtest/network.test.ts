@@ -40,6 +40,7 @@ describe('a bot\'s network (Shaper)', () => {
 		await new Promise((resolve) => setTimeout(resolve, 800));
 		expect(times.length).toBeGreaterThanOrEqual(5);
 		expect(times.length).toBeLessThanOrEqual(7);
-		expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(90);
+		// None leaves before its slot. (Not the gap between two: a timer that fires late on a busy machine shortens the next gap.)
+		times.forEach((time, index) => expect(time).toBeGreaterThanOrEqual((index + 1) * 100 - 1));
 	});
 });
