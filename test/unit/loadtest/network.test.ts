@@ -41,6 +41,7 @@ describe('a bot\'s network (Shaper)', () => {
 		expect(times.length).toBeGreaterThanOrEqual(5);
 		expect(times.length).toBeLessThanOrEqual(7);
 		// None leaves before its slot. (Not the gap between two: a timer that fires late on a busy machine shortens the next gap.)
-		times.forEach((time, index) => expect(time).toBeGreaterThanOrEqual((index + 1) * 100 - 1));
+		// Node's timers count from the event loop's cached clock, which can be a few ms behind performance.now(): hence 5 ms.
+		times.forEach((time, index) => expect(time).toBeGreaterThanOrEqual((index + 1) * 100 - 5));
 	});
 });
